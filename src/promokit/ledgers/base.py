@@ -1,0 +1,109 @@
+"""The ledger contract: named counters with capacities, taken atomically per order.
+
+A ledger knows nothing about promotions. The engine turns a priced result into
+`Claim`s — "take `amount` from counter `key`, whose capacity is `limit`" — and the
+ledger takes all of an order's claims at once or none of them. Keys are built by
+`promokit.ledgers.keys` (stock, per-customer uses and units, per-day counters in
+the rule's time zone, total uses, budgets in minor units, coupon codes, stats).
+
+Lifecycle of an order id (the idempotency key):
+    reserve -> commit -> (refund ...)      paid
+    reserve -> release                      cancelled
+    reserve -> (ttl passes) -> expired      abandoned; swept lazily or by `sweep()`
+
+Every call is idempotent: replaying it with the same order id returns the first
+outcome and changes nothing; the same order id with different claims raises
+`LedgerConflict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+from ..diagnostics import PromokitError
+
+
+class LedgerError(PromokitError):
+    """A ledger cannot be opened or used (bad URL, unreachable server, wrong schema).
+
+    The message names the URL without credentials.
+    """
+
+
+class LedgerConflict(LedgerError):
+    """The same order id was used with different content."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Take `amount` (> 0, an integer: units, uses or minor currency units) from `key`.
+
+    `limit` is the counter's capacity (None: unlimited, counted only, e.g. stats).
+    A claim fits when used + held + amount <= limit. `promotion` is for reporting
+    which promotion a failed claim belongs to.
+    """
+
+    key: str
+    amount: int
+    limit: int | None
+    promotion: str
+
+
+Status = Literal["reserved", "committed", "released", "expired", "refunded"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReserveOutcome:
+    """`ok`: everything was taken. Otherwise nothing was, and `failed` lists the claims that did not fit."""
+
+    order_id: str
+    ok: bool
+    failed: tuple[Claim, ...] = ()
+    status: Status | None = None  # the order's status after the call
+
+
+@dataclass(frozen=True, slots=True)
+class OrderState:
+    order_id: str
+    status: Status
+    claims: tuple[Claim, ...]
+    expires_at: float | None  # unix seconds, for reservations
+
+
+@runtime_checkable
+class Ledger(Protocol):
+    """What the engine and an order service need from a ledger."""
+
+    url: str  # without credentials
+
+    def usage(self, keys: Sequence[str]) -> Mapping[str, int]:
+        """Used + held amount per key (0 for unknown keys). Read-only; used when pricing."""
+        ...
+
+    def reserve(self, order_id: str, claims: Sequence[Claim], ttl: float) -> ReserveOutcome:
+        """Hold all claims for `ttl` seconds, atomically, or none of them."""
+        ...
+
+    def commit(self, order_id: str) -> OrderState:
+        """Make a reservation permanent (after payment)."""
+        ...
+
+    def release(self, order_id: str) -> OrderState:
+        """Give a reservation back (cancelled)."""
+        ...
+
+    def refund(self, order_id: str, returns: Sequence[Claim], refund_id: str) -> OrderState:
+        """Give back part of a committed order; `refund_id` makes each refund idempotent."""
+        ...
+
+    def sweep(self) -> int:
+        """Release every reservation past its TTL; returns how many."""
+        ...
+
+    def state(self, order_id: str) -> OrderState | None:
+        ...
+
+    def close(self) -> None:
+        ...

@@ -1,0 +1,221 @@
+"""Request and result models: what a shop backend hands promokit and gets back.
+
+Pydantic v2, frozen, `extra="forbid"`. Money is `Decimal` and serialises to JSON as
+a decimal string ("12.50"); floats are refused on input so that no binary
+rounding ever reaches a price. JSON Schema: `promokit schema request|result`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from .money import CURRENCIES
+
+#: Documented request limits (docs/semantics.md). Larger carts are refused, not truncated.
+MAX_LINES = 500
+MAX_QUANTITY = 10_000
+MAX_UNIT_PRICE = Decimal("100000000")  # 10^8 in the major unit
+
+
+def _refuse_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError("money must be a decimal string or an integer, not a float (e.g. \"12.50\")")
+    return value
+
+
+def _finite(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_refuse_float), AfterValidator(_finite)]
+NonNegativeMoney = Annotated[Money, Field(ge=0, le=MAX_UNIT_PRICE)]
+AttributeValue = str | int | bool | Decimal
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+
+
+# --------------------------------------------------------------------------- request
+
+
+class Customer(_Model):
+    """Facts about the buyer (SEMANTICS.md §13). A new customer has `orders == 0`."""
+
+    id: str | None = Field(default=None, max_length=200)
+    level: int = Field(default=0, ge=0)
+    segments: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    region: str | None = None
+    orders: int = Field(default=0, ge=0, description="number of previous orders")
+    total_spent: NonNegativeMoney = Decimal(0)
+    points: int = Field(default=0, ge=0, description="points balance")
+    registered_at: dt.date | None = None
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+
+class Line(_Model):
+    """One cart line: `quantity` units of `sku` at `unit_price` each."""
+
+    id: str = Field(min_length=1, max_length=200)
+    sku: str = Field(min_length=1, max_length=200)
+    category: str | None = None
+    brand: str | None = None
+    tags: tuple[str, ...] = ()
+    unit_price: NonNegativeMoney
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+
+class Group(_Model):
+    """A group buy (拼团) the order belongs to."""
+
+    id: str = Field(min_length=1)
+    size: int = Field(ge=1)
+
+
+class CheckoutRequest(_Model):
+    """A cart to price: the lines, the customer, the instant and the codes entered."""
+
+    currency: str = "CNY"
+    at: AwareDatetime
+    customer: Customer = Field(default_factory=Customer)
+    lines: tuple[Line, ...] = Field(max_length=MAX_LINES)
+    shipping: NonNegativeMoney = Decimal(0)
+    coupons: tuple[str, ...] = Field(default=(), max_length=20)
+    group: Group | None = None
+    channel: str | None = None
+    redeem_points: int = Field(default=0, ge=0, description="points the customer chooses to spend")
+
+    @model_validator(mode="after")
+    def _check(self) -> CheckoutRequest:
+        currency = CURRENCIES.get(self.currency)
+        if currency is None:
+            raise ValueError(f"unknown currency {self.currency!r}; known: {', '.join(sorted(CURRENCIES))}")
+        seen: set[str] = set()
+        for line in self.lines:
+            if line.id in seen:
+                raise ValueError(f"duplicate line id {line.id!r}: line ids must be unique")
+            seen.add(line.id)
+            if -line.unit_price.as_tuple().exponent > currency.minor_unit:  # type: ignore[operator]
+                raise ValueError(
+                    f"line {line.id!r}: unit_price {line.unit_price} has more decimals than "
+                    f"{self.currency} allows ({currency.minor_unit})"
+                )
+        return self
+
+
+# --------------------------------------------------------------------------- result
+
+Reason = Literal[
+    "window",  # outside its time window
+    "audience",  # the customer does not match
+    "channel",  # the request's channel is not one of the promotion's
+    "scope",  # no line in the promotion's scope
+    "threshold",  # spend or quantity below the threshold (see shortfall)
+    "group_size",  # group buy not big enough
+    "limit",  # a usage limit is used up
+    "stock",  # promotion stock is used up
+    "budget",  # remaining budget cannot cover the discount
+    "coupon_missing",  # a coupon promotion whose code was not entered
+    "coupon_unknown",  # an entered code matches no coupon
+    "coupon_expired",  # the code's coupon is outside its window
+    "coupon_used",  # single-use code already used, or per-customer limit reached
+    "coupon_not_combinable",  # another coupon in the cart excludes it
+    "excluded",  # lost to a better or exclusive promotion (see lost_to)
+    "no_saving",  # applies but saves nothing (e.g. special price above list price)
+    "order_cap",  # the rule set's per-order cap left nothing for it
+]
+
+
+class Adjustment(_Model):
+    """What one promotion took off one line."""
+
+    promotion: str
+    units: int = Field(description="units of the line the promotion discounted")
+    amount: Money
+
+
+class LineResult(_Model):
+    id: str
+    sku: str
+    quantity: int
+    unit_price: Money
+    subtotal: Money
+    discount: Money
+    total: Money
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+class Gift(_Model):
+    sku: str
+    quantity: int
+    promotion: str
+
+
+class Applied(_Model):
+    promotion: str
+    title: str | None
+    layer: str
+    amount: Money
+    lines: tuple[str, ...] = ()
+    units: int = 0
+    code: str | None = None
+    points: int = 0
+
+
+class NotApplied(_Model):
+    promotion: str
+    title: str | None = None
+    reason: Reason
+    detail: str
+    shortfall: Money | None = None
+    lost_to: str | None = None
+    code: str | None = None
+
+
+class Hint(_Model):
+    """"Add ¥12.00 of fruit to get ¥20 off": what the customer could still unlock."""
+
+    promotion: str
+    message: str
+    shortfall: Money | None = None
+    units: int | None = None
+    unlocks: Money | None = None
+
+
+class PricingResult(_Model):
+    """The priced cart. `total == subtotal - discount + shipping`, line discounts sum to `discount`."""
+
+    currency: str
+    at: AwareDatetime
+    customer_id: str | None = None
+    subtotal: Money
+    discount: Money
+    shipping_original: Money = Decimal(0)
+    shipping_discount: Money = Decimal(0)
+    shipping: Money
+    total: Money
+    points_earned: int = 0
+    points_redeemed: int = 0
+    lines: tuple[LineResult, ...]
+    gifts: tuple[Gift, ...] = ()
+    applied: tuple[Applied, ...] = ()
+    not_applied: tuple[NotApplied, ...] = ()
+    hints: tuple[Hint, ...] = ()
+    selection: Literal["none", "exact", "heuristic"] = "none"
+    rules_version: str
