@@ -576,6 +576,10 @@ class Promotion(Node):
     stackable_with: tuple[Name, ...] = ()
     threshold_base: ThresholdBase = ThresholdBase.AFTER_DISCOUNTS
     id_span: Span = NO_SPAN
+    # Where `kind ...` and `timezone ...` were written, for diagnostics (NO_SPAN: not written
+    # or not recorded; the checker then points at the promotion).
+    kind_span: Span = NO_SPAN
+    timezone_span: Span = NO_SPAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,6 +606,12 @@ class Settings(Node):
     currency: str | None = None
     rounding: Rounding | None = None
     max_order_discount: Decimal | None = None  # `order cap 200`: all promotions together
+    # Where each setting was written, for diagnostics (NO_SPAN: not recorded; the checker
+    # then points at `span`).
+    timezone_span: Span = NO_SPAN
+    currency_span: Span = NO_SPAN
+    rounding_span: Span = NO_SPAN
+    max_order_discount_span: Span = NO_SPAN
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,65 @@
+"""Ledgers: race-safe counters for stock, usage limits, budgets and coupon codes.
+
+    ledger = open_ledger("sqlite:///ledger.db")      # or memory://, redis://, postgresql://
+
+See base.py for the contract, keys.py for what is counted and docs/ledgers.md for
+choosing an adapter. Redis and PostgreSQL clients are imported only when used.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ._core import Clock, redact
+from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
+from .stats import PromotionStats, stats
+
+SCHEMES = ("memory", "sqlite", "redis", "rediss", "postgresql", "postgres")
+
+__all__ = [
+    "Balance",
+    "Claim",
+    "Ledger",
+    "LedgerConflict",
+    "LedgerError",
+    "OrderState",
+    "PromotionStats",
+    "ReserveOutcome",
+    "Status",
+    "open_ledger",
+    "stats",
+]
+
+
+def open_ledger(url: str, *, clock: Clock | None = None) -> Ledger:
+    """Open a ledger by URL. `clock` (unix seconds) replaces the wall clock, for tests.
+
+    Raises LedgerError naming the URL (without credentials) for an unknown scheme,
+    an unreachable server, a missing optional client package or a wrong schema version.
+    """
+    if not isinstance(url, str):
+        raise LedgerError(f"a ledger URL must be a string, got {type(url).__name__}")
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        raise LedgerError(f"{redact(url)}: not a valid ledger URL") from None
+    if scheme == "memory":
+        from .memory import MemoryLedger
+
+        return MemoryLedger(redact(url), clock=clock)
+    if scheme == "sqlite":
+        from .sqlite import SQLiteLedger
+
+        return SQLiteLedger(url, clock=clock)
+    if scheme in ("redis", "rediss"):
+        from .redis import RedisLedger
+
+        return RedisLedger(url, clock=clock)
+    if scheme in ("postgresql", "postgres"):
+        from .postgres import PostgresLedger
+
+        return PostgresLedger(url, clock=clock)
+    raise LedgerError(
+        f"{redact(url)}: unknown ledger URL scheme {scheme + '://' if scheme else '(none)'}; "
+        "use memory://, sqlite:///path.db, redis://host:port/db or postgresql://user@host/db"
+    )

@@ -14,6 +14,19 @@ Lifecycle of an order id (the idempotency key):
 Every call is idempotent: replaying it with the same order id returns the first
 outcome and changes nothing; the same order id with different claims raises
 `LedgerConflict`.
+
+Refinements every adapter follows (the contract suite in tests/ledgers checks them):
+- A reservation that does not fit records nothing, so the caller may re-price and
+  reserve again under the same order id with fewer claims.
+- Claims are normalised before use: sorted by key, claims on the same key merged
+  (amounts added, the smallest limit kept). Conflicts compare normalised claims.
+- commit: reserved -> committed; replays on committed/refunded return the state;
+  on released/expired or unknown orders it raises `LedgerError` (never pay for a
+  hold that is gone). release: reserved -> released; replays on released/expired
+  return the state; on committed/refunded it raises `LedgerError` (use refund).
+- refund: only committed/refunded orders; each key at most what the order claimed
+  minus what earlier refunds returned; a replayed refund id with the same returns
+  changes nothing, with different returns raises `LedgerConflict`.
 """
 
 from __future__ import annotations
@@ -70,6 +83,19 @@ class OrderState:
     status: Status
     claims: tuple[Claim, ...]
     expires_at: float | None  # unix seconds, for reservations
+    returned: tuple[Claim, ...] = ()  # what refunds gave back so far, merged per key
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """A counter's state: `used` by committed orders, `held` by live reservations."""
+
+    used: int = 0
+    held: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.used + self.held
 
 
 @runtime_checkable
@@ -80,6 +106,10 @@ class Ledger(Protocol):
 
     def usage(self, keys: Sequence[str]) -> Mapping[str, int]:
         """Used + held amount per key (0 for unknown keys). Read-only; used when pricing."""
+        ...
+
+    def balances(self, keys: Sequence[str]) -> Mapping[str, Balance]:
+        """Used and held amounts per key (zeros for unknown keys). Read-only; for stats and audits."""
         ...
 
     def reserve(self, order_id: str, claims: Sequence[Claim], ttl: float) -> ReserveOutcome:

@@ -1,0 +1,324 @@
+"""Pricing benchmark: promokit vs a full scan, vs a hand-written floor, growth, best vs greedy.
+
+Run:  /work/venv/bin/python benchmarks/pricing.py [--quick]
+
+What it measures, all in one run (ratios, since single timings vary ±40% on a shared box):
+1. Rule sets of 10 / 100 / 1,000 / 10,000 promotions over a catalogue of 40,000 SKUs in 400
+   categories and 200 brands. Each rule set holds the same 20 "hot" promotions a 20-line cart
+   touches (category percentages, special prices, two storewide tier promotions in one
+   exclusive group, free shipping, points) plus filler promotions on other SKUs, categories
+   and brands. Pricing the cart with explanations on (promokit always explains).
+2. promokit vs a scan-every-promotion baseline: the same engine with its index replaced by
+   one that returns every promotion (so every promotion's window, audience and scope are
+   checked for the cart).
+3. promokit vs the floor: a hand-written loop over a category/SKU dict doing the same
+   arithmetic (per-line percentages and special prices rounded per line, best item deal
+   per line, tiers on the rest, largest-remainder apportionment), no explanations.
+4. Growth: the cost at 10,000 promotions over the cost at 100 (the cart touches the same 20).
+5. Best-deal search vs `strategy="greedy"` on 8-line carts with 12 competing promotions.
+
+Targets (../shared/design/PERFORMANCE.md): scan/promokit >= 15 at 1,000; promokit/floor <= 3;
+10,000/100 <= 1.5; best/greedy <= 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import dataclasses
+import decimal
+import random
+import sys
+import time
+from collections.abc import Callable
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from promokit.ast import PercentOff, SpecialPrice  # noqa: E402
+from promokit.engine import RuleSet  # noqa: E402
+from promokit.frontend import parse_text  # noqa: E402
+from promokit.index import PromotionIndex  # noqa: E402
+from promokit.models import CheckoutRequest  # noqa: E402
+from promokit.predicates import EVERYTHING  # noqa: E402
+
+CATEGORIES = [f"cat{i:03d}" for i in range(400)]
+BRANDS = [f"brand{i:03d}" for i in range(200)]
+CART_CATEGORIES = CATEGORIES[:12]  # the 20-line cart's lines fall in these
+CENT = Decimal("0.01")
+AT = "2026-11-24T19:00:00+08:00"
+
+
+# --------------------------------------------------------------------------- rule sets
+
+
+def hot_rules(contested: bool = False) -> list[str]:
+    """The 20 promotions the benchmark cart can touch (identical in every rule set).
+
+    Each cart line falls under at most one item-level promotion, unless `contested`: then
+    the special prices sit on SKUs whose category also has a percentage (6 contested lines).
+    """
+    pct = [10, 15, 20, 5, 12, 8, 25, 30]
+    rules = [
+        f'promotion hot-pct-{i} "cat {c} {o}% off" {{\n  on category "{c}"\n  {o}% off\n}}'
+        for i, (c, o) in enumerate(zip(CART_CATEGORIES[:8], pct, strict=True))
+    ]
+    special_skus = [0, 1, 2, 3, 4, 5] if contested else [8, 9, 10, 11]
+    prices = ["3.50", "9.90", "1.00", "12.00", "7.77", "4.20"]
+    rules += [
+        f'promotion hot-sp-{n} "special" {{\n  on sku "SKU{n:05d}"\n  price {p}\n}}'
+        for n, p in zip(special_skus, prices, strict=False)
+    ]
+    rules.append(
+        'promotion hot-tiers "store tiers" {\n  spend 99 get 10 off, spend 199 get 30 off, spend 299 get 60 off\n'
+        "  exclusive group storewide\n}"
+    )
+    rules.append(
+        'promotion hot-every "every 100" {\n  every 100 get 12 off up to 48\n  exclusive group storewide\n}'
+    )
+    rules.append('promotion hot-ship "free shipping" {\n  free shipping over 99\n}')
+    rules.append('promotion hot-points "points" {\n  earn 1 point per 1\n}')
+    rules.append('promotion hot-gift "gift" {\n  spend 299 get gift "OIL" x 1\n}')
+    rules.append('promotion hot-bag "bag" {\n  on category "cat001"\n  buy 2 get gift "BAG" x 1\n}')
+    rules.append('promotion hot-vip "vip only" {\n  for level >= 3\n  20% off\n}')
+    return rules[:20]
+
+
+def filler_rules(count: int, rng: random.Random) -> list[str]:
+    """Promotions on SKUs, categories and brands the cart never contains."""
+    out = []
+    for i in range(count):
+        kind = i % 4
+        if kind == 0:
+            scope = f'sku "SKU{20000 + i:05d}"'
+        elif kind == 1:
+            scope = f'category "{CATEGORIES[12 + i % 388]}"'
+        elif kind == 2:
+            scope = f'brand "{BRANDS[50 + i % 150]}"'
+        else:
+            scope = f'sku "SKU{20000 + i:05d}", "SKU{30000 + i % 9999:05d}"'
+        action = rng.choice(
+            ["15% off", "price 9.90", "spend 100 get 10 off", "buy 2 get 1 free", "5 off each"]
+        )
+        window = rng.choice(
+            ["", "\n  every wednesday", "\n  during 2026-12-01 to 2026-12-31", "\n  hours 20:00-22:00"]
+        )
+        out.append(f'promotion fill-{i} "filler {i}" {{\n  on {scope}{window}\n  {action}\n}}')
+    return out
+
+
+def build(total: int, rng: random.Random, contested: bool = False) -> RuleSet:
+    hot = hot_rules(contested)
+    body = hot + filler_rules(max(0, total - len(hot)), rng)
+    text = "timezone Asia/Shanghai\ncurrency CNY\n\n" + "\n\n".join(body) + "\n"
+    return RuleSet(parse_text(text, name=f"bench-{total}.promo"))
+
+
+def scanning(rules: RuleSet) -> RuleSet:
+    """The same rule set with an index that returns every promotion for every cart."""
+    scan = copy.copy(rules)
+    compiled = rules.compiled
+    everything = PromotionIndex([(p, EVERYTHING) for p in compiled.promotions])
+    scan.compiled = dataclasses.replace(compiled, index=everything)
+    return scan
+
+
+def cart(rng: random.Random, lines: int = 20) -> CheckoutRequest:
+    """A 20-line cart: SKU0..SKU19 in the 12 cart categories and 20 brands."""
+    data = [
+        {
+            "id": f"l{i:02d}",
+            "sku": f"SKU{i:05d}",
+            "category": CART_CATEGORIES[i % len(CART_CATEGORIES)],
+            "brand": BRANDS[i % 20],
+            "unit_price": str(Decimal(rng.randint(150, 8000)) / 100),
+            "quantity": rng.randint(1, 4),
+        }
+        for i in range(lines)
+    ]
+    return CheckoutRequest.model_validate(
+        {"at": AT, "lines": data, "shipping": "8.00", "customer": {"orders": 3}}
+    )
+
+
+# --------------------------------------------------------------------------- the floor
+
+
+def make_floor(
+    cat_pct: dict[str, Decimal], sku_price: dict[str, Decimal]
+) -> Callable[[CheckoutRequest], Decimal]:
+    """A hand-written indexed loop doing the arithmetic promokit does for the hot promotions."""
+    tiers = [(Decimal(299), Decimal(60)), (Decimal(199), Decimal(30)), (Decimal(99), Decimal(10))]
+
+    def price(request: CheckoutRequest) -> Decimal:
+        with decimal.localcontext() as ctx:
+            ctx.traps[decimal.FloatOperation] = True
+            remaining = []
+            item_discount = Decimal(0)
+            for line in request.lines:
+                subtotal = line.unit_price * line.quantity
+                best = Decimal(0)
+                pct = cat_pct.get(line.category or "")
+                if pct is not None:
+                    best = (subtotal * pct / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+                special = sku_price.get(line.sku)
+                if special is not None and special < line.unit_price:
+                    best = max(best, (line.unit_price - special) * line.quantity)
+                item_discount += best
+                remaining.append(subtotal - best)
+            base = sum(remaining, Decimal(0))
+            off_tiers = next((off for threshold, off in tiers if base >= threshold), Decimal(0))
+            off_every = min(Decimal(int(base / 100)) * 12, Decimal(48))
+            off = max(off_tiers, off_every)
+            # largest-remainder apportionment of the order discount over the lines
+            cents = int(off / CENT)
+            shares = [Decimal(cents) * r / base for r in remaining] if base else [Decimal(0)] * len(remaining)
+            floors = [int(s.to_integral_value(rounding=ROUND_DOWN)) for s in shares]
+            left = cents - sum(floors)
+            for i in sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))[:left]:
+                floors[i] += 1
+            goods = base - off
+            shipping = Decimal(0) if goods >= 99 else request.shipping
+            return goods + shipping
+
+    return price
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def best_time(fn: Callable[[], object], repeat: int, budget: float = 0.15) -> float:
+    """Best of `repeat` runs, each of as many calls as fit in about `budget` seconds; s per call."""
+    start = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - start, 1e-7)
+    number = max(1, int(budget / once))
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return min(times)
+
+
+def competing_rules() -> RuleSet:
+    """12 promotions competing on an 8-line cart: overlapping item deals and order deals."""
+    text = """timezone Asia/Shanghai
+promotion c01 "fruit 20%" {\n  on category "fruit"\n  20% off\n}
+promotion c02 "fresh 10%" {\n  on category "fruit", "veg"\n  10% off\n}
+promotion c03 "apple special" {\n  on sku "APPLE"\n  price 9.90\n}
+promotion c04 "veg 15%" {\n  on category "veg"\n  15% off\n}
+promotion c05 "dairy b2g1" {\n  on category "dairy"\n  buy 2 get 1 free\n}
+promotion c06 "dairy 2nd half" {\n  on category "dairy"\n  2nd unit 50% off\n}
+promotion c07 "snacks 3 for 10" {\n  on category "snacks"\n  3 for 10\n}
+promotion c08 "snacks 25%" {\n  on category "snacks"\n  25% off\n}
+promotion c09 "tiers" {\n  spend 99 get 10 off, spend 199 get 30 off\n  exclusive group order\n}
+promotion c10 "every 50" {\n  every 50 get 6 off\n  exclusive group order\n}
+promotion c11 "fresh tiers" {\n  on category "fruit", "veg"\n  spend 60 get 12 off\n}
+promotion c12 "free shipping" {\n  free shipping over 150\n}
+"""
+    return RuleSet(parse_text(text, name="competing.promo"))
+
+
+def competing_cart(rng: random.Random) -> CheckoutRequest:
+    skus = [
+        ("APPLE", "fruit"), ("PEAR", "fruit"), ("KALE", "veg"), ("TOMATO", "veg"),
+        ("MILK", "dairy"), ("YOGURT", "dairy"), ("CHIPS", "snacks"), ("NUTS", "snacks"),
+    ]  # fmt: skip
+    data = [
+        {"id": sku.lower(), "sku": sku, "category": cat, "unit_price": str(Decimal(rng.randint(300, 2500)) / 100),
+         "quantity": rng.randint(1, 4)}
+        for sku, cat in skus
+    ]  # fmt: skip
+    return CheckoutRequest.model_validate({"at": AT, "lines": data, "shipping": "10.00"})
+
+
+def hot_tables(rules: RuleSet) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The category percentages and SKU special prices of the hot promotions, for the floor."""
+    pct: dict[str, Decimal] = {}
+    special: dict[str, Decimal] = {}
+    for p in rules.compiled.promotions:
+        action = p.promotion.action
+        if p.id.startswith("hot-pct") and isinstance(action, PercentOff):
+            pct[p.promotion.scope.include[0].values[0]] = action.percent.off
+        elif p.id.startswith("hot-sp") and isinstance(action, SpecialPrice):
+            special[p.promotion.scope.include[0].values[0]] = action.price
+    return pct, special
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats and sizes up to 1,000 (a rough look)"
+    )
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick else 5
+    sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
+    rng = random.Random(20261124)
+    request = cart(rng)
+    print(
+        f"python {sys.version.split()[0]}; 20-line cart touching 20 promotions; explanations on; best of {repeat}"
+    )
+    print()
+    header = f"{'promotions':>10} {'load s':>7} {'promokit µs':>12} {'scan µs':>9} {'scan/pk':>8} {'floor µs':>9} {'pk/floor':>9}"
+    print(header)
+    cost: dict[int, float] = {}
+    for size in sizes:
+        t0 = time.perf_counter()
+        rules = build(size, rng)
+        load = time.perf_counter() - t0
+        scan = scanning(rules)
+        result = rules.price(request)
+        assert scan.price(request).total == result.total  # the same answer without the index
+        floor = make_floor(*hot_tables(rules))
+        pk = best_time(lambda r=rules: r.price(request), repeat)  # type: ignore[misc]
+        sc = best_time(lambda s=scan: s.price(request), repeat)  # type: ignore[misc]
+        fl = best_time(lambda f=floor: f(request), repeat)  # type: ignore[misc]
+        cost[size] = pk
+        print(
+            f"{size:>10,} {load:>7.2f} {pk * 1e6:>12.0f} {sc * 1e6:>9.0f} {sc / pk:>8.1f} {fl * 1e6:>9.0f} {pk / fl:>9.1f}"
+        )
+        if size == sizes[0]:
+            print(f"{'':>10} same arithmetic: floor total {floor(request)}, promokit total {result.total}")
+    print()
+    top = sizes[-1]
+    print(f"growth 100 -> {top:,} promotions (same 20 touched): {cost[top] / cost[100]:.2f}x")
+
+    contested = build(100, rng, contested=True)
+    t_contested = best_time(lambda: contested.price(request), 1, budget=0.5)
+    t_greedy = best_time(lambda: contested.price(request, strategy="greedy"), 1, budget=0.5)
+    print(
+        f"same cart, 6 of its lines under both a category % and a special price: "
+        f"{t_contested * 1e6:.0f} µs (greedy {t_greedy * 1e6:.0f} µs, "
+        f"selection={contested.price(request).selection})"
+    )
+
+    competing = competing_rules()
+    carts = [competing_cart(rng) for _ in range(10 if args.quick else 20)]
+    best_s = greedy_s = Decimal(0)
+    best_t = greedy_t = 0.0
+    cheaper = 0
+    modes: set[str] = set()
+    for c in carts:
+        best_t += best_time(lambda c=c: competing.price(c), 1, budget=0.2)  # type: ignore[misc]
+        greedy_t += best_time(lambda c=c: competing.price(c, strategy="greedy"), 1, budget=0.2)  # type: ignore[misc]
+        best, greedy = competing.price(c), competing.price(c, strategy="greedy")
+        modes.add(best.selection)
+        best_s += best.subtotal - best.total + best.shipping_original
+        greedy_s += greedy.subtotal - greedy.total + greedy.shipping_original
+        cheaper += best.total < greedy.total
+    print(
+        f"best-deal search vs greedy, 12 competing promotions, {len(carts)} 8-line carts: "
+        f"{best_t / len(carts) * 1e6:.0f} µs vs {greedy_t / len(carts) * 1e6:.0f} µs = {best_t / greedy_t:.2f}x; "
+        f"search cheaper on {cheaper}/{len(carts)} carts, saving {best_s} vs {greedy_s} in all "
+        f"(selection: {', '.join(sorted(modes))})"
+    )
+    print()
+    print("rerun: /work/venv/bin/python benchmarks/pricing.py" + (" --quick" if args.quick else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

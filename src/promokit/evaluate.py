@@ -1,0 +1,254 @@
+"""Evaluate one combination of promotions on a cart, layer by layer (SEMANTICS.md §2-§9).
+
+`evaluate(cart, promotions)` is the single function both the best-deal search and
+`RuleSet.price_combination` use, so the search's answer is by construction the best of what
+`price_combination` returns over the subsets it considers.
+
+Item level: a line covered by several item-level promotions of the combination that are not
+declared stackable with each other goes, as a whole line, to one of them (or to a set of
+mutually stackable ones, applied in priority order, each on what the one before left). The
+assignment is chosen to maximise the customer's saving of the whole combination: every
+assignment is tried when there are at most `MAX_ASSIGNMENTS`, otherwise each contested line
+goes to the promotions that save most on it alone (documented heuristic).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .actions import ZERO, Effect, Miss, Outcome, Upsell
+from .actions.cart import Cart, shrink
+from .actions.item import evaluate_item
+from .actions.order import evaluate_order
+from .ast import Layer, PointsRedeem
+from .compiler import CompiledPromotion, conflicts, stackable
+
+#: Contested-line assignments tried exhaustively per combination; above it, the heuristic.
+MAX_ASSIGNMENTS = 16
+
+_LAYERS = (Layer.ITEM, Layer.ORDER, Layer.COUPON, Layer.SHIPPING, Layer.POINTS)
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """The outcome of one combination: per-promotion effects (in application order) and misses."""
+
+    ids: frozenset[str]
+    effects: dict[str, Effect]
+    misses: dict[str, Miss]
+    upsells: list[Upsell]
+    remaining: list[Decimal]
+    shipping: Decimal
+    saving: Decimal
+    assignment: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    exhaustive: bool = True  # False when the assignment heuristic was used
+
+    @property
+    def goods_discount(self) -> Decimal:
+        return sum((e.goods for e in self.effects.values()), ZERO)
+
+    @property
+    def points_earned(self) -> int:
+        return sum(e.points for e in self.effects.values())
+
+    @property
+    def points_redeemed(self) -> int:
+        return sum(e.redeemed for e in self.effects.values())
+
+    @property
+    def gift_units(self) -> int:
+        return sum(q for e in self.effects.values() for _, q in e.gifts)
+
+
+def valid(promotions: Sequence[CompiledPromotion]) -> bool:
+    """No two of them exclude each other (exclusive, one exclusive group, coupon combinability)."""
+    return not any(conflicts(a, b) for a, b in itertools.combinations(promotions, 2))
+
+
+def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation | None:
+    """Price `promotions` together on the cart; None when they cannot be combined."""
+    ordered = sorted(promotions, key=lambda p: p.order)
+    if not valid(ordered):
+        return None
+    items = [p for p in ordered if p.layer is Layer.ITEM]
+    key = frozenset(p.id for p in items)
+    choices = cart.choices.get(key)
+    if choices is None:
+        choices = cart.choices[key] = _line_choices(cart, items)
+    contested = sorted(i for i, c in choices.items() if len(c) > 1)
+    fixed = {i: c[0] for i, c in choices.items() if len(c) == 1}
+    if not contested:
+        return _run(cart, ordered, fixed)
+    count = 1
+    for i in contested:
+        count *= len(choices[i])
+    if count > MAX_ASSIGNMENTS:
+        assignment = dict(fixed)
+        for i in contested:
+            assignment[i] = max(choices[i], key=lambda c: (_alone_value(cart, c, i), -choices[i].index(c)))
+        result = _run(cart, ordered, assignment)
+        result.exhaustive = False
+        return result
+    best: Evaluation | None = None
+    for combo in itertools.product(*(choices[i] for i in contested)):
+        assignment = dict(fixed)
+        assignment.update(zip(contested, combo, strict=True))
+        result = _run(cart, ordered, assignment)
+        if best is None or result.saving > best.saving:
+            best = result
+    return best
+
+
+def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
+    """Per line, the maximal sets of its item promotions that are mutually stackable."""
+    covering: dict[int, list[CompiledPromotion]] = {}
+    for p in items:
+        for i in cart.eligible[p.id]:
+            covering.setdefault(i, []).append(p)
+    result: dict[int, list[tuple[str, ...]]] = {}
+    for i, ps in covering.items():
+        if len(ps) == 1 or all(stackable(a, b) for a, b in itertools.combinations(ps, 2)):
+            result[i] = [tuple(p.id for p in ps)]
+            continue
+        cliques: list[tuple[CompiledPromotion, ...]] = []
+        for size in range(len(ps), 0, -1):
+            for combo in itertools.combinations(ps, size):
+                if all(stackable(a, b) for a, b in itertools.combinations(combo, 2)) and not any(
+                    set(combo) <= set(c) for c in cliques
+                ):
+                    cliques.append(combo)
+        cliques.sort(key=lambda c: [p.order for p in c])
+        result[i] = [tuple(p.id for p in c) for c in cliques]
+    return result
+
+
+def _alone_value(cart: Cart, ids: tuple[str, ...], line: int) -> Decimal:
+    """What these promotions save on `line` when each applies alone to all its lines."""
+    total = ZERO
+    for pid in ids:
+        if pid not in cart.standalone:
+            p = cart.promotions[pid]
+            outcome, _ = evaluate_item(p, cart, cart.eligible[pid], list(cart.subtotals))
+            cart.standalone[pid] = outcome.amounts if isinstance(outcome, Effect) else {}
+        total += cart.standalone[pid].get(line, ZERO)
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemLayer:
+    """The item layer of a combination: it does not depend on the later layers, so the search
+    computes it once per (item promotions, assignment) and reuses it under every order-level
+    combination."""
+
+    remaining: tuple[Decimal, ...]
+    effects: dict[str, Effect]
+    misses: dict[str, Miss]
+    upsells: tuple[Upsell, ...]
+    room: Decimal | None
+
+
+def _item_layer(
+    cart: Cart, items: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
+) -> _ItemLayer:
+    key = (tuple(p.id for p in items), tuple(sorted(assignment.items())))
+    cached = cart.item_layers.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    remaining = list(cart.subtotals)
+    effects: dict[str, Effect] = {}
+    misses: dict[str, Miss] = {}
+    upsells: list[Upsell] = []
+    room = cart.max_order_discount
+    for p in items:
+        lines = [i for i in cart.eligible[p.id] if p.id in assignment.get(i, ())]
+        if not lines:
+            winner = next((w for i in cart.eligible[p.id] for w in assignment.get(i, ())), None)
+            misses[p.id] = Miss("excluded", f"its lines went to {winner}, which saves more", lost_to=winner)
+            continue
+        outcome, ups = evaluate_item(p, cart, lines, remaining)
+        upsells.extend(ups)
+        room = _settle(cart, p, outcome, room, remaining, effects, misses)
+    layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room)
+    cart.item_layers[key] = layer
+    return layer
+
+
+def _settle(
+    cart: Cart,
+    p: CompiledPromotion,
+    outcome: Outcome,
+    room: Decimal | None,
+    remaining: list[Decimal],
+    effects: dict[str, Effect],
+    misses: dict[str, Miss],
+) -> Decimal | None:
+    """Record an outcome after budget and order cap; subtract an applied one from the lines."""
+    if isinstance(outcome, Effect):
+        outcome, room = _limits(cart, p, outcome, room)
+    if isinstance(outcome, Miss):
+        misses[p.id] = outcome
+        return room
+    for i, amount in outcome.amounts.items():
+        remaining[i] -= amount
+    effects[p.id] = outcome
+    return room
+
+
+def _run(
+    cart: Cart, ordered: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
+) -> Evaluation:
+    items = [p for p in ordered if p.layer is Layer.ITEM]
+    first = _item_layer(cart, items, assignment)
+    remaining = list(first.remaining)
+    effects = dict(first.effects)
+    misses = dict(first.misses)
+    upsells = list(first.upsells)
+    room = first.room
+    shipping = cart.request.shipping
+    later = [p for p in ordered if p.layer is not Layer.ITEM]
+    # Layer order; points: redemption pays for goods before points are earned on what is left.
+    later.sort(key=lambda p: (_LAYERS.index(p.layer), not isinstance(p.action, PointsRedeem), p.order))
+    for p in later:
+        outcome, ups = evaluate_order(p, cart, remaining, shipping)
+        upsells.extend(ups)
+        room = _settle(cart, p, outcome, room, remaining, effects, misses)
+        if p.id in effects:
+            shipping -= effects[p.id].shipping
+    saving = sum((e.saving for e in effects.values()), ZERO)
+    return Evaluation(
+        ids=frozenset(p.id for p in ordered),
+        effects=effects,
+        misses=misses,
+        upsells=upsells,
+        remaining=remaining,
+        shipping=shipping,
+        saving=saving,
+        assignment={i: a for i, a in assignment.items() if len(a) > 0},
+    )
+
+
+def _limits(
+    cart: Cart, p: CompiledPromotion, effect: Effect, room: Decimal | None
+) -> tuple[Outcome, Decimal | None]:
+    """Budget (all or nothing, SEMANTICS.md §14) and the rule set's order cap (what is left of it)."""
+    budget = cart.budgets.get(p.id)
+    if budget is not None and effect.saving > budget:
+        words = f"remaining budget {cart.money(budget)} cannot cover its {cart.money(effect.saving)}"
+        return Miss("budget", words, would_save=effect.saving), room
+    if room is None or effect.goods == 0:
+        return effect, room
+    if room <= 0:
+        return Miss(
+            "order_cap", f"the order cap of {cart.money(cart.max_order_discount or ZERO)} is used up"
+        ), room
+    if effect.goods > room:
+        effect.amounts = shrink(cart, effect.amounts, room)
+        effect.units = {i: n for i, n in effect.units.items() if i in effect.amounts}
+    return effect, room - effect.goods
+
+
+def is_empty(outcome: Outcome) -> bool:
+    return isinstance(outcome, Miss) or outcome.is_empty

@@ -1,0 +1,196 @@
+"""`redis://host:port/db[?namespace=NAME]`: the distributed ledger (redis-py, Lua).
+
+Every call is ONE `EVALSHA` of the script in `redis_lua.py` (redis-py re-sends the
+script body only after a `NOSCRIPT`, e.g. after a server restart). A script runs
+atomically on the server, so a whole cart is checked and held with no interleaving
+and no client-side locking.
+
+Keys and Redis Cluster: all keys of a namespace share the hash tag `{promokit:NAME}`:
+`{promokit:NAME}:used`, `:held`, `:due` and `:orders`. A cart touches counters shared
+with every other order (stock, budgets), so the only tag that keeps every cart's
+keys in one slot is one per namespace. Trade-off: one namespace lives on one
+cluster node (one Redis core: ~20k-65k script calls/s); scale out by giving each
+shop, tenant or large campaign its own namespace, which lands on its own slot.
+All keys a script touches are declared in KEYS, so the script is cluster-correct.
+
+Time: by default the script reads the server's `TIME`, so clients with skewed clocks
+agree on expiry. A `clock=` passed to `open_ledger` (tests) is sent instead.
+Durability: see docs/ledgers.md (AOF `appendfsync everysec`, async replication).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ._core import (
+    Clock,
+    check_order_id,
+    check_ttl,
+    decode,
+    encode,
+    encode_returns,
+    normalize,
+    normalize_returns,
+    redact,
+)
+from ._core import unknown as unknown_order
+from .base import Balance, Claim, LedgerConflict, LedgerError, OrderState, ReserveOutcome
+from .redis_lua import SCRIPT
+
+SWEEP_BATCH = 256
+
+
+def _import_redis() -> Any:
+    try:
+        import redis
+    except ImportError:
+        raise LedgerError(
+            "the Redis ledger needs the redis package: pip install 'promokit[redis]'"
+        ) from None
+    return redis
+
+
+class RedisLedger:
+    def __init__(self, url: str, *, clock: Clock | None = None) -> None:
+        redis = _import_redis()
+        self.url = redact(url)
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query))
+        namespace = query.pop("namespace", "promokit")
+        try:
+            # WAIT for this many replicas after a commit (a second round trip, commits only).
+            self._wait_replicas = int(query.pop("wait_replicas", "0"))
+        except ValueError:
+            raise LedgerError(f"{self.url}: wait_replicas must be an integer") from None
+        client_url = urlunsplit(parts._replace(query=urlencode(query)))
+        tag = "{promokit:" + namespace + "}"
+        self.keys = [f"{tag}:used", f"{tag}:held", f"{tag}:due", f"{tag}:orders"]
+        self._clock = clock
+        self._errors: tuple[type[BaseException], ...] = (redis.exceptions.RedisError,)
+        try:
+            self._client = redis.Redis.from_url(client_url, decode_responses=True, socket_timeout=10)
+            self._client.ping()
+        except (ValueError, *self._errors) as exc:
+            raise LedgerError(f"{self.url}: cannot reach Redis: {exc}") from None
+        self._script = self._client.register_script(SCRIPT)
+        self.sha: str = self._script.sha
+
+    def _now(self) -> str:
+        return "" if self._clock is None else repr(float(self._clock()))
+
+    def _call(self, *args: object) -> list[Any]:
+        try:
+            result: list[Any] = self._script(keys=self.keys, args=[args[0], self._now(), *args[1:]])
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: Redis call failed: {exc}") from None
+        return result
+
+    def _state(self, order_id: str, raw: str) -> OrderState:
+        o = json.loads(raw)
+        claims = decode(o["c"])
+        by_key = {c.key: c for c in claims}
+        returned = tuple(
+            Claim(k, int(a), by_key[k].limit, by_key[k].promotion) for k, a in sorted(o["r"].items()) if int(a)
+        )
+        expires = float(o["e"]) if o["e"] != "" else None
+        return OrderState(order_id, o["s"], claims, expires, returned)
+
+    def _answer(self, order_id: str, reply: list[Any], verb: str) -> OrderState:
+        tag = reply[0]
+        if tag == "state":
+            return self._state(order_id, reply[1])
+        if tag == "unknown":
+            raise unknown_order(self.url, order_id)
+        if tag == "conflict":
+            raise LedgerConflict(f"{self.url}: a refund of order {order_id!r} was made with different returns")
+        if tag == "bad":
+            hint = " (refund it instead)" if verb == "released" else ""
+            raise LedgerError(f"{self.url}: order {order_id!r} cannot be {verb}: it is {reply[1]}{hint}")
+        if tag == "problem":
+            raise LedgerError(f"{self.url}: refund of order {order_id!r}: {reply[1]}")
+        raise LedgerError(f"{self.url}: unexpected reply {reply!r}")
+
+    # ------------------------------------------------------------------ contract
+    def usage(self, keys: Sequence[str]) -> Mapping[str, int]:
+        return {k: b.total for k, b in self.balances(keys).items()}
+
+    def balances(self, keys: Sequence[str]) -> Mapping[str, Balance]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        reply = self._call("balances", *wanted)
+        return {k: Balance(int(reply[1 + 2 * i]), int(reply[2 + 2 * i])) for i, k in enumerate(wanted)}
+
+    def reserve(self, order_id: str, claims: Sequence[Claim], ttl: float) -> ReserveOutcome:
+        check_order_id(order_id)
+        check_ttl(ttl)
+        wanted = normalize(claims)
+        reply = self._call("reserve", order_id, encode(wanted), repr(float(ttl)))
+        tag = reply[0]
+        if tag == "ok":
+            return ReserveOutcome(order_id, True, (), "reserved")
+        if tag == "failed":
+            return ReserveOutcome(order_id, False, tuple(wanted[int(i)] for i in reply[1:]), None)
+        if tag == "conflict":
+            raise LedgerConflict(f"{self.url}: order {order_id!r} was reserved with different claims")
+        if tag == "existing":
+            status = reply[1]
+            return ReserveOutcome(order_id, status in ("reserved", "committed", "refunded"), (), status)
+        raise LedgerError(f"{self.url}: unexpected reply {reply!r}")
+
+    def commit(self, order_id: str) -> OrderState:
+        check_order_id(order_id)
+        state = self._answer(order_id, self._call("commit", order_id), "committed")
+        if self._wait_replicas:
+            try:
+                acked = int(self._client.wait(self._wait_replicas, 100))
+            except self._errors as exc:
+                raise LedgerError(f"{self.url}: WAIT failed: {exc}") from None
+            if acked < self._wait_replicas:
+                raise LedgerError(
+                    f"{self.url}: order {order_id!r} committed on the primary but only {acked} replica(s) "
+                    f"acknowledged within 100 ms; retry commit (idempotent) or reconcile"
+                )
+        return state
+
+    def release(self, order_id: str) -> OrderState:
+        check_order_id(order_id)
+        return self._answer(order_id, self._call("release", order_id), "released")
+
+    def refund(self, order_id: str, returns: Sequence[Claim], refund_id: str) -> OrderState:
+        check_order_id(order_id)
+        check_order_id(refund_id)
+        wanted = normalize_returns(returns)
+        flat: list[object] = []
+        for r in wanted:
+            flat += [r.key, r.amount]
+        reply = self._call("refund", order_id, refund_id, encode_returns(wanted), len(wanted), *flat)
+        return self._answer(order_id, reply, "refunded")
+
+    def sweep(self) -> int:
+        total = 0
+        while True:
+            n = int(self._call("sweep", SWEEP_BATCH)[1])
+            total += n
+            if n < SWEEP_BATCH:
+                return total
+
+    def state(self, order_id: str) -> OrderState | None:
+        check_order_id(order_id)
+        reply = self._call("state", order_id)
+        if reply[0] == "unknown":
+            return None
+        return self._answer(order_id, reply, "read")
+
+    def flush(self) -> None:
+        """Delete this namespace's keys (tests and `ledger init --reset`); never other data."""
+        try:
+            self._client.delete(*self.keys)
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: {exc}") from None
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,545 @@
+"""`.promotest` text -> `TestFile`, with diagnostics instead of exceptions.
+
+Stages: lark (LALR, grammar in `promokit/promotest.lark`) parses the text into a tree;
+`_Lowering` walks the tree into the dataclasses of `ruletests.model`, checking what can
+be checked without the rules (numbers are whole where they must be, dates and zones
+exist, every sku is known to a catalogue or priced on its line, catalogue names and
+imports resolve). Promotion ids and reasons are checked later, against the rule set
+(`ruletests.runner`). The parse tree never leaves this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import get_args
+
+from lark import Token, Tree
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+
+from ..diagnostics import Diagnostic, did_you_mean
+from ..models import AttributeValue, Reason
+from ..source import Source, Span
+from .model import (
+    CartLine,
+    Case,
+    Catalogue,
+    CustomerSpec,
+    Expectation,
+    Instant,
+    LedgerState,
+    LineField,
+    Named,
+    Product,
+    Setup,
+    StateKind,
+    TestFile,
+)
+from .syntax import grammar_parser, resolve_zone, syntax_diagnostic
+
+#: Reason codes a `because` may name (the `Reason` literal of promokit.models).
+REASONS: tuple[str, ...] = get_args(Reason)
+
+# --------------------------------------------------------------------------- entry points
+
+
+def parse_text(text: str, name: str = "<string>", *, base_dir: Path | None = None) -> tuple[
+    TestFile | None, list[Diagnostic]
+]:
+    """Parse a `.promotest` text. Returns the file (None on a syntax error) and every problem found."""
+    return _parse(text, name, base_dir if base_dir is not None else Path("."), ())
+
+
+def parse_path(path: str | Path) -> tuple[TestFile | None, list[Diagnostic], Source | None]:
+    """Read and parse a `.promotest` file; an unreadable file is a T008 diagnostic."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        span = Span(str(path), 1, 1, 1, 1)
+        return None, [Diagnostic("T008", "error", f"cannot read test file: {_os_reason(exc)}", span)], None
+    source = Source(str(path), text)
+    test_file, diags = _parse(text, str(path), p.parent, (p.resolve(),))
+    return test_file, diags, source
+
+
+def _os_reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _parse(text: str, name: str, base_dir: Path, importing: tuple[Path, ...]) -> tuple[
+    TestFile | None, list[Diagnostic]
+]:
+    source = Source(name, text)
+    syntax_errors = _syntax_errors(source)
+    if syntax_errors:
+        return None, syntax_errors
+    tree = grammar_parser().parse(text + "\n", start="start")
+    lowering = _Lowering(source, base_dir, importing)
+    test_file = lowering.file(tree)
+    return test_file, lowering.diagnostics
+
+
+#: Syntax errors reported per file before giving up on recovery.
+MAX_SYNTAX_ERRORS = 20
+
+
+def _syntax_errors(source: Source) -> list[Diagnostic]:
+    """Every syntax error of a file, not just the first.
+
+    The format is line-oriented, so recovery is simple: blank out the offending line (spaces keep
+    every offset, so later spans stay right) and parse again. A line that opens a block is not
+    blanked: its '}' would then be reported as a second, made-up error.
+    """
+    text = source.text
+    found: list[Diagnostic] = []
+    while len(found) < MAX_SYNTAX_ERRORS:
+        try:
+            grammar_parser().parse(text + "\n", start="start")
+            return found
+        except UnexpectedInput as err:
+            diagnostic = syntax_diagnostic(source, err)
+            found.append(diagnostic)
+            line = source.line_text(diagnostic.span.line)
+            at_end = isinstance(err, UnexpectedToken) and err.token.type == "$END"
+            if at_end or "{" in line or "}" in line:
+                return found
+            lines = text.split("\n")
+            lines[diagnostic.span.line - 1] = " " * len(lines[diagnostic.span.line - 1])
+            text = "\n".join(lines)
+    return found
+
+
+def parse_cart_items(text: str) -> tuple[tuple[CartLine, ...], list[Diagnostic]]:
+    """`"APPLE x 8, MILK x 2 price 6.80"` -> cart lines (for `promokit.testing.cart`)."""
+    source = Source("<cart>", text)
+    try:
+        tree = grammar_parser().parse(text + "\n", start="cart_items")
+    except UnexpectedInput as err:
+        return (), [syntax_diagnostic(source, err)]
+    lowering = _Lowering(source, Path("."), ())
+    lines = tuple(lowering.cart_item(t) for t in _subtrees(tree, "cart_item"))
+    return lines, lowering.diagnostics
+
+
+def parse_ledger_state(text: str) -> tuple[tuple[LedgerState, ...], list[Diagnostic]]:
+    """Ledger state statements, one per line (for `promokit.testing.seed_ledger`)."""
+    source = Source("<ledger state>", text)
+    try:
+        tree = grammar_parser().parse(text + "\n", start="ledger_state")
+    except UnexpectedInput as err:
+        return (), [syntax_diagnostic(source, err)]
+    lowering = _Lowering(source, Path("."), ())
+    states = tuple(lowering.ledger_state(t) for t in tree.children if isinstance(t, Tree))
+    return states, lowering.diagnostics
+
+
+# --------------------------------------------------------------------------- lowering
+
+
+def _subtrees(tree: Tree[Token], data: str) -> Iterator[Tree[Token]]:
+    for child in tree.children:
+        if isinstance(child, Tree) and child.data == data:
+            yield child
+
+
+def _tokens(tree: Tree[Token]) -> list[Token]:
+    return [c for c in tree.children if isinstance(c, Token)]
+
+
+def _unquote(token: Token) -> str:
+    text = str(token)
+    if token.type == "STRING":
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    return text
+
+
+class _Lowering:
+    """Tree -> model. Collects diagnostics; never raises for bad input."""
+
+    def __init__(self, source: Source, base_dir: Path, importing: tuple[Path, ...]) -> None:
+        self.source = source
+        self.base_dir = base_dir
+        self.importing = importing
+        self.diagnostics: list[Diagnostic] = []
+
+    # ----------------------------------------------------------------- helpers
+
+    def span(self, node: Tree[Token] | Token) -> Span:
+        if isinstance(node, Token):
+            start = node.start_pos or 0
+            return self.source.span(start, node.end_pos if node.end_pos is not None else start)
+        meta = node.meta
+        if getattr(meta, "empty", True):
+            return self.source.span(0, 0)
+        end = meta.end_pos
+        # A statement's tree includes its trailing newline(s); stop the span at the line's end.
+        line_end = self.source.text.find("\n", meta.start_pos)
+        if line_end >= 0:
+            end = min(end, line_end)
+        return self.source.span(meta.start_pos, end)
+
+    def error(self, code: str, message: str, span: Span, help: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, "error", message, span, help))
+
+    def named(self, tree: Tree[Token]) -> Named:
+        token = _tokens(tree)[0]
+        return Named(_unquote(token), self.span(token))
+
+    def value(self, tree: Tree[Token]) -> str:
+        return _unquote(_tokens(tree)[0])
+
+    def attr_value(self, tree: Tree[Token]) -> AttributeValue:
+        token = _tokens(tree)[0]
+        if token.type == "NUMBER":
+            return int(token) if "." not in token else Decimal(str(token))
+        if token.type == "NAME" and str(token) in ("true", "false"):
+            return str(token) == "true"
+        return _unquote(token)
+
+    def number(self, token: Token) -> Decimal:
+        return Decimal(str(token))
+
+    def whole(self, token: Token, what: str) -> int:
+        value = Decimal(str(token))
+        if value != value.to_integral_value():
+            self.error("T006", f"{what} must be a whole number, got {token}", self.span(token))
+            return int(value)
+        return int(value)
+
+    def date(self, token: Token) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(token))
+        except ValueError:
+            self.error("T006", f"'{token}' is not a valid date", self.span(token), "dates are YYYY-MM-DD")
+            return None
+
+    # ----------------------------------------------------------------- file
+
+    def file(self, tree: Tree[Token]) -> TestFile:
+        catalogues: dict[str, Catalogue] = {}
+        cases: list[Case] = []
+        defaults = Setup()
+        rules: tuple[Named, ...] | None = None
+        case_names: set[str] = set()
+        for item in tree.children:
+            if not isinstance(item, Tree):
+                continue
+            if item.data in ("catalogue_decl", "catalogue_import"):
+                catalogue = self.catalogue(item)
+                if catalogue is None:
+                    continue
+                if catalogue.name in catalogues:
+                    self.error("T009", f"catalogue '{catalogue.name}' is declared twice", catalogue.span)
+                catalogues[catalogue.name] = catalogue
+            elif item.data == "rules_stmt":
+                rules = self.rules(item)
+            elif item.data == "defaults":
+                defaults = self.setup(item, [])
+                if defaults.lines or defaults.state:
+                    self.error(
+                        "T006",
+                        "defaults may not hold cart lines or ledger state",
+                        self.span(item),
+                        "put them in each case",
+                    )
+            elif item.data == "case":
+                name_token = _tokens(item)[1]
+                name = _unquote(name_token)
+                if name in case_names:
+                    self.error("T009", f"two cases are named {name!r}", self.span(name_token),
+                               "case names identify failures; make them unique")
+                case_names.add(name)
+                expectations: list[Expectation] = []
+                setup = self.setup(item, expectations)
+                cases.append(Case(name, setup, tuple(expectations), self.span(name_token)))
+        test_file = TestFile(self.source.name, self.source, catalogues, tuple(cases), defaults, rules)
+        for case in test_file.cases:
+            self.check_case(test_file, case)
+        return test_file
+
+    def rules(self, tree: Tree[Token]) -> tuple[Named, ...]:
+        return tuple(Named(_unquote(t), self.span(t)) for t in _tokens(tree) if t.type == "STRING")
+
+    # ----------------------------------------------------------------- catalogues
+
+    def catalogue(self, tree: Tree[Token]) -> Catalogue | None:
+        name = self.named(next(_subtrees(tree, "name")))
+        if tree.data == "catalogue_import":
+            return self.import_catalogue(name, _tokens(tree)[-1])
+        products: dict[str, Product] = {}
+        for entry in _subtrees(tree, "entry"):
+            product = self.product(entry)
+            if product.sku.text in products:
+                self.error("T009", f"sku '{product.sku.text}' appears twice in catalogue '{name.text}'",
+                           product.sku.span)
+            products[product.sku.text] = product
+        return Catalogue(name.text, products, name.span)
+
+    def import_catalogue(self, name: Named, path_token: Token) -> Catalogue | None:
+        rel = _unquote(path_token)
+        path = (self.base_dir / rel).resolve()
+        span = self.span(path_token)
+        if path in self.importing:
+            self.error("T008", f"catalogue import cycle through '{rel}'", span)
+            return None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.error("T008", f"cannot read catalogue file '{rel}': {_os_reason(exc)}", span,
+                       "paths are relative to the directory of this test file")
+            return None
+        other, diags = _parse(text, str(Path(self.source.name).parent / rel), path.parent,
+                              (*self.importing, path))
+        self.diagnostics.extend(diags)
+        if other is None:
+            return None
+        found = other.catalogues.get(name.text)
+        if found is None:
+            self.error("T005", f"'{rel}' has no catalogue '{name.text}'", name.span,
+                       did_you_mean(name.text, other.catalogues) or
+                       f"it declares: {', '.join(sorted(other.catalogues)) or 'no catalogues'}")
+            return None
+        return found
+
+    def product(self, tree: Tree[Token]) -> Product:
+        sku = self.named(next(_subtrees(tree, "sku")))
+        price: Decimal | None = None
+        category = brand = None
+        tags: list[str] = []
+        attrs: list[tuple[str, AttributeValue]] = []
+        for attr in tree.children:
+            if not isinstance(attr, Tree) or attr.data == "sku":
+                continue
+            values = [c for c in attr.children if isinstance(c, Tree)]
+            toks = _tokens(attr)
+            if attr.data == "price_attr":
+                price = self.number(toks[1])
+            elif attr.data == "category_attr":
+                category = self.value(values[0])
+            elif attr.data == "brand_attr":
+                brand = self.value(values[0])
+            elif attr.data in ("tag_attr", "tags_attr"):
+                tags.extend(self.value(v) for v in values)
+            elif attr.data == "attr_attr":
+                attrs.append((self.value(values[0]), self.attr_value(values[1])))
+        return Product(sku, price, category, brand, tuple(tags), tuple(attrs), self.span(tree))
+
+    # ----------------------------------------------------------------- setup and cases
+
+    def setup(self, tree: Tree[Token], expectations: list[Expectation]) -> Setup:
+        s = Setup()
+        customer = CustomerSpec()
+        lines: list[CartLine] = []
+        state: list[LedgerState] = []
+        for stmt in tree.children:
+            if not isinstance(stmt, Tree):
+                continue
+            kind = stmt.data
+            toks = _tokens(stmt)
+            if kind == "rules_stmt":
+                s = replace(s, rules=self.rules(stmt))
+            elif kind == "use_stmt":
+                s = replace(s, catalogues=tuple(self.named(n) for n in _subtrees(stmt, "name")))
+            elif kind == "at_stmt":
+                s = replace(s, at=self.instant(next(_subtrees(stmt, "instant"))))
+            elif kind == "customer_stmt":
+                customer = self.customer(stmt, customer)
+            elif kind == "cart_stmt":
+                lines.extend(self.cart_item(t) for t in _subtrees(stmt, "cart_item"))
+            elif kind == "shipping_stmt":
+                s = replace(s, shipping=self.number(toks[1]))
+            elif kind == "coupons_stmt":
+                s = replace(s, coupons=(s.coupons or ()) + tuple(self.value(v) for v in _subtrees(stmt, "value")))
+            elif kind == "channel_stmt":
+                s = replace(s, channel=self.value(next(_subtrees(stmt, "value"))))
+            elif kind == "group_stmt":
+                gid = next((self.value(v) for v in _subtrees(stmt, "value")), None)
+                s = replace(s, group=(gid, self.whole(toks[-1], "group size")))
+            elif kind == "redeem_stmt":
+                s = replace(s, redeem_points=self.whole(toks[1], "points to redeem"))
+            elif kind == "currency_stmt":
+                s = replace(s, currency=str(toks[1]))
+            elif kind in _STATE_KINDS:
+                state.append(self.ledger_state(stmt))
+            elif kind == "expect_stmt":
+                expectations.append(self.expectation(next(c for c in stmt.children if isinstance(c, Tree))))
+        return replace(s, customer=customer, lines=tuple(lines), state=tuple(state))
+
+    def instant(self, tree: Tree[Token]) -> Instant | None:
+        toks = _tokens(tree)
+        span = self.span(tree)
+        zone_tree = next(_subtrees(tree, "zone"), None)
+        zone = self.value(zone_tree) if zone_tree is not None else None
+        if toks[0].type == "DATETIME":
+            m = re.fullmatch(r"(.{10})T([\d:]+)(.*)", str(toks[0]))
+            assert m is not None  # the DATETIME terminal guarantees the shape
+            date_text, time_text, zone_text = m.groups()
+            zone = zone_text or None
+        else:
+            date_text = str(toks[0])
+            time_text = str(toks[1]) if len(toks) > 1 and toks[1].type == "TIME" else "00:00"
+        try:
+            date = dt.date.fromisoformat(date_text)
+            time = dt.time.fromisoformat(time_text.zfill(5) if len(time_text) <= 5 else time_text.zfill(8))
+        except ValueError:
+            self.error("T006", "not a valid date and time", span,
+                       "write e.g. `at 2026-10-02 10:00 Asia/Shanghai` or `at 2026-10-02T10:00+08:00`")
+            return None
+        if zone is not None and resolve_zone(zone) is None:
+            self.error("T006", f"unknown time zone '{zone}'", self.span(zone_tree) if zone_tree else span,
+                       "use an IANA name such as Asia/Shanghai or an offset such as +08:00")
+            return None
+        return Instant(date, time, zone, span)
+
+    def customer(self, tree: Tree[Token], c: CustomerSpec) -> CustomerSpec:
+        for f in _subtrees_any(tree):
+            toks = _tokens(f)
+            values = [self.value(v) for v in _subtrees(f, "value")]
+            if f.data == "c_id":
+                c = replace(c, id=values[0])
+            elif f.data == "c_level":
+                c = replace(c, level=self.whole(toks[1], "level"))
+            elif f.data == "c_segments":
+                c = replace(c, segments=tuple(values))
+            elif f.data == "c_tags":
+                c = replace(c, tags=tuple(values))
+            elif f.data == "c_region":
+                c = replace(c, region=values[0])
+            elif f.data == "c_orders":
+                c = replace(c, orders=self.whole(toks[1], "orders"))
+            elif f.data == "c_spent":
+                c = replace(c, total_spent=self.number(toks[1]))
+            elif f.data == "c_points":
+                c = replace(c, points=self.whole(toks[1], "points"))
+            elif f.data == "c_registered":
+                c = replace(c, registered_at=self.date(toks[1]))
+            elif f.data == "c_new":
+                c = replace(c, orders=0)
+            elif f.data == "c_attr":
+                avalue = next(_subtrees(f, "avalue"))
+                c = replace(c, attributes=(*c.attributes, (values[0], self.attr_value(avalue))))
+        return c
+
+    def cart_item(self, tree: Tree[Token]) -> CartLine:
+        product = self.product(tree)
+        toks = _tokens(tree)
+        quantity = self.whole(toks[1], "quantity") if len(toks) > 1 and toks[0].type == "X" else 1
+        if quantity < 1:
+            self.error("T006", "quantity must be at least 1", self.span(toks[1]))
+        line_id = None
+        for attr in _subtrees(tree, "id_attr"):
+            line_id = self.value(next(_subtrees(attr, "value")))
+        return CartLine(product, quantity, line_id, self.span(tree))
+
+    def ledger_state(self, tree: Tree[Token]) -> LedgerState:
+        toks = _tokens(tree)
+        promo = self.named(next(_subtrees(tree, "name"))) if tree.data != "code_used" else None
+        today = any(t.type == "TODAY" for t in toks)
+        numbers = [t for t in toks if t.type == "NUMBER"]
+        kind: StateKind
+        if tree.data == "code_used":
+            return LedgerState("code_used", None, Decimal(1), False, _unquote(toks[1]), self.span(tree))
+        if tree.data == "budget_state":
+            kind = "budget_used" if any(t.type == "USED" for t in toks) else "budget_left"
+            return LedgerState(kind, promo, self.number(numbers[0]), today, None, self.span(tree))
+        kind = _STATE_KINDS[tree.data]
+        amount = Decimal(self.whole(numbers[0], "a count"))
+        return LedgerState(kind, promo, amount, today, None, self.span(tree))
+
+    def expectation(self, tree: Tree[Token]) -> Expectation:
+        kind = tree.data[2:]  # e_total -> total
+        span = self.span(tree)
+        toks = _tokens(tree)
+        numbers = [t for t in toks if t.type == "NUMBER"]
+        amount = self.number(numbers[-1]) if numbers else None
+        names = [self.named(n) for n in _subtrees(tree, "name")]
+        if kind == "line":
+            field = str(_tokens(next(_subtrees(tree, "line_field")))[0])
+            sku = self.named(next(_subtrees(tree, "sku")))
+            lf: LineField = field  # type: ignore[assignment]  # the grammar allows only these words
+            return Expectation("line", span, amount, sku, lf)
+        if kind == "gift":
+            sku = self.named(next(_subtrees(tree, "sku")))
+            qty = Decimal(self.whole(numbers[0], "gift quantity")) if numbers else None
+            return Expectation("gift", span, qty, sku, by=names[0] if names else None)
+        if kind == "not_applied":
+            return Expectation("not_applied", span, None, names[0],
+                               reason=names[1] if len(names) > 1 else None,
+                               by=names[2] if len(names) > 2 else None)
+        if kind == "hint":
+            text = _unquote(next(t for t in toks if t.type == "STRING"))
+            return Expectation("hint", span, None, text=text, by=names[0] if names else None)
+        if kind == "applied":
+            return Expectation("applied", span, amount, names[0])
+        if kind in ("points_earned", "points_redeemed") and amount is not None:
+            self.whole(numbers[-1], "points")
+        return Expectation(kind, span, amount)  # type: ignore[arg-type]  # kind comes from the grammar's aliases
+
+    # ----------------------------------------------------------------- checks without rules
+
+    def check_case(self, test_file: TestFile, case: Case) -> None:
+        """Skus known, catalogues known, reasons known, lines referenced exist."""
+        chosen = case.setup.catalogues or test_file.defaults.catalogues
+        catalogues: list[Catalogue] = []
+        unresolved = False  # an unknown catalogue: sku checks would only repeat that problem
+        if chosen is None:
+            catalogues = list(test_file.catalogues.values())
+        else:
+            for name in chosen:
+                cat = test_file.catalogues.get(name.text)
+                if cat is None:
+                    self.error("T005", f"unknown catalogue '{name.text}'", name.span,
+                               did_you_mean(name.text, test_file.catalogues)
+                               or f"declared catalogues: {', '.join(sorted(test_file.catalogues)) or 'none'}")
+                    unresolved = True
+                else:
+                    catalogues.append(cat)
+        known = {sku for cat in catalogues for sku in cat.products}
+        line_ids: set[str] = set()
+        for line in case.setup.lines:
+            sku = line.product.sku
+            line_ids.add(line.line_id or sku.text)
+            line_ids.add(sku.text)
+            if sku.text not in known and line.product.price is None and not unresolved:
+                where = ", ".join(f"'{c.name}'" for c in catalogues)
+                where = f"not in {where}" if where else "no catalogue is declared"
+                self.error("T002", f"unknown sku '{sku.text}': {where} and no price on the line",
+                           sku.span, did_you_mean(sku.text, known) or f"give it a price: `{sku.text} x 1 price 9.90`")
+        if not case.setup.lines:
+            self.error("T011", f"case {case.name!r} has an empty cart", case.span,
+                       "add a line such as `cart APPLE x 2`")
+        for e in case.expectations:
+            if e.kind == "line" and e.target is not None and e.target.text not in line_ids:
+                self.error("T002", f"no line '{e.target.text}' in this case's cart", e.target.span,
+                           did_you_mean(e.target.text, line_ids))
+            if e.reason is not None and e.reason.text not in REASONS:
+                self.error("T004", f"unknown reason '{e.reason.text}'", e.reason.span,
+                           did_you_mean(e.reason.text, REASONS) or f"reasons: {', '.join(REASONS)}")
+
+
+_STATE_KINDS: dict[str, StateKind] = {
+    "customer_used": "customer_uses",
+    "customer_bought": "customer_units",
+    "total_used": "total_uses",
+    "stock_left": "stock_left",
+    "budget_state": "budget_used",
+    "code_used": "code_used",
+}
+
+
+def _subtrees_any(tree: Tree[Token]) -> Iterator[Tree[Token]]:
+    for child in tree.children:
+        if isinstance(child, Tree):
+            yield child
+
+
+__all__ = ["REASONS", "parse_cart_items", "parse_ledger_state", "parse_path", "parse_text", "resolve_zone"]
+
+

@@ -1,0 +1,306 @@
+"""Best-deal search: which promotions apply together (SEMANTICS.md §4-§6).
+
+Objective: the customer's saving on goods and shipping (points earned do not count). Ties go
+to the smaller combination, then to the one holding the higher-priority promotion (then the
+smaller id): combinations are compared by the sorted ranks of their members.
+
+1. Every candidate is evaluated alone. Its saving alone is an upper bound of what it can add
+   to any combination: every base only shrinks when more promotions apply (thresholds are
+   measured after discounts, later layers see less, competing item promotions split lines).
+   A candidate that does nothing alone does nothing anywhere, and gets its reason from that
+   evaluation. The exception is a quantity deal on the cheapest units ("buy 2 get 1 free"):
+   given fewer lines it may give a dearer unit away, so its bound prices the discounted units
+   as the dearest ones (`actions.item.saving_bound`). Candidates that only give gifts or points (saving 0) are added at the end to
+   the chosen combination when compatible.
+2. Fast path: when the money-saving candidates are compatible and together save the sum of
+   their savings alone, that combination is optimal (it reaches the upper bound): no search.
+3. Otherwise an exact branch and bound over the subsets of compatible candidates, largest
+   bound first, pruning a branch when the bound of the chosen and still compatible
+   candidates cannot beat the best combination found. That bound is the sum of their
+   savings alone, except that item-level promotions not stackable with each other share
+   lines: there it is at most, per line, the largest of their per-line bounds
+   (`actions.item.line_bounds`).
+4. With more than `MAX_EXACT` money-saving candidates, or when the search has evaluated
+   `MAX_EVALUATIONS` combinations, it stops and a heuristic takes over: greedy by saving
+   alone (add a candidate when the combination saves more with it), then one pass dropping
+   each chosen candidate and one pass swapping each left-out candidate in (dropping what
+   conflicts with it), keeping every improvement: about 3n evaluations, starting from the
+   best combination the exact search had found. The result then says
+   `selection == "heuristic"`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from .actions import ZERO, Miss, Upsell
+from .actions.cart import Cart
+from .actions.item import line_bounds, saving_bound
+from .ast import Layer
+from .compiler import CompiledPromotion, conflicts, stackable
+from .evaluate import Evaluation, evaluate
+from .models import Reason
+
+#: Money-saving candidates on one cart above which the exact search is not attempted.
+MAX_EXACT = 16
+#: Combinations the exact search may evaluate before the heuristic takes over.
+MAX_EVALUATIONS = 1000
+
+#: Alternatives kept for explanations.
+MAX_ALTERNATIVES = 5
+
+Mode = Literal["none", "exact", "heuristic"]
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Selection:
+    best: Evaluation
+    mode: Mode
+    alone: dict[str, Evaluation]
+    dropped: dict[str, Miss]  # did nothing alone: the reason from that evaluation
+    excluded: dict[str, Miss] = field(default_factory=dict)  # could apply, left out of the best deal
+    alternatives: list[Evaluation] = field(default_factory=list)  # best combinations it beat
+    upsells: list[Upsell] = field(default_factory=list)  # of excluded promotions short of a threshold
+
+
+class _Search:
+    def __init__(self, cart: Cart, promotions: Sequence[CompiledPromotion]) -> None:
+        self.cart = cart
+        self.by_id = {p.id: p for p in promotions}
+        self.memo: dict[frozenset[str], Evaluation | None] = {}
+        self.evaluations = 0
+
+    def run(self, members: Iterable[CompiledPromotion]) -> Evaluation | None:
+        ps = sorted(members, key=lambda p: p.order)
+        key = frozenset(p.id for p in ps)
+        if key not in self.memo:
+            self.evaluations += 1
+            self.memo[key] = evaluate(self.cart, ps)
+        return self.memo[key]
+
+    def rank(self, ev: Evaluation) -> tuple[Decimal, int, tuple[int, ...]]:
+        """Smaller is better: most saving, then fewer promotions, then higher priority / smaller id."""
+        return (-ev.saving, len(ev.ids), tuple(sorted(self.by_id[i].order for i in ev.ids)))
+
+
+def select(
+    cart: Cart, candidates: Sequence[CompiledPromotion], strategy: Literal["best", "greedy"] = "best"
+) -> Selection:
+    search = _Search(cart, candidates)
+    alone: dict[str, Evaluation] = {}
+    dropped: dict[str, Miss] = {}
+    bound: dict[str, Decimal] = {}
+    money: list[CompiledPromotion] = []
+    extras: list[CompiledPromotion] = []  # gifts or points only
+    for p in candidates:
+        ev = search.run([p])
+        assert ev is not None  # a single promotion is always a valid combination
+        alone[p.id] = ev
+        effect = ev.effects.get(p.id)
+        miss = ev.misses.get(p.id)
+        wider = saving_bound(p, cart) if p.layer is Layer.ITEM else None
+        if effect is not None and effect.saving > 0:
+            bound[p.id] = max(effect.saving, wider or ZERO)
+            money.append(p)
+        elif wider and (miss is None or miss.reason == "no_saving"):
+            bound[p.id] = wider  # saves nothing on the cheapest units, may on the ones left to it
+            money.append(p)
+        elif effect is not None:
+            extras.append(p)
+        elif miss is not None and miss.reason == "budget" and miss.would_save > 0:
+            bound[p.id] = miss.would_save  # may fit its budget once others leave it less to give
+            money.append(p)
+        elif miss is not None:
+            dropped[p.id] = miss
+    empty = search.run([])
+    assert empty is not None
+    if strategy == "greedy":
+        chosen: list[CompiledPromotion] = []
+        for p in sorted(candidates, key=lambda p: p.order):
+            if all(not conflicts(p, q) for q in chosen):
+                chosen.append(p)
+        best = search.run(chosen) or empty
+        return _finish(search, best, "heuristic", alone, dropped, money, bound)
+    mode: Mode = "none"
+    total_bound = sum(bound.values(), ZERO)
+    combined = search.run(money)
+    if (
+        combined is not None
+        and combined.saving == total_bound
+        and all(p.id in combined.effects for p in money)
+    ):
+        best = combined
+    elif len(money) > MAX_EXACT:
+        best, mode = _heuristic(search, money, bound, empty), "heuristic"
+    else:
+        try:
+            seed = _heuristic(search, money, bound, empty)  # a good incumbent prunes early
+            best, mode = _branch_and_bound(search, money, bound, seed), "exact"
+        except _OutOfBudget:
+            best, mode = _heuristic(search, money, bound, _incumbent(search, empty)), "heuristic"
+    chosen = [search.by_id[i] for i in best.ids]
+    for p in extras:
+        if all(not conflicts(p, q) for q in chosen):
+            chosen.append(p)
+    final = search.run(chosen) or best
+    if final.saving < best.saving:  # cannot happen (extras save nothing); keep the proven best
+        final = best
+    return _finish(search, final, mode, alone, dropped, money, bound)
+
+
+def _branch_and_bound(
+    search: _Search, money: Sequence[CompiledPromotion], bound: dict[str, Decimal], start: Evaluation
+) -> Evaluation:
+    cands = sorted(money, key=lambda p: (-bound[p.id], p.order))
+    best = start
+    cart = search.cart
+    per_line = {p.id: line_bounds(p, cart) for p in cands if p.layer is Layer.ITEM}
+
+    def compatible(p: CompiledPromotion, chosen: Sequence[CompiledPromotion]) -> bool:
+        return all(not conflicts(p, q) for q in chosen)
+
+    def reach(members: Sequence[CompiledPromotion]) -> Decimal:
+        """Upper bound of what any combination of `members` saves.
+
+        Item-level promotions that are not stackable with each other share lines: each line
+        gives at most the largest of their per-line bounds. Every promotion adds at most its
+        own bound.
+        """
+        items = [p for p in members if p.id in per_line]
+        total = sum((bound[p.id] for p in members if p.id not in per_line), ZERO)
+        item_sum = sum((bound[p.id] for p in items), ZERO)
+        if any(stackable(a, b) for a, b in itertools.combinations(items, 2)):
+            return total + item_sum
+        best_line: dict[int, Decimal] = {}
+        for p in items:
+            for i, b in per_line[p.id].items():
+                if b > best_line.get(i, ZERO):
+                    best_line[i] = b
+        return total + min(item_sum, sum(best_line.values(), ZERO))
+
+    # Adding promotions to a combination adds at most their bounds to what it saves: bases
+    # only shrink and lines are only shared further. A budget breaks this (a promotion left
+    # less to give may then fit its budget), so with budgets only `reach` is used.
+    incremental = all(cart.budgets.get(p.id) is None for p in cands)
+    empty_saving = search.run([])
+
+    def dfs(start: int, chosen: list[CompiledPromotion], here: Evaluation | None) -> None:
+        nonlocal best
+        for j in range(start, len(cands)):
+            p = cands[j]
+            if not compatible(p, chosen):
+                continue
+            rest = [q for q in cands[j:] if compatible(q, chosen)]
+            bound_here = reach(chosen + rest)
+            if incremental and here is not None:
+                bound_here = min(bound_here, here.saving + sum((bound[q.id] for q in rest), ZERO))
+            # Later j only see fewer candidates, so their bound is no larger: stop here.
+            if bound_here < best.saving or (bound_here == best.saving and len(chosen) + 1 > len(best.ids)):
+                return
+            if search.evaluations > MAX_EVALUATIONS:
+                raise _OutOfBudget
+            ev = search.run([*chosen, p])
+            if ev is not None and search.rank(ev) < search.rank(best):
+                best = ev
+            dfs(j + 1, [*chosen, p], ev)
+
+    dfs(0, [], empty_saving)
+    return best
+
+
+def _incumbent(search: _Search, empty: Evaluation) -> Evaluation:
+    found = [ev for ev in search.memo.values() if ev is not None]
+    return min(found, key=search.rank) if found else empty
+
+
+def _heuristic(
+    search: _Search, money: Sequence[CompiledPromotion], bound: dict[str, Decimal], start: Evaluation
+) -> Evaluation:
+    """Greedy by saving alone, then one pass of drop-one and one of swap-in (about 3n evaluations)."""
+    by_bound = sorted(money, key=lambda p: (-bound[p.id], p.order))
+    chosen: list[CompiledPromotion] = []
+    current = search.run([]) or start
+    for p in by_bound:  # add what helps, largest bound first
+        if all(not conflicts(p, q) for q in chosen):
+            ev = search.run([*chosen, p])
+            if ev is not None and ev.saving > current.saving:
+                chosen, current = [*chosen, p], ev
+    best = current if search.rank(current) < search.rank(start) else start
+    for p in reversed(by_bound):  # drop one: smallest bound first
+        if p.id in best.ids:
+            ev = search.run([search.by_id[i] for i in best.ids if i != p.id])
+            if ev is not None and search.rank(ev) < search.rank(best):
+                best = ev
+    for p in by_bound:  # swap one in, dropping what conflicts with it
+        if p.id not in best.ids:
+            trial = [q for q in (search.by_id[i] for i in best.ids) if not conflicts(p, q)] + [p]
+            ev = search.run(trial)
+            if ev is not None and search.rank(ev) < search.rank(best):
+                best = ev
+    return best
+
+
+def _finish(
+    search: _Search,
+    best: Evaluation,
+    mode: Mode,
+    alone: dict[str, Evaluation],
+    dropped: dict[str, Miss],
+    money: Sequence[CompiledPromotion],
+    bound: dict[str, Decimal],
+) -> Selection:
+    """Name, for every money-saving candidate left out, what it lost to and by how much."""
+    excluded: dict[str, Miss] = {}
+    upsells: list[Upsell] = []
+    cart = search.cart
+    chosen = [search.by_id[i] for i in best.ids]
+    for p in money:
+        if p.id in best.ids:
+            continue
+        rivals = [q for q in chosen if conflicts(p, q)]
+        alt = search.run([q for q in chosen if not conflicts(p, q)] + [p])
+        own = alt.misses.get(p.id) if alt is not None else None
+        if not rivals and own is not None and own.lost_to is None:
+            # with the chosen deal it does nothing (e.g. a threshold its discounts push out of reach)
+            excluded[p.id] = own
+            if alt is not None:
+                upsells += [u for u in alt.upsells if u.promotion == p.id]
+            continue
+        by = best.saving - alt.saving if alt is not None else ZERO
+        lost_to: str | None = rivals[0].id if rivals else None
+        if lost_to is None and own is not None:
+            lost_to = own.lost_to
+        elif lost_to is None and alt is not None:  # it spoils others: name the one that loses most
+            worse = [
+                (best.effects[q].saving - (alt.effects[q].saving if q in alt.effects else ZERO), q)
+                for q in best.effects
+            ]
+            worse = [w for w in worse if w[0] > 0]
+            lost_to = max(worse, key=lambda w: (w[0], w[1]))[1] if worse else None
+        coupons = lost_to is not None and search.by_id[lost_to].is_coupon and p.is_coupon
+        reason: Reason = "coupon_not_combinable" if coupons else "excluded"
+        rival = f"lost to {lost_to}" if lost_to else "left out"
+        if by > 0:
+            detail = f"{rival}: the chosen deal saves {cart.money(by)} more than the best one with {p.id}"
+        else:
+            detail = f"{rival}: equal saving, and ties go to fewer promotions, then higher priority"
+        excluded[p.id] = Miss(reason, detail, lost_to=lost_to)
+    # Combinations that differ in what actually took effect, best first (for `promokit explain`).
+    alternatives: list[Evaluation] = []
+    seen = {frozenset(best.effects)}
+    for ev in sorted((e for e in search.memo.values() if e is not None), key=search.rank):
+        effective = frozenset(ev.effects)
+        if effective and effective not in seen:
+            seen.add(effective)
+            alternatives.append(ev)
+            if len(alternatives) == MAX_ALTERNATIVES:
+                break
+    return Selection(best, mode, alone, dropped, excluded, alternatives, upsells)

@@ -1,0 +1,95 @@
+"""`promokit check` and `promokit fmt`: output and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from promokit.commands import check, fmt
+
+GOOD = "promotion autumn {\n  满100减20\n}\n"
+MESSY = "promotion autumn {\n满 100 减 20\n   limit 1 per customer  # once\n priority 2\n}\n"
+BAD = "promotion autumn {\n  满100减\n}\n"
+
+
+def _args(module: object, argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    module.add_arguments(parser)  # type: ignore[attr-defined]
+    return parser.parse_args(argv)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_exits_0_on_clean_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.promo", GOOD)
+    assert check.run(_args(check, [str(path)])) == 0
+    assert "0 errors, 0 warnings in 1 file" in capsys.readouterr().err
+
+
+def test_check_exits_1_and_shows_the_line_and_caret_on_rule_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "bad.promo", BAD)
+    assert check.run(_args(check, [str(tmp_path)])) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:2:8: error[S001]: expected an amount such as 100 or 99.90" in err
+    assert "   2 |   满100减\n     |          ^" in err
+
+
+def test_check_exits_2_on_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert check.run(_args(check, [str(tmp_path / "nope.promo")])) == 2
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_check_reports_invalid_utf8_as_a_rule_error_with_its_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "latin1.promo").write_bytes(b"promotion a {\n  9\xd5\xdb\n}\n")
+    assert check.run(_args(check, [str(tmp_path)])) == 1
+    assert "latin1.promo:2:4: error[S002]" in capsys.readouterr().err
+
+
+def test_fmt_rewrites_files_in_place_keeping_comments(tmp_path: Path) -> None:
+    path = _write(tmp_path, "messy.promo", MESSY)
+    assert fmt.run(_args(fmt, [str(path)])) == 0
+    assert path.read_text(encoding="utf-8") == (
+        "promotion autumn {\n  priority 2\n  满100减20\n  limit 1 per customer  # once\n}\n"
+    )
+    assert fmt.run(_args(fmt, ["--check", str(path)])) == 0
+
+
+def test_fmt_check_lists_files_that_would_change_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    messy = _write(tmp_path, "messy.promo", MESSY)
+    _write(tmp_path, "good.promo", GOOD)
+    assert fmt.run(_args(fmt, ["--check", str(tmp_path)])) == 1
+    assert capsys.readouterr().out.splitlines() == [str(messy)]
+    assert messy.read_text(encoding="utf-8") == MESSY
+
+
+def test_fmt_can_force_a_notation(tmp_path: Path) -> None:
+    path = _write(tmp_path, "good.promo", GOOD)
+    assert fmt.run(_args(fmt, ["--notation", "en", str(path)])) == 0
+    assert "spend 100 get 20 off" in path.read_text(encoding="utf-8")
+    assert fmt.run(_args(fmt, ["--notation", "zh", str(path)])) == 0
+    assert path.read_text(encoding="utf-8") == GOOD
+
+
+def test_fmt_refuses_to_rewrite_a_file_with_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "bad.promo", BAD)
+    assert fmt.run(_args(fmt, [str(path)])) == 1
+    assert path.read_text(encoding="utf-8") == BAD
+    assert "not rewriting" in capsys.readouterr().err
+
+
+def test_fmt_exits_2_on_a_missing_file(tmp_path: Path) -> None:
+    assert fmt.run(_args(fmt, [str(tmp_path / "nope.promo")])) == 2

@@ -1,0 +1,105 @@
+"""The formatter: canonical text that re-parses to the same AST, comments kept."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from promokit.ast import Notation, strip_spans
+from promokit.formatter import format_file, format_source, format_text
+from promokit.source import Source
+
+from .helpers import parse, with_notation
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples").rglob("*.promo"))
+
+
+def _same(text: str, name: str):  # type: ignore[no-untyped-def]
+    return dataclasses.replace(strip_spans(parse(text, name)), name=name)
+
+
+def test_there_are_example_files_to_format() -> None:
+    assert any(p.parent.name == "language" for p in EXAMPLES)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("notation", [None, Notation.EN, Notation.ZH], ids=["own", "en", "zh"])
+def test_every_example_file_round_trips_through_the_formatter(path: Path, notation: Notation | None) -> None:
+    text = path.read_text(encoding="utf-8")
+    original = _same(text, path.name)
+    formatted = format_file(parse(text, path.name), notation)
+    expected = original if notation is None else with_notation(original, notation)
+    assert _same(formatted, path.name) == expected
+    # Canonical form is a fixed point (points actions have no notation of their own, so the
+    # forced notation is applied again).
+    assert format_file(parse(formatted, path.name), notation) == formatted
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_formatting_with_comments_keeps_every_comment_and_the_ast(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    formatted, diagnostics = format_source(Source(path.name, text))
+    assert formatted is not None and not diagnostics
+    kept = [line.strip() for line in formatted.splitlines() if "#" in line]
+    for line in text.splitlines():
+        if line.strip().startswith("#"):
+            assert any(line.strip() in k for k in kept), line
+    assert _same(formatted, path.name) == _same(text, path.name)
+
+
+def test_canonical_layout_orders_clauses_and_indents_two_spaces() -> None:
+    text = 'promotion a "t" {\n      limit 1 per customer\n满 100 减 20\n  for level>=1\n priority 3\n}\n'
+    assert format_file(parse(text)) == (
+        'promotion a "t" {\n  priority 3\n  for level >= 1\n  满100减20\n  limit 1 per customer\n}\n'
+    )
+
+
+def test_forcing_a_notation_prints_the_other_form() -> None:
+    rule_file = parse("promotion a {\n  spend 100 get 20 off\n}\npromotion b {\n  8.5折\n}\n")
+    assert "满100减20" in format_file(rule_file, Notation.ZH)
+    assert "15.0% off" in format_file(rule_file, Notation.EN)
+    assert "spend 100 get 20 off" in format_file(rule_file, None)
+
+
+def test_comments_stay_with_the_clause_they_describe() -> None:
+    text = (
+        "# autumn campaign\n"
+        "promotion a {\n"
+        "  limit 1 per customer  # one each\n"
+        "  # the deal itself\n"
+        "  满100减20\n"
+        "}\n"
+        "# the end\n"
+    )
+    formatted = format_text(parse(text), text)
+    assert formatted == (
+        "# autumn campaign\n"
+        "promotion a {\n"
+        "  # the deal itself\n"
+        "  满100减20\n"
+        "  limit 1 per customer  # one each\n"
+        "}\n"
+        "\n"
+        "# the end\n"
+    )
+
+
+def test_a_hash_inside_a_string_is_not_a_comment() -> None:
+    text = 'promotion a "No. #1" {\n  8折\n}\n'
+    assert format_text(parse(text), text) == text
+
+
+def test_strings_with_quotes_and_control_characters_are_escaped() -> None:
+    text = 'promotion a "say \\"hi\\"\\t\\u{7}" {\n  8折\n}\n'
+    formatted = format_file(parse(text))
+    assert '"say \\"hi\\"\\t\\u{7}"' in formatted
+    assert _same(formatted, "x") == _same(text, "x")
+
+
+def test_format_source_refuses_a_file_with_errors() -> None:
+    formatted, diagnostics = format_source(Source("bad.promo", "promotion a {\n  满100减\n}\n"))
+    assert formatted is None
+    assert [d.code for d in diagnostics] == ["S001"]

@@ -1,0 +1,59 @@
+"""The golden error corpus: every `tests/golden/errors/NAME.promo` with its exact diagnostics.
+
+Each case must produce at least one error, and its rendered diagnostics (with source lines
+and carets, as `promokit check` prints them) must equal `NAME.expected` byte for byte.
+Syntax cases are `syntax_*` (S codes, the front end), semantic ones `semantic_*` (E codes,
+the checker). After a deliberate message change, regenerate with
+`PROMOKIT_UPDATE_GOLDEN=1 pytest tests/golden/test_error_corpus.py` and read the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from promokit.diagnostics import Diagnostic, RuleError, render_all
+from promokit.frontend import parse_text
+from promokit.parser import decode_source
+from promokit.source import Source
+
+CORPUS = Path(__file__).resolve().parent / "errors"
+CASES = sorted(CORPUS.glob("*.promo"))
+
+
+def render(path: Path) -> tuple[str, list[Diagnostic]]:
+    """The diagnostics of one file, rendered as `promokit check` shows them."""
+    data = path.read_bytes()
+    source, problems = decode_source(data, path.name)
+    if source is None:
+        shown = {path.name: Source(path.name, data.decode("utf-8", "replace"))}
+        return render_all(problems, shown) + "\n", problems
+    try:
+        checked = parse_text(source.text, path.name)
+    except RuleError as exc:
+        return render_all(exc.diagnostics, exc.sources) + "\n", list(exc.diagnostics)
+    return render_all(checked.warnings, checked.sources) + "\n", list(checked.warnings)
+
+
+def test_the_corpus_has_at_least_forty_cases_of_which_twenty_five_are_syntax_errors() -> None:
+    assert len(CASES) >= 40
+    assert len([p for p in CASES if p.name.startswith("syntax_")]) >= 25
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_golden_case_renders_exactly_its_expected_diagnostics(path: Path) -> None:
+    text, diagnostics = render(path)
+    assert any(d.is_error for d in diagnostics), f"{path.name} has no error"
+    expected = path.with_suffix(".expected")
+    if os.environ.get("PROMOKIT_UPDATE_GOLDEN") == "1":
+        expected.write_text(text, encoding="utf-8")
+    assert expected.exists(), f"missing {expected.name}: run with PROMOKIT_UPDATE_GOLDEN=1 and read it"
+    assert text == expected.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if p.name.startswith("syntax_")], ids=lambda p: p.stem)
+def test_syntax_cases_fail_in_the_front_end(path: Path) -> None:
+    _, diagnostics = render(path)
+    assert all(d.code.startswith("S") for d in diagnostics if d.is_error)

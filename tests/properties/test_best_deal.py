@@ -1,0 +1,79 @@
+"""Best deal (issue 4, "Done when"): the engine's choice beats every valid combination.
+
+For small rule sets (<= 6 promotions) and carts (<= 5 lines) the test enumerates every subset
+of the promotions, prices each with `RuleSet.price_combination` (None = not a valid
+combination, e.g. two members of one exclusive group), and checks that the deal `price()`
+chose saves the customer at least as much as each of them, and at least as much as the
+greedy priority pass. Saving = what the cart would cost without promotions (subtotal plus
+the original shipping) minus what the customer pays (total).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import combinations
+
+from hypothesis import given, settings
+
+from promokit import ast
+from promokit.models import CheckoutRequest, PricingResult
+from strategies import compile_rules, pricing_cases
+
+EXAMPLES = 1000
+
+
+def saving(result: PricingResult) -> Decimal:
+    return result.subtotal + result.shipping_original - result.total
+
+
+@settings(max_examples=EXAMPLES)
+@given(pricing_cases(max_promotions=6, max_lines=5, max_quantity=3))
+def test_chosen_deal_saves_at_least_as_much_as_every_valid_combination_and_the_greedy_pass(
+    case: tuple[ast.RuleFile, CheckoutRequest],
+) -> None:
+    rule_file, request = case
+    rules = compile_rules(rule_file)
+    chosen = rules.price(request)
+    ids = [p.id for p in rule_file.promotions]
+    valid = 0
+    for size in range(len(ids) + 1):
+        for subset in combinations(ids, size):
+            other = rules.price_combination(request, subset)
+            if other is None:
+                continue
+            valid += 1
+            assert saving(chosen) >= saving(other), (
+                f"price() saves {saving(chosen)} with {[a.promotion for a in chosen.applied]}, "
+                f"but the combination {list(subset)} saves {saving(other)}"
+            )
+    assert valid >= 1, "not even the empty combination is valid"
+    greedy = rules.price(request, strategy="greedy")
+    assert saving(chosen) >= saving(greedy), (
+        f"best saves {saving(chosen)} ({[a.promotion for a in chosen.applied]}), "
+        f"greedy saves {saving(greedy)} ({[a.promotion for a in greedy.applied]})"
+    )
+
+
+def test_the_empty_combination_prices_the_cart_without_any_promotion() -> None:
+    """Anchors the brute force: with no promotions the customer pays list price and shipping."""
+    rule_file = ast.RuleFile(
+        name="one.promo",
+        settings=ast.Settings(currency="CNY"),
+        promotions=(
+            ast.Promotion(
+                id="p-half", title=None, action=ast.PercentOff(percent=ast.Percent(off=Decimal(50)))
+            ),
+        ),
+    )
+    request = CheckoutRequest.model_validate(
+        {
+            "at": "2026-05-01T10:00:00+08:00",
+            "shipping": "6",
+            "lines": [{"id": "L1", "sku": "APPLE", "unit_price": "12.50", "quantity": 2}],
+        }
+    )
+    rules = compile_rules(rule_file)
+    bare = rules.price_combination(request, ())
+    assert bare is not None
+    assert (bare.subtotal, bare.discount, bare.total) == (Decimal("25.00"), Decimal("0.00"), Decimal("31.00"))
+    assert saving(rules.price(request)) == Decimal("12.50")
