@@ -45,6 +45,7 @@ from promokit.ast import (
     UnitChoice,
 )
 from promokit.models import CheckoutRequest, Customer, Group, Line
+from promokit.money import CURRENCIES
 
 Draw = Any  # hypothesis' DrawFn; typed loosely to keep the strategies readable
 
@@ -363,12 +364,7 @@ def has_members() -> st.SearchStrategy[ast.HasMember]:
 
 
 @functools.cache
-def conditions(segment_names: Sequence[str] = (), places: int = 2) -> st.SearchStrategy[ast.Condition]:
-    """Audience expressions nested with and / or / not.
-
-    No `And` directly inside `And` (nor `Or` in `Or`, `Not` in `Not`): a parser may flatten
-    `a and (b and c)`, which is the same condition but not the same tree.
-    """
+def _atoms(segment_names: tuple[str, ...], places: int) -> st.SearchStrategy[ast.Condition]:
     atoms: list[st.SearchStrategy[ast.Condition]] = [
         compares(places),
         in_lists(),
@@ -376,19 +372,40 @@ def conditions(segment_names: Sequence[str] = (), places: int = 2) -> st.SearchS
         st.just(ast.NewCustomer()),
     ]
     if segment_names:
-        atoms.append(_pick(segment_names).map(lambda n: ast.SegmentRef(name=n)))
-    base: st.SearchStrategy[ast.Condition] = st.one_of(*atoms)
+        atoms.append(st.sampled_from(segment_names).map(lambda n: ast.SegmentRef(name=n)))
+    return st.one_of(*atoms)
 
-    def extend(inner: st.SearchStrategy[ast.Condition]) -> st.SearchStrategy[ast.Condition]:
-        not_and = inner.filter(lambda c: not isinstance(c, ast.And))
-        not_or = inner.filter(lambda c: not isinstance(c, ast.Or))
-        return st.one_of(
-            inner.filter(lambda c: not isinstance(c, ast.Not)).map(lambda c: ast.Not(operand=c)),
-            st.lists(not_and, min_size=2, max_size=3).map(lambda cs: ast.And(operands=tuple(cs))),
-            st.lists(not_or, min_size=2, max_size=3).map(lambda cs: ast.Or(operands=tuple(cs))),
-        )
 
-    return st.recursive(base, extend, max_leaves=6)
+def _condition(
+    draw: Draw, segment_names: tuple[str, ...], places: int, depth: int, parent: type | None
+) -> Any:
+    """One condition at most `depth` connectives deep; never the same connective as `parent`.
+
+    Hand-written rather than `st.recursive` + filters: several times faster to generate, and
+    `a and (b and c)` (which a parser may flatten into one `and`) is never produced.
+    """
+    connectives = [c for c in (ast.Not, ast.And, ast.Or) if c is not parent] if depth > 0 else []
+    choice = draw(_ints(0, 1 + len(connectives)))  # 0 and 1: an atom
+    if choice <= 1:
+        return draw(_atoms(segment_names, places))
+    kind = connectives[choice - 2]
+    if kind is ast.Not:
+        return ast.Not(operand=_condition(draw, segment_names, places, depth - 1, ast.Not))
+    operands = tuple(
+        _condition(draw, segment_names, places, depth - 1, kind) for _ in range(draw(_ints(2, 3)))
+    )
+    return kind(operands=operands)
+
+
+@functools.cache
+@st.composite
+def conditions(draw: Draw, segment_names: tuple[str, ...] = (), places: int = 2) -> ast.Condition:
+    """Audience expressions nested with and / or / not (up to three connectives deep).
+
+    No `And` directly inside `And` (nor `Or` in `Or`, `Not` in `Not`): a parser may flatten
+    `a and (b and c)`, which is the same condition but not the same tree.
+    """
+    return _condition(draw, tuple(segment_names), places, 3, None)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------- actions
@@ -537,6 +554,17 @@ def _coupon_actions(places: int) -> st.SearchStrategy[ast.Action]:
     return actions(places=places).filter(lambda a: isinstance(a, _COUPON_ACTIONS))
 
 
+def _natural_layer(action: ast.Action) -> Layer:
+    """The layer an action belongs to when nothing else is declared (SEMANTICS.md §2)."""
+    if isinstance(action, ast.Tiers | ast.EveryOff | ast.GiftOnBuy | ast.GiftOnSpend):
+        return Layer.ORDER
+    if isinstance(action, ast.ShippingOff):
+        return Layer.SHIPPING
+    if isinstance(action, ast.PointsEarn | ast.PointsRedeem):
+        return Layer.POINTS
+    return Layer.ITEM
+
+
 _THRESHOLD_ACTIONS = (ast.Tiers, ast.EveryOff, ast.GiftOnSpend)
 _OWN_CAP = (ast.EveryOff, ast.PercentOff)
 _CAPPABLE = (
@@ -613,6 +641,8 @@ def promotions(
         kind = draw(_pick((None, None, Layer.ITEM, Layer.ORDER)))
         if action.min_spend is not None and kind is Layer.ITEM:
             kind = Layer.ORDER
+    elif not is_coupon and draw(_ints(0, 3)) == 0:
+        kind = _natural_layer(action)  # `kind` written out, agreeing with the action
     exclusive = draw(_ints(0, 5)) == 0
     group = None if exclusive or not draw(_BOOLS) else ast.Name(text=draw(_pick(("grp-a", "grp-b"))))
     stackable: tuple[ast.Name, ...] = ()
@@ -726,13 +756,21 @@ def customers(draw: Draw) -> Customer:
 
 @functools.cache
 @st.composite
-def lines(draw: Draw, min_lines: int = 1, max_lines: int = 5, max_quantity: int = 4) -> tuple[Line, ...]:
-    """1..N lines over CATALOGUE; the same SKU may appear on two lines; prices vary around list."""
+def lines(
+    draw: Draw, min_lines: int = 1, max_lines: int = 5, max_quantity: int = 4, places: int = 2
+) -> tuple[Line, ...]:
+    """1..N lines over CATALOGUE; the same SKU may appear on two lines; prices vary around list.
+
+    `places`: the currency's decimals (0 for JPY: prices are whole).
+    """
     count = draw(_ints(min_lines, max_lines))
     out = []
     for i in range(count):
         sku, category, brand, tags, list_price = draw(_pick(CATALOGUE))
-        price = draw(_PRICES) or list_price  # None: the catalogue's list price
+        drawn = draw(_PRICES)
+        price = list_price if drawn is None else drawn  # None: the catalogue's list price
+        if places == 0:
+            price = price.to_integral_value()
         out.append(
             Line(
                 id=f"L{i + 1}",
@@ -758,15 +796,17 @@ def requests(
     min_lines: int = 1,
     max_lines: int = 5,
     max_quantity: int = 4,
+    currency: str = "CNY",
 ) -> CheckoutRequest:
-    """A CNY CheckoutRequest; coupons drawn from `codes` plus sometimes an unknown code."""
+    """A CheckoutRequest in `currency`; coupons drawn from `codes` plus sometimes an unknown code."""
     entered = draw(_subsets((*codes, "NOSUCHCODE")))
+    places = CURRENCIES[currency].minor_unit
     return CheckoutRequest(
-        currency="CNY",
+        currency=currency,
         at=draw(instants()),
         customer=draw(customers()),
-        lines=draw(lines(min_lines, max_lines, max_quantity)),
-        shipping=draw(_pick((Decimal(0), Decimal(6), Decimal("12.50")))),
+        lines=draw(lines(min_lines, max_lines, max_quantity, places)),
+        shipping=draw(_pick((Decimal(0), Decimal(6), Decimal("12.50") if places else Decimal(500)))),
         coupons=tuple(entered),
         group=draw(_maybe(_GROUPS)),
         channel=draw(_maybe(_pick(CHANNELS))),
@@ -776,7 +816,29 @@ def requests(
 
 # --------------------------------------------------------------------------- small rule sets for pricing
 
+
+def _sel(kind: SelectorKind, *values: str) -> ast.Selector:
+    return ast.Selector(kind=kind, values=values)
+
+
+#: Scopes for pricing rule sets: mostly broad, so that promotions overlap and compete.
+_SMALL_SCOPES = st.sampled_from(
+    (
+        ALL_ITEMS,
+        ALL_ITEMS,
+        ALL_ITEMS,
+        ast.Scope(include=(_sel(SelectorKind.CATEGORY, "fruit"),)),
+        ast.Scope(include=(_sel(SelectorKind.CATEGORY, "dairy", "bakery"),)),
+        ast.Scope(include=(_sel(SelectorKind.BRAND, "orchard"),)),
+        ast.Scope(include=(_sel(SelectorKind.TAG, "organic"),)),
+        ast.Scope(include=(_sel(SelectorKind.SKU, "APPLE", "YOGURT"),)),
+        ast.Scope(include=(_sel(SelectorKind.ALL),), exclude=(_sel(SelectorKind.SKU, "DURIAN"),)),
+    )
+)
+
 _SMALL_WINDOWS = (
+    (),
+    (),
     (),
     (
         ast.During(
@@ -896,7 +958,7 @@ def small_rule_sets(draw: Draw, max_promotions: int = 6) -> ast.RuleFile:
                 priority=draw(_ints(0, 2)),
                 kind=Layer.ORDER if layer == "order" and isinstance(action, ast.PercentOff) else None,
                 when=draw(_pick(_SMALL_WINDOWS)),
-                scope=draw(scopes()),
+                scope=draw(_SMALL_SCOPES),
                 audience=draw(
                     _pick((None, None, ast.Compare(field=Fact.LEVEL, op=ast.CompareOp.GE, value=Decimal(2))))
                 ),
@@ -955,3 +1017,28 @@ def compile_rules(*files: ast.RuleFile) -> Any:
     assert not errors, "generated rules rejected by the checker:\n" + "\n".join(errors)
     warnings = tuple(d for d in diagnostics if not d.is_error)
     return RuleSet(CheckedRules(ast=rules_ast, warnings=warnings, sources={}))
+
+
+@st.composite
+def full_pricing_cases(draw: Draw, max_lines: int = 5) -> tuple[ast.RuleFile, CheckoutRequest]:
+    """Any generated rule file (every construct) and a request in its currency."""
+    rule_file = draw(rule_files())
+    code = rule_file.settings.currency or "CNY"
+    request = draw(requests(coupon_codes(rule_file), max_lines=max_lines, currency=code))
+    return rule_file, request
+
+
+def describe(rule_file: ast.RuleFile, request: CheckoutRequest | None = None) -> str:
+    """The rules as `.promo` text (and the request as JSON): readable failing examples.
+
+    Use with `hypothesis.note(...)`; falls back to the AST's repr if the formatter fails.
+    """
+    try:
+        from promokit.formatter import format_file
+
+        text = format_file(rule_file)
+    except Exception as error:  # noqa: BLE001 - a description must never hide the real failure
+        text = f"(formatter failed: {error!r})\n{rule_file!r}"
+    if request is not None:
+        text += "\nrequest: " + request.model_dump_json(exclude_defaults=True)
+    return text

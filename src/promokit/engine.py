@@ -110,7 +110,12 @@ class RuleSet:
             )
         order = self.compiled.by_id
         alternatives = tuple(
-            Alternative(tuple(sorted(ev.effects, key=lambda i: order[i].order)), ev.saving)
+            Alternative(
+                tuple(
+                    sorted((i for i, e in ev.effects.items() if e.saving > 0), key=lambda i: order[i].order)
+                ),
+                ev.saving,
+            )
             for ev in selection.alternatives
         )
         return Explanation(result, selection.best.saving, alternatives)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
-from .actions.item import evaluate_item
+from .actions.item import evaluate_item, line_bounds, saving_bound
 from .actions.order import evaluate_order
 from .ast import Layer, PointsRedeem
 from .compiler import CompiledPromotion, conflicts, stackable
@@ -45,6 +45,8 @@ class Evaluation:
     saving: Decimal
     assignment: dict[int, tuple[str, ...]] = field(default_factory=dict)
     exhaustive: bool = True  # False when the assignment heuristic was used
+    # what the lines had left when each layer started (thresholds, shortfalls, hints)
+    before: dict[Layer, tuple[Decimal, ...]] = field(default_factory=dict)
 
     @property
     def goods_discount(self) -> Decimal:
@@ -106,7 +108,7 @@ def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, l
     """Per line, the maximal sets of its item promotions that are mutually stackable."""
     covering: dict[int, list[CompiledPromotion]] = {}
     for p in items:
-        for i in cart.eligible[p.id]:
+        for i in holdable(cart, p):
             covering.setdefault(i, []).append(p)
     result: dict[int, list[tuple[str, ...]]] = {}
     for i, ps in covering.items():
@@ -125,14 +127,34 @@ def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, l
     return result
 
 
+def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
+    """The lines an item-level promotion may take: those it can discount at all.
+
+    A promotion that does nothing alone on all its lines (price above the current price, too
+    few units for its deal, a bundle dearer than its units) takes no line, and a linear one
+    (percentage, amount off, prices) takes no line it cannot discount. Without this, a
+    promotion that saves nothing could still hold a cheap line away from a "cheapest unit
+    free" deal and change which unit that deal gives away.
+    """
+    found = cart.holdable.get(p.id)
+    if found is None:
+        outcome, _ = evaluate_item(p, cart, cart.eligible[p.id], list(cart.subtotals))
+        cart.standalone[p.id] = outcome.amounts if isinstance(outcome, Effect) else {}
+        if isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0:
+            bounds = line_bounds(p, cart)
+            found = tuple(i for i in cart.eligible[p.id] if bounds[i] > 0)
+        else:
+            found = ()
+        cart.holdable[p.id] = found
+    return found
+
+
 def _alone_value(cart: Cart, ids: tuple[str, ...], line: int) -> Decimal:
     """What these promotions save on `line` when each applies alone to all its lines."""
     total = ZERO
     for pid in ids:
         if pid not in cart.standalone:
-            p = cart.promotions[pid]
-            outcome, _ = evaluate_item(p, cart, cart.eligible[pid], list(cart.subtotals))
-            cart.standalone[pid] = outcome.amounts if isinstance(outcome, Effect) else {}
+            holdable(cart, cart.promotions[pid])
         total += cart.standalone[pid].get(line, ZERO)
     return total
 
@@ -155,8 +177,8 @@ def _item_layer(
 ) -> _ItemLayer:
     key = (tuple(p.id for p in items), tuple(sorted(assignment.items())))
     cached = cart.item_layers.get(key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    if isinstance(cached, _ItemLayer):
+        return cached
     remaining = list(cart.subtotals)
     effects: dict[str, Effect] = {}
     misses: dict[str, Miss] = {}
@@ -164,6 +186,11 @@ def _item_layer(
     room = cart.max_order_discount
     for p in items:
         lines = [i for i in cart.eligible[p.id] if p.id in assignment.get(i, ())]
+        if not holdable(cart, p):  # does nothing on any line: its reason from its lines alone
+            outcome, ups = evaluate_item(p, cart, cart.eligible[p.id], list(cart.subtotals))
+            misses[p.id] = outcome if isinstance(outcome, Miss) else Miss("no_saving", "saves nothing here")
+            upsells.extend(ups)
+            continue
         if not lines:
             winner = next((w for i in cart.eligible[p.id] for w in assignment.get(i, ())), None)
             misses[p.id] = Miss("excluded", f"its lines went to {winner}, which saves more", lost_to=winner)
@@ -211,14 +238,24 @@ def _run(
     later = [p for p in ordered if p.layer is not Layer.ITEM]
     # Layer order; points: redemption pays for goods before points are earned on what is left.
     later.sort(key=lambda p: (_LAYERS.index(p.layer), not isinstance(p.action, PointsRedeem), p.order))
+    before: dict[Layer, tuple[Decimal, ...]] = {Layer.ITEM: cart.subtotals}
     for p in later:
+        if p.layer not in before:
+            before[p.layer] = tuple(remaining)
         outcome, ups = evaluate_order(p, cart, remaining, shipping)
         upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
         if p.id in effects:
             shipping -= effects[p.id].shipping
+    for layer in _LAYERS[1:]:
+        if layer not in before:  # no promotion of this layer ran: it would see what is left now
+            later_layers = [
+                lay for lay in _LAYERS if lay in before and _LAYERS.index(lay) > _LAYERS.index(layer)
+            ]
+            before[layer] = before[later_layers[0]] if later_layers else tuple(remaining)
     saving = sum((e.saving for e in effects.values()), ZERO)
     return Evaluation(
+        before=before,
         ids=frozenset(p.id for p in ordered),
         effects=effects,
         misses=misses,
@@ -245,7 +282,15 @@ def _limits(
             "order_cap", f"the order cap of {cart.money(cart.max_order_discount or ZERO)} is used up"
         ), room
     if effect.goods > room:
-        effect.amounts = shrink(cart, effect.amounts, room)
+        limit = room
+        action = p.action
+        if isinstance(action, PointsRedeem):  # whole redemption steps only
+            steps = int((room / action.per).to_integral_value(rounding=ROUND_FLOOR))
+            limit = action.per * steps
+            effect.redeemed = int((action.points * steps).to_integral_value(rounding=ROUND_FLOOR))
+            if steps <= 0:
+                return Miss("order_cap", "the order cap leaves less than one redemption step"), room
+        effect.amounts = shrink(cart, effect.amounts, limit)
         effect.units = {i: n for i, n in effect.units.items() if i in effect.amounts}
     return effect, room - effect.goods
 

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
-from .compiler import CompiledRules
-from .hints import build_hints
+from .ast import ThresholdBase
+from .compiler import CompiledRules, conflicts
+from .hints import base_in, build_hints
 from .models import Adjustment, Applied, Gift, LineResult, NotApplied, PricingResult
 from .selection import Selection
 
@@ -72,6 +73,9 @@ def build_result(
             )
         )
     misses: dict[str, Miss] = dict(pre_misses)
+    for pid, miss in selection.dropped.items():
+        remeasured = _in_chosen_deal(cart, selection, pid, miss)
+        misses[pid] = remeasured
     for source in (selection.dropped, selection.excluded, best.misses):
         for pid, miss in source.items():
             if pid not in best.effects:
@@ -114,6 +118,29 @@ def build_result(
         selection=selection.mode,
         rules_version=rules.version,
     )
+
+
+def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> Miss:
+    """A spend shortfall measured alone, re-measured inside the chosen deal when compatible with it."""
+    p = cart.promotions[pid]
+    best = selection.best
+    alone = selection.alone.get(pid)
+    need = next((u.need for u in alone.upsells if u.need is not None), None) if alone else None
+    if miss.reason != "threshold" or need is None:
+        return miss
+    if any(conflicts(p, cart.promotions[q]) for q in best.ids if q in cart.promotions):
+        return miss
+    base = base_in(cart, best, p)
+    if base >= need:
+        return miss
+    after = (
+        "at original prices" if p.promotion.threshold_base is ThresholdBase.ORIGINAL else "after discounts"
+    )
+    detail = (
+        f"spend on {p.scope.describe()} is {cart.money(base)} {after}, "
+        f"{cart.money(need - base)} short of {cart.money(need)}"
+    )
+    return Miss("threshold", detail, shortfall=need - base)
 
 
 def _not_applied(rules: CompiledRules, cart: Cart, pid: str, miss: Miss) -> NotApplied:

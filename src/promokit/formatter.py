@@ -9,7 +9,8 @@ stays English) unless a notation is forced. Structural clauses (`limit`, `stock`
 The output re-parses to the same AST modulo spans (`ast.strip_spans`); the test suite
 checks this over every example file and over generated ASTs.
 
-Comments are not in the AST. `format_source` keeps them: a full-line comment stays above
+Comments are not in the AST. `format_source` keeps them: leading comment lines followed by
+a blank line stay on top of the file as its header; a full-line comment stays above
 the declaration or clause that follows it (clauses may move to canonical order; their
 comments move with them), and a trailing comment stays at the end of its clause's line.
 A comment before a clause without a node of its own (`priority`, `kind`, `exclusive`,
@@ -109,14 +110,14 @@ def zhe(percent_off: Decimal) -> str | None:
 # ----------------------------------------------------------------------------- conditions
 
 
-def condition(cond: ast.Condition) -> str:
+def condition(cond: ast.Condition, zh: bool = False) -> str:
     if isinstance(cond, ast.Or | ast.And):
         word = " or " if isinstance(cond, ast.Or) else " and "
-        return word.join(_operand(c) for c in cond.operands)
+        return word.join(_operand(c, zh) for c in cond.operands)
     if isinstance(cond, ast.Not):
-        return "not " + _operand(cond.operand)
+        return "not " + _operand(cond.operand, zh)
     if isinstance(cond, ast.NewCustomer):
-        return "new customer"
+        return "新客" if zh else "new customer"
     if isinstance(cond, ast.SegmentRef):
         return cond.name
     if isinstance(cond, ast.HasMember):
@@ -127,8 +128,8 @@ def condition(cond: ast.Condition) -> str:
     return f"{_fact(cond.field, cond.attribute)} {negated} ({', '.join(_value(v) for v in cond.values)})"
 
 
-def _operand(cond: ast.Condition) -> str:
-    text = condition(cond)
+def _operand(cond: ast.Condition, zh: bool) -> str:
+    text = condition(cond, zh)
     return f"({text})" if isinstance(cond, ast.Or | ast.And) else text
 
 
@@ -166,7 +167,16 @@ def _selector(sel: ast.Selector) -> str:
     return f"{sel.kind.value} {_strings(sel.values)}"
 
 
-def time_condition(cond: ast.TimeCondition) -> str:
+_ZH_WEEKDAYS = "一二三四五六日"
+
+
+def time_condition(cond: ast.TimeCondition, zh: bool = False) -> str:
+    if zh and isinstance(cond, ast.OnWeekdays) and cond.days:
+        return "每周" + "、".join(_ZH_WEEKDAYS[d.value] for d in cond.days)
+    if zh and isinstance(cond, ast.OnMonthDays) and cond.days:
+        return "每月" + ",".join(str(d) for d in cond.days) + "号"
+    if zh and isinstance(cond, ast.DailyHours) and cond.ranges:
+        return "每天" + ", ".join(f"{_time(r.start)}-{_time(r.end, r.to_midnight)}" for r in cond.ranges)
     if isinstance(cond, ast.During):
         return "during " + ", ".join(f"{_point(r.start)} to {_point(r.end)}" for r in cond.ranges)
     if isinstance(cond, ast.OnWeekdays):
@@ -310,7 +320,19 @@ def _action_zh(node: ast.Action) -> str | None:
 # ----------------------------------------------------------------------------- declarations
 
 
-def _limit(limit: ast.Limit) -> str:
+_ZH_LIMIT_WORDS = {
+    (ast.Per.CUSTOMER, False): "每人限",
+    (ast.Per.CUSTOMER, True): "每人每天限",
+    (ast.Per.ORDER, False): "每单限",
+    (ast.Per.TOTAL, False): "总限",
+    (ast.Per.TOTAL, True): "每天限",
+}
+
+
+def _limit(limit: ast.Limit, zh: bool = False) -> str:
+    head = _ZH_LIMIT_WORDS.get((limit.per, limit.per_day)) if zh else None
+    if head is not None:
+        return f"{head}{limit.count}{'件' if limit.counted is ast.Counted.UNITS else '次'}"
     units = " units" if limit.counted is ast.Counted.UNITS else ""
     per = {ast.Per.CUSTOMER: "per customer", ast.Per.ORDER: "per order", ast.Per.TOTAL: "total"}[limit.per]
     day = " per day" if limit.per_day else ""
@@ -321,7 +343,17 @@ def _anchor(span: Span) -> Span | None:
     return None if span == NO_SPAN else span
 
 
+def _own_notation(node: ast.Action) -> Notation:
+    if isinstance(node, ast.PercentOff):
+        return node.percent.notation
+    own = getattr(node, "notation", None)
+    return own if isinstance(own, Notation) else EN
+
+
 def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
+    # Clauses without a notation of their own (limits, stock, weekdays...) follow the action:
+    # a promotion written as 满100减20 gets 每人限1次; one written in English gets `limit 1 ...`.
+    zh = (notation or _own_notation(promo.action)) is ZH
     word = "coupon" if promo.is_coupon else "promotion"
     title = "" if promo.title is None else " " + string(promo.title)
     lines = [_Line(f"{word} {promo.id}{title} {{", _anchor(promo.span))]
@@ -336,37 +368,42 @@ def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
     if promo.timezone is not None:
         add(f"timezone {promo.timezone}", promo.timezone_span)
     for cond in promo.when:
-        add(time_condition(cond), cond.span)
+        add(time_condition(cond, zh), cond.span)
     if ast.strip_spans(promo.scope) != ast.ALL_ITEMS:
         add("on " + scope(promo.scope), promo.scope.span)
     if promo.audience is not None:
-        add("for " + condition(promo.audience), promo.audience.span)
+        add("for " + condition(promo.audience, zh), promo.audience.span)
     if promo.channels:
         add("channel " + _strings(promo.channels))
     if promo.codes is not None:
         add("codes " + ", ".join(string(p.text) for p in promo.codes.patterns), promo.codes.span)
         if promo.codes.single_use:
-            add("single use")
+            add("一次性" if zh else "single use")
     add(action(promo.action, notation), promo.action.span)
     for limit in promo.limits:
-        add(_limit(limit), limit.span)
+        add(_limit(limit, zh), limit.span)
     if promo.stock is not None:
-        add(f"stock {promo.stock.units}", promo.stock.span)
+        add(f"库存{promo.stock.units}" if zh else f"stock {promo.stock.units}", promo.stock.span)
     if promo.budget is not None:
-        add(
-            f"budget {num(promo.budget.amount)}" + (" per day" if promo.budget.per_day else ""),
-            promo.budget.span,
+        amount, per_day = num(promo.budget.amount), promo.budget.per_day
+        text = (
+            f"预算{amount}" + (" 每天" if per_day else "")
+            if zh
+            else f"budget {amount}" + (" per day" if per_day else "")
         )
+        add(text, promo.budget.span)
     if promo.cap is not None:
-        add(f"at most {num(promo.cap.amount)} off", promo.cap.span)
+        cap = num(promo.cap.amount)
+        add(f"最多减{cap}" if zh else f"at most {cap} off", promo.cap.span)
     if promo.exclusive:
-        add("exclusive")
+        add("互斥" if zh else "exclusive")
     if promo.exclusive_group is not None:
-        add(f"exclusive group {promo.exclusive_group.text}", promo.exclusive_group.span)
+        group = "互斥组" if zh else "exclusive group"
+        add(f"{group} {promo.exclusive_group.text}", promo.exclusive_group.span)
     if promo.stackable_with:
         add("stackable with " + ", ".join(n.text for n in promo.stackable_with), promo.stackable_with[0].span)
     if promo.threshold_base is ast.ThresholdBase.ORIGINAL:
-        add("threshold on original prices")
+        add("门槛按原价" if zh else "threshold on original prices")
     lines.append(_Line("}"))
     return lines
 
@@ -457,7 +494,9 @@ def format_text(rule_file: ast.RuleFile, text: str, notation: Notation | None = 
         ((line.anchor.start, line.anchor.line, i) for i, line in enumerate(lines) if line.anchor is not None),
     )
     tail: list[str] = []
-    for offset, number, body, trailing in comments(text):
+    header_end = _header_end(text)
+    header = [c for c in comments(text) if c[0] < header_end]
+    for offset, number, body, trailing in comments(text)[len(header) :]:
         if trailing:
             same = [i for _, line_no, i in anchored if line_no == number]
             if same:
@@ -468,7 +507,31 @@ def format_text(rule_file: ast.RuleFile, text: str, notation: Notation | None = 
             lines[after[0]].above.append(body)
         else:
             tail.append(body)
-    return _render(lines, tail)
+    rendered = _render(lines, tail)
+    if header:
+        top = "\n".join(body for _, _, body, _ in header) + "\n"
+        rendered = top + ("\n" + rendered if rendered else "")
+    return rendered
+
+
+def _header_end(text: str) -> int:
+    """End of the file's header: leading comment lines followed by a blank line.
+
+    Such a block describes the whole file, so it stays on top, apart from the first
+    declaration, however the declarations are reordered.
+    """
+    offset, end = 0, 0
+    seen_comment = False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            seen_comment = True
+        elif stripped:
+            break
+        elif seen_comment:
+            end = offset
+        offset += len(line)
+    return end
 
 
 def format_source(source: Source, notation: Notation | None = None) -> tuple[str | None, list[Diagnostic]]:

@@ -4,7 +4,8 @@ Sources: the upsell records the chosen deal's evaluation produced (the next tier
 tier promotion, the next every-X step, the next group of a quantity deal) and those of
 promotions that did nothing alone because a threshold was not reached. A promotion that
 conflicts with the chosen deal gives no hint (reaching it would not add to this deal). A spend
-shortfall is re-measured on what the chosen deal leaves to pay in the promotion's scope.
+shortfall is re-measured on what the chosen deal leaves to pay in the promotion's scope when
+the promotion's layer starts.
 Sorted by value to the customer (what it unlocks, largest first; then the smallest shortfall,
 then rank); at most `MAX_HINTS`.
 """
@@ -23,6 +24,11 @@ from .models import Hint
 
 #: Hints returned per priced cart.
 MAX_HINTS = 5
+
+
+def base_in(cart: Cart, ev: Evaluation, p: CompiledPromotion) -> Decimal:
+    """What `p`'s threshold would be measured on inside the combination `ev` (its layer's start)."""
+    return threshold_base(p, cart, ev.before.get(p.layer, tuple(ev.remaining)))
 
 
 def build_hints(
@@ -51,7 +57,7 @@ def build_hints(
             shortfall = up.shortfall or ZERO
             if p.id not in best.ids and up.need is not None:
                 # re-measured on what the chosen deal leaves to pay in the promotion's scope
-                shortfall = up.need - threshold_base(p, cart, best.remaining)
+                shortfall = up.need - base_in(cart, best, p)
             if shortfall <= 0:
                 continue
             message = f"add {cart.money(shortfall)}{where} to get {up.what}"

@@ -41,11 +41,12 @@ from .ast import (
     SpecialPrice,
     Tiers,
 )
-from .checker import Report, best_span, code_pattern_regex, scope_refs, segment_refs
+from .checker import Report, best_span, check, code_pattern_regex, scope_refs, segment_refs
 from .checker_values import num, window_end
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, RuleError
+from .lint_actions import catalogue_prices
 from .lint_rates import lint_overlaps, lint_rates
-from .lint_search import catalogue_prices, occurs
+from .lint_search import occurs
 
 __all__ = ["DEFAULT_MAX_RATE", "lint"]
 
@@ -60,12 +61,17 @@ def lint(
     today: dt.date | None = None,
     max_rate: Decimal = DEFAULT_MAX_RATE,
 ) -> list[Diagnostic]:
-    """Warnings about a checked rule set, sorted by position.
+    """Warnings about a checked rule set, sorted by position (`RuleError` if it does not check).
 
     `catalogue` (sku -> list price) enables the price lints (L001 per unit, L002) and
     exact rates for price actions; `today` (default: the host's date) anchors "already
     over" (L005); `max_rate` is the share above which L011/L012 report a discount rate.
     """
+    # The lints build witnesses with the engine's predicates, which assume checked rules
+    # (known names, valid zones): refuse unchecked ones with their errors, not a traceback.
+    errors = [d for d in check(rules.files)[1] if d.is_error]
+    if errors:
+        raise RuleError(errors)
     report = Report()
     day = today or dt.date.today()
     for p in rules.promotions:

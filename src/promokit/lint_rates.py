@@ -24,18 +24,8 @@ from typing import Any
 from .ast import EveryOff, Layer, PercentOff, Promotion, RuleSetAst, Tiers
 from .checker import Report, best_span
 from .checker_values import num
-from .lint_search import (
-    Rate,
-    candidate_spends,
-    describe_line,
-    example_customer,
-    example_instant,
-    example_line,
-    layer_of,
-    order_discount,
-    rate_pct,
-    worst_rate,
-)
+from .lint_actions import Rate, candidate_spends, order_discount, rate_pct, worst_rate
+from .lint_search import describe_line, example_customer, example_instant, example_line, layer_of
 from .models import CheckoutRequest, Customer, Line
 from .money import CURRENCIES, format_money
 

@@ -12,52 +12,53 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from .ast import (
-    Action,
     AmountOffEach,
     Bundle,
     BuyGetFree,
+    Collection,
     Compare,
     Condition,
     DailyHours,
     During,
-    EveryOff,
     Fact,
     FlashPrice,
     GroupPrice,
+    HasMember,
     InList,
     Layer,
     NthUnitOff,
     PercentOff,
+    PointsEarn,
+    PointsRedeem,
     Promotion,
     RuleSetAst,
     Scope,
     ScopeDecl,
     SegmentDecl,
+    SegmentRef,
     SelectorKind,
+    ShippingOff,
     SpecialPrice,
-    Tiers,
     TimeCondition,
 )
 from .checker import condition_nodes
 from .checker_conditions import day_mask, minute_mask
-from .checker_values import num, window_end, window_start
+from .checker_values import window_end, window_start
 from .models import CheckoutRequest, Customer, Line
+from .predicates import compile_audience, compile_scope
+from .windows import compile_time
 
 __all__ = [
-    "Rate",
-    "catalogue_prices",
-    "discount_at",
+    "describe_line",
     "example_customer",
     "example_instant",
     "example_line",
     "layer_of",
     "occurs",
-    "order_rate",
-    "worst_rate",
 ]
 
 _ITEM_ACTIONS = (SpecialPrice, FlashPrice, GroupPrice, AmountOffEach, BuyGetFree, NthUnitOff, Bundle)
@@ -69,8 +70,6 @@ _NOON = dt.time(12, 0)
 def layer_of(p: Promotion) -> Layer:
     """The stacking layer; mirrors `compiler.infer_layer` (a test keeps the two in step)."""
     a = p.action
-    from .ast import PointsEarn, PointsRedeem, ShippingOff
-
     if isinstance(a, ShippingOff):
         return Layer.SHIPPING
     if isinstance(a, PointsEarn | PointsRedeem):
@@ -104,8 +103,6 @@ def _scope_literals(
 
 def example_line(a: Scope, b: Scope, scopes: Mapping[str, ScopeDecl]) -> Line | None:
     """A cart line both scopes match (built from the values they name), or None."""
-    from .predicates import compile_scope
-
     ma, mb = compile_scope(a, scopes), compile_scope(b, scopes)
     values: dict[SelectorKind, list[str]] = {k: [] for k in SelectorKind}
     for kind, v in itertools.chain(_scope_literals(a, scopes), _scope_literals(b, scopes)):
@@ -149,8 +146,6 @@ def _literals(cond: Condition | None, segments: Mapping[str, SegmentDecl]) -> It
         c = stack.pop()
         for node in condition_nodes(c):
             yield node
-            from .ast import SegmentRef
-
             if isinstance(node, SegmentRef) and node.name not in seen and node.name in segments:
                 seen.add(node.name)
                 stack.append(segments[node.name].condition)
@@ -167,8 +162,6 @@ def example_customer(
     conds: Sequence[Condition | None], segments: Mapping[str, SegmentDecl]
 ) -> Customer | None:
     """A customer every condition admits (built from the values they mention), or None."""
-    from .ast import Collection, HasMember
-    from .predicates import compile_audience
 
     tests = [compile_audience(c, segments) for c in conds if c is not None]
     if not tests:
@@ -299,10 +292,6 @@ def example_instant(
     Candidates: each day from the latest absolute start (or `start`) for `days` days, at
     00:00, 12:00 and every hour-range and window start written in the promotions.
     """
-    from zoneinfo import ZoneInfo
-
-    from .windows import compile_time
-
     try:
         rules_ = [compile_time(p.when, _zone_of(p, rules)) for p in promos]
     except ValueError:
@@ -354,157 +343,7 @@ def occurs(p: Promotion, rules: RuleSetAst, *, horizon_days: int = 1500) -> bool
     if b is not None and b[1] < b[0]:
         return False
     try:
-        from .windows import compile_time
-
         compile_time(p.when, _zone_of(p, rules))
     except ValueError:
         return None
     return example_instant([p], rules, start=start, days=days) is not None
-
-
-# --------------------------------------------------------------------------- rates
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """The largest share of the eligible amount a promotion takes, and a cart that shows it."""
-
-    rate: Decimal  # 0..1
-    spend: Decimal | None  # the eligible spend (or unit price) of the example cart
-    how: str  # words: the action and where the worst case is reached
-    sku: str | None = None  # the catalogue sku the rate was computed on
-
-
-def catalogue_prices(
-    p: Promotion, scopes: Mapping[str, ScopeDecl], catalogue: Mapping[str, Decimal]
-) -> dict[str, Decimal]:
-    """Catalogue skus the promotion's scope certainly covers (sku selectors or `all`, minus sku excludes)."""
-    out: dict[str, Decimal] = {}
-
-    def walk(scope: Scope, depth: int) -> tuple[set[str] | None, set[str]]:
-        inc: set[str] = set()
-        everything = False
-        for sel in scope.include:
-            if sel.kind is SelectorKind.ALL:
-                everything = True
-            elif sel.kind is SelectorKind.SKU:
-                inc.update(sel.values)
-            elif sel.kind is SelectorKind.SCOPE and depth < 20:
-                for name in sel.values:
-                    decl = scopes.get(name)
-                    if decl is not None:
-                        sub, sub_ex = walk(decl.scope, depth + 1)
-                        if sub is None:
-                            everything = True
-                        else:
-                            inc.update(sub - sub_ex)
-        exc = {v for sel in scope.exclude if sel.kind is SelectorKind.SKU for v in sel.values}
-        return (None if everything else inc), exc
-
-    inc, exc = walk(p.scope, 0)
-    for sku, price in catalogue.items():
-        if sku in exc:
-            continue
-        if inc is None or sku in inc:
-            out[sku] = price
-    return out
-
-
-def discount_at(action: Action, spend: Decimal) -> Decimal:
-    """An order-level action's discount at an eligible spend (before caps of the promotion)."""
-    if isinstance(action, Tiers):
-        reached = [t.off for t in action.tiers if t.threshold <= spend]
-        return max(reached, default=Decimal(0))
-    if isinstance(action, EveryOff):
-        if action.step <= 0:
-            return Decimal(0)
-        times = (spend / action.step).to_integral_value(rounding=ROUND_FLOOR)
-        off = times * action.off
-        return min(off, action.cap) if action.cap is not None else off
-    if isinstance(action, PercentOff):
-        if action.min_spend is not None and spend < action.min_spend:
-            return Decimal(0)
-        off = spend * action.percent.off / 100
-        return min(off, action.cap) if action.cap is not None else off
-    return Decimal(0)
-
-
-def order_discount(p: Promotion, spend: Decimal) -> Decimal:
-    off = discount_at(p.action, spend)
-    if p.cap is not None:
-        off = min(off, p.cap.amount)
-    return min(off, spend)
-
-
-def candidate_spends(p: Promotion) -> list[Decimal]:
-    a = p.action
-    if isinstance(a, Tiers):
-        return [t.threshold for t in a.tiers]
-    if isinstance(a, EveryOff):
-        return [a.step * k for k in (1, 2, 3, 5, 10)]
-    if isinstance(a, PercentOff):
-        base = [a.min_spend] if a.min_spend is not None else [Decimal(100)]
-        if a.cap is not None and a.percent.off > 0:
-            base.append(a.cap * 100 / a.percent.off)
-        return base
-    return []
-
-
-def order_rate(p: Promotion) -> Rate | None:
-    spends = [s for s in candidate_spends(p) if s > 0]
-    best: Rate | None = None
-    for s in spends:
-        r = order_discount(p, s) / s
-        if best is None or r > best.rate:
-            best = Rate(r, s, f"{num(order_discount(p, s))} off a spend of {num(s)}")
-    return best
-
-
-def worst_rate(
-    p: Promotion, scopes: Mapping[str, ScopeDecl], catalogue: Mapping[str, Decimal] | None
-) -> Rate | None:
-    """The largest share of the eligible amount `p` can take (None: unknown or not a goods discount)."""
-    a = p.action
-    if isinstance(a, Tiers | EveryOff) or (isinstance(a, PercentOff) and layer_of(p) is not Layer.ITEM):
-        return order_rate(p)
-    if isinstance(a, PercentOff):
-        return Rate(min(a.percent.off / 100, Decimal(1)), None, f"{num(a.percent.off)}% off every unit")
-    if isinstance(a, BuyGetFree):
-        total = a.buy + a.free
-        return Rate(Decimal(a.free) / total, None, f"{a.free} of every {total} equal-priced units free")
-    if isinstance(a, NthUnitOff):
-        return Rate(
-            a.percent.off / 100 / a.nth, None, f"every {a.nth} units, one at {num(a.percent.off)}% off"
-        )
-    if catalogue is None:
-        return None
-    prices = catalogue_prices(p, scopes, catalogue)
-    if not prices:
-        return None
-    best: Rate | None = None
-    for sku, price in sorted(prices.items()):
-        if price <= 0:
-            continue
-        if isinstance(a, SpecialPrice | FlashPrice | GroupPrice):
-            off = max(Decimal(0), price - a.price)
-        elif isinstance(a, AmountOffEach):
-            off = min(price, a.amount)
-        elif isinstance(a, Bundle):
-            off = max(Decimal(0), price * a.count - a.price) / a.count
-        else:
-            return None
-        r = off / price
-        if best is None or r > best.rate:
-            if isinstance(a, Bundle):
-                how = f'{a.count} × sku "{sku}" (list price {num(price)}) for {num(a.price)}'
-            else:
-                how = f'sku "{sku}" at {num(price - off)} instead of its list price {num(price)}'
-            best = Rate(r, price, how, sku)
-    return best
-
-
-def rate_pct(rate: Decimal) -> str:
-    return f"{(rate * 100).quantize(Decimal('0.1'))}%"
-
-
-__all__ += ["candidate_spends", "describe_line", "order_discount", "rate_pct"]

@@ -55,6 +55,13 @@ def lower_file(
                         promotions.append(promotion)
             except Invalid:
                 pass
+            except Exception as exc:  # noqa: BLE001 - a lowering bug must not become a traceback
+                low.error(
+                    "S999",
+                    f"internal error while reading this declaration ({type(exc).__name__}); please report it",
+                    low.span(decl),
+                    "the rest of the file was still checked",
+                )
         diagnostics.extend(low.diagnostics)
     whole = source.span(0, len(source.text))
     rule_file = ast.RuleFile(
@@ -223,7 +230,7 @@ class _FileLowerer(Lowerer):
                         raise Invalid
                     seen[key] = span
                 if kind in _TIME_CLAUSES:
-                    when.append(self.time_condition(clause))
+                    when.extend(self.time_conditions(clause))
                 elif kind == "priority":
                     fields["priority"] = self.integer(self.last_token(clause), "a priority")
                 elif kind == "kind":
@@ -324,6 +331,17 @@ class _FileLowerer(Lowerer):
 
     # ------------------------------------------------------------------ time
 
+    def time_conditions(self, tree: Tree[Token]) -> list[ast.TimeCondition]:
+        """One time clause; `every fri 20:00-22:00` gives two conditions (weekdays, hours)."""
+        ranges = [r for r in self.children_trees(tree) if r.data == "time_range"]
+        if tree.data != "weekdays" or not ranges:
+            return [self.time_condition(tree)]
+        days = self.time_condition(tree)
+        first, last = self.span(ranges[0]), self.span(ranges[-1])
+        hours_span = Span(first.file, first.line, first.col, last.end_line, last.end_col, first.start, last.end)
+        hours = ast.DailyHours(ranges=tuple(self.time_range(r) for r in ranges), span=hours_span)
+        return [days, hours]
+
     def time_condition(self, tree: Tree[Token]) -> ast.TimeCondition:
         span = self.span(tree)
         if tree.data == "during":
@@ -332,9 +350,9 @@ class _FileLowerer(Lowerer):
         if tree.data == "weekdays":
             days: list[ast.Weekday] = []
             for item in tree.children:
-                if isinstance(item, Tree):
+                if isinstance(item, Tree) and item.data == "weekday":
                     days.append(_WEEKDAYS[self.first_token(item).type])
-                elif item.type == "ZH_WEEKDAY":
+                elif isinstance(item, Token) and item.type == "ZH_WEEKDAY":
                     days.append(ast.Weekday(_ZH_WEEKDAYS[str(item)]))
             return ast.OnWeekdays(days=tuple(days), span=span)
         if tree.data == "monthdays":

@@ -48,8 +48,9 @@ from pydantic import BaseModel, ConfigDict
 from . import ast as A
 from .ast import Rounding, ThresholdBase
 from .diagnostics import did_you_mean
-from .models import Gift, LineResult, Money, PricingResult
+from .models import CheckoutRequest, Gift, LineResult, Money, PricingResult
 from .money import Currency, allocate, currency, format_money, quantize
+from .predicates import compile_scope
 
 
 class PromotionLookup(Protocol):
@@ -113,9 +114,12 @@ class _State:
 
 
 class _Refunder:
-    def __init__(self, result: PricingResult, rules: PromotionLookup | None) -> None:
+    def __init__(
+        self, result: PricingResult, rules: PromotionLookup | None, request: CheckoutRequest | None
+    ) -> None:
         self.result = result
         self.rules = rules
+        self.request = request
         self.cur: Currency = currency(result.currency)
         self.lines: dict[str, LineResult] = {line.id: line for line in result.lines}
         self.layer = {a.promotion: a.layer for a in result.applied}
@@ -193,7 +197,7 @@ class _Refunder:
             action, A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff
         ):
             return
-        measured = [self.lines[i] for i in line_ids if i in self.lines] or list(self.result.lines)
+        measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
         if not any(returned.get(line.id, 0) for line in measured):
             return  # the return does not touch the lines it was measured on: nothing changes
         layer = _LAYER_ORDER.get(self.layer.get(promotion_id, "order"), 1)
@@ -241,6 +245,22 @@ class _Refunder:
             entitled = min(entitled, promo.cap.amount)
         if received > entitled:
             lost[promotion_id] = (received - entitled, words)
+
+    def in_scope(self, promo: A.Promotion) -> list[LineResult]:
+        """The lines a promotion that adjusted no line (a gift, shipping) was measured on.
+
+        The result does not carry categories, brands or tags, so the scope is matched on the
+        request when it is given (with the rule set's named scopes); otherwise every line.
+        """
+        if self.request is None:
+            return list(self.result.lines)
+        scopes = getattr(getattr(self.rules, "ast", None), "scopes", {})
+        matcher = compile_scope(promo.scope, scopes)
+        return [
+            self.lines[line.id]
+            for line in self.request.lines
+            if line.id in self.lines and matcher.matches(line)
+        ]
 
     def recheck_gift(
         self,
@@ -305,11 +325,14 @@ def refund(
     rules: PromotionLookup | None = None,
     already_returned: Mapping[str, int] | None = None,
     gift_values: Mapping[str, Decimal] | None = None,
+    request: CheckoutRequest | None = None,
 ) -> RefundResult:
     """The refund for returning `returned_lines` (line id -> units) of a priced order.
 
     Without `rules`, every returned unit refunds its frozen share and nothing is clawed back.
     With the `RuleSet` that priced the order, broken thresholds are clawed back (module doc).
+    Pass the priced `request` too when gift or shipping promotions have a scope narrower than
+    all items: the result does not record which lines they were measured on.
     Raises ValueError for unknown line ids or more units than were bought.
     """
     earlier = dict(already_returned or {})
@@ -318,7 +341,7 @@ def refund(
     cumulative = dict(earlier)
     for line_id, units in returning.items():
         cumulative[line_id] = cumulative.get(line_id, 0) + units
-    refunder = _Refunder(priced_result, rules)
+    refunder = _Refunder(priced_result, rules, request)
     before, after = refunder.state(earlier), refunder.state(cumulative)
 
     cur = refunder.cur

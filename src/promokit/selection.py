@@ -124,11 +124,22 @@ def select(
     assert empty is not None
     if strategy == "greedy":
         chosen: list[CompiledPromotion] = []
+        skipped: dict[str, Miss] = {}
         for p in sorted(candidates, key=lambda p: p.order):
-            if all(not conflicts(p, q) for q in chosen):
+            if p.id in dropped:
+                continue
+            rival = next((q for q in chosen if conflicts(p, q)), None)
+            if rival is None:
                 chosen.append(p)
+            else:
+                skipped[p.id] = Miss(
+                    "excluded", f"lost to {rival.id} (greedy: higher rank first)", lost_to=rival.id
+                )
         best = search.run(chosen) or empty
-        return _finish(search, best, "heuristic", alone, dropped, money, bound)
+        selection = _finish(search, best, "heuristic", alone, dropped, money, bound)
+        for pid, miss in skipped.items():
+            selection.excluded.setdefault(pid, miss)
+        return selection
     mode: Mode = "none"
     total_bound = sum(bound.values(), ZERO)
     combined = search.run(money)
@@ -147,13 +158,21 @@ def select(
         except _OutOfBudget:
             best, mode = _heuristic(search, money, bound, _incumbent(search, empty)), "heuristic"
     chosen = [search.by_id[i] for i in best.ids]
+    left_out: dict[str, Miss] = {}
     for p in extras:
-        if all(not conflicts(p, q) for q in chosen):
+        rival = next((q for q in chosen if conflicts(p, q)), None)
+        if rival is None:
             chosen.append(p)
+        else:
+            reason: Reason = "coupon_not_combinable" if p.is_coupon and rival.is_coupon else "excluded"
+            words = f"lost to {rival.id}, which saves money (this one only gives gifts or points)"
+            left_out[p.id] = Miss(reason, words, lost_to=rival.id)
     final = search.run(chosen) or best
     if final.saving < best.saving:  # cannot happen (extras save nothing); keep the proven best
         final = best
-    return _finish(search, final, mode, alone, dropped, money, bound)
+    selection = _finish(search, final, mode, alone, dropped, money, bound)
+    selection.excluded.update(left_out)
+    return selection
 
 
 def _branch_and_bound(
@@ -276,8 +295,10 @@ def _finish(
             continue
         by = best.saving - alt.saving if alt is not None else ZERO
         lost_to: str | None = rivals[0].id if rivals else None
-        if lost_to is None and own is not None:
-            lost_to = own.lost_to
+        if lost_to is None and own is not None and own.lost_to is not None:
+            # its lines go to other item promotions that save more on them
+            excluded[p.id] = Miss("excluded", f"lost to {own.lost_to}: {own.detail}", lost_to=own.lost_to)
+            continue
         elif lost_to is None and alt is not None:  # it spoils others: name the one that loses most
             worse = [
                 (best.effects[q].saving - (alt.effects[q].saving if q in alt.effects else ZERO), q)
@@ -295,9 +316,13 @@ def _finish(
         excluded[p.id] = Miss(reason, detail, lost_to=lost_to)
     # Combinations that differ in what actually took effect, best first (for `promokit explain`).
     alternatives: list[Evaluation] = []
-    seen = {frozenset(best.effects)}
+
+    def effective_of(ev: Evaluation) -> frozenset[str]:
+        return frozenset(pid for pid, e in ev.effects.items() if e.saving > 0)
+
+    seen = {effective_of(best)}
     for ev in sorted((e for e in search.memo.values() if e is not None), key=search.rank):
-        effective = frozenset(ev.effects)
+        effective = effective_of(ev)
         if effective and effective not in seen:
             seen.add(effective)
             alternatives.append(ev)

@@ -70,7 +70,8 @@ class Availability:
 
 def _limit_words(lim: A.Limit) -> str:
     what = "" if lim.counted is A.Counted.USES else " units"
-    return f"limit {lim.count}{what} per {lim.per.value}" + (" per day" if lim.per_day else "")
+    per = " total" if lim.per is A.Per.TOTAL else f" per {lim.per.value}"
+    return f"limit {lim.count}{what}{per}" + (" per day" if lim.per_day else "")
 
 
 def minor_units(amount: Decimal, cur: Currency) -> int:

@@ -21,6 +21,8 @@ def test_the_checker_reports_no_error_on_a_generated_valid_rule_file(rule_file: 
     assert errors == [], errors
     assert rules.files == (rule_file,)
     assert all(d.code[0] == "W" for d in found)
+    for d in lint(rules, today=dt.date(2026, 6, 1)):  # and the linter accepts it
+        assert d.severity == "warning" and d.code.startswith("L")
 
 
 @settings(max_examples=60)

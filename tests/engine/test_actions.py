@@ -215,3 +215,11 @@ def test_jpy_amounts_round_to_whole_yen():
     rules = "currency JPY\npromotion p {\n 15% off\n}"
     result = price(rules, line("a", "333"), currency="JPY")
     assert result.discount == Decimal("50")  # 49.95 -> 50
+
+
+def test_points_redeemed_under_the_order_cap_are_whole_steps():
+    rules = "order cap 25\npromotion full {\n 满100减20\n}\npromotion r {\n redeem 100 points per 2\n}"
+    result = price(rules, line("a", "100.00"), customer={"points": 1000}, redeem_points=1000)
+    # 20 off leaves 5 of the cap: two steps of 2.00 (200 points), not 5.00; redeeming alone
+    # would give only 20.00 (the 1,000 points)
+    assert result.discount == D("24.00") and result.points_redeemed == 200

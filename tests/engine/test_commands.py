@@ -70,7 +70,12 @@ def test_price_prints_a_table_with_totals_reasons_and_hints(files, capsys):
 def test_price_json_has_money_as_decimal_strings(files, capsys):
     assert call(price, *files, "--json") == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["subtotal"], data["discount"], data["shipping"], data["total"]) == ("105.00", "25.00", "10.00", "90.00")
+    assert (data["subtotal"], data["discount"], data["shipping"], data["total"]) == (
+        "105.00",
+        "25.00",
+        "10.00",
+        "90.00",
+    )
     assert data["lines"][0]["adjustments"][0]["amount"] == "11.43"
 
 

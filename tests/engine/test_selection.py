@@ -161,7 +161,9 @@ def test_a_cheapest_unit_deal_left_with_the_dear_lines_is_still_found():
         'promotion fruit8 {\n on category "fruit"\n 8折\n}\n'
         'promotion misc {\n on category "misc"\n price 4.99\n}\n'
     )
-    request = cart(line("a", "1.00", 3, "fruit"), line("b", "50.00", 3, "fruit"), line("c", "5.00", 1, "misc"))
+    request = cart(
+        line("a", "1.00", 3, "fruit"), line("b", "50.00", 3, "fruit"), line("c", "5.00", 1, "misc")
+    )
     result = rules.price(request)
     check_invariants(result)
     assert applied(result) == {"b2g1": D("50.00"), "fruit8": D("0.60"), "misc": D("0.01")}
@@ -170,3 +172,71 @@ def test_a_cheapest_unit_deal_left_with_the_dear_lines_is_still_found():
         "b": ["b2g1"],
         "c": ["misc"],
     }
+
+
+POOL = [
+    'promotion p1 {\n on category "fruit"\n 8折\n}',
+    'promotion p2 {\n on category "dairy"\n 3 off each\n}',
+    'promotion p3 {\n on category "fruit", "dairy"\n 2 for 15\n}',
+    "promotion p4 {\n 满100减20, 满150减35\n exclusive group o\n}",
+    "promotion p5 {\n every 60 get 8 off up to 20\n exclusive group o\n}",
+    "promotion p6 {\n 满99包邮\n}",
+    'promotion p7 {\n on category "fruit"\n buy 2 get 1 free\n}',
+    "promotion p9 {\n 10% off over 80\n at most 12 off\n}",
+    'promotion p10 {\n on category "misc"\n price 5.00\n}',
+    "promotion p11 {\n 9折\n exclusive\n}",
+    'coupon c1 {\n codes "A"\n spend 50 get 10 off\n}',
+    'coupon c3 {\n codes "C"\n spend 30 get 6 off\n}',
+    "promotion p12 {\n 满80减30\n budget 25\n}",
+    "promotion p13 {\n redeem 100 points per 1 up to 20%\n}",
+    'promotion p14 {\n on category "fruit"\n flash price 2.00 limit 2 per customer\n}',
+]
+
+
+def test_random_rule_sets_the_search_matches_brute_force_over_price_combination():
+    rng = random.Random(11)
+    for _ in range(40):
+        text = ("order cap 40\n" if rng.random() < 0.2 else "") + "\n".join(
+            rng.sample(POOL, rng.randint(2, 5))
+        )
+        rules = load(text)
+        ids = [p.id for p in rules.ast.promotions]
+        request = cart(
+            *[
+                line(
+                    f"l{i}",
+                    f"{rng.randint(100, 6000) / 100:.2f}",
+                    rng.randint(1, 4),
+                    rng.choice(["fruit", "dairy", "misc"]),
+                )
+                for i in range(rng.randint(1, 4))
+            ],
+            shipping="8.00",
+            coupons=rng.sample(["A", "C"], rng.randint(0, 2)),
+            customer={"points": 3000},
+            redeem_points=rng.choice([0, 1500]),
+        )
+        best = rules.price(request)
+        check_invariants(best)
+        brute = max(
+            saving(r)
+            for k in range(len(ids) + 1)
+            for subset in itertools.combinations(ids, k)
+            if (r := rules.price_combination(request, subset)) is not None
+        )
+        assert saving(best) == brute, text
+        assert saving(best) >= saving(rules.price(request, strategy="greedy"))
+
+
+def test_a_promotion_that_saves_nothing_cannot_hold_a_cheap_line_away_from_a_free_unit_deal():
+    # buy 1 get 1 free gives the cheapest unit (the 0.01 apple) away. The special price 1.00
+    # on the apple saves nothing, so it takes no line: combined, nothing changes.
+    rules = load('promotion bogo {\n buy 1 get 1 free\n}\npromotion apple {\n on sku "APPLE"\n price 1\n}\n')
+    request = cart(
+        line("p1", "8.00", sku="PEAR"), line("p2", "8.00", sku="PEAR"), line("a", "0.01", sku="APPLE")
+    )
+    best = rules.price(request)
+    assert applied(best) == {"bogo": D("0.01")}
+    combined = rules.price_combination(request, ["bogo", "apple"])
+    assert combined is not None and applied(combined) == {"bogo": D("0.01")}
+    assert {n.promotion: n.reason for n in combined.not_applied} == {"apple": "no_saving"}

@@ -137,11 +137,14 @@ def test_the_parser_works_without_a_writable_cache(tmp_path: Path, monkeypatch: 
 def test_arbitrary_text_raises_only_rule_error(text: str) -> None:
     try:
         parse_text(text)
-    except RuleError:
-        pass
+    except RuleError as exc:
+        assert all(d.code != "S999" for d in exc.diagnostics), exc
 
 
-_LINES = 'promotion a {\n  on category "fruit"\n  for level >= 1 and not (new customer)\n  满100减20\n}\n'
+_LINES = (
+    'promotion a "t" {\n  every fri 20:00-22:00\n  during 2026-10-01 to 2026-10-07\n  on category "fruit"\n'
+    "  for level >= 1 and not (new customer)\n  满100减20\n  limit 1 per customer\n}\n"
+)
 
 
 @settings(max_examples=200)
@@ -149,5 +152,19 @@ _LINES = 'promotion a {\n  on category "fruit"\n  for level >= 1 and not (new cu
 def test_mutated_rule_text_raises_only_rule_error(at: int, cut: int, insert: str) -> None:
     try:
         parse_text(_LINES[:at] + insert + _LINES[at + cut :])
-    except RuleError:
-        pass
+    except RuleError as exc:
+        assert all(d.code != "S999" for d in exc.diagnostics), exc
+
+
+def test_every_terminal_of_the_grammar_has_words_for_error_messages() -> None:
+    import re
+
+    from promokit.parse_messages import describe_expected
+
+    grammar = (Path(parser_module.__file__).parent / "grammar.lark").read_text(encoding="utf-8")
+    names = set(re.findall(r"^([A-Z_]+)(?:\.\d)?:", grammar, flags=re.M)) - {"COMMENT", "WS"}
+    assert len(names) > 100
+    for name in names:
+        words = describe_expected({name})
+        assert name not in words or name.lower() in words, (name, words)
+        assert "something else" not in words, name

@@ -59,7 +59,7 @@ def test_fmt_rewrites_files_in_place_keeping_comments(tmp_path: Path) -> None:
     path = _write(tmp_path, "messy.promo", MESSY)
     assert fmt.run(_args(fmt, [str(path)])) == 0
     assert path.read_text(encoding="utf-8") == (
-        "promotion autumn {\n  priority 2\n  满100减20\n  limit 1 per customer  # once\n}\n"
+        "promotion autumn {\n  priority 2\n  满100减20\n  每人限1次  # once\n}\n"
     )
     assert fmt.run(_args(fmt, ["--check", str(path)])) == 0
 

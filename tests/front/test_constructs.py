@@ -240,3 +240,19 @@ def test_spans_after_a_broken_declaration_still_point_at_the_right_line() -> Non
 def test_comments_and_blank_lines_are_ignored() -> None:
     rule_file = parse("# head\n\npromotion a { # open\n  # inside\n  8折  # action\n\n}\n# tail")
     assert len(rule_file.promotions) == 1
+
+
+def test_weekdays_with_hours_on_one_line_mean_both_conditions() -> None:
+    short = _promotion("  every fri, sat 20:00-22:00")
+    long = _promotion("  every friday, saturday\n  hours 20:00-22:00")
+    chinese = _promotion("  每周五、六 20:00-22:00")
+    assert short.when == long.when == chinese.when
+    assert len(short.when) == 2
+
+
+def test_a_list_or_condition_may_continue_on_the_next_line() -> None:
+    long = _promotion('  on category "fruit",\n     "veg"\n  for level >= 1 and\n      new customer')
+    short = _promotion('  on category "fruit", "veg"\n  for level >= 1 and new customer')
+    assert long == short
+    tiers = action_of("满100减20,\n  满200减50   # top\n")
+    assert tiers == action_of("满100减20, 满200减50")

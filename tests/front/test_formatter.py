@@ -53,8 +53,17 @@ def test_formatting_with_comments_keeps_every_comment_and_the_ast(path: Path) ->
 def test_canonical_layout_orders_clauses_and_indents_two_spaces() -> None:
     text = 'promotion a "t" {\n      limit 1 per customer\n满 100 减 20\n  for level>=1\n priority 3\n}\n'
     assert format_file(parse(text)) == (
-        'promotion a "t" {\n  priority 3\n  for level >= 1\n  满100减20\n  limit 1 per customer\n}\n'
+        'promotion a "t" {\n  priority 3\n  for level >= 1\n  满100减20\n  每人限1次\n}\n'
     )
+
+
+def test_clauses_follow_the_notation_of_the_action() -> None:
+    body = "  every wed\n  for new customer\n  {action}\n  limit 2 units per customer per day\n  stock 5\n  exclusive\n"
+    english = format_file(parse("promotion a {\n" + body.format(action="spend 100 get 20 off") + "}\n"))
+    chinese = format_file(parse("promotion a {\n" + body.format(action="满100减20") + "}\n"))
+    assert "limit 2 units per customer per day" in english and "every wednesday" in english
+    assert "每人每天限2件" in chinese and "每周三" in chinese and "for 新客" in chinese
+    assert "库存5" in chinese and "互斥" in chinese
 
 
 def test_forcing_a_notation_prints_the_other_form() -> None:
@@ -80,7 +89,7 @@ def test_comments_stay_with_the_clause_they_describe() -> None:
         "promotion a {\n"
         "  # the deal itself\n"
         "  满100减20\n"
-        "  limit 1 per customer  # one each\n"
+        "  每人限1次  # one each\n"
         "}\n"
         "\n"
         "# the end\n"
@@ -103,3 +112,9 @@ def test_format_source_refuses_a_file_with_errors() -> None:
     formatted, diagnostics = format_source(Source("bad.promo", "promotion a {\n  满100减\n}\n"))
     assert formatted is None
     assert [d.code for d in diagnostics] == ["S001"]
+
+
+def test_a_header_comment_block_stays_on_top_of_the_file() -> None:
+    text = "# Autumn rules\n# owner: ops\n\npromotion b {\n  9折\n}\nsegment s = level >= 1\n"
+    formatted = format_text(parse(text), text)
+    assert formatted == "# Autumn rules\n# owner: ops\n\nsegment s = level >= 1\n\npromotion b {\n  9折\n}\n"

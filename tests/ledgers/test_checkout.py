@@ -196,3 +196,28 @@ def test_availability_reports_what_is_left_and_what_binds(rules: Any) -> None:
     assert (found["eggs"].units, found["eggs"].limited_by) == (1, "stock")
     assert (found["fruit"].budget, found["fruit"].limited_by) == (Decimal("0.00"), "budget")
     assert (found["welcome"].uses, found["welcome"].limited_by) == (0, "coupon_used")
+
+
+def test_per_day_counters_use_the_promotion_own_time_zone_and_money_in_minor_units() -> None:
+    from promokit.money import currency
+    from promokit.usage import counters
+
+    rules = loads("""
+timezone Asia/Shanghai
+promotion p "x" {
+  timezone America/New_York
+  10% off
+  limit 2 units per customer per day
+  limit 5 units total
+  limit 3 per order
+  budget 100 per day
+}
+""", name="tz.promo")
+    at = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)  # the 22nd in Shanghai, the 21st in New York
+    found = {c.key: (c.capacity, c.kind, c.words) for c in counters(rules.promotion("p"), "c1", at, "Asia/Shanghai", currency("CNY"))}
+    day = dt.date(2026, 11, 21)
+    assert found == {
+        keys.budget("p", day): (10000, "budget", "budget 100 per day"),
+        keys.customer_units("p", "c1", day): (2, "units", "limit 2 units per customer per day"),
+        keys.total_units("p"): (5, "units", "limit 5 units total"),
+    }  # no counter for the per-order limit: the engine enforces it within the order

@@ -226,3 +226,16 @@ def test_the_linters_layer_agrees_with_the_compiler(body: str, is_coupon: bool) 
     checked = parse_text(head + "  " + body + "\n}\n", "t.promo")
     (p,) = checked.ast.promotions
     assert layer_of(p) is infer_layer(p)
+
+
+def test_lint_refuses_a_rule_set_that_does_not_check() -> None:
+    from promokit.checker import check
+    from promokit.diagnostics import RuleError
+    from promokit.frontend import parse_file_ast
+
+    rule_file, _ = parse_file_ast('promotion a "A" {\n  on nowhere\n  9折\n}\n', "t.promo")
+    assert rule_file is not None
+    rules, _ = check([rule_file])
+    with pytest.raises(RuleError) as exc:
+        lint(rules, today=TODAY)
+    assert [d.code for d in exc.value.diagnostics] == ["E011"]

@@ -40,17 +40,20 @@ def _split(rule_file: ast.RuleFile, cut: int, rnd: random.Random) -> list[ast.Ru
     return [first, second]
 
 
-@settings(max_examples=100)
+@settings(max_examples=200)
 @given(rule_files(), st.integers(0, 5), st.randoms(use_true_random=False))
 def test_rules_version_ignores_the_order_of_files_and_declarations(
     rule_file: ast.RuleFile, cut: int, rnd: random.Random
 ) -> None:
     files = _split(rule_file, cut, rnd)
     reordered = _split(rule_file, cut, rnd)[::-1]
-    assert compile_rules(*files).version == compile_rules(*reordered).version
+    assert compile_rules(*files).version == compile_rules(*reordered).version, (
+        f"version depends on order: {[p.id for f in files for p in f.promotions]} vs "
+        f"{[p.id for f in reordered for p in f.promotions]}"
+    )
 
 
-@settings(max_examples=100)
+@settings(max_examples=200)
 @given(rule_files(), st.data())
 def test_rules_version_changes_when_a_promotion_changes(rule_file: ast.RuleFile, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(rule_file.promotions) - 1), label="promotion")
@@ -60,4 +63,6 @@ def test_rules_version_changes_when_a_promotion_changes(rule_file: ast.RuleFile,
     other = dataclasses.replace(rule_file, promotions=promotions)
     version = compile_rules(rule_file).version
     assert version and version == compile_rules(rule_file).version
-    assert compile_rules(other).version != version
+    assert compile_rules(other).version != version, (
+        f"changing {promotion.id}'s priority kept version {version}"
+    )

@@ -55,3 +55,14 @@ def test_returning_a_line_one_unit_at_a_time_adds_up_to_returning_it_at_once(rul
     for k in range(yogurt.quantity):
         total += refund(order, {"yogurt": 1}, rules=rules, already_returned={"yogurt": k}).refund
     assert total == refund(order, {"yogurt": yogurt.quantity}, rules=rules).refund
+
+
+def test_a_scoped_spend_gift_is_measured_on_its_scope_when_the_request_is_given(rules: RuleSet) -> None:
+    text = (ROOT / "requests" / "vip-seafood-coupon.json").read_text(encoding="utf-8")
+    request = CheckoutRequest.model_validate_json(text)
+    order = rules.price(request)
+    assert order.gifts == (Gift(sku="OIL-1L", quantity=1, promotion="spend-gift"),)
+    # 满199赠 is on promo-goods (everything but the no-promo FORMULA). Without the salmon the
+    # promo-goods count 270.81 - 134.30 = 136.51 after item discounts: the gift goes back.
+    back = refund(order, {"salmon": 2}, rules=rules, request=request)
+    assert back.gifts_to_return == (Gift(sku="OIL-1L", quantity=1, promotion="spend-gift"),)

@@ -37,6 +37,7 @@ class Cart:
     # item promotion ids of a combination -> per line, the sets of them it may go to (memo)
     choices: dict[frozenset[str], dict[int, list[tuple[str, ...]]]] = field(default_factory=dict)
     item_layers: dict[object, object] = field(default_factory=dict)  # evaluate._ItemLayer memo
+    holdable: dict[str, tuple[int, ...]] = field(default_factory=dict)  # evaluate.holdable memo
 
     def q(self, amount: Decimal) -> Decimal:
         """Round a computed amount with the rule set's rounding mode."""

@@ -79,17 +79,18 @@ def prepare(
     passed: list[CompiledPromotion] = []
     channel = (request.channel or "").casefold()
     for p in pool:
-        if only is not None and p.id not in only:
-            continue
-        eligible = tuple(i for i, line in enumerate(lines) if p.scope.matches(line))
         code: str | None = None
         if p.codes is not None:
             code = next((c for c in codes if p.codes.matches(c)), None)
-            if code is None:
-                if eligible:
-                    misses[p.id] = Miss("coupon_missing", "no code for this coupon was entered")
-                continue
-            used_codes.add(code.casefold())
+            if code is not None:
+                used_codes.add(code.casefold())  # known, even when this coupon is left out
+        if only is not None and p.id not in only:
+            continue
+        eligible = tuple(i for i, line in enumerate(lines) if p.scope.matches(line))
+        if p.codes is not None and code is None:
+            if eligible:
+                misses[p.id] = Miss("coupon_missing", "no code for this coupon was entered")
+            continue
         if p.id in exclude:
             misses[p.id] = Miss("limit", "left out by the caller (its reservation did not fit)")
             continue

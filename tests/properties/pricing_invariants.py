@@ -1,0 +1,147 @@
+"""Invariants every priced result satisfies, whatever the rules and the cart.
+
+Shared by the property tests in this directory; each assertion names what broke.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from promokit import ast
+from promokit.models import CheckoutRequest, Line, PricingResult
+from promokit.money import currency
+
+
+def _computed_amounts(result: PricingResult) -> list[tuple[str, Decimal]]:
+    """Every money value the engine computed (not the echoed unit prices), with its path."""
+    out = [
+        ("subtotal", result.subtotal),
+        ("discount", result.discount),
+        ("shipping_original", result.shipping_original),
+        ("shipping_discount", result.shipping_discount),
+        ("shipping", result.shipping),
+        ("total", result.total),
+    ]
+    for line in result.lines:
+        out += [
+            (f"lines[{line.id}].subtotal", line.subtotal),
+            (f"lines[{line.id}].discount", line.discount),
+            (f"lines[{line.id}].total", line.total),
+        ]
+        out += [(f"lines[{line.id}].adjustments[{a.promotion}]", a.amount) for a in line.adjustments]
+    out += [(f"applied[{a.promotion}].amount", a.amount) for a in result.applied]
+    return out
+
+
+def assert_money_reconciles(request: CheckoutRequest, result: PricingResult) -> None:
+    assert result.total == result.subtotal - result.discount + result.shipping, "total does not reconcile"
+    assert result.shipping == result.shipping_original - result.shipping_discount, (
+        "shipping does not reconcile"
+    )
+    assert result.subtotal == sum((line.subtotal for line in result.lines), Decimal(0)), (
+        "subtotal != sum of lines"
+    )
+    assert result.discount == sum((line.discount for line in result.lines), Decimal(0)), (
+        "line discounts do not sum to the discount"
+    )
+    by_id = {line.id: line for line in request.lines}
+    for line in result.lines:
+        assert line.discount == sum((a.amount for a in line.adjustments), Decimal(0)), (
+            f"line {line.id}: adjustments do not sum to its discount"
+        )
+        assert line.total == line.subtotal - line.discount, f"line {line.id}: total does not reconcile"
+        if line.id in by_id:  # request lines (gift lines, if any, are priced at zero)
+            asked = by_id[line.id]
+            assert line.subtotal == asked.unit_price * asked.quantity, f"line {line.id}: subtotal"
+            assert line.quantity == asked.quantity, f"line {line.id}: quantity changed"
+    assert {line.id for line in request.lines} <= {line.id for line in result.lines}, (
+        "a request line is missing"
+    )
+
+
+def assert_nothing_negative(result: PricingResult) -> None:
+    for path, amount in _computed_amounts(result):
+        assert amount >= 0, f"{path} is negative: {amount}"
+    for line in result.lines:
+        for adjustment in line.adjustments:
+            assert 0 <= adjustment.units <= line.quantity, f"line {line.id}: adjustment units out of range"
+    assert result.points_earned >= 0 and result.points_redeemed >= 0, "negative points"
+
+
+def assert_quantised(result: PricingResult) -> None:
+    """Computed amounts carry exactly the currency's decimals ("12.50", never "12.5" or "12.500")."""
+    minor = currency(result.currency).minor_unit
+    for path, amount in _computed_amounts(result):
+        assert amount.as_tuple().exponent == -minor, f"{path} = {amount!s} is not in minor units"
+    for item in (*result.not_applied, *result.hints):
+        for amount in (getattr(item, "shortfall", None), getattr(item, "unlocks", None)):
+            if amount is not None:
+                quantum = Decimal(1).scaleb(-minor)
+                assert amount == amount.quantize(quantum), (
+                    f"{item.promotion}: {amount} is finer than {quantum}"
+                )
+
+
+def assert_outcomes_are_consistent(rule_file: ast.RuleFile, result: PricingResult) -> None:
+    """Each promotion is applied at most once, never also "not applied", and all money is accounted for."""
+    ids = {p.id for p in rule_file.promotions}
+    applied = [a.promotion for a in result.applied]
+    assert len(applied) == len(set(applied)), f"a promotion is applied twice: {applied}"
+    assert set(applied) <= ids, f"unknown promotion applied: {set(applied) - ids}"
+    # A coupon entry that names a code may concern a second code of an applied coupon.
+    refused = {n.promotion for n in result.not_applied if n.code is None}
+    assert not refused & set(applied), f"both applied and not applied: {refused & set(applied)}"
+    adjusted = {a.promotion for line in result.lines for a in line.adjustments}
+    assert adjusted <= set(applied), f"adjustments by promotions not applied: {adjusted - set(applied)}"
+    assert {g.promotion for g in result.gifts} <= set(applied), "a gift from a promotion not applied"
+    assert (
+        sum((a.amount for a in result.applied), Decimal(0)) == result.discount + result.shipping_discount
+    ), "applied amounts do not add up to the goods and shipping discounts"
+
+
+def _selector_matches(selector: ast.Selector, line: Line) -> bool | None:
+    """Whether a line matches a selector; None for a named scope (not resolved here)."""
+    kind, values = selector.kind, selector.values
+    if kind is ast.SelectorKind.ALL:
+        return True
+    if kind is ast.SelectorKind.SKU:
+        return line.sku in values
+    if kind is ast.SelectorKind.CATEGORY:
+        return line.category in values
+    if kind is ast.SelectorKind.BRAND:
+        return line.brand in values
+    if kind is ast.SelectorKind.TAG:
+        return any(tag in values for tag in line.tags)
+    return None
+
+
+def touches(scope: ast.Scope, lines: tuple[Line, ...]) -> bool:
+    """True when the scope certainly matches one of the lines (an oracle independent of the engine)."""
+    for line in lines:
+        included = [_selector_matches(s, line) for s in scope.include]
+        excluded = [_selector_matches(s, line) for s in scope.exclude]
+        if None in included or None in excluded:
+            continue  # a named scope: not decided here
+        if any(included) and not any(excluded):
+            return True
+    return False
+
+
+def assert_every_concerned_promotion_has_an_outcome(
+    rule_file: ast.RuleFile, request: CheckoutRequest, result: PricingResult
+) -> None:
+    """SEMANTICS.md §15: a promotion whose scope touches the cart is applied or says why not."""
+    outcomes = {a.promotion for a in result.applied} | {n.promotion for n in result.not_applied}
+    missing = [p.id for p in rule_file.promotions if touches(p.scope, request.lines) and p.id not in outcomes]
+    assert not missing, f"promotions touching the cart have no outcome: {missing}"
+
+
+def canonical(result: PricingResult) -> dict[str, Any]:
+    """The result as JSON data with lines (and each promotion's line list) sorted by line id."""
+    data: dict[str, Any] = json.loads(result.model_dump_json())
+    data["lines"] = sorted(data["lines"], key=lambda line: line["id"])
+    for applied in data["applied"]:
+        applied["lines"] = sorted(applied["lines"])
+    return data
