@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 from .source import NO_SPAN, Span
@@ -28,7 +28,7 @@ from .source import NO_SPAN, Span
 # --------------------------------------------------------------------------- enums
 
 
-class Layer(str, Enum):
+class Layer(StrEnum):
     """Stacking layers, applied in this order (SEMANTICS.md §2)."""
 
     ITEM = "item"
@@ -38,28 +38,28 @@ class Layer(str, Enum):
     POINTS = "points"
 
 
-class Notation(str, Enum):
+class Notation(StrEnum):
     """How an operator wrote a construct; the formatter can print either."""
 
     EN = "en"
     ZH = "zh"
 
 
-class Rounding(str, Enum):
+class Rounding(StrEnum):
     HALF_UP = "half-up"
     HALF_EVEN = "half-even"
     DOWN = "down"
     UP = "up"
 
 
-class ThresholdBase(str, Enum):
+class ThresholdBase(StrEnum):
     """What an order-level threshold is measured on (SEMANTICS.md §3)."""
 
     AFTER_DISCOUNTS = "after-discounts"
     ORIGINAL = "original"
 
 
-class UnitChoice(str, Enum):
+class UnitChoice(StrEnum):
     """Which units a quantity deal discounts (SEMANTICS.md §10)."""
 
     CHEAPEST = "cheapest"
@@ -155,7 +155,7 @@ TimeCondition = During | OnWeekdays | OnMonthDays | DailyHours
 # --------------------------------------------------------------------------- scope
 
 
-class SelectorKind(str, Enum):
+class SelectorKind(StrEnum):
     ALL = "all"
     SKU = "sku"
     CATEGORY = "category"
@@ -189,7 +189,7 @@ ALL_ITEMS = Scope(include=(Selector(kind=SelectorKind.ALL),))
 # --------------------------------------------------------------------------- audience
 
 
-class Fact(str, Enum):
+class Fact(StrEnum):
     """Customer facts a condition can compare (SEMANTICS.md §13)."""
 
     LEVEL = "level"
@@ -202,7 +202,7 @@ class Fact(str, Enum):
     ATTRIBUTE = "attribute"  # custom attribute: see Compare.attribute
 
 
-class CompareOp(str, Enum):
+class CompareOp(StrEnum):
     EQ = "=="
     NE = "!="
     LT = "<"
@@ -235,7 +235,7 @@ class InList(Node):
     negated: bool = False
 
 
-class Collection(str, Enum):
+class Collection(StrEnum):
     SEGMENTS = "segments"
     TAGS = "tags"
 
@@ -471,13 +471,13 @@ Action = (
 # --------------------------------------------------------------------------- limits
 
 
-class Per(str, Enum):
+class Per(StrEnum):
     CUSTOMER = "customer"
     ORDER = "order"
     TOTAL = "total"
 
 
-class Counted(str, Enum):
+class Counted(StrEnum):
     USES = "uses"  # applications (orders) of the promotion
     UNITS = "units"  # discounted units
 
@@ -551,7 +551,7 @@ class Promotion(Node):
     """`promotion ID "title" { ... }` or `coupon ID "title" { ... }` (`is_coupon`).
 
     `kind` is the declared layer (None: inferred from the action by the compiler,
-    see `promokit.layers.infer_layer`). A coupon's layer is COUPON unless it is a
+    see `promokit.compiler.infer_layer`). A coupon's layer is COUPON unless it is a
     shipping or item action.
     """
 

@@ -75,13 +75,13 @@ def assert_quantised(result: PricingResult) -> None:
     minor = currency(result.currency).minor_unit
     for path, amount in _computed_amounts(result):
         assert amount.as_tuple().exponent == -minor, f"{path} = {amount!s} is not in minor units"
-    for item in (*result.not_applied, *result.hints):
-        for amount in (getattr(item, "shortfall", None), getattr(item, "unlocks", None)):
-            if amount is not None:
-                quantum = Decimal(1).scaleb(-minor)
-                assert amount == amount.quantize(quantum), (
-                    f"{item.promotion}: {amount} is finer than {quantum}"
-                )
+    quantum = Decimal(1).scaleb(-minor)
+    extra = [(f"not_applied[{n.promotion}].shortfall", n.shortfall) for n in result.not_applied]
+    extra += [(f"hints[{h.promotion}].shortfall", h.shortfall) for h in result.hints]
+    extra += [(f"hints[{h.promotion}].unlocks", h.unlocks) for h in result.hints]
+    for path, maybe in extra:
+        if maybe is not None:
+            assert maybe == maybe.quantize(quantum), f"{path} = {maybe} is finer than {quantum}"
 
 
 def assert_outcomes_are_consistent(rule_file: ast.RuleFile, result: PricingResult) -> None:

@@ -23,7 +23,7 @@ from promokit.models import CheckoutRequest
 from strategies import compile_rules, describe, full_pricing_cases
 
 
-@settings(max_examples=300)
+@settings(max_examples=500)
 @given(full_pricing_cases())
 def test_rule_files_with_every_construct_price_to_reconciled_results(
     case: tuple[ast.RuleFile, CheckoutRequest],

@@ -106,6 +106,10 @@ class RedisLedger:
         argv = [len(self.keys), *self.keys, args[0], self._now(), *args[1:]]
         for attempt in (1, 2):
             conn = self._connection()
+            if attempt == 2:
+                # The pool may hand back another connection the server also dropped:
+                # start the retry on a fresh socket.
+                conn.disconnect()
             try:
                 try:
                     conn.send_command("EVALSHA", self.sha, *argv)

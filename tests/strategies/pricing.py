@@ -1,0 +1,274 @@
+"""Small rule sets for pricing, pricing cases, and helpers to compile and describe rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from promokit import ast
+from promokit.ast import (
+    ALL_ITEMS,
+    Fact,
+    Layer,
+    Notation,
+    SelectorKind,
+    ThresholdBase,
+)
+from promokit.models import CheckoutRequest
+
+from ._base import (
+    _BOOLS,
+    _caps,
+    _ints,
+    _maybe,
+    _pick,
+    amounts,
+    percents,
+)
+from .actions import (
+    every_offs,
+    tiers,
+)
+from .carts import (
+    requests,
+)
+from .files import (
+    rule_files,
+)
+
+# --------------------------------------------------------------------------- small rule sets for pricing
+
+
+def _sel(kind: SelectorKind, *values: str) -> ast.Selector:
+    return ast.Selector(kind=kind, values=values)
+
+
+#: Scopes for pricing rule sets: mostly broad, so that promotions overlap and compete.
+_SMALL_SCOPES = st.sampled_from(
+    (
+        ALL_ITEMS,
+        ALL_ITEMS,
+        ALL_ITEMS,
+        ast.Scope(include=(_sel(SelectorKind.CATEGORY, "fruit"),)),
+        ast.Scope(include=(_sel(SelectorKind.CATEGORY, "dairy", "bakery"),)),
+        ast.Scope(include=(_sel(SelectorKind.BRAND, "orchard"),)),
+        ast.Scope(include=(_sel(SelectorKind.TAG, "organic"),)),
+        ast.Scope(include=(_sel(SelectorKind.SKU, "APPLE", "YOGURT"),)),
+        ast.Scope(include=(_sel(SelectorKind.ALL),), exclude=(_sel(SelectorKind.SKU, "DURIAN"),)),
+    )
+)
+
+_SMALL_WINDOWS = (
+    (),
+    (),
+    (),
+    (
+        ast.During(
+            ranges=(
+                ast.DateRange(
+                    start=ast.DateTimePoint(date=dt.date(2026, 1, 1)),
+                    end=ast.DateTimePoint(date=dt.date(2026, 6, 30)),
+                ),
+            )
+        ),
+    ),
+    (ast.OnWeekdays(days=(ast.Weekday.WED, ast.Weekday.SAT)),),
+)
+
+
+@functools.cache
+@st.composite
+def _small_action(draw: st.DrawFn, layer: str) -> ast.Action:
+    notation = draw(_pick(Notation))
+    money = amounts(1, 60)
+    if layer == "item":
+        kind = draw(_pick(("percent", "each", "special", "flash", "bgf", "nth", "bundle", "group")))
+        if kind == "percent":
+            return ast.PercentOff(percent=draw(percents(notation)), cap=draw(_maybe(amounts(5, 50))))
+        if kind == "each":
+            return ast.AmountOffEach(amount=draw(amounts(1, 10)), notation=notation)
+        if kind == "special":
+            return ast.SpecialPrice(price=draw(amounts(1, 30)), notation=notation)
+        if kind == "flash":
+            return ast.FlashPrice(
+                price=draw(amounts(1, 10)),
+                per_customer=draw(_maybe(_ints(1, 2))),
+                notation=notation,
+            )
+        if kind == "bgf":
+            return ast.BuyGetFree(buy=draw(_ints(1, 3)), free=1, notation=notation)
+        if kind == "nth":
+            return ast.NthUnitOff(nth=2, percent=draw(percents(notation)), notation=notation)
+        if kind == "group":
+            return ast.GroupPrice(price=draw(amounts(1, 20)), min_size=draw(_ints(2, 4)), notation=notation)
+        return ast.Bundle(count=draw(_ints(2, 3)), price=draw(amounts(5, 40)), notation=notation)
+    if layer in ("order", "coupon"):
+        kind = draw(_pick(("tiers", "every", "percent", "gift")))
+        if kind == "tiers":
+            return draw(tiers(notation))
+        if kind == "every":
+            return draw(every_offs(notation))
+        if kind == "gift" and layer == "order":
+            return ast.GiftOnSpend(threshold=draw(amounts(20, 150)), gift_sku="BAG", notation=notation)
+        return ast.PercentOff(
+            percent=draw(percents(notation)), cap=draw(_maybe(money)), min_spend=draw(amounts(10, 150))
+        )
+    if layer == "points":
+        if draw(_BOOLS):
+            return ast.PointsEarn(multiplier=Decimal(2))
+        return ast.PointsRedeem(points=Decimal(100), per=Decimal(1), max_percent=Decimal(20))
+    threshold = draw(_maybe(amounts(20, 150)))
+    off = draw(_maybe(amounts(1, 8))) if threshold is not None else None
+    return ast.ShippingOff(threshold=threshold, off=off, notation=notation)
+
+
+@st.composite
+def small_rule_sets(draw: st.DrawFn, max_promotions: int = 6) -> ast.RuleFile:
+    """A CNY file of 1..6 promotions mixing item / order / coupon / shipping layers.
+
+    Ids `pa`..`pf` (as `p-a`..); coupons get codes `CA`, `CB`, ... (use `coupon_codes(file)`
+    to draw requests that enter them). Exclusive groups and stackable pairs are mixed in;
+    priorities collide on purpose so that ties are exercised.
+    """
+    count = draw(_ints(1, max_promotions))
+    promos: list[ast.Promotion] = []
+    for i in range(count):
+        pid = f"p-{'abcdef'[i]}"
+        layer = draw(_pick(("item", "item", "item", "order", "order", "coupon", "shipping", "points")))
+        action = draw(_small_action(layer))
+        is_coupon = layer == "coupon"
+        group = None
+        if layer != "points" and draw(_ints(0, 2)) == 0:
+            group = ast.Name(text=draw(_pick(("grp-a", "grp-b"))))
+        exclusive = group is None and layer != "points" and draw(_ints(0, 9)) == 0
+        stackable: tuple[ast.Name, ...] = ()
+        if layer == "item" and not exclusive:
+            partners = [
+                p.id
+                for p in promos
+                if isinstance(
+                    p.action,
+                    (
+                        ast.PercentOff,
+                        ast.AmountOffEach,
+                        ast.SpecialPrice,
+                        ast.FlashPrice,
+                        ast.BuyGetFree,
+                        ast.NthUnitOff,
+                        ast.Bundle,
+                        ast.GroupPrice,
+                    ),
+                )
+                and p.kind is None
+                and not p.exclusive
+                and not p.is_coupon
+                and (group is None or p.exclusive_group is None or p.exclusive_group.text != group.text)
+            ]
+            if draw(_BOOLS) and partners:
+                stackable = (ast.Name(text=draw(_pick(tuple(partners)))),)
+        promos.append(
+            ast.Promotion(
+                id=pid,
+                title=f"promotion {pid}",
+                action=action,
+                is_coupon=is_coupon,
+                priority=draw(_ints(0, 2)),
+                kind=Layer.ORDER if layer == "order" and isinstance(action, ast.PercentOff) else None,
+                when=draw(_pick(_SMALL_WINDOWS)),
+                scope=draw(_SMALL_SCOPES),
+                audience=draw(
+                    _pick((None, None, ast.Compare(field=Fact.LEVEL, op=ast.CompareOp.GE, value=Decimal(2))))
+                ),
+                cap=draw(_maybe(_caps(5, 40, 2)))
+                if layer in ("item", "order") and draw(_ints(0, 4)) == 0
+                else None,
+                codes=ast.Codes(patterns=(ast.CodePattern(text=f"C{'ABCDEF'[i]}"),)) if is_coupon else None,
+                exclusive=exclusive,
+                exclusive_group=group,
+                stackable_with=stackable,
+                threshold_base=draw(_pick(ThresholdBase))
+                if layer in ("order", "coupon")
+                else ThresholdBase.AFTER_DISCOUNTS,
+            )
+        )
+    return ast.RuleFile(
+        name="small.promo",
+        settings=ast.Settings(timezone="Asia/Shanghai", currency="CNY"),
+        promotions=tuple(promos),
+    )
+
+
+def coupon_codes(rule_file: ast.RuleFile) -> tuple[str, ...]:
+    """The exact codes of a file's coupons (patterns skipped)."""
+    return tuple(
+        c.text for p in rule_file.promotions if p.codes for c in p.codes.patterns if not c.is_pattern
+    )
+
+
+@st.composite
+def pricing_cases(
+    draw: st.DrawFn, max_promotions: int = 6, max_lines: int = 5, max_quantity: int = 4
+) -> tuple[ast.RuleFile, CheckoutRequest]:
+    """A small rule set and a request that sometimes enters its coupon codes."""
+    rules = draw(small_rule_sets(max_promotions))
+    request = draw(requests(coupon_codes(rules), max_lines=max_lines, max_quantity=max_quantity))
+    return rules, request
+
+
+# --------------------------------------------------------------------------- building rule sets
+
+
+def compile_rules(*files: ast.RuleFile) -> Any:
+    """A `promokit.engine.RuleSet` from generated files, through the real checker.
+
+    Fails the test (with the rendered diagnostics) if the checker reports an error: the
+    strategies promise checker-valid rules, so an error here is a bug in one or the other.
+    Imports lazily so that this module loads before the engine exists.
+    """
+    from promokit import checker
+    from promokit.engine import RuleSet
+    from promokit.frontend import CheckedRules
+
+    rules_ast, diagnostics = checker.check(files)
+    errors = [d.render() for d in diagnostics if d.is_error]
+    assert not errors, "generated rules rejected by the checker:\n" + "\n".join(errors)
+    warnings = tuple(d for d in diagnostics if not d.is_error)
+    return RuleSet(CheckedRules(ast=rules_ast, warnings=warnings, sources={}))
+
+
+@st.composite
+def full_pricing_cases(draw: st.DrawFn, max_lines: int = 5) -> tuple[ast.RuleFile, CheckoutRequest]:
+    """Any generated rule file (every construct) and a request in its currency."""
+    rule_file = draw(rule_files())
+    code = rule_file.settings.currency or "CNY"
+    request = draw(requests(coupon_codes(rule_file), max_lines=max_lines, currency=code))
+    # Often shop inside some promotion's date range, so that windowed promotions apply too.
+    ranges = [r for p in rule_file.promotions for w in p.when if isinstance(w, ast.During) for r in w.ranges]
+    if draw(_BOOLS) and ranges:
+        chosen = draw(_pick(tuple(ranges)))
+        day = chosen.start.date + dt.timedelta(
+            days=draw(_ints(0, (chosen.end.date - chosen.start.date).days))
+        )
+        at = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        request = request.model_copy(update={"at": at})
+    return rule_file, request
+
+
+def describe(rule_file: ast.RuleFile, request: CheckoutRequest | None = None) -> str:
+    """The rules as `.promo` text (and the request as JSON): readable failing examples.
+
+    Use with `hypothesis.note(...)`; falls back to the AST's repr if the formatter fails.
+    """
+    try:
+        from promokit.formatter import format_file
+
+        text = format_file(rule_file)
+    except Exception as error:  # noqa: BLE001 - a description must never hide the real failure
+        text = f"(formatter failed: {error!r})\n{rule_file!r}"
+    if request is not None:
+        text += "\nrequest: " + request.model_dump_json(exclude_defaults=True)
+    return text
