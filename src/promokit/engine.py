@@ -104,7 +104,7 @@ class RuleSet:
         self._check_currency(request)
         with decimal.localcontext(PRICING_CONTEXT):
             prepared = prepare(self.compiled, request, ledger=ledger)
-            selection = select(prepared.cart, prepared.candidates)
+            selection = select(prepared.cart, prepared.candidates, explore=True)
             result = build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )

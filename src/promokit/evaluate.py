@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
+from typing import cast
 
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
@@ -224,25 +225,43 @@ def _settle(
     return room
 
 
-def _run(
-    cart: Cart, ordered: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
-) -> Evaluation:
-    items = [p for p in ordered if p.layer is Layer.ITEM]
-    first = _item_layer(cart, items, assignment)
+@dataclass(frozen=True, slots=True)
+class _Later:
+    """The order, coupon, shipping and points layers run on one item layer's result. They
+    depend only on the promotions and on what the item layer left, so combinations that
+    differ only in item promotions that left the same amounts share them."""
+
+    remaining: tuple[Decimal, ...]
+    effects: dict[str, Effect]
+    misses: dict[str, Miss]
+    upsells: tuple[Upsell, ...]
+    shipping: Decimal
+    before: dict[Layer, tuple[Decimal, ...]]
+
+
+def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLayer) -> _Later:
+    key = ("later", tuple(p.id for p in later), first.remaining, first.room)
+    cached = cart.item_layers.get(key)
+    if isinstance(cached, _Later):
+        return cached
     remaining = list(first.remaining)
-    effects = dict(first.effects)
-    misses = dict(first.misses)
-    upsells = list(first.upsells)
+    effects: dict[str, Effect] = {}
+    misses: dict[str, Miss] = {}
+    upsells: list[Upsell] = []
     room = first.room
     shipping = cart.request.shipping
-    later = [p for p in ordered if p.layer is not Layer.ITEM]
-    # Layer order; points: redemption pays for goods before points are earned on what is left.
-    later.sort(key=lambda p: (_LAYERS.index(p.layer), not isinstance(p.action, PointsRedeem), p.order))
     before: dict[Layer, tuple[Decimal, ...]] = {Layer.ITEM: cart.subtotals}
     for p in later:
         if p.layer not in before:
             before[p.layer] = tuple(remaining)
-        outcome, ups = evaluate_order(p, cart, remaining, shipping)
+        # One promotion on the same amounts gives the same outcome in every combination
+        # (outcomes are never mutated: `_limits` cuts a copy).
+        key_p = ("order", p.id, tuple(remaining), shipping)
+        found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
+        if found is None:
+            found = evaluate_order(p, cart, remaining, shipping)
+            cart.item_layers[key_p] = found
+        outcome, ups = found
         upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
         if p.id in effects:
@@ -253,15 +272,31 @@ def _run(
                 lay for lay in _LAYERS if lay in before and _LAYERS.index(lay) > _LAYERS.index(layer)
             ]
             before[layer] = before[later_layers[0]] if later_layers else tuple(remaining)
+    result = _Later(tuple(remaining), effects, misses, tuple(upsells), shipping, before)
+    cart.item_layers[key] = result
+    return result
+
+
+def _run(
+    cart: Cart, ordered: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
+) -> Evaluation:
+    items = [p for p in ordered if p.layer is Layer.ITEM]
+    first = _item_layer(cart, items, assignment)
+    later = [p for p in ordered if p.layer is not Layer.ITEM]
+    # Layer order; points: redemption pays for goods before points are earned on what is left.
+    later.sort(key=lambda p: (_LAYERS.index(p.layer), not isinstance(p.action, PointsRedeem), p.order))
+    rest = _later_layers(cart, later, first)
+    effects = {**first.effects, **rest.effects}
+    misses = {**first.misses, **rest.misses}
     saving = sum((e.saving for e in effects.values()), ZERO)
     return Evaluation(
-        before=before,
+        before=dict(rest.before),
         ids=frozenset(p.id for p in ordered),
         effects=effects,
         misses=misses,
-        upsells=upsells,
-        remaining=remaining,
-        shipping=shipping,
+        upsells=[*first.upsells, *rest.upsells],
+        remaining=list(rest.remaining),
+        shipping=rest.shipping,
         saving=saving,
         assignment={i: a for i, a in assignment.items() if len(a) > 0},
     )
@@ -284,6 +319,7 @@ def _limits(
     if effect.goods > room:
         limit = room
         action = p.action
+        effect = replace(effect)  # evaluations share outcomes: cut a copy
         if isinstance(action, PointsRedeem):  # whole redemption steps only
             steps = int((room / action.per).to_integral_value(rounding=ROUND_FLOOR))
             limit = action.per * steps

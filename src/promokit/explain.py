@@ -47,7 +47,8 @@ def build_result(
                 title=p.title,
                 layer=p.layer.value,
                 amount=m(effect.saving),
-                lines=tuple(cart.lines[i].id for i in sorted(effect.amounts)),
+                # the lines it discounted; for gifts, shipping and points, those it was measured on
+                lines=tuple(cart.lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
                 units=sum(effect.units.values()),
                 code=cart.codes.get(pid),
                 points=effect.points or effect.redeemed,

@@ -7,6 +7,8 @@ Pipeline (one stage per module)::
 
 `parse_file_ast` stops after lowering (syntax and lowering diagnostics only); `parse_text`
 and `parse_paths` run the checker as well and raise `RuleError` when anything is an error.
+A rule set that checks cleanly is stored in the compile cache (`promokit.cache`), and the
+next load of the same text (same names, same promokit) decodes it instead of parsing.
 The checker runs only when every file parsed cleanly: semantic checks over a partial rule
 set would report spurious problems (a segment "unknown" because its file failed to parse).
 """
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .ast import RuleFile, RuleSetAst
 from .diagnostics import Diagnostic, RuleError
 from .parser import Limits, decode_source, parse_source
@@ -114,9 +117,16 @@ def _check_all(
 ) -> CheckedRules:
     from .checker import check  # imported late: the checker imports the AST, not us
 
+    by_name = {source.name: source for source in sources}
+    limits = limits or Limits.from_env()
+    key = None
+    if not problems and cache.worth_caching(sources):
+        key = cache.cache_key(sources, limits)
+        hit = cache.load(key)
+        if hit is not None:
+            return CheckedRules(ast=hit[0], warnings=hit[1], sources=by_name)
     diagnostics = list(problems)
     files: list[RuleFile] = []
-    by_name = {source.name: source for source in sources}
     shown = {**(display or {}), **by_name}
     for source in sources:
         rule_file, diags = parse_source(source, limits=limits)
@@ -130,6 +140,8 @@ def _check_all(
     if any(d.is_error for d in diagnostics):
         raise RuleError(diagnostics, by_name)
     warnings = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+    if key is not None:
+        cache.store(key, ruleset, warnings)
     return CheckedRules(ast=ruleset, warnings=warnings, sources=by_name)
 
 

@@ -69,10 +69,19 @@ class Limits:
 
 
 def _cache_file(grammar: str) -> str | bool:
-    """A writable per-user cache file for lark, or False (no cache) when none is writable."""
+    """A writable per-user cache file for lark, or False (no cache) when none is writable.
+
+    Same folder and switches as the compile cache (`promokit.cache`): `PROMOKIT_CACHE_DIR`
+    when set, and `PROMOKIT_NO_CACHE=1` turns it off.
+    """
+    if os.environ.get("PROMOKIT_NO_CACHE", "") not in ("", "0"):
+        return False
     digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     candidates = [Path(base) / "promokit", Path(tempfile.gettempdir()) / f"promokit-{os.getuid()}"]
+    configured = os.environ.get("PROMOKIT_CACHE_DIR")
+    if configured:
+        candidates = [Path(configured)]
     for folder in candidates:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -148,6 +157,8 @@ class Chunk:
 
 def _braces(line: str) -> tuple[int, int | None]:
     """Net `{`/`}` count of one line outside strings and comments, and its first `{`."""
+    if "{" not in line and "}" not in line:
+        return 0, None  # most lines: skip the character loop (it dominated split_chunks)
     depth, first, quote = 0, None, ""
     escaped = False
     for i, ch in enumerate(line):
@@ -249,6 +260,8 @@ def _parse_chunk(
 
 def _nesting_problem(source: Source, chunk: Chunk, text: str, limits: Limits) -> Diagnostic | None:
     """Parentheses nested deeper than the limit (checked before parsing, no recursion)."""
+    if text.count("(") + text.count("（") <= limits.max_nesting:
+        return None  # too few parentheses to nest that deep: skip the character loop
     depth, quote = 0, ""
     for i, ch in enumerate(text):
         if quote:

@@ -42,7 +42,7 @@ from .actions.cart import Cart
 from .actions.item import line_bounds, saving_bound
 from .ast import Layer
 from .compiler import CompiledPromotion, conflicts, stackable
-from .evaluate import Evaluation, evaluate
+from .evaluate import Evaluation, evaluate, holdable
 from .models import Reason
 
 #: Money-saving candidates on one cart above which the exact search is not attempted.
@@ -50,6 +50,8 @@ MAX_EXACT = 16
 #: Combinations the exact search may evaluate before the heuristic takes over.
 MAX_EVALUATIONS = 1000
 
+#: Money-saving candidates up to which `explain` evaluates every combination for alternatives.
+MAX_EXPLORE = 10
 #: Alternatives kept for explanations.
 MAX_ALTERNATIVES = 5
 
@@ -92,8 +94,15 @@ class _Search:
 
 
 def select(
-    cart: Cart, candidates: Sequence[CompiledPromotion], strategy: Literal["best", "greedy"] = "best"
+    cart: Cart,
+    candidates: Sequence[CompiledPromotion],
+    strategy: Literal["best", "greedy"] = "best",
+    *,
+    explore: bool = False,
 ) -> Selection:
+    """Choose the combination; `explore` also evaluates the heuristic's neighbourhood of the
+    answer (drop one, swap one in), so that `RuleSet.explain` can list close alternatives
+    that the exact search proved worse without evaluating them."""
     search = _Search(cart, candidates)
     alone: dict[str, Evaluation] = {}
     dropped: dict[str, Miss] = {}
@@ -153,10 +162,12 @@ def select(
         best, mode = _heuristic(search, money, bound, empty), "heuristic"
     else:
         try:
-            seed = _heuristic(search, money, bound, empty)  # a good incumbent prunes early
+            seed = _seed(search, money, bound, empty)  # a good incumbent prunes early
             best, mode = _branch_and_bound(search, money, bound, seed), "exact"
         except _OutOfBudget:
             best, mode = _heuristic(search, money, bound, _incumbent(search, empty)), "heuristic"
+    if explore:
+        _explore(search, money)
     chosen = [search.by_id[i] for i in best.ids]
     left_out: dict[str, Miss] = {}
     for p in extras:
@@ -186,53 +197,144 @@ def _branch_and_bound(
     def compatible(p: CompiledPromotion, chosen: Sequence[CompiledPromotion]) -> bool:
         return all(not conflicts(p, q) for q in chosen)
 
+    # item promotions declared stackable with another candidate (most have none)
+    partnered = {p.id for p in cands if any(stackable(p, q) for q in cands if q is not p)}
+
+    def grouped(members: Sequence[CompiledPromotion]) -> Decimal:
+        """Sum of bounds counting, per exclusive group, only its largest member, and only the
+        largest coupon when no two coupons combine: at most one of each can apply."""
+        total = ZERO
+        groups: dict[str, Decimal] = {}
+        coupons: list[CompiledPromotion] = []
+        for p in members:
+            b = bound[p.id]
+            if p.group is not None:
+                groups[p.group] = max(groups.get(p.group, ZERO), b)
+            elif p.is_coupon:
+                coupons.append(p)
+            else:
+                total += b
+        if any(stackable(a, b) for a, b in itertools.combinations(coupons, 2)):
+            total += sum((bound[p.id] for p in coupons), ZERO)
+        elif coupons:
+            total += max(bound[p.id] for p in coupons)
+        return total + sum(groups.values(), ZERO)
+
     def reach(members: Sequence[CompiledPromotion]) -> Decimal:
         """Upper bound of what any combination of `members` saves.
 
-        Item-level promotions that are not stackable with each other share lines: each line
-        gives at most the largest of their per-line bounds. Every promotion adds at most its
-        own bound.
+        An `exclusive` promotion applies alone. Item-level promotions that are not stackable
+        with each other share lines: each line gives at most the largest of their per-line
+        bounds. Every promotion adds at most its own bound, and an exclusive group (or the
+        coupons, one per order) at most its largest member's.
         """
+        alone = [bound[p.id] for p in members if p.exclusive]
+        members = [p for p in members if not p.exclusive]
         items = [p for p in members if p.id in per_line]
-        total = sum((bound[p.id] for p in members if p.id not in per_line), ZERO)
-        item_sum = sum((bound[p.id] for p in items), ZERO)
-        if any(stackable(a, b) for a, b in itertools.combinations(items, 2)):
-            return total + item_sum
-        best_line: dict[int, Decimal] = {}
-        for p in items:
-            for i, b in per_line[p.id].items():
-                if b > best_line.get(i, ZERO):
-                    best_line[i] = b
-        return total + min(item_sum, sum(best_line.values(), ZERO))
+        total = grouped([p for p in members if p.id not in per_line])
+        item_sum = grouped(items)
+        if not any(p.id in partnered for p in items) or not any(
+            stackable(a, b) for a, b in itertools.combinations(items, 2)
+        ):
+            best_line: dict[int, Decimal] = {}
+            for p in items:
+                for i, b in per_line[p.id].items():
+                    if b > best_line.get(i, ZERO):
+                        best_line[i] = b
+            item_sum = min(item_sum, sum(best_line.values(), ZERO))
+        return max([total + item_sum, *alone])
 
-    # Adding promotions to a combination adds at most their bounds to what it saves: bases
-    # only shrink and lines are only shared further. A budget breaks this (a promotion left
-    # less to give may then fit its budget), so with budgets only `reach` is used.
+    # Adding promotions to a combination `anc` adds at most their bounds to what it saves:
+    # bases only shrink. Two exceptions. A budget (a promotion left less to give may then
+    # fit its budget): with budgets only `reach` is used. And a new item promotion that takes
+    # lines from an item promotion of `anc`: every line of a combination goes to one of its
+    # promotions, so `anc` may have been forced to spoil a threshold with a line, or to give
+    # a cheapest-units deal a cheap line, which the newcomer relieves. So the incremental
+    # bound is used only while the promotions added share no line with those of `anc`.
     incremental = all(cart.budgets.get(p.id) is None for p in cands)
+    held = {p.id: frozenset(holdable(cart, p)) for p in cands if p.layer is Layer.ITEM}
+
+    def lines_of(members: Iterable[CompiledPromotion]) -> frozenset[int]:
+        out: frozenset[int] = frozenset()
+        for p in members:
+            out |= held.get(p.id, frozenset())
+        return out
+
     empty_saving = search.run([])
 
-    def dfs(start: int, chosen: list[CompiledPromotion], here: Evaluation | None) -> None:
+    def beaten(limit: Decimal, size: int) -> bool:
+        """No combination of `size` or more promotions saving at most `limit` can beat `best`."""
+        return limit < best.saving or (limit == best.saving and size > len(best.ids))
+
+    def dfs(start: int, chosen: list[CompiledPromotion], anc: Evaluation | None, extra: Decimal) -> None:
+        """Extend `chosen` with candidates from `start` on. `anc` is the evaluation of the
+        nearest evaluated ancestor combination (None if none), `extra` the sum of the bounds
+        of the members of `chosen` added since: every combination below saves at most
+        anc.saving + extra + the bounds of what it adds, while no line is shared (see above)."""
         nonlocal best
+        base = anc.saving + extra if anc is not None and incremental else None
+        taken = lines_of(q for q in chosen if anc is not None and q.id in anc.ids)
+        if base is not None and taken & lines_of(q for q in chosen if anc is not None and q.id not in anc.ids):
+            base = None
         for j in range(start, len(cands)):
             p = cands[j]
             if not compatible(p, chosen):
                 continue
             rest = [q for q in cands[j:] if compatible(q, chosen)]
             bound_here = reach(chosen + rest)
-            if incremental and here is not None:
-                bound_here = min(bound_here, here.saving + sum((bound[q.id] for q in rest), ZERO))
+            if base is not None and not (taken & lines_of(rest)):
+                bound_here = min(bound_here, base + sum((bound[q.id] for q in rest), ZERO))
             # Later j only see fewer candidates, so their bound is no larger: stop here.
-            if bound_here < best.saving or (bound_here == best.saving and len(chosen) + 1 > len(best.ids)):
+            if beaten(bound_here, len(chosen) + 1):
                 return
+            members = [*chosen, p]
+            own = reach(members)
+            if base is not None and not (taken & held.get(p.id, frozenset())):
+                own = min(own, base + bound[p.id])
+            if beaten(own, len(members)):  # this node cannot win itself: only its subtree may
+                dfs(j + 1, members, anc, extra + bound[p.id])
+                continue
             if search.evaluations > MAX_EVALUATIONS:
                 raise _OutOfBudget
-            ev = search.run([*chosen, p])
+            ev = search.run(members)
             if ev is not None and search.rank(ev) < search.rank(best):
                 best = ev
-            dfs(j + 1, [*chosen, p], ev)
+            if ev is None:
+                dfs(j + 1, members, anc, extra + bound[p.id])
+            else:
+                dfs(j + 1, members, ev, ZERO)
 
-    dfs(0, [], empty_saving)
+    dfs(0, [], empty_saving, ZERO)
     return best
+
+
+def _seed(
+    search: _Search, money: Sequence[CompiledPromotion], bound: dict[str, Decimal], empty: Evaluation
+) -> Evaluation:
+    """One evaluation: every candidate that conflicts with none taken before it, largest bound
+    first. When the candidates do not spoil each other this is already the best deal, and the
+    search only has to prove it."""
+    chosen: list[CompiledPromotion] = []
+    for p in sorted(money, key=lambda p: (-bound[p.id], p.order)):
+        if all(not conflicts(p, q) for q in chosen):
+            chosen.append(p)
+    ev = search.run(chosen)
+    return ev if ev is not None and search.rank(ev) < search.rank(empty) else empty
+
+
+def _explore(search: _Search, money: Sequence[CompiledPromotion]) -> None:
+    """Evaluate the alternatives `RuleSet.explain` lists: every valid combination of the
+    money-saving candidates when there are at most `MAX_EXPLORE` of them, otherwise the
+    heuristic's neighbourhood. Only `explain` pays for this; `price` does not."""
+    if len(money) > MAX_EXPLORE:
+        empty = search.run([])
+        assert empty is not None
+        _heuristic(search, money, {p.id: ZERO for p in money}, empty)
+        return
+    for size in range(1, len(money) + 1):
+        for combo in itertools.combinations(money, size):
+            if all(not conflicts(a, b) for a, b in itertools.combinations(combo, 2)):
+                search.run(combo)
 
 
 def _incumbent(search: _Search, empty: Evaluation) -> Evaluation:

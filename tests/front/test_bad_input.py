@@ -123,6 +123,7 @@ def test_the_parser_works_without_a_writable_cache(tmp_path: Path, monkeypatch: 
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
     monkeypatch.setenv("XDG_CACHE_HOME", str(locked / "cache"))
+    monkeypatch.delenv("PROMOKIT_CACHE_DIR", raising=False)
     monkeypatch.setattr(parser_module.tempfile, "gettempdir", lambda: str(locked / "tmp"))
     parser_module.get_parser.cache_clear()
     try:

@@ -243,6 +243,8 @@ def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         left = min(left, cap)
+    if left <= 0:  # too few units even with every line: it can never apply
+        return ZERO
     total = ZERO
     for value, _, n in runs:
         take = min(n, left)
