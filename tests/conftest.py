@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import os
 
+# Never read or write a user's compile cache from the suite (tests/front/test_cache.py points
+# it at a tmp dir explicitly).
+os.environ.setdefault("PROMOKIT_NO_CACHE", "1")
+
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(

@@ -74,6 +74,7 @@ _FRONT_END_FILES = (
     "checker_conditions.py",
     "checker_values.py",
     "scopes.py",
+    "money.py",
     "frontend.py",
     "cache.py",
 )
@@ -191,9 +192,16 @@ def _prune(folder: Path) -> None:
     entries = [p for p in folder.glob("*.json") if len(p.stem) == 64]
     if len(entries) <= MAX_ENTRIES:
         return
-    entries.sort(key=lambda p: p.stat().st_mtime)
+    entries.sort(key=_written_at)
     for old in entries[: len(entries) - MAX_ENTRIES]:
         old.unlink(missing_ok=True)
+
+
+def _written_at(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process pruning the same folder
+        return 0.0
 
 
 # ----------------------------------------------------------------------------- the serializer
@@ -308,7 +316,7 @@ def _codec(hint: Any) -> tuple[Encoder, Decoder]:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _encode_enum(hint), hint
+        return _encode_enum(hint), {member.value: member for member in hint}.__getitem__
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         codec = _class_codec(hint)
         return codec.encode, codec.decode

@@ -22,7 +22,7 @@ from typing import cast
 
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
-from .actions.item import evaluate_item, line_bounds, saving_bound
+from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
 from .actions.order import evaluate_order
 from .ast import Layer, PointsRedeem
 from .compiler import CompiledPromotion, conflicts, stackable
@@ -95,14 +95,18 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
         result = _run(cart, ordered, assignment)
         result.exhaustive = False
         return result
-    best: Evaluation | None = None
+    items, later = _split(ordered)
+    best: tuple[Decimal, dict[int, tuple[str, ...]], _ItemLayer, _Later] | None = None
     for combo in itertools.product(*(choices[i] for i in contested)):
         assignment = dict(fixed)
         assignment.update(zip(contested, combo, strict=True))
-        result = _run(cart, ordered, assignment)
-        if best is None or result.saving > best.saving:
-            best = result
-    return best
+        first = _item_layer(cart, items, assignment)
+        rest = _later_layers(cart, later, first)
+        saving = _saving(first, rest)
+        if best is None or saving > best[0]:  # ties keep the earlier assignment
+            best = (saving, assignment, first, rest)
+    assert best is not None
+    return _evaluation(ordered, *best)
 
 
 def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
@@ -199,9 +203,63 @@ def _item_layer(
         outcome, ups = evaluate_item(p, cart, lines, remaining)
         upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
+    if room is None:
+        _leftover_units(cart, items, assignment, remaining, effects, misses)
     layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room)
     cart.item_layers[key] = layer
     return layer
+
+
+def _leftover_units(
+    cart: Cart,
+    items: Sequence[CompiledPromotion],
+    assignment: dict[int, tuple[str, ...]],
+    remaining: list[Decimal],
+    effects: dict[str, Effect],
+    misses: dict[str, Miss],
+) -> None:
+    """Units a capped price left at full price go to the next-best item promotion (SEMANTICS §4).
+
+    A line given to one per-unit promotion (a percentage, an amount off each, a price) that
+    discounted only some of its units (a flash limit of 2 per customer on a line of 5) keeps
+    the rest at full price; here they go to the combination's other per-unit promotion on
+    that line that saves most on them, when it has no caps of its own (unit cap, amount cap,
+    budget), so that its amount stays exact per line. The line then carries two adjustments,
+    each with its units. Only lines with a single promotion (no stacking) are split.
+    """
+    for i in sorted(assignment):
+        owners = assignment[i]
+        if len(owners) != 1:
+            continue
+        owner = cart.promotions[owners[0]]
+        if not is_per_unit(owner):
+            continue
+        done = effects[owner.id].units.get(i, 0) if owner.id in effects else 0
+        left = cart.quantities[i] - done
+        if left <= 0:
+            continue
+        value = cart.subtotals[i] * left / cart.quantities[i]
+        best: tuple[Decimal, CompiledPromotion] | None = None
+        for r in items:
+            if r.id == owner.id or stackable(r, owner) or i not in holdable(cart, r):
+                continue
+            if cart.unit_caps.get(r.id) is not None or cart.budgets.get(r.id) is not None:
+                continue
+            amount = leftover_saving(r, cart, value, left)
+            if amount is not None and amount > 0 and (best is None or amount > best[0]):
+                best = (amount, r)
+        if best is None:
+            continue
+        amount, r = best
+        prior = effects.get(r.id)
+        if prior is None:
+            effects[r.id] = Effect(amounts={i: amount}, units={i: left})
+            misses.pop(r.id, None)
+        else:
+            effects[r.id] = replace(
+                prior, amounts={**prior.amounts, i: amount}, units={**prior.units, i: left}
+            )
+        remaining[i] -= amount
 
 
 def _settle(
@@ -277,29 +335,51 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
     return result
 
 
-def _run(
-    cart: Cart, ordered: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
-) -> Evaluation:
+def _split(ordered: Sequence[CompiledPromotion]) -> tuple[list[CompiledPromotion], list[CompiledPromotion]]:
+    """Item promotions (rank order) and the later ones in the order they apply; points:
+    redemption pays for goods before points are earned on what is left."""
     items = [p for p in ordered if p.layer is Layer.ITEM]
-    first = _item_layer(cart, items, assignment)
     later = [p for p in ordered if p.layer is not Layer.ITEM]
-    # Layer order; points: redemption pays for goods before points are earned on what is left.
     later.sort(key=lambda p: (_LAYERS.index(p.layer), not isinstance(p.action, PointsRedeem), p.order))
-    rest = _later_layers(cart, later, first)
-    effects = {**first.effects, **rest.effects}
-    misses = {**first.misses, **rest.misses}
-    saving = sum((e.saving for e in effects.values()), ZERO)
+    return items, later
+
+
+def _saving(first: _ItemLayer, rest: _Later) -> Decimal:
+    total = ZERO
+    for e in first.effects.values():
+        total += e.saving
+    for e in rest.effects.values():
+        total += e.saving
+    return total
+
+
+def _evaluation(
+    ordered: Sequence[CompiledPromotion],
+    saving: Decimal,
+    assignment: dict[int, tuple[str, ...]],
+    first: _ItemLayer,
+    rest: _Later,
+) -> Evaluation:
     return Evaluation(
         before=dict(rest.before),
         ids=frozenset(p.id for p in ordered),
-        effects=effects,
-        misses=misses,
+        effects={**first.effects, **rest.effects},
+        misses={**first.misses, **rest.misses},
         upsells=[*first.upsells, *rest.upsells],
         remaining=list(rest.remaining),
         shipping=rest.shipping,
         saving=saving,
         assignment={i: a for i, a in assignment.items() if len(a) > 0},
     )
+
+
+def _run(
+    cart: Cart, ordered: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
+) -> Evaluation:
+    items, later = _split(ordered)
+    first = _item_layer(cart, items, assignment)
+    rest = _later_layers(cart, later, first)
+    return _evaluation(ordered, _saving(first, rest), assignment, first, rest)
 
 
 def _limits(

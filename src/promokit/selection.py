@@ -15,11 +15,14 @@ smaller id): combinations are compared by the sorted ranks of their members.
 2. Fast path: when the money-saving candidates are compatible and together save the sum of
    their savings alone, that combination is optimal (it reaches the upper bound): no search.
 3. Otherwise an exact branch and bound over the subsets of compatible candidates, largest
-   bound first, pruning a branch when the bound of the chosen and still compatible
-   candidates cannot beat the best combination found. That bound is the sum of their
-   savings alone, except that item-level promotions not stackable with each other share
-   lines: there it is at most, per line, the largest of their per-line bounds
-   (`actions.item.line_bounds`).
+   bound first, seeded with one evaluation of every compatible candidate in bound order. A
+   branch is pruned when its bound cannot beat the best combination found: the sum of the
+   bounds of the chosen and still compatible candidates, where an exclusive group (and the
+   coupons, one per order) counts only its largest member and item-level promotions not
+   stackable with each other count, per line, only the largest per-line bound
+   (`actions.item.line_bounds`); and, while the added promotions share no line with its item
+   promotions, the saving of the nearest evaluated combination plus the bounds added. A
+   combination is evaluated only when its own bound could beat the best found.
 4. With more than `MAX_EXACT` money-saving candidates, or when the search has evaluated
    `MAX_EVALUATIONS` combinations, it stops and a heuristic takes over: greedy by saving
    alone (add a candidate when the combination saves more with it), then one pass dropping

@@ -223,6 +223,33 @@ def _bundle(
     return _cap(cart, effect, cp.cap, "its cap"), upsells
 
 
+def is_per_unit(cp: CompiledPromotion) -> bool:
+    """A promotion that discounts each unit of a line alike (no pooling of units)."""
+    return isinstance(
+        cp.action, A.PercentOff | A.AmountOffEach | A.SpecialPrice | A.FlashPrice | A.GroupPrice
+    )
+
+
+def leftover_saving(cp: CompiledPromotion, cart: Cart, value: Decimal, units: int) -> Decimal | None:
+    """What a per-unit promotion without caps saves on `units` undiscounted units worth
+    `value` (rounded once, as `_linear` does); None when it cannot take them (not per unit,
+    or capped: its amount would then depend on its other lines)."""
+    action = cp.action
+    if cp.cap is not None:
+        return None
+    if isinstance(action, A.PercentOff):
+        if action.cap is not None:
+            return None
+        saving = value * action.percent.off / HUNDRED
+    elif isinstance(action, A.AmountOffEach):
+        saving = min(action.amount * units, value)
+    elif isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
+        saving = max(value - action.price * units, ZERO)
+    else:
+        return None
+    return min(cart.q(saving), value)
+
+
 def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
     """An upper bound of what a cheapest-units quantity deal can save on any subset of its lines.
 
