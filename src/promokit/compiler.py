@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import ast as A
-from .ast import Layer, Promotion, RuleSetAst, strip_spans
+from .ast import Layer, Promotion, RuleSetAst, ScopeDecl, SegmentDecl
+from .cache import structure
 from .index import PromotionIndex
 from .money import Currency, currency
 from .predicates import Audience, ScopeMatcher, compile_audience, compile_scope
@@ -196,17 +197,12 @@ def rules_version(rules: RuleSetAst) -> str:
         f"round={rules.rounding.value}",
         f"cap={rules.max_order_discount}",
     ]
-    parts += sorted(repr(strip_spans(s)) for s in rules.segments.values())
-    parts += sorted(repr(strip_spans(s)) for s in rules.scopes.values())
-    parts += sorted(repr(_plain(p)) for p in rules.promotions)
+    # Canonical span-free JSON of each declaration (the notation stays: it is part of the text).
+    parts += sorted(structure(SegmentDecl, s) for s in rules.segments.values())
+    parts += sorted(structure(ScopeDecl, s) for s in rules.scopes.values())
+    parts += sorted(structure(Promotion, p) for p in rules.promotions)
     digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
     return digest[:16]
-
-
-def _plain(p: Promotion) -> Promotion:
-    """A promotion without spans, for hashing (the notation stays: it is part of the text)."""
-    stripped: Promotion = strip_spans(p)
-    return stripped
 
 
 def candidates(rules: CompiledRules, lines: Sequence[object]) -> list[CompiledPromotion]:
