@@ -175,6 +175,22 @@ class _ItemLayer:
     misses: dict[str, Miss]
     upsells: tuple[Upsell, ...]
     room: Decimal | None
+    saving: Decimal  # of `effects`, summed once
+
+
+def _item_outcome(
+    cart: Cart, p: CompiledPromotion, lines: list[int], remaining: list[Decimal]
+) -> tuple[Outcome, list[Upsell]]:
+    """`evaluate_item` memoised per request: an item action reads only the remaining amounts of
+    the lines it was given, and outcomes are never mutated afterwards (`_limits` and
+    `_leftover_units` cut copies), so every assignment that gives it the same lines on the
+    same amounts shares one outcome."""
+    key = ("item", p.id, tuple(lines), tuple(remaining[i] for i in lines))
+    found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key))
+    if found is None:
+        found = evaluate_item(p, cart, lines, remaining)
+        cart.item_layers[key] = found
+    return found
 
 
 def _item_layer(
@@ -200,12 +216,13 @@ def _item_layer(
             winner = next((w for i in cart.eligible[p.id] for w in assignment.get(i, ())), None)
             misses[p.id] = Miss("excluded", f"its lines went to {winner}, which saves more", lost_to=winner)
             continue
-        outcome, ups = evaluate_item(p, cart, lines, remaining)
+        outcome, ups = _item_outcome(cart, p, lines, remaining)
         upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
     if room is None:
         _leftover_units(cart, items, assignment, remaining, effects, misses)
-    layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room)
+    saving = sum((e.saving for e in effects.values()), ZERO)
+    layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving)
     cart.item_layers[key] = layer
     return layer
 
@@ -295,6 +312,7 @@ class _Later:
     upsells: tuple[Upsell, ...]
     shipping: Decimal
     before: dict[Layer, tuple[Decimal, ...]]
+    saving: Decimal  # of `effects`, summed once
 
 
 def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLayer) -> _Later:
@@ -330,7 +348,8 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
                 lay for lay in _LAYERS if lay in before and _LAYERS.index(lay) > _LAYERS.index(layer)
             ]
             before[layer] = before[later_layers[0]] if later_layers else tuple(remaining)
-    result = _Later(tuple(remaining), effects, misses, tuple(upsells), shipping, before)
+    saving = sum((e.saving for e in effects.values()), ZERO)
+    result = _Later(tuple(remaining), effects, misses, tuple(upsells), shipping, before, saving)
     cart.item_layers[key] = result
     return result
 
@@ -345,12 +364,7 @@ def _split(ordered: Sequence[CompiledPromotion]) -> tuple[list[CompiledPromotion
 
 
 def _saving(first: _ItemLayer, rest: _Later) -> Decimal:
-    total = ZERO
-    for e in first.effects.values():
-        total += e.saving
-    for e in rest.effects.values():
-        total += e.saving
-    return total
+    return first.saving + rest.saving
 
 
 def _evaluation(

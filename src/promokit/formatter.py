@@ -28,7 +28,7 @@ from decimal import Decimal
 from . import ast
 from .ast import Notation
 from .diagnostics import Diagnostic
-from .source import NO_SPAN, Source, Span
+from .source import NO_SPAN, Source, Span, code_chars
 
 __all__ = ["format_file", "format_source", "format_text"]
 
@@ -465,21 +465,8 @@ def comments(text: str) -> list[tuple[int, int, str, bool]]:
     found: list[tuple[int, int, str, bool]] = []
     offset = 0
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        quote = ""
-        escaped = False
-        for i, ch in enumerate(line):
-            if quote:
-                if escaped:
-                    escaped = False
-                elif ch == "\\" and quote == '"':
-                    escaped = True
-                elif ch == quote:
-                    quote = ""
-            elif ch == '"':
-                quote = '"'
-            elif ch == "“":
-                quote = "”"
-            elif ch == "#":
+        for i, ch in code_chars(line):
+            if ch == "#":
                 body = line[i:].rstrip("\r\n").rstrip()
                 found.append((offset + i, number, body, bool(line[:i].strip())))
                 break

@@ -38,7 +38,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .ast import RuleFile
 from .diagnostics import Diagnostic, did_you_mean
 from .parse_messages import describe_expected, describe_found, help_for, keyword_words
-from .source import Source, Span
+from .source import Source, Span, code_chars
 
 __all__ = ["Chunk", "Limits", "decode_source", "parse_source", "split_chunks"]
 
@@ -161,23 +161,11 @@ def _braces(line: str) -> tuple[int, int | None]:
     """Net `{`/`}` count of one line outside strings and comments, and its first `{`."""
     if "{" not in line and "}" not in line:
         return 0, None  # most lines: skip the character loop (it dominated split_chunks)
-    depth, first, quote = 0, None, ""
-    escaped = False
-    for i, ch in enumerate(line):
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\" and quote == '"':
-                escaped = True
-            elif ch == quote:
-                quote = ""
-        elif ch == '"':
-            quote = '"'
-        elif ch == "“":
-            quote = "”"
-        elif ch == "#":
+    depth, first = 0, None
+    for i, ch in code_chars(line):
+        if ch == "#":
             break
-        elif ch == "{":
+        if ch == "{":
             depth += 1
             first = i if first is None else first
         elif ch == "}":

@@ -223,7 +223,17 @@ def _branch_and_bound(
             total += max(bound[p.id] for p in coupons)
         return total + sum(groups.values(), ZERO)
 
+    reached: dict[frozenset[str], Decimal] = {}
+
     def reach(members: Sequence[CompiledPromotion]) -> Decimal:
+        """`_reach`, memoised: it depends only on the set of members."""
+        key = frozenset(p.id for p in members)
+        found = reached.get(key)
+        if found is None:
+            found = reached[key] = _reach(members)
+        return found
+
+    def _reach(members: Sequence[CompiledPromotion]) -> Decimal:
         """Upper bound of what any combination of `members` saves.
 
         An `exclusive` promotion applies alone. Item-level promotions that are not stackable

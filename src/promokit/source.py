@@ -8,6 +8,7 @@ Unicode code points, not bytes (a Chinese character is one column).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -75,3 +76,27 @@ class Span:
 
 #: A span for nodes built in code rather than parsed (tests, generated rule sets).
 NO_SPAN = Span("<generated>", 1, 1, 1, 1, 0, 0)
+
+
+def code_chars(line: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of every character of `line` outside string literals.
+
+    Strings are `"..."` (with backslash escapes) and `“...”`. Used wherever a line must be
+    scanned without parsing it: finding `#` comments, counting braces.
+    """
+    quote = ""
+    escaped = False
+    for i, ch in enumerate(line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch == '"':
+            quote = '"'
+        elif ch == "“":
+            quote = "”"
+        else:
+            yield i, ch

@@ -50,3 +50,11 @@ def test_positions_are_one_based_and_count_code_points() -> None:
     assert src.position(5) == (2, 3)
     assert src.line_text(2) == "秋季x"
     assert src.line_text(9) == ""
+
+
+def test_code_chars_skips_string_literals_with_escapes_and_chinese_quotes() -> None:
+    from promokit.source import code_chars
+
+    line = 'on sku "A#\\"{" # c “满#”{'
+    kept = "".join(ch for _, ch in code_chars(line))
+    assert kept == "on sku  # c {"

@@ -125,6 +125,24 @@ def unknown(url: str, order_id: str) -> LedgerError:
     return LedgerError(f"{url}: unknown order {order_id!r}")
 
 
+def reply_error(url: str, order_id: str, verb: str, tag: str, detail: object) -> LedgerError:
+    """The error for a server-side script's non-state reply (`tag`, `detail`).
+
+    Redis (Lua) and PostgreSQL (plpgsql) answer commit/release/refund with the same tags,
+    so both adapters map them to the same errors here.
+    """
+    if tag == "unknown":
+        return unknown(url, order_id)
+    if tag == "conflict":
+        return LedgerConflict(f"{url}: a refund of order {order_id!r} was made with different returns")
+    if tag == "bad":
+        hint = " (refund it instead)" if verb == "released" else ""
+        return LedgerError(f"{url}: order {order_id!r} cannot be {verb}: it is {detail}{hint}")
+    if tag == "problem":
+        return LedgerError(f"{url}: refund of order {order_id!r}: {detail}")
+    return LedgerError(f"{url}: unexpected reply {tag!r} {detail!r}")
+
+
 def refund_problems(order: Order, returns: tuple[Claim, ...]) -> str | None:
     """Why `returns` cannot be refunded from `order` (None: they can)."""
     claimed = {c.key: c.amount for c in order.claims}

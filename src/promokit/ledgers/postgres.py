@@ -34,8 +34,8 @@ from ._core import (
     normalize,
     normalize_returns,
     redact,
+    reply_error,
 )
-from ._core import unknown as unknown_order
 from .base import Balance, Claim, LedgerConflict, LedgerError, OrderState, ReserveOutcome
 from .postgres_sql import DDL, SCHEMA_VERSION
 
@@ -153,16 +153,7 @@ class PostgresLedger:
         tag = reply[0]
         if tag == "state":
             return self._state(order_id, reply)
-        if tag == "unknown":
-            raise unknown_order(self.url, order_id)
-        if tag == "conflict":
-            raise LedgerConflict(f"{self.url}: a refund of order {order_id!r} was made with different returns")
-        if tag == "bad":
-            hint = " (refund it instead)" if verb == "released" else ""
-            raise LedgerError(f"{self.url}: order {order_id!r} cannot be {verb}: it is {reply[1]}{hint}")
-        if tag == "problem":
-            raise LedgerError(f"{self.url}: refund of order {order_id!r}: {reply[1]}")
-        raise LedgerError(f"{self.url}: unexpected reply {reply!r}")
+        raise reply_error(self.url, order_id, verb, tag, reply[1] if len(reply) > 1 else None)
 
     # ------------------------------------------------------------------ contract
     def usage(self, keys: Sequence[str]) -> Mapping[str, int]:
