@@ -112,12 +112,12 @@ def sqlite_bare(path: str) -> Chunk:
     """The same SQL a SQLite reservation runs, hand-written inline without the library:
     BEGIN IMMEDIATE; look for expired holds; look the order up; read the counters;
     upsert them; insert the order (same tables and indexes); COMMIT."""
-    from promokit.ledgers.sqlite import _SCHEMA
+    from promokit.ledgers.sqlite import _INDEXES_V2, _SCHEMA
 
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    for statement in _SCHEMA.split(";"):
+    for statement in (*_SCHEMA.split(";"), _INDEXES_V2):
         if statement.strip():
             conn.execute(statement)
     tag = uuid.uuid4().hex[:8]
@@ -136,7 +136,8 @@ def sqlite_bare(path: str) -> Chunk:
             "INSERT INTO promokit_counters VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET used = excluded.used, held = excluded.held",
             [(c.key, have.get(c.key, (0, 0))[0], have.get(c.key, (0, 0))[1] + c.amount) for c in claims],
         )
-        conn.execute("INSERT INTO promokit_orders VALUES (?, 'reserved', ?, ?, '{}', '{}')", (f"{tag}-{i}", encode(claims), now + 900))
+        conn.execute("INSERT INTO promokit_orders VALUES (?, 'reserved', ?, ?, '{}', '{}', ?)",
+                     (f"{tag}-{i}", encode(claims), now + 900, now))
         conn.execute("COMMIT")
 
     return loop(one)
@@ -186,7 +187,7 @@ def redis_benchmark(ledger: Any) -> Chunk | None:
     def chunk(first: int, n: int) -> float:
         argv = [exe, "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 6379),
                 "--dbnum", parts.path.strip("/") or "0", "-c", "1", "-n", str(n), "-r", "1000000000", "-q",
-                "EVALSHA", ledger.sha, "4", *ledger.keys, "reserve", "", "bench:__rand_int__", encode(claims), "900.0"]
+                "EVALSHA", ledger.sha, str(len(ledger.keys)), *ledger.keys, "reserve", "", "bench:__rand_int__", encode(claims), "900.0"]
         text = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
         found = re.findall(r"([\d.]+) requests per second", text)
         if not found:

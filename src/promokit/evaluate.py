@@ -67,8 +67,24 @@ class Evaluation:
 
 
 def valid(promotions: Sequence[CompiledPromotion]) -> bool:
-    """No two of them exclude each other (exclusive, one exclusive group, coupon combinability)."""
-    return not any(conflicts(a, b) for a, b in itertools.combinations(promotions, 2))
+    """No two of them exclude each other (exclusive, one exclusive group, coupon combinability).
+
+    The same test as `conflicts` on every pair, in one pass: the search calls it per combination."""
+    unique = list({p.id: p for p in promotions}.values())
+    if len(unique) < 2:
+        return True
+    groups: set[str] = set()
+    coupons: list[CompiledPromotion] = []
+    for p in unique:
+        if p.exclusive:
+            return False
+        if p.group is not None:
+            if p.group in groups:
+                return False
+            groups.add(p.group)
+        if p.is_coupon:
+            coupons.append(p)
+    return not any(conflicts(a, b) for a, b in itertools.combinations(coupons, 2))
 
 
 def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation | None:

@@ -20,8 +20,9 @@ smaller id): combinations are compared by the sorted ranks of their members.
    bounds of the chosen and still compatible candidates, where an exclusive group (and the
    coupons, one per order) counts only its largest member and item-level promotions not
    stackable with each other count, per line, only the largest per-line bound
-   (`actions.item.line_bounds`); and, while the added promotions share no line with its item
-   promotions, the saving of the nearest evaluated combination plus the bounds added. A
+   (`actions.item.search_line_bounds`), and per group of them sharing lines at most the
+   exact maximum of their item layer alone (`search_bounds.ComponentBound`); and, while
+   the added promotions share no line with its item promotions, the saving of the nearest evaluated combination plus the bounds added. A
    combination is evaluated only when its own bound could beat the best found.
 4. With more than `MAX_EXACT` money-saving candidates, or when the search has evaluated
    `MAX_EVALUATIONS` combinations, it stops and a heuristic takes over: greedy by saving
@@ -42,11 +43,12 @@ from typing import Literal
 
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
-from .actions.item import line_bounds, saving_bound
+from .actions.item import saving_bound, search_line_bounds
 from .ast import Layer
 from .compiler import CompiledPromotion, conflicts, stackable
 from .evaluate import Evaluation, evaluate, holdable
 from .models import Reason
+from .search_bounds import ComponentBound
 
 #: Money-saving candidates on one cart above which the exact search is not attempted.
 MAX_EXACT = 16
@@ -195,10 +197,13 @@ def _branch_and_bound(
     cands = sorted(money, key=lambda p: (-bound[p.id], p.order))
     best = start
     cart = search.cart
-    per_line = {p.id: line_bounds(p, cart) for p in cands if p.layer is Layer.ITEM}
+    per_line = {p.id: search_line_bounds(p, cart) for p in cands if p.layer is Layer.ITEM}
+
+    rivals = {p.id: frozenset(q.id for q in cands if conflicts(p, q)) for p in cands}
 
     def compatible(p: CompiledPromotion, chosen: Sequence[CompiledPromotion]) -> bool:
-        return all(not conflicts(p, q) for q in chosen)
+        mine = rivals[p.id]
+        return not mine or all(q.id not in mine for q in chosen)
 
     # item promotions declared stackable with another candidate (most have none)
     partnered = {p.id for p in cands if any(stackable(p, q) for q in cands if q is not p)}
@@ -224,6 +229,30 @@ def _branch_and_bound(
         return total + sum(groups.values(), ZERO)
 
     reached: dict[frozenset[str], Decimal] = {}
+    # The exact item-layer maximum of a group of item promotions sharing lines (`item_max`) is
+    # a bound only when nothing outside the group changes what its lines give: no budget
+    # (all or nothing) and no order cap (shared by every promotion).
+    exact_items = cart.max_order_discount is None and all(cart.budgets.get(p.id) is None for p in cands)
+    maxima: dict[frozenset[str], Decimal | None] = {}
+
+    def item_max(group: Sequence[CompiledPromotion]) -> Decimal | None:
+        """The most these item promotions save together over every assignment of their lines
+        (None when unknown: not combinable, or too many assignments to try them all). Without
+        stacking, each saves on its assigned lines at their prices whatever else applies, and
+        a promotion added to a group can only add to its maximum (it may take its own lines
+        and leave the others as they were), so this bounds every superset's item layer on
+        these lines."""
+        if not exact_items:
+            return None
+        key = frozenset(p.id for p in group)
+        if key not in maxima:
+            # an evaluation the search already made (every candidate alone) is the same;
+            # others stay out of its memo, which lists the alternatives for explanations
+            ev = search.memo[key] if key in search.memo else evaluate(cart, group)
+            maxima[key] = ev.saving if ev is not None and ev.exhaustive else None
+        return maxima[key]
+
+    components = ComponentBound(cands, per_line, grouped, item_max)
 
     def reach(members: Sequence[CompiledPromotion]) -> Decimal:
         """`_reach`, memoised: it depends only on the set of members."""
@@ -249,12 +278,7 @@ def _branch_and_bound(
         if not any(p.id in partnered for p in items) or not any(
             stackable(a, b) for a, b in itertools.combinations(items, 2)
         ):
-            best_line: dict[int, Decimal] = {}
-            for p in items:
-                for i, b in per_line[p.id].items():
-                    if b > best_line.get(i, ZERO):
-                        best_line[i] = b
-            item_sum = min(item_sum, sum(best_line.values(), ZERO))
+            item_sum = min(item_sum, components(items))
         return max([total + item_sum, *alone])
 
     # Adding promotions to a combination `anc` adds at most their bounds to what it saves:

@@ -47,3 +47,75 @@ def test_search_finds_bogof_on_the_pair_and_one_off_on_the_third_line() -> None:
                 assert best.total <= other.total, (combo, other.total, best.total)
     # One free apple (12.50) from a buy-1-get-1 and 1.00 off the pear: 33.00 - 13.50.
     assert best.total == Decimal("19.50")
+
+
+COMPETING_GROUPS = """currency CNY
+
+promotion g-fruit20 {
+  on category "fruit"
+  20% off
+}
+
+promotion g-fresh10 {
+  on category "fruit", "veg"
+  10% off
+}
+
+promotion g-apple {
+  on sku "APPLE"
+  price 9.90
+}
+
+promotion g-b2g1 {
+  on category "dairy"
+  buy 2 get 1 free
+}
+
+promotion g-half {
+  on category "dairy"
+  2nd unit 50% off
+}
+
+promotion g-tiers {
+  spend 99 get 10 off, spend 199 get 30 off
+}
+
+promotion g-fresh-tiers {
+  on category "fruit", "veg"
+  spend 60 get 12 off
+}
+"""
+
+
+def _cart(
+    quantities: tuple[int, int, int, int, int], prices: tuple[str, str, str, str, str]
+) -> CheckoutRequest:
+    rows = [("apple", "APPLE", "fruit"), ("pear", "PEAR", "fruit"), ("kale", "KALE", "veg"),
+            ("milk", "MILK", "dairy"), ("yog", "YOGURT", "dairy")]  # fmt: skip
+    lines = [
+        {"id": i, "sku": sku, "category": cat, "unit_price": price, "quantity": n}
+        for (i, sku, cat), n, price in zip(rows, quantities, prices, strict=True)
+    ]
+    return CheckoutRequest.model_validate({"at": "2025-06-01T00:00:00Z", "lines": lines})
+
+
+def test_search_bounded_by_groups_of_competing_item_deals_still_finds_the_brute_force_best() -> None:
+    # The search bounds each group of item promotions sharing lines by the group's exact
+    # item-layer maximum, and quantity deals per line by the units they can discount: the
+    # answer must still be the cheapest valid combination.
+    rules = promokit.loads(COMPETING_GROUPS)
+    ids = [p.id for p in rules.ast.promotions]
+    carts = [
+        _cart((1, 2, 1, 3, 2), ("12.00", "8.50", "6.00", "4.20", "9.90")),
+        _cart((3, 1, 2, 1, 4), ("15.90", "22.00", "3.10", "18.00", "5.50")),
+        _cart((2, 2, 1, 2, 1), ("9.00", "11.00", "25.00", "7.70", "3.30")),
+    ]
+    for request in carts:
+        best = rules.price(request)
+        totals = [
+            other.total
+            for size in range(len(ids) + 1)
+            for combo in itertools.combinations(ids, size)
+            if (other := rules.price_combination(request, combo)) is not None
+        ]
+        assert best.total == min(totals), (best.total, min(totals))

@@ -72,3 +72,34 @@ def test_redis_commit_can_require_a_replica_acknowledgement(tmp_path: Path) -> N
         assert state is not None and state.status == "committed"  # the primary has it either way
     finally:
         cleanup()
+
+
+def test_ledger_purge_forgets_old_finished_orders_and_keeps_counters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    past = open_ledger(url, clock=lambda: 1_000_000.0)  # finished long before the 30-day window
+    past.reserve("old", [Claim("stock:eggs", 2, 10, "eggs")], ttl=60)
+    past.commit("old")
+    now = open_ledger(url)
+    now.reserve("new", [Claim("stock:eggs", 1, 10, "eggs")], ttl=60)
+    now.commit("new")
+    assert run("purge", url, "--older-than", "30d") == 0
+    assert "purged 1 finished order(s) older than 30d" in capsys.readouterr().out
+    assert now.state("old") is None and now.state("new") is not None
+    assert now.usage(["stock:eggs"])["stock:eggs"] == 3
+    assert run("purge", url, "--older-than", "12h") == 0
+    assert "purged 0 finished order(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["30", "30x", "-1d", "d", "1e999d", ""])
+def test_ledger_purge_refuses_a_window_without_a_valid_unit(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("purge", f"sqlite:///{tmp_path / 'shop.db'}", f"--older-than={value}") == 2
+    assert "--older-than" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, seconds", [("45s", 45), ("90m", 5400), ("12h", 43200), ("30d", 2592000), ("1.5d", 129600)])
+def test_purge_windows_accept_second_minute_hour_and_day_units(text: str, seconds: float) -> None:
+    assert command.parse_duration(text) == seconds

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from promokit.ledgers import Claim, LedgerConflict, LedgerError, open_ledger
+from promokit.ledgers import Balance, Claim, LedgerConflict, LedgerError, open_ledger
+from promokit.ledgers._core import PURGE_BATCH
 
 from .conftest import FakeClock, Store, make_store
 
@@ -226,7 +227,7 @@ def test_a_schema_of_another_version_is_refused(kind: str, tmp_path: Path) -> No
             ledger._conn().execute("UPDATE promokit_meta SET value = '99' WHERE name = 'schema_version'")
         else:
             ledger._conn().execute(f"UPDATE {ledger.schema}.meta SET value = '99' WHERE name = 'schema_version'")
-        with pytest.raises(LedgerError, match="version 99 but this promokit needs 1") as info:
+        with pytest.raises(LedgerError, match="version 99 but this promokit needs 2") as info:
             open_ledger(store.url)
         assert store.url.split("?")[0].split("://")[1].split("/")[0].split("@")[-1] in str(info.value)
     finally:
@@ -244,3 +245,135 @@ def test_large_money_amounts_stay_exact(store: Store) -> None:
     assert ledger.balances(["budget:p"])["budget:p"].used == 3
     assert not ledger.reserve("o2", [Claim("budget:p", big - 1, big + 1, "p")], ttl=60).ok  # one too many
     assert ledger.reserve("o3", [Claim("budget:p", big - 2, big + 1, "p")], ttl=60).ok  # exactly full
+
+
+# ---------------------------------------------------------------------- retention (purge)
+DAY = 86400.0
+
+
+def finished_and_live_orders(ledger: Any, clock: FakeClock) -> None:
+    """At day 0: o-committed, o-released, o-refunded (2 of 3 back), o-expired (TTL 10 s),
+    o-live (a reservation with a 3-day TTL). At day 1.9: o-recent committed."""
+    ledger.reserve("o-committed", [stock(2, None), Claim("budget:p", 700, 5000, "p")], ttl=60)
+    ledger.commit("o-committed")
+    ledger.reserve("o-released", [stock(1, None)], ttl=60)
+    ledger.release("o-released")
+    ledger.reserve("o-refunded", [stock(3, None)], ttl=60)
+    ledger.commit("o-refunded")
+    ledger.refund("o-refunded", [stock(2, None)], "r1")
+    ledger.reserve("o-expired", [stock(4, None)], ttl=10)
+    ledger.reserve("o-live", [stock(5, None), Claim("budget:p", 100, 5000, "p")], ttl=3 * DAY)
+    clock.advance(1.9 * DAY)
+    ledger.reserve("o-recent", [stock(1, None)], ttl=60)
+    ledger.commit("o-recent")
+    clock.advance(0.1 * DAY)  # now: day 2
+
+
+def test_purge_forgets_only_finished_orders_older_than_the_window_and_keeps_counters(store: Store) -> None:
+    clock = FakeClock()
+    ledger: Any = store.open(clock)
+    finished_and_live_orders(ledger, clock)
+    keys = ["stock:p", "budget:p"]
+    before = ledger.balances(keys)
+    # conservation: used = committed minus refunded, held = the live reservation only
+    assert before == {"stock:p": Balance(used=2 + 1 + 1, held=5), "budget:p": Balance(used=700, held=100)}
+    assert ledger.purge(1 * DAY) == 4  # committed, released, refunded, expired: all last changed at day 0
+    assert ledger.balances(keys) == before  # records go, counters stay exact
+    for gone in ("o-committed", "o-released", "o-refunded", "o-expired"):
+        assert ledger.state(gone) is None
+    live, recent = ledger.state("o-live"), ledger.state("o-recent")
+    assert live is not None and live.status == "reserved"  # older than the window, but live
+    assert recent is not None and recent.status == "committed"  # finished inside the window
+    assert ledger.purge(1 * DAY) == 0  # idempotent
+    assert ledger.commit("o-live").status == "committed"  # the untouched reservation still works
+    assert ledger.balances(keys) == {"stock:p": Balance(used=9, held=0), "budget:p": Balance(used=800, held=0)}
+
+
+def test_a_refund_or_commit_after_purge_is_refused_and_a_late_reserve_reserves_again(store: Store) -> None:
+    clock = FakeClock()
+    ledger = store.open(clock)
+    ledger.reserve("o1", [stock(2)], ttl=60)
+    ledger.commit("o1")
+    clock.advance(31 * DAY)
+    assert ledger.purge(30 * DAY) == 1
+    with pytest.raises(LedgerError, match="unknown order 'o1'.*purged after the retention window"):
+        ledger.refund("o1", [stock(1)], "r1")
+    with pytest.raises(LedgerError, match="unknown order 'o1'"):
+        ledger.commit("o1")
+    assert ledger.usage(["stock:p"])["stock:p"] == 2  # the refund gave nothing back
+    # The documented trade-off: the id is forgotten, so a replayed reserve takes again.
+    assert ledger.reserve("o1", [stock(1)], ttl=60).ok
+    assert ledger.usage(["stock:p"])["stock:p"] == 3
+
+
+def test_purge_counts_age_from_the_last_change_and_the_window_is_exclusive(store: Store) -> None:
+    clock = FakeClock()
+    ledger = store.open(clock)
+    ledger.reserve("o1", [stock(1)], ttl=60)
+    ledger.commit("o1")
+    clock.advance(50)
+    ledger.refund("o1", [stock(1)], "r1")  # a refund is a change: the window restarts
+    clock.advance(100)
+    assert ledger.purge(100) == 0  # exactly 100 s old is not older than 100 s
+    clock.advance(1)
+    assert ledger.purge(100) == 1
+    with pytest.raises(ValueError):
+        ledger.purge(-1)
+
+
+def test_a_reservation_past_its_ttl_is_expired_by_purge_and_purged_once_its_expiry_is_old(store: Store) -> None:
+    clock = FakeClock()
+    ledger = store.open(clock)
+    ledger.reserve("o1", [stock(2)], ttl=10)
+    clock.advance(20)  # expired at +10, nobody touched it
+    assert ledger.purge(60) == 0  # expired now (holds back), but its expiry is only 10 s old
+    assert ledger.usage(["stock:p"])["stock:p"] == 0
+    state = ledger.state("o1")
+    assert state is not None and state.status == "expired"
+    clock.advance(60)
+    assert ledger.purge(60) == 1
+
+
+def test_purge_works_through_more_orders_than_one_batch(store: Store) -> None:
+    clock = FakeClock()
+    ledger = store.open(clock)
+    for i in range(PURGE_BATCH + 20):
+        ledger.reserve(f"o{i}", [Claim("k", 1, None, "p")], ttl=5)
+    clock.advance(100)
+    assert ledger.purge(10) == PURGE_BATCH + 20
+    assert ledger.usage(["k"])["k"] == 0
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_version_1_schema_is_migrated_and_its_old_orders_age_from_the_migration(kind: str, tmp_path: Path) -> None:
+    store, cleanup = make_store(kind, tmp_path)
+    try:
+        clock = FakeClock()
+        ledger: Any = store.open(clock)
+        ledger.reserve("old", [stock(2)], ttl=60)
+        ledger.commit("old")
+        # Turn the store back into what `promokit ledger init` of version 1 created.
+        if kind == "sqlite":
+            conn = ledger._conn()
+            conn.execute("DROP INDEX promokit_orders_changed")
+            conn.execute("ALTER TABLE promokit_orders DROP COLUMN changed_at")
+            conn.execute("UPDATE promokit_meta SET value = '1' WHERE name = 'schema_version'")
+        else:
+            s = ledger.schema
+            conn = ledger._conn()
+            conn.execute(f"DROP FUNCTION {s}.pk_purge")
+            conn.execute(f"ALTER TABLE {s}.orders DROP COLUMN changed_at")
+            conn.execute(f"UPDATE {s}.meta SET value = '1' WHERE name = 'schema_version'")
+        ledger.close()
+        clock.advance(100 * DAY)
+        migrated: Any = store.open(clock)  # opening migrates
+        state = migrated.state("old")
+        assert state is not None and state.status == "committed"
+        assert migrated.usage(["stock:p"])["stock:p"] == 2
+        assert migrated.purge(30 * DAY) == 0  # its age counts from the migration, not from day 0
+        clock.advance(31 * DAY)
+        assert migrated.purge(30 * DAY) == 1
+        assert migrated.usage(["stock:p"])["stock:p"] == 2
+        assert store.open(clock).purge(30 * DAY) == 0  # reopening a version 2 schema changes nothing
+    finally:
+        cleanup()

@@ -303,3 +303,37 @@ def line_bounds(cp: CompiledPromotion, cart: Cart) -> dict[int, Decimal]:
             bound = value
         out[i] = bound
     return out
+
+
+def search_line_bounds(cp: CompiledPromotion, cart: Cart) -> dict[int, Decimal]:
+    """`line_bounds` tightened for the best-deal search's pruning (not for `holdable`).
+
+    A quantity deal discounts at most `discounted` units in all (every `step` units of all
+    its lines give `per_step`, and a unit cap cuts that), so one line gives at most that many
+    of its units, each at most at the deal's rate: "buy 2 get 1 free" on lines of 2 and 1
+    units frees one unit, never a whole line. A bundle's amount on a line never exceeds the
+    value of the units it used there (`_bundle` caps each part at it).
+    """
+    out = line_bounds(cp, cart)
+    action = cp.action
+    if isinstance(action, A.BuyGetFree):
+        step, per_step, rate = action.buy + action.free, action.free, Decimal(1)
+    elif isinstance(action, A.NthUnitOff):
+        step, per_step, rate = action.nth, 1, action.percent.off / HUNDRED
+    elif isinstance(action, A.Bundle):
+        step, per_step, rate = action.count, action.count, Decimal(1)
+    else:
+        return out
+    lines = cart.eligible[cp.id]
+    units = sum(cart.quantities[i] for i in lines)
+    most = (units // step) * per_step
+    cap = cart.unit_caps.get(cp.id)
+    if cap is not None:
+        most = min(most, cap)
+    for i in lines:
+        value, n = cart.subtotals[i], cart.quantities[i]
+        take = min(n, max(most, 0))
+        if take < n:
+            worth = value * take / n
+            out[i] = min(out[i], cart.q(worth * rate) if rate != 1 else cart.q(worth))
+    return out

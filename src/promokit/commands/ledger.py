@@ -1,7 +1,8 @@
-"""`promokit ledger init|sweep|stats URL ...`: operate a ledger from the shell.
+"""`promokit ledger init|sweep|purge|stats URL ...`: operate a ledger from the shell.
 
     promokit ledger init postgresql://shop@db/shop        # create the schema (idempotent)
     promokit ledger sweep sqlite:///ledger.db              # release expired reservations (cron)
+    promokit ledger purge sqlite:///ledger.db --older-than 30d   # forget finished orders (retention)
     promokit ledger stats redis://127.0.0.1:6379/0 eggs    # orders, units, discount of a promotion
 """
 
@@ -9,11 +10,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 
 from ..ledgers import LedgerError, open_ledger, stats
 
-HELP = "Initialise a ledger, sweep expired reservations, or show a promotion's statistics."
+HELP = "Initialise a ledger, sweep expired reservations, purge old finished orders, or show a promotion's statistics."
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+
+
+def parse_duration(text: str) -> float:
+    """`30d`, `12h`, `90m`, `45s` -> seconds. A unit is required: a bare `30` is ambiguous
+    for a command that deletes records. Raises ValueError with words for the user."""
+    m = _DURATION.match(text)
+    if m is None:
+        raise ValueError(f"--older-than must be a number with a unit s, m, h or d (e.g. 30d), got {text!r}")
+    seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if not math.isfinite(seconds) or seconds > 86400 * 36500:
+        raise ValueError(f"--older-than is too large: {text!r}")
+    return seconds
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -24,6 +42,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     init.add_argument("url", help="memory://, sqlite:///path.db, redis://host:port/db, postgresql://user@host/db")
     sweep = sub.add_parser("sweep", help="release every reservation past its TTL; prints how many")
     sweep.add_argument("url")
+    purge = sub.add_parser(
+        "purge",
+        help="delete finished orders (committed, released, expired, refunded) last changed before the window; "
+        "counters are kept. A purged order id is forgotten: keep the window longer than any retry or refund",
+    )
+    purge.add_argument("url")
+    purge.add_argument("--older-than", required=True, metavar="AGE",
+                       help="retention window with a unit: 45s, 90m, 12h, 30d (30d is a sensible default)")
     st = sub.add_parser("stats", help="a promotion's counted orders, units and discount (incl. live reservations)")
     st.add_argument("url")
     st.add_argument("promotion", help="promotion id")
@@ -31,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    older_than = 0.0
+    if args.action == "purge":
+        try:
+            older_than = parse_duration(args.older_than)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         ledger = open_ledger(args.url)
     except LedgerError as exc:
@@ -43,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"ledger ready: {ledger.url}")
         elif args.action == "sweep":
             print(f"released {ledger.sweep()} expired reservation(s) in {ledger.url}")
+        elif args.action == "purge":
+            print(f"purged {ledger.purge(older_than)} finished order(s) older than {args.older_than} "
+                  f"from {ledger.url}")
         else:
             s = stats(ledger, args.promotion)
             if args.json:

@@ -23,6 +23,8 @@ Clock = Callable[[], float]
 
 #: Orders expired lazily per call; `sweep()` loops until none are left.
 EXPIRE_BATCH = 64
+#: Finished orders deleted per purge call (one transaction / script call each).
+PURGE_BATCH = 500
 MAX_ORDER_ID = 200
 #: Amounts and limits stay below 2**53 so that Lua (doubles) and every store count exactly.
 MAX_AMOUNT = 2**53 - 1
@@ -97,6 +99,15 @@ def normalize_returns(returns: Sequence[Claim]) -> tuple[Claim, ...]:
     return tuple(Claim(c.key, c.amount, None, c.promotion) for c in normalize(returns))
 
 
+def check_retention(older_than: float) -> None:
+    if (
+        not isinstance(older_than, int | float)
+        or isinstance(older_than, bool)
+        or not 0 <= older_than <= 86400 * 36500
+    ):
+        raise ValueError(f"older_than must be a number of seconds >= 0, got {older_than!r}")
+
+
 def check_ttl(ttl: float) -> None:
     if not isinstance(ttl, int | float) or isinstance(ttl, bool) or not ttl > 0 or ttl > 86400 * 365:
         raise ValueError(f"ttl must be a positive number of seconds, got {ttl!r}")
@@ -112,6 +123,10 @@ class Order:
     expires_at: float | None
     returned: dict[str, int] = field(default_factory=dict)
     refunds: dict[str, str] = field(default_factory=dict)  # refund id -> encode_returns text
+    # When the status last changed (unix seconds): the time of reserve, commit, release or
+    # the last refund; for an expired order its expires_at (when it logically expired, not
+    # when it was swept, so every adapter agrees). `purge` compares it with the retention.
+    changed_at: float = 0.0
 
     def state(self) -> OrderState:
         by_key = {c.key: c for c in self.claims}
@@ -121,8 +136,19 @@ class Order:
         return OrderState(self.order_id, self.status, self.claims, self.expires_at, returned)
 
 
-def unknown(url: str, order_id: str) -> LedgerError:
-    return LedgerError(f"{url}: unknown order {order_id!r}")
+def unknown(url: str, order_id: str, verb: str = "") -> LedgerError:
+    """The error for an order id the ledger has no record of.
+
+    After `purge` a finished order's record is gone, so a refund (or a late commit) of
+    it cannot be told apart from one that never existed: the message says both.
+    """
+    if verb == "refunded":
+        return LedgerError(
+            f"{url}: unknown order {order_id!r}: it cannot be refunded because it was never reserved "
+            "or its record was purged after the retention window (`purge`); refunds must come within "
+            "the retention window"
+        )
+    return LedgerError(f"{url}: unknown order {order_id!r} (never reserved, or purged after the retention window)")
 
 
 def reply_error(url: str, order_id: str, verb: str, tag: str, detail: object) -> LedgerError:
@@ -132,7 +158,7 @@ def reply_error(url: str, order_id: str, verb: str, tag: str, detail: object) ->
     so both adapters map them to the same errors here.
     """
     if tag == "unknown":
-        return unknown(url, order_id)
+        return unknown(url, order_id, verb)
     if tag == "conflict":
         return LedgerConflict(f"{url}: a refund of order {order_id!r} was made with different returns")
     if tag == "bad":
@@ -196,6 +222,13 @@ class StoreLedger(ABC):
     def _due(self, now: float, limit: int | None) -> list[Order]:
         """Reserved orders whose expiry is <= now (at most `limit`)."""
 
+    @abstractmethod
+    def _purgeable(self, cutoff: float, limit: int) -> list[str]:
+        """Ids of orders not `reserved` whose `changed_at` < cutoff (oldest first, at most `limit`)."""
+
+    @abstractmethod
+    def _delete_orders(self, order_ids: Sequence[str]) -> None: ...
+
     # ------------------------------------------------------------------ helpers
     def _add(self, claims: Sequence[tuple[str, int, int]]) -> None:
         """Apply (key, d_used, d_held) deltas."""
@@ -208,6 +241,7 @@ class StoreLedger(ABC):
     def _expire(self, order: Order) -> None:
         self._add([(c.key, 0, -c.amount) for c in order.claims])
         order.status = "expired"
+        order.changed_at = order.expires_at if order.expires_at is not None else order.changed_at
         self._put_order(order, new=False)
 
     def _expire_due(self, now: float, limit: int | None = EXPIRE_BATCH) -> int:
@@ -256,18 +290,19 @@ class StoreLedger(ABC):
             if failed:
                 return ReserveOutcome(order_id, False, failed, None)
             self._put_balances({c.key: Balance(current[c.key].used, current[c.key].held + c.amount) for c in wanted})
-            self._put_order(Order(order_id, "reserved", wanted, now + ttl), new=True)
+            self._put_order(Order(order_id, "reserved", wanted, now + ttl, changed_at=now), new=True)
             return ReserveOutcome(order_id, True, (), "reserved")
 
     def commit(self, order_id: str) -> OrderState:
         check_order_id(order_id)
         with self._tx():
-            order = self._load(order_id, self._clock())
+            now = self._clock()
+            order = self._load(order_id, now)
             if order is None:
                 raise unknown(self.url, order_id)
             if order.status == "reserved":
                 self._add([(c.key, c.amount, -c.amount) for c in order.claims])
-                order.status, order.expires_at = "committed", None
+                order.status, order.expires_at, order.changed_at = "committed", None, now
                 self._put_order(order, new=False)
             elif order.status not in ("committed", "refunded"):
                 raise LedgerError(f"{self.url}: order {order_id!r} cannot be committed: it was {order.status}")
@@ -276,12 +311,13 @@ class StoreLedger(ABC):
     def release(self, order_id: str) -> OrderState:
         check_order_id(order_id)
         with self._tx():
-            order = self._load(order_id, self._clock())
+            now = self._clock()
+            order = self._load(order_id, now)
             if order is None:
                 raise unknown(self.url, order_id)
             if order.status == "reserved":
                 self._add([(c.key, 0, -c.amount) for c in order.claims])
-                order.status = "released"
+                order.status, order.changed_at = "released", now
                 self._put_order(order, new=False)
             elif order.status not in ("released", "expired"):
                 raise LedgerError(
@@ -295,9 +331,10 @@ class StoreLedger(ABC):
         wanted = normalize_returns(returns)
         text = encode_returns(wanted)
         with self._tx():
-            order = self._load(order_id, self._clock())
+            now = self._clock()
+            order = self._load(order_id, now)
             if order is None:
-                raise unknown(self.url, order_id)
+                raise unknown(self.url, order_id, "refunded")
             seen = order.refunds.get(refund_id)
             if seen is not None:
                 if seen != text:
@@ -312,7 +349,7 @@ class StoreLedger(ABC):
             for r in wanted:
                 order.returned[r.key] = order.returned.get(r.key, 0) + r.amount
             order.refunds[refund_id] = text
-            order.status = "refunded"
+            order.status, order.changed_at = "refunded", now
             self._put_order(order, new=False)
             return order.state()
 
@@ -323,6 +360,25 @@ class StoreLedger(ABC):
                 n = self._expire_due(self._clock())
             total += n
             if n < EXPIRE_BATCH:
+                return total
+
+    def purge(self, older_than: float) -> int:
+        """Delete finished orders whose last change is more than `older_than` seconds ago.
+
+        Each batch first expires due reservations (as `sweep` does, so an abandoned
+        reservation is purged once its expiry is old enough), then deletes order
+        records only: counters are never touched, so committed usage stays counted.
+        """
+        check_retention(older_than)
+        total = 0
+        while True:
+            with self._tx():
+                now = self._clock()
+                expired = self._expire_due(now)
+                ids = self._purgeable(now - older_than, PURGE_BATCH)
+                self._delete_orders(ids)
+            total += len(ids)
+            if expired < EXPIRE_BATCH and len(ids) < PURGE_BATCH:
                 return total
 
     def state(self, order_id: str) -> OrderState | None:

@@ -132,6 +132,18 @@ class Ledger(Protocol):
         """Release every reservation past its TTL; returns how many."""
         ...
 
+    def purge(self, older_than: float) -> int:
+        """Forget finished orders whose last change is more than `older_than` seconds old.
+
+        Deletes committed, released, expired and refunded order records (an expired
+        order's last change is its expiry time), never a live reservation and never a
+        counter: used/held totals stay exact. Returns how many orders were removed.
+        Trade-off: a purged order id is unknown afterwards (a late commit or refund
+        raises `LedgerError`, a late reserve reserves again), so the retention must
+        exceed the longest retry and refund window (suggested: 30 days).
+        """
+        ...
+
     def state(self, order_id: str) -> OrderState | None:
         ...
 

@@ -59,9 +59,23 @@ class MemoryLedger(StoreLedger):
         while self._heap and self._heap[0][0] <= now and (limit is None or len(due) < limit):
             _, order_id = heapq.heappop(self._heap)
             order = self._orders.get(order_id)
-            if order is not None and order.status == "reserved":
-                due.append(copy.deepcopy(order))
+            # The expiry check matters after `purge`: a purged id reserved again leaves the
+            # old reservation's heap entry behind, which must not expire the new one early.
+            if order is not None and order.status == "reserved" and order.expires_at is not None:
+                if order.expires_at <= now:
+                    due.append(copy.deepcopy(order))
         return due
+
+    def _purgeable(self, cutoff: float, limit: int) -> list[str]:
+        # A scan: the memory ledger serves tests and one-process tools, where the order
+        # count is small; the durable adapters use an index on changed_at.
+        done = [o for o in self._orders.values() if o.status != "reserved" and o.changed_at < cutoff]
+        done.sort(key=lambda o: (o.changed_at, o.order_id))
+        return [o.order_id for o in done[:limit]]
+
+    def _delete_orders(self, order_ids: Sequence[str]) -> None:
+        for order_id in order_ids:
+            del self._orders[order_id]
 
     def close(self) -> None:
         pass

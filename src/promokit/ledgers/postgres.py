@@ -25,8 +25,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ._core import (
     EXPIRE_BATCH,
+    PURGE_BATCH,
     Clock,
     check_order_id,
+    check_retention,
     check_ttl,
     decode,
     encode,
@@ -37,7 +39,7 @@ from ._core import (
     reply_error,
 )
 from .base import Balance, Claim, LedgerConflict, LedgerError, OrderState, ReserveOutcome
-from .postgres_sql import DDL, SCHEMA_VERSION
+from .postgres_sql import DDL, MIGRATE_V1, SCHEMA_VERSION
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _RETRY = {"40P01", "40001", "23505"}  # deadlock, serialization failure, unique violation
@@ -97,15 +99,20 @@ class PostgresLedger:
                         f"SELECT value FROM {self.schema}.meta WHERE name = 'schema_version'"
                     ).fetchone()
                     version = None if row is None else row[0]
-                if version is not None and version != str(SCHEMA_VERSION):
+                if version not in (None, "1", str(SCHEMA_VERSION)):
                     raise LedgerError(
                         f"{self.url}: ledger schema {self.schema!r} has version {version} "
                         f"but this promokit needs {SCHEMA_VERSION}"
                     )
-                if version is None:
+                if version != str(SCHEMA_VERSION):
+                    if version == "1":  # created by an earlier promokit: add changed_at first
+                        now = None if self._clock is None else float(self._clock())
+                        conn.execute(MIGRATE_V1[0].replace("@", self.schema))
+                        conn.execute(MIGRATE_V1[1].replace("@", self.schema), (now,))
                     conn.execute(DDL.replace("@", self.schema))
                     conn.execute(
-                        f"INSERT INTO {self.schema}.meta VALUES ('schema_version', %s) ON CONFLICT DO NOTHING",
+                        f"INSERT INTO {self.schema}.meta VALUES ('schema_version', %s) "
+                        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                         (str(SCHEMA_VERSION),),
                     )
         except self._psycopg.Error as exc:
@@ -222,6 +229,17 @@ class PostgresLedger:
                 raise LedgerError(f"{self.url}: sweep failed: {_first_line(exc)}") from None
             total += int(row[0])
             if int(row[0]) < EXPIRE_BATCH:
+                return total
+
+    def purge(self, older_than: float) -> int:
+        """Forget finished orders older than the window; one `pk_purge` call per batch (see base.Ledger)."""
+        check_retention(older_than)
+        total = 0
+        while True:
+            reply = self._call("pk_purge", float(older_than), PURGE_BATCH)
+            expired, purged = int(reply[0]), int(reply[1])
+            total += purged
+            if expired < PURGE_BATCH and purged < PURGE_BATCH:
                 return total
 
     def state(self, order_id: str) -> OrderState | None:

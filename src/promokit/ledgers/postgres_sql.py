@@ -16,7 +16,19 @@ On a disk where an fsync costs milliseconds this is the difference between ~300
 and several thousand reservations/s on one hot row. `?durable_holds=1` turns it off.
 """
 
-SCHEMA_VERSION = 1
+#: 2 added orders.changed_at and pk_purge (retention); a version 1 schema is migrated by
+#: `init` (MIGRATE_V1, then DDL) under the same advisory lock.
+SCHEMA_VERSION = 2
+
+# A v1 row does not know when it last changed: expires_at is an upper bound for
+# reserved/released/expired orders, committed ones get the migration time, so the
+# retention window counts from the migration at the earliest (never purges too soon).
+MIGRATE_V1 = (
+    "ALTER TABLE @.orders ADD COLUMN IF NOT EXISTS changed_at double precision",
+    # %s: the injected clock (tests) or NULL for the server's clock.
+    "UPDATE @.orders SET changed_at = coalesce(expires_at, %s, extract(epoch FROM clock_timestamp())::float8)"
+    " WHERE changed_at IS NULL",
+)
 
 DDL = r"""
 CREATE SCHEMA IF NOT EXISTS @;
@@ -25,8 +37,10 @@ CREATE TABLE IF NOT EXISTS @.counters (
     key text PRIMARY KEY, used bigint NOT NULL DEFAULT 0, held bigint NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS @.orders (
     order_id text PRIMARY KEY, status text NOT NULL, claims text NOT NULL,
-    expires_at double precision, returned jsonb NOT NULL DEFAULT '{}', refunds jsonb NOT NULL DEFAULT '{}');
+    expires_at double precision, returned jsonb NOT NULL DEFAULT '{}', refunds jsonb NOT NULL DEFAULT '{}',
+    changed_at double precision);
 CREATE INDEX IF NOT EXISTS orders_due ON @.orders (expires_at) WHERE status = 'reserved';
+CREATE INDEX IF NOT EXISTS orders_changed ON @.orders (changed_at) WHERE status <> 'reserved';
 
 CREATE OR REPLACE FUNCTION @.pk_now(p_now float8) RETURNS float8 LANGUAGE sql AS
 $$ SELECT coalesce(p_now, extract(epoch FROM clock_timestamp())::float8) $$;
@@ -39,6 +53,8 @@ CREATE OR REPLACE FUNCTION @.pk_lock(p_keys text[]) RETURNS void LANGUAGE sql AS
   SELECT count(*) FROM (SELECT 1 FROM @.counters WHERE key = ANY(p_keys) ORDER BY key FOR UPDATE) x $$;
 
 -- held -= claimed (and used += claimed when p_status = 'committed') for the orders.
+-- An expired order's changed_at is its expires_at (when it logically expired); callers
+-- set changed_at for the other statuses.
 CREATE OR REPLACE FUNCTION @.pk_unhold(p_ids text[], p_status text) RETURNS void LANGUAGE sql AS $$
   UPDATE @.counters c
      SET held = c.held - d.amount,
@@ -48,7 +64,8 @@ CREATE OR REPLACE FUNCTION @.pk_unhold(p_ids text[], p_status text) RETURNS void
            WHERE o.order_id = ANY(p_ids) GROUP BY 1) d
    WHERE c.key = d.key;
   UPDATE @.orders SET status = p_status,
-         expires_at = CASE WHEN p_status = 'committed' THEN NULL ELSE expires_at END
+         expires_at = CASE WHEN p_status = 'committed' THEN NULL ELSE expires_at END,
+         changed_at = CASE WHEN p_status = 'expired' THEN expires_at ELSE changed_at END
    WHERE order_id = ANY(p_ids);
 $$;
 
@@ -109,21 +126,23 @@ BEGIN
   END LOOP;
   IF array_length(v_failed, 1) > 1 THEN RETURN v_failed; END IF;
   UPDATE @.counters c SET held = c.held + d.amount FROM unnest(p_keys, p_amounts) d(key, amount) WHERE c.key = d.key;
-  INSERT INTO @.orders (order_id, status, claims, expires_at) VALUES (p_order, 'reserved', p_claims, v_now + p_ttl);
+  INSERT INTO @.orders (order_id, status, claims, expires_at, changed_at)
+  VALUES (p_order, 'reserved', p_claims, v_now + p_ttl, v_now);
   RETURN ARRAY['ok'];
 END $$;
 
 CREATE OR REPLACE FUNCTION @.pk_finish(p_order text, p_op text, p_soft boolean, p_now float8)
 RETURNS text[] LANGUAGE plpgsql AS $$
-DECLARE v_status text;
+DECLARE v_status text; v_now float8 := @.pk_now(p_now);
 BEGIN
   IF p_soft AND p_op <> 'commit' THEN PERFORM set_config('synchronous_commit', 'off', true); END IF;
-  v_status := @.pk_load(p_order, @.pk_now(p_now));
+  v_status := @.pk_load(p_order, v_now);
   IF v_status IS NULL THEN RETURN ARRAY['unknown']; END IF;
   IF p_op = 'state' THEN RETURN @.pk_state(p_order); END IF;
   IF v_status = 'reserved' THEN
     PERFORM @.pk_lock(@.pk_keys_of(ARRAY[p_order]));
     PERFORM @.pk_unhold(ARRAY[p_order], CASE WHEN p_op = 'commit' THEN 'committed' ELSE 'released' END);
+    UPDATE @.orders SET changed_at = v_now WHERE order_id = p_order;
   ELSIF (p_op = 'commit' AND v_status NOT IN ('committed', 'refunded'))
      OR (p_op = 'release' AND v_status NOT IN ('released', 'expired')) THEN
     RETURN ARRAY['bad', v_status];
@@ -134,7 +153,8 @@ END $$;
 CREATE OR REPLACE FUNCTION @.pk_refund(p_order text, p_refund text, p_text text, p_keys text[],
                                        p_amounts bigint[], p_now float8) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
-  v_status text := @.pk_load(p_order, @.pk_now(p_now));
+  v_now float8 := @.pk_now(p_now);
+  v_status text := @.pk_load(p_order, v_now);
   v_seen text; v_returned jsonb; v_claims jsonb; v_left bigint; i int;
 BEGIN
   IF v_status IS NULL THEN RETURN ARRAY['unknown']; END IF;
@@ -157,7 +177,7 @@ BEGIN
   END LOOP;
   PERFORM @.pk_lock(p_keys);
   UPDATE @.counters c SET used = c.used - d.amount FROM unnest(p_keys, p_amounts) d(key, amount) WHERE c.key = d.key;
-  UPDATE @.orders SET status = 'refunded', returned = v_returned,
+  UPDATE @.orders SET status = 'refunded', returned = v_returned, changed_at = v_now,
          refunds = refunds || jsonb_build_object(p_refund, p_text) WHERE order_id = p_order;
   RETURN @.pk_state(p_order);
 END $$;
@@ -171,5 +191,21 @@ BEGIN
     v_out := v_out || coalesce(v_used, 0)::text || coalesce(v_held, 0)::text;
   END LOOP;
   RETURN v_out;
+END $$;
+
+-- Retention: expire due reservations (as sweep), then delete finished orders whose last
+-- change is older than p_older seconds. Counters are never touched; reserved orders never
+-- match; rows another call holds are skipped (purged by the next run). Returns
+-- [expired, purged].
+CREATE OR REPLACE FUNCTION @.pk_purge(p_older float8, p_limit int, p_now float8) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE v_now float8 := @.pk_now(p_now); v_expired int; v_purged int;
+BEGIN
+  v_expired := @.pk_expire_due(v_now, p_limit);
+  DELETE FROM @.orders o USING (
+    SELECT order_id FROM @.orders WHERE status <> 'reserved' AND changed_at < v_now - p_older
+     ORDER BY changed_at LIMIT p_limit FOR UPDATE SKIP LOCKED) d
+   WHERE o.order_id = d.order_id;
+  GET DIAGNOSTICS v_purged = ROW_COUNT;
+  RETURN ARRAY[v_expired::text, v_purged::text];
 END $$;
 """

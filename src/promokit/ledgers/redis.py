@@ -6,7 +6,8 @@ atomically on the server, so a whole cart is checked and held with no interleavi
 and no client-side locking.
 
 Keys and Redis Cluster: all keys of a namespace share the hash tag `{promokit:NAME}`:
-`{promokit:NAME}:used`, `:held`, `:due` and `:orders`. A cart touches counters shared
+`{promokit:NAME}:used`, `:held`, `:due`, `:orders` and `:done` (finished orders by
+last change, for `purge`). A cart touches counters shared
 with every other order (stock, budgets), so the only tag that keeps every cart's
 keys in one slot is one per namespace. Trade-off: one namespace lives on one
 cluster node (one Redis core: ~20k-65k script calls/s); scale out by giving each
@@ -28,8 +29,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ._core import (
+    PURGE_BATCH,
     Clock,
     check_order_id,
+    check_retention,
     check_ttl,
     decode,
     encode,
@@ -69,7 +72,7 @@ class RedisLedger:
             raise LedgerError(f"{self.url}: wait_replicas must be an integer") from None
         client_url = urlunsplit(parts._replace(query=urlencode(query)))
         tag = "{promokit:" + namespace + "}"
-        self.keys = [f"{tag}:used", f"{tag}:held", f"{tag}:due", f"{tag}:orders"]
+        self.keys = [f"{tag}:used", f"{tag}:held", f"{tag}:due", f"{tag}:orders", f"{tag}:done"]
         self._clock = clock
         self._errors: tuple[type[BaseException], ...] = (redis.exceptions.RedisError,)
         self._noscript: type[BaseException] = redis.exceptions.NoScriptError
@@ -206,6 +209,17 @@ class RedisLedger:
             n = int(self._call("sweep", SWEEP_BATCH)[1])
             total += n
             if n < SWEEP_BATCH:
+                return total
+
+    def purge(self, older_than: float) -> int:
+        """Forget finished orders older than the window; one EVALSHA per batch (see base.Ledger)."""
+        check_retention(older_than)
+        total = 0
+        while True:
+            reply = self._call("purge", repr(float(older_than)), PURGE_BATCH)
+            expired, purged = int(reply[1]), int(reply[2])
+            total += purged
+            if expired < PURGE_BATCH and purged < PURGE_BATCH:
                 return total
 
     def state(self, order_id: str) -> OrderState | None:

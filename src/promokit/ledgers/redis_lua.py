@@ -1,7 +1,9 @@
 """The Lua script behind the Redis ledger (one script, one EVALSHA per call).
 
 KEYS: 1 used (hash key -> committed amount), 2 held (hash key -> reserved amount),
-3 due (zset order id -> expires_at), 4 orders (hash order id -> JSON).
+3 due (zset order id -> expires_at), 4 orders (hash order id -> JSON),
+5 done (zset order id -> when a finished order last changed, for `purge`; reserved
+orders are never in it, so purge cannot touch a live reservation).
 ARGV: 1 op, 2 now ("" = the server's TIME), then per op (see redis.py); reserve passes the
 canonical claims JSON once and the script decodes it (fewer arguments to pack client-side).
 Order JSON: s status, c canonical claims text (compared byte for byte for conflicts),
@@ -9,7 +11,7 @@ e expires_at as "%.17g" text ("" once committed), r returned per key, f refund i
 """
 
 SCRIPT = r"""
-local U, H, X, O = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local U, H, X, O, D = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
 if not now then
@@ -26,6 +28,11 @@ local function save(id, o)
   redis.call('HSET', O, id, cjson.encode(o))
 end
 
+-- A finished order (anything but reserved) changed at `t`: index it for purge.
+local function done(id, t)
+  redis.call('ZADD', D, string.format('%.17g', t), id)
+end
+
 local function give_back_holds(o)
   for _, c in ipairs(cjson.decode(o.c)) do
     redis.call('HINCRBY', H, c[1], int(-c[2]))
@@ -37,6 +44,7 @@ local function expire_order(id, o)
   o.s = 'expired'
   save(id, o)
   redis.call('ZREM', X, id)
+  done(id, tonumber(o.e))  -- when it logically expired, however late it is swept
 end
 
 local function expire_due(limit)
@@ -105,6 +113,7 @@ elseif op == 'commit' or op == 'release' or op == 'state' then
       o.s, o.e = 'committed', ''
       save(id, o)
       redis.call('ZREM', X, id)
+      done(id, now)
     elseif o.s ~= 'committed' and o.s ~= 'refunded' then
       return {'bad', o.s}
     end
@@ -114,6 +123,7 @@ elseif op == 'commit' or op == 'release' or op == 'state' then
       o.s = 'released'
       save(id, o)
       redis.call('ZREM', X, id)
+      done(id, now)
     elseif o.s ~= 'released' and o.s ~= 'expired' then
       return {'bad', o.s}
     end
@@ -148,6 +158,7 @@ elseif op == 'refund' then
   o.f[rid] = rtext
   o.s = 'refunded'
   save(id, o)
+  done(id, now)
   return {'state', redis.call('HGET', O, id)}
 
 elseif op == 'balances' then
@@ -167,6 +178,19 @@ elseif op == 'balances' then
 
 elseif op == 'sweep' then
   return {'swept', expire_due(tonumber(ARGV[3]))}
+
+elseif op == 'purge' then
+  -- Expire due reservations first (as sweep), then forget finished orders that last
+  -- changed before now - older_than. Counters (U, H) are not touched.
+  local limit = tonumber(ARGV[4])
+  local expired = expire_due(limit)
+  local cutoff = string.format('%.17g', now - tonumber(ARGV[3]))
+  local ids = redis.call('ZRANGEBYSCORE', D, '-inf', '(' .. cutoff, 'LIMIT', 0, limit)
+  if #ids > 0 then
+    redis.call('HDEL', O, unpack(ids))
+    redis.call('ZREM', D, unpack(ids))
+  end
+  return {'purged', expired, #ids}
 end
 return redis.error_reply('promokit: unknown op ' .. tostring(op))
 """

@@ -30,7 +30,8 @@ from urllib.parse import parse_qs, urlsplit
 from ._core import Clock, Order, StoreLedger, batched, decode, encode, redact
 from .base import Balance, LedgerError
 
-SCHEMA_VERSION = 1
+#: 2 added promokit_orders.changed_at (for `purge`); a version 1 file is migrated on open.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS promokit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,10 +40,26 @@ CREATE TABLE IF NOT EXISTS promokit_counters (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS promokit_orders (
     order_id TEXT PRIMARY KEY, status TEXT NOT NULL, claims TEXT NOT NULL,
-    expires_at REAL, returned TEXT NOT NULL DEFAULT '{}', refunds TEXT NOT NULL DEFAULT '{}'
+    expires_at REAL, returned TEXT NOT NULL DEFAULT '{}', refunds TEXT NOT NULL DEFAULT '{}',
+    changed_at REAL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS promokit_orders_due ON promokit_orders (expires_at) WHERE status = 'reserved';
 """
+
+# Run after the version check (a version 1 table has no changed_at column yet).
+_INDEXES_V2 = """
+CREATE INDEX IF NOT EXISTS promokit_orders_changed ON promokit_orders (changed_at) WHERE status <> 'reserved'
+"""
+
+# Version 1 -> 2. A v1 row does not know when it last changed: expires_at is an upper bound
+# for reserved/released/expired orders and committed ones get the migration time, so the
+# retention window is counted from the migration at the earliest — never purges too soon.
+_MIGRATE_V1 = (
+    "ALTER TABLE promokit_orders ADD COLUMN changed_at REAL",
+    "UPDATE promokit_orders SET changed_at = coalesce(expires_at, ?)",
+)
+
+_COLUMNS = "order_id, status, claims, expires_at, returned, refunds, changed_at"
 
 
 def sqlite_path(url: str) -> str:
@@ -82,17 +99,23 @@ class SQLiteLedger(StoreLedger):
                 if statement.strip():
                     conn.execute(statement)
             row = conn.execute("SELECT value FROM promokit_meta WHERE name = 'schema_version'").fetchone()
-            if row is None:
-                conn.execute("INSERT INTO promokit_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            if row is not None and row[0] not in ("1", str(SCHEMA_VERSION)):
+                conn.execute("ROLLBACK")
+                raise LedgerError(f"{self.url}: schema version {row[0]} but this promokit needs {SCHEMA_VERSION}")
+            if row is not None and row[0] == "1":
+                conn.execute(_MIGRATE_V1[0])
+                conn.execute(_MIGRATE_V1[1], (self._clock(),))
+            conn.execute(_INDEXES_V2)
+            conn.execute(
+                "INSERT INTO promokit_meta VALUES ('schema_version', ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (str(SCHEMA_VERSION),),
+            )
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise LedgerError(f"{self.url}: cannot initialise the ledger: {exc}") from None
-        if row is not None and row[0] != str(SCHEMA_VERSION):
-            raise LedgerError(
-                f"{self.url}: schema version {row[0]} but this promokit needs {SCHEMA_VERSION}"
-            )
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -156,20 +179,23 @@ class SQLiteLedger(StoreLedger):
         )
 
     @staticmethod
-    def _order(row: tuple[str, str, str, float | None, str, str]) -> Order:
-        order_id, status, claims, expires_at, returned, refunds = row
-        return Order(order_id, status, decode(claims), expires_at, json.loads(returned), json.loads(refunds))  # type: ignore[arg-type]
+    def _order(row: tuple[str, str, str, float | None, str, str, float | None]) -> Order:
+        order_id, status, claims, expires_at, returned, refunds, changed_at = row
+        return Order(
+            order_id, status, decode(claims), expires_at, json.loads(returned), json.loads(refunds),  # type: ignore[arg-type]
+            changed_at or 0.0,
+        )
 
     def _get_order(self, order_id: str) -> Order | None:
         row = self._conn().execute(
-            "SELECT order_id, status, claims, expires_at, returned, refunds FROM promokit_orders WHERE order_id = ?",
+            f"SELECT {_COLUMNS} FROM promokit_orders WHERE order_id = ?",
             (order_id,),
         ).fetchone()
         return None if row is None else self._order(row)
 
     def _put_order(self, order: Order, *, new: bool) -> None:
         self._conn().execute(
-            "INSERT OR REPLACE INTO promokit_orders VALUES (?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO promokit_orders ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 order.order_id,
                 order.status,
@@ -177,16 +203,28 @@ class SQLiteLedger(StoreLedger):
                 order.expires_at,
                 json.dumps(order.returned, sort_keys=True) if order.returned else "{}",
                 json.dumps(order.refunds, sort_keys=True) if order.refunds else "{}",
+                order.changed_at,
             ),
         )
 
     def _due(self, now: float, limit: int | None) -> list[Order]:
         rows = self._conn().execute(
-            "SELECT order_id, status, claims, expires_at, returned, refunds FROM promokit_orders "
+            f"SELECT {_COLUMNS} FROM promokit_orders "
             "WHERE status = 'reserved' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
             (now, -1 if limit is None else limit),
         ).fetchall()
         return [self._order(r) for r in rows]
+
+    def _purgeable(self, cutoff: float, limit: int) -> list[str]:
+        rows = self._conn().execute(
+            "SELECT order_id FROM promokit_orders WHERE status <> 'reserved' AND changed_at < ? "
+            "ORDER BY changed_at LIMIT ?",
+            (cutoff, limit),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def _delete_orders(self, order_ids: Sequence[str]) -> None:
+        self._conn().executemany("DELETE FROM promokit_orders WHERE order_id = ?", [(i,) for i in order_ids])
 
     def close(self) -> None:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
