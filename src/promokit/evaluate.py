@@ -159,14 +159,19 @@ def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
     """
     found = cart.holdable.get(p.id)
     if found is None:
-        outcome, _ = evaluate_item(p, cart, cart.eligible[p.id], list(cart.subtotals))
+        eligible = cart.eligible[p.id]
+        outcome, ups = evaluate_item(p, cart, eligible, list(cart.subtotals))
         cart.standalone[p.id] = outcome.amounts if isinstance(outcome, Effect) else {}
         if isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0:
             bounds = line_bounds(p, cart)
-            found = tuple(i for i in cart.eligible[p.id] if bounds[i] > 0)
+            found = tuple(i for i in eligible if bounds[i] > 0)
         else:
             found = ()
         cart.holdable[p.id] = found
+        if found == tuple(eligible):
+            # the outcome its evaluation alone needs (`_item_outcome`'s key): computed once
+            key = ("item", p.id, found, tuple(cart.subtotals[i] for i in found))
+            cart.item_layers.setdefault(key, (outcome, ups))
     return found
 
 

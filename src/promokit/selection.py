@@ -24,6 +24,9 @@ smaller id): combinations are compared by the sorted ranks of their members.
    exact maximum of their item layer alone (`search_bounds.ComponentBound`); and, while
    the added promotions share no line with its item promotions, the saving of the nearest evaluated combination plus the bounds added. A
    combination is evaluated only when its own bound could beat the best found.
+   The search is skipped when the seed provably wins: candidates that conflict only through
+   exclusive groups, and a seed saving exactly the sum of their bounds with each group counted
+   at its largest (`_reaches_bound`).
 4. With more than `MAX_EXACT` money-saving candidates, or when the search has evaluated
    `MAX_EVALUATIONS` combinations, it stops and a heuristic takes over: greedy by saving
    alone (add a candidate when the combination saves more with it), then one pass dropping
@@ -168,7 +171,10 @@ def select(
     else:
         try:
             seed = _seed(search, money, bound, empty)  # a good incumbent prunes early
-            best, mode = _branch_and_bound(search, money, bound, seed), "exact"
+            if not explore and _reaches_bound(money, bound, seed):
+                best, mode = seed, "exact"  # what the search would return, proved without it
+            else:
+                best, mode = _branch_and_bound(search, money, bound, seed), "exact"
         except _OutOfBudget:
             best, mode = _heuristic(search, money, bound, _incumbent(search, empty)), "heuristic"
     if explore:
@@ -357,6 +363,37 @@ def _seed(
             chosen.append(p)
     ev = search.run(chosen)
     return ev if ev is not None and search.rank(ev) < search.rank(empty) else empty
+
+
+def _reaches_bound(money: Sequence[CompiledPromotion], bound: dict[str, Decimal], seed: Evaluation) -> bool:
+    """Whether the seed is provably what `_branch_and_bound` returns, without searching.
+
+    Only when the candidates conflict through exclusive groups alone (no `exclusive`
+    promotion, no coupons that refuse each other): every valid combination then holds at
+    most one member of each group, so it saves at most the bounds of the candidates outside
+    groups plus the largest bound of each group. When the seed (all candidates outside
+    groups, and the largest bound of each group, higher priority first on ties) saves exactly
+    that, nothing saves more; a combination that saves as much must hold every candidate
+    outside groups and a largest-bound member of each group (every bound is positive), so it
+    has as many members and members of no higher priority: the seed wins the tie-break too.
+    `explain` still searches, because its alternatives come from the combinations evaluated.
+    """
+    for a, b in itertools.combinations(money, 2):
+        if conflicts(a, b) != (a.group is not None and a.group == b.group):
+            return False
+    expected: set[str] = set()
+    groups: set[str] = set()
+    total = ZERO
+    for p in sorted(money, key=lambda p: (-bound[p.id], p.order)):
+        if p.exclusive or bound[p.id] <= 0:
+            return False
+        if p.group is not None:
+            if p.group in groups:
+                continue
+            groups.add(p.group)
+        expected.add(p.id)
+        total += bound[p.id]
+    return seed.ids == expected and seed.saving == total
 
 
 def _explore(search: _Search, money: Sequence[CompiledPromotion]) -> None:
