@@ -1,6 +1,6 @@
 """Loading benchmark: promokit's front end vs raw lark, and the compile cache vs a cold load.
 
-Run:  /work/venv/bin/python benchmarks/compile.py [--sizes 100,1000] [--repeat 5]
+Run:  python benchmarks/compile.py [--sizes 100,1000] [--repeat 5]
 
 What it measures, all in one run (ratios, since single timings vary ±40% on a shared box):
 1. Rule files of 100 and 1,000 promotions with a realistic mix: settings, named segments and
@@ -35,7 +35,7 @@ import promokit  # noqa: E402
 from promokit.frontend import CheckedRules, parse_paths  # noqa: E402
 from promokit.parser import get_parser, split_chunks  # noqa: E402
 
-RERUN = "/work/venv/bin/python benchmarks/compile.py"
+RERUN = "python benchmarks/compile.py"
 
 # --------------------------------------------------------------------------- rule files
 

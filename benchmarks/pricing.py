@@ -1,6 +1,6 @@
 """Pricing benchmark: promokit vs a full scan, vs a hand-written floor, growth, best vs greedy.
 
-Run:  /work/venv/bin/python benchmarks/pricing.py [--quick]
+Run:  python benchmarks/pricing.py [--quick]
 
 What it measures, all in one run (ratios, since single timings vary ±40% on a shared box):
 1. Rule sets of 10 / 100 / 1,000 / 10,000 promotions over a catalogue of 40,000 SKUs in 400
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(selection: {', '.join(sorted(modes))})"
     )
     print()
-    print("rerun: /work/venv/bin/python benchmarks/pricing.py" + (" --quick" if args.quick else ""))
+    print("rerun: python benchmarks/pricing.py" + (" --quick" if args.quick else ""))
     return 0
 
 
