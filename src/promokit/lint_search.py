@@ -16,24 +16,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from .ast import (
-    AmountOffEach,
-    Bundle,
-    BuyGetFree,
     Collection,
     Compare,
     Condition,
     DailyHours,
     During,
     Fact,
-    FlashPrice,
-    GroupPrice,
     HasMember,
     InList,
-    Layer,
-    NthUnitOff,
-    PercentOff,
-    PointsEarn,
-    PointsRedeem,
     Promotion,
     RuleSetAst,
     Scope,
@@ -41,13 +31,12 @@ from .ast import (
     SegmentDecl,
     SegmentRef,
     SelectorKind,
-    ShippingOff,
-    SpecialPrice,
     TimeCondition,
 )
 from .checker import condition_nodes
 from .checker_conditions import day_mask, minute_mask
 from .checker_values import window_end, window_start
+from .compiler import infer_layer as layer_of  # re-exported for the lint modules
 from .models import CheckoutRequest, Customer, Line
 from .predicates import compile_audience, compile_scope
 from .windows import compile_time
@@ -61,27 +50,9 @@ __all__ = [
     "occurs",
 ]
 
-_ITEM_ACTIONS = (SpecialPrice, FlashPrice, GroupPrice, AmountOffEach, BuyGetFree, NthUnitOff, Bundle)
 _FRESH = "zz-other"
 _MAX_CANDIDATES = 1500
 _NOON = dt.time(12, 0)
-
-
-def layer_of(p: Promotion) -> Layer:
-    """The stacking layer; mirrors `compiler.infer_layer` (a test keeps the two in step)."""
-    a = p.action
-    if isinstance(a, ShippingOff):
-        return Layer.SHIPPING
-    if isinstance(a, PointsEarn | PointsRedeem):
-        return Layer.POINTS
-    if isinstance(a, _ITEM_ACTIONS):
-        return Layer.ITEM
-    plain = isinstance(a, PercentOff) and a.min_spend is None
-    if p.kind in (Layer.ORDER, Layer.COUPON) or (p.kind is Layer.ITEM and plain):
-        return p.kind
-    if plain and not p.is_coupon:
-        return Layer.ITEM
-    return Layer.COUPON if p.is_coupon else Layer.ORDER
 
 
 # --------------------------------------------------------------------------- lines
