@@ -14,7 +14,7 @@ What it measures, all in one run (ratios, since single timings vary ±40% on a s
 4. The compile cache: `parse_paths` with a warm cache (read the files, hash, decode the stored
    AST) against the cold `parse_paths` of item 3, and `promokit.load` warm vs cold.
 
-Targets (../shared/design/PERFORMANCE.md): parse + check (+ compile) <= 2x raw lark;
+Targets (docs/performance.md): parse + check (+ compile) <= 2x raw lark;
 loading from the compile cache <= 0.2x a cold compile.
 """
 
@@ -32,8 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import promokit  # noqa: E402
-from promokit.frontend import CheckedRules, parse_paths  # noqa: E402
-from promokit.parser import get_parser, split_chunks  # noqa: E402
+from promokit.check.frontend import CheckedRules, parse_paths  # noqa: E402
+from promokit.language.parser import get_parser, split_chunks  # noqa: E402
 
 RERUN = "python benchmarks/compile.py"
 

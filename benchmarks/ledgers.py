@@ -4,7 +4,7 @@
 
 Per adapter: reservations/s with 1 process and with 8 processes (a 5-counter cart:
 stock, per-customer uses, budget and two statistics; every order id new), and the
-ratio to the baseline PERFORMANCE.md names, measured in the same run, in alternating chunks inside one process (so background load hits
+ratio to the baseline docs/performance.md names, measured in the same run, in alternating chunks inside one process (so background load hits
 both sides of the ratio alike):
   redis     `redis-benchmark -c 1` EVALSHA of the very same script and arguments
   sqlite    the bare BEGIN IMMEDIATE transaction doing the same reads and writes
@@ -61,7 +61,10 @@ def reservations_per_second(url: str, processes: int, count: int, seconds: float
     ctx = multiprocessing.get_context("fork")
     start, out = ctx.Barrier(processes), ctx.Queue()
     tag = uuid.uuid4().hex[:8]
-    procs = [ctx.Process(target=_worker, args=(url, tag, count // processes, seconds, start, out)) for _ in range(processes)]
+    procs = [
+        ctx.Process(target=_worker, args=(url, tag, count // processes, seconds, start, out))
+        for _ in range(processes)
+    ]
     for p in procs:
         p.start()
     results = [out.get(timeout=seconds + 60) for _ in procs]
@@ -92,7 +95,9 @@ def loop(body: Callable[[int], None]) -> Chunk:
     return chunk
 
 
-def interleaved(ours: Chunk, base: Chunk, count: int, seconds: float, chunks: int = 10) -> tuple[float, float]:
+def interleaved(
+    ours: Chunk, base: Chunk, count: int, seconds: float, chunks: int = 10
+) -> tuple[float, float]:
     """Ours and the baseline in alternating chunks in one process: background load on a shared
     machine then hits both sides of the ratio alike."""
     n = max(1, count // chunks)
@@ -127,17 +132,26 @@ def sqlite_bare(path: str) -> Chunk:
         keys = [c.key for c in claims]
         now = time.time()
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("SELECT order_id FROM promokit_orders WHERE status = 'reserved' AND expires_at <= ? LIMIT 64",
-                     (now,)).fetchall()
+        conn.execute(
+            "SELECT order_id FROM promokit_orders WHERE status = 'reserved' AND expires_at <= ? LIMIT 64",
+            (now,),
+        ).fetchall()
         conn.execute("SELECT status FROM promokit_orders WHERE order_id = ?", (f"{tag}-{i}",)).fetchone()
-        have = {k: (u, h) for k, u, h in conn.execute(
-            f"SELECT key, used, held FROM promokit_counters WHERE key IN ({','.join('?' * len(keys))})", keys)}
+        have = {
+            k: (u, h)
+            for k, u, h in conn.execute(
+                f"SELECT key, used, held FROM promokit_counters WHERE key IN ({','.join('?' * len(keys))})",
+                keys,
+            )
+        }
         conn.executemany(
             "INSERT INTO promokit_counters VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET used = excluded.used, held = excluded.held",
             [(c.key, have.get(c.key, (0, 0))[0], have.get(c.key, (0, 0))[1] + c.amount) for c in claims],
         )
-        conn.execute("INSERT INTO promokit_orders VALUES (?, 'reserved', ?, ?, '{}', '{}', ?)",
-                     (f"{tag}-{i}", encode(claims), now + 900, now))
+        conn.execute(
+            "INSERT INTO promokit_orders VALUES (?, 'reserved', ?, ?, '{}', '{}', ?)",
+            (f"{tag}-{i}", encode(claims), now + 900, now),
+        )
         conn.execute("COMMIT")
 
     return loop(one)
@@ -153,17 +167,26 @@ def postgres_multi(url: str) -> tuple[Chunk, Callable[[], None]]:
     table = f"bench_{uuid.uuid4().hex[:6]}"
     conn.execute(f"CREATE TABLE {table}_counters (key text PRIMARY KEY, used bigint, held bigint)")
     conn.execute(f"CREATE TABLE {table}_orders (id text PRIMARY KEY, claims text, expires float8)")
-    conn.execute(f"INSERT INTO {table}_counters SELECT c.key, 0, 0 FROM unnest(%s::text[]) c(key) ON CONFLICT DO NOTHING",
-                 ([c.key for i in range(1000) for c in cart(i)],))
+    conn.execute(
+        f"INSERT INTO {table}_counters SELECT c.key, 0, 0 FROM unnest(%s::text[]) c(key) ON CONFLICT DO NOTHING",
+        ([c.key for i in range(1000) for c in cart(i)],),
+    )
 
     def one(i: int) -> None:
         claims = cart(i)
         keys, amounts = [c.key for c in claims], [c.amount for c in claims]
         conn.execute("BEGIN")
-        conn.execute(f"SELECT used, held FROM {table}_counters WHERE key = ANY(%s) ORDER BY key FOR UPDATE", (keys,)).fetchall()
-        conn.execute(f"UPDATE {table}_counters c SET held = c.held + d.a FROM unnest(%s::text[], %s::bigint[]) d(k, a) "
-                     "WHERE c.key = d.k", (keys, amounts))
-        conn.execute(f"INSERT INTO {table}_orders VALUES (%s, %s, %s)", (f"o-{i}", encode(claims), time.time() + 900))
+        conn.execute(
+            f"SELECT used, held FROM {table}_counters WHERE key = ANY(%s) ORDER BY key FOR UPDATE", (keys,)
+        ).fetchall()
+        conn.execute(
+            f"UPDATE {table}_counters c SET held = c.held + d.a FROM unnest(%s::text[], %s::bigint[]) d(k, a) "
+            "WHERE c.key = d.k",
+            (keys, amounts),
+        )
+        conn.execute(
+            f"INSERT INTO {table}_orders VALUES (%s, %s, %s)", (f"o-{i}", encode(claims), time.time() + 900)
+        )
         conn.execute("COMMIT")
 
     def cleanup() -> None:
@@ -185,9 +208,31 @@ def redis_benchmark(ledger: Any) -> Chunk | None:
     ledger._script(keys=ledger.keys, args=["balances", "", "warm"])  # make sure the script is loaded
 
     def chunk(first: int, n: int) -> float:
-        argv = [exe, "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 6379),
-                "--dbnum", parts.path.strip("/") or "0", "-c", "1", "-n", str(n), "-r", "1000000000", "-q",
-                "EVALSHA", ledger.sha, str(len(ledger.keys)), *ledger.keys, "reserve", "", "bench:__rand_int__", encode(claims), "900.0"]
+        argv = [
+            exe,
+            "-h",
+            parts.hostname or "127.0.0.1",
+            "-p",
+            str(parts.port or 6379),
+            "--dbnum",
+            parts.path.strip("/") or "0",
+            "-c",
+            "1",
+            "-n",
+            str(n),
+            "-r",
+            "1000000000",
+            "-q",
+            "EVALSHA",
+            ledger.sha,
+            str(len(ledger.keys)),
+            *ledger.keys,
+            "reserve",
+            "",
+            "bench:__rand_int__",
+            encode(claims),
+            "900.0",
+        ]
         text = subprocess.run(argv, capture_output=True, text=True, timeout=120).stdout
         found = re.findall(r"([\d.]+) requests per second", text)
         if not found:
@@ -203,7 +248,11 @@ def redis_benchmark(ledger: Any) -> Chunk | None:
 def bench(name: str, url: str, args: argparse.Namespace, label: str, base: Chunk | None) -> None:
     ledger = open_ledger(url)
     tag = uuid.uuid4().hex[:6]
-    ours = loop(lambda i: None if ledger.reserve(f"{tag}-{i}", cart(i), ttl=900).ok else sys.exit("reservation failed"))
+    ours = loop(
+        lambda i: (
+            None if ledger.reserve(f"{tag}-{i}", cart(i), ttl=900).ok else sys.exit("reservation failed")
+        )
+    )
     if base is not None:
         one, base_rate = interleaved(ours, base, args.count, args.seconds)
     else:
@@ -230,19 +279,32 @@ def main() -> int:
     print(f"promokit ledger benchmark, python {sys.version.split()[0]}, {os.cpu_count()} cores, loopback")
     with tempfile.TemporaryDirectory() as tmp:
         if "sqlite" in wanted:
-            bench("sqlite", f"sqlite:///{os.path.join(tmp, 'bench.db')}", args, "bare BEGIN IMMEDIATE txn",
-                  sqlite_bare(os.path.join(tmp, "bare.db")))
+            bench(
+                "sqlite",
+                f"sqlite:///{os.path.join(tmp, 'bench.db')}",
+                args,
+                "bare BEGIN IMMEDIATE txn",
+                sqlite_bare(os.path.join(tmp, "bare.db")),
+            )
         if "redis" in wanted:
             url = f"{REDIS}?namespace=bench{uuid.uuid4().hex[:6]}"
             bench("redis", url, args, "redis-benchmark -c 1 EVALSHA", redis_benchmark(open_ledger(url)))
         if "postgres" in wanted:
             base, cleanup = postgres_multi(POSTGRES)
             try:
-                bench("postgres", f"{POSTGRES}?schema=bench_{uuid.uuid4().hex[:6]}", args, "multi-statement client txn", base)
+                bench(
+                    "postgres",
+                    f"{POSTGRES}?schema=bench_{uuid.uuid4().hex[:6]}",
+                    args,
+                    "multi-statement client txn",
+                    base,
+                )
             finally:
                 cleanup()
-    print(f"rerun: {sys.executable} benchmarks/ledgers.py --count {args.count} --seconds {args.seconds} "
-          f"--adapters {args.adapters}")
+    print(
+        f"rerun: {sys.executable} benchmarks/ledgers.py --count {args.count} --seconds {args.seconds} "
+        f"--adapters {args.adapters}"
+    )
     return 0
 
 

@@ -17,7 +17,7 @@ What it measures, all in one run (ratios, since single timings vary ±40% on a s
 4. Growth: the cost at 10,000 promotions over the cost at 100 (the cart touches the same 20).
 5. Best-deal search vs `strategy="greedy"` on 8-line carts with 12 competing promotions.
 
-Targets (../shared/design/PERFORMANCE.md): scan/promokit >= 15 at 1,000; promokit/floor <= 3;
+Targets (docs/performance.md): scan/promokit >= 15 at 1,000; promokit/floor <= 3;
 10,000/100 <= 1.5; best/greedy <= 5.
 """
 
@@ -36,12 +36,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from promokit.ast import PercentOff, SpecialPrice  # noqa: E402
-from promokit.engine import RuleSet  # noqa: E402
-from promokit.frontend import parse_text  # noqa: E402
-from promokit.index import PromotionIndex  # noqa: E402
+from promokit.check.frontend import parse_text  # noqa: E402
+from promokit.compile.index import PromotionIndex  # noqa: E402
+from promokit.compile.predicates import EVERYTHING  # noqa: E402
+from promokit.engine.ruleset import RuleSet  # noqa: E402
+from promokit.language.ast import PercentOff, SpecialPrice  # noqa: E402
 from promokit.models import CheckoutRequest  # noqa: E402
-from promokit.predicates import EVERYTHING  # noqa: E402
 
 CATEGORIES = [f"cat{i:03d}" for i in range(400)]
 BRANDS = [f"brand{i:03d}" for i in range(200)]

@@ -9,8 +9,12 @@
     ledger.commit("A-1001")                              # after payment
     back = promokit.refund(result, {"l1": 1}, rules=rules)   # a partial return
 
-Public names are exactly `__all__`; every other module is internal and may change.
-The ledger side of refunds and the pass-throughs live in `promokit.checkout`.
+Public names are exactly `__all__`. The public modules are `promokit`, `promokit.models`,
+`promokit.checkout`, `promokit.ledgers` and `promokit.testing`; every other module is internal and may change
+(docs/architecture.md draws the package map).
+
+`import promokit` is cheap: each public name is imported from its module the first time it
+is used (PEP 562 `__getattr__`), so a command that never prices never loads the engine.
 
 Error tree::
 
@@ -23,22 +27,52 @@ Error tree::
 
 from __future__ import annotations
 
-from .checkout import Reservation, reserve
-from .diagnostics import Diagnostic, PromokitError, RuleError
-from .engine import RuleSet
-from .ledgers import open_ledger
-from .ledgers.base import Claim, Ledger, LedgerConflict, LedgerError
-from .loader import load, loads
-from .models import CheckoutRequest, Customer, Group, Line, PricingResult
-from .refunds import RefundResult, refund
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .checkout.refunds import RefundResult, refund
+    from .checkout.reserve import Reservation, reserve
+    from .engine.ruleset import Explanation, RuleSet
+    from .language.diagnostics import Diagnostic, PromokitError, RuleError
+    from .ledgers import open_ledger
+    from .ledgers.base import Claim, Ledger, LedgerConflict, LedgerError
+    from .loader import load, loads
+    from .models import CheckoutRequest, Customer, Group, Line, PricingResult
+
+#: public name -> the module that defines it
+_WHERE = {
+    "CheckoutRequest": "promokit.models",
+    "Claim": "promokit.ledgers.base",
+    "Customer": "promokit.models",
+    "Diagnostic": "promokit.language.diagnostics",
+    "Explanation": "promokit.engine.ruleset",
+    "Group": "promokit.models",
+    "Ledger": "promokit.ledgers.base",
+    "LedgerConflict": "promokit.ledgers.base",
+    "LedgerError": "promokit.ledgers.base",
+    "Line": "promokit.models",
+    "PricingResult": "promokit.models",
+    "PromokitError": "promokit.language.diagnostics",
+    "RefundResult": "promokit.checkout.refunds",
+    "Reservation": "promokit.checkout.reserve",
+    "RuleError": "promokit.language.diagnostics",
+    "RuleSet": "promokit.engine.ruleset",
+    "load": "promokit.loader",
+    "loads": "promokit.loader",
+    "open_ledger": "promokit.ledgers",
+    "refund": "promokit.checkout.refunds",
+    "reserve": "promokit.checkout.reserve",
+}
 
 __all__ = [
     "CheckoutRequest",
     "Claim",
     "Customer",
     "Diagnostic",
+    "Explanation",
     "Group",
     "Ledger",
     "LedgerConflict",
@@ -57,3 +91,16 @@ __all__ = [
     "refund",
     "reserve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'promokit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

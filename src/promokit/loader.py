@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from .engine import RuleSet
-from .frontend import parse_paths, parse_text
+from .check.frontend import parse_paths, parse_text
+from .engine.ruleset import RuleSet
 
 
 def load(path: str | Path) -> RuleSet:
@@ -13,7 +14,12 @@ def load(path: str | Path) -> RuleSet:
 
     Raises `RuleError` listing every problem in every file; warnings are on `.warnings`.
     """
-    return RuleSet(parse_paths([path]))
+    return load_paths([path])
+
+
+def load_paths(paths: Sequence[str | Path]) -> RuleSet:
+    """Load several files and directories as one rule set (what the CLI and rule tests use)."""
+    return RuleSet(parse_paths(list(paths)))
 
 
 def loads(text: str, name: str = "<string>") -> RuleSet:

@@ -31,7 +31,7 @@ MAX_UNIT_PRICE = Decimal("100000000")  # 10^8 in the major unit
 
 def _refuse_float(value: Any) -> Any:
     if isinstance(value, float):
-        raise ValueError("money must be a decimal string or an integer, not a float (e.g. \"12.50\")")
+        raise ValueError('money must be a decimal string or an integer, not a float (e.g. "12.50")')
     return value
 
 
@@ -40,6 +40,23 @@ def _finite(value: Decimal) -> Decimal:
         raise ValueError("must be a finite number")
     return value
 
+
+__all__ = [
+    "Adjustment",
+    "Applied",
+    "AttributeValue",
+    "CheckoutRequest",
+    "Customer",
+    "Gift",
+    "Group",
+    "Hint",
+    "Line",
+    "LineResult",
+    "Money",
+    "NotApplied",
+    "PricingResult",
+    "Reason",
+]
 
 Money = Annotated[Decimal, BeforeValidator(_refuse_float), AfterValidator(_finite)]
 NonNegativeMoney = Annotated[Money, Field(ge=0, le=MAX_UNIT_PRICE)]
@@ -54,7 +71,7 @@ class _Model(BaseModel):
 
 
 class Customer(_Model):
-    """Facts about the buyer (SEMANTICS.md §13). A new customer has `orders == 0`."""
+    """Facts about the buyer (docs/semantics.md#time-and-audience). A new customer has `orders == 0`."""
 
     id: str | None = Field(default=None, max_length=200)
     level: int = Field(default=0, ge=0)
@@ -189,7 +206,7 @@ class NotApplied(_Model):
 
 
 class Hint(_Model):
-    """"Add ¥12.00 of fruit to get ¥20 off": what the customer could still unlock."""
+    """ "Add ¥12.00 of fruit to get ¥20 off": what the customer could still unlock."""
 
     promotion: str
     message: str

@@ -3,7 +3,7 @@
 - Amounts are `Decimal`; floats are refused (`FloatOperation` is trapped in
   `PRICING_CONTEXT`, so `Decimal("1") + 0.1` raises inside evaluation).
 - `quantize(amount, currency, rounding)` rounds to the currency's minor unit.
-  Default rounding is half-up (SEMANTICS.md §1); half-even, down and up are available.
+  Default rounding is half-up (docs/semantics.md#money); half-even, down and up are available.
 - `allocate(amount, weights, caps)` splits an amount already in minor units over
   weights by largest remainder (ties to the earlier index), never above a cap, so
   that the parts sum exactly to the whole.
@@ -15,8 +15,16 @@ import decimal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
-from .ast import Rounding
+
+class Rounding(StrEnum):
+    """How amounts are rounded to the currency's minor unit (docs/semantics.md)."""
+
+    HALF_UP = "half-up"
+    HALF_EVEN = "half-even"
+    DOWN = "down"
+    UP = "up"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +84,9 @@ def quantize(amount: Decimal, cur: Currency, rounding: Rounding = Rounding.HALF_
 
 def format_money(amount: Decimal, cur: Currency) -> str:
     """¥12.00 — for messages and hints, not for arithmetic."""
-    return f"{cur.symbol}{quantize(amount, cur):,}" if amount >= 1000 else f"{cur.symbol}{quantize(amount, cur)}"
+    return (
+        f"{cur.symbol}{quantize(amount, cur):,}" if amount >= 1000 else f"{cur.symbol}{quantize(amount, cur)}"
+    )
 
 
 def allocate(

@@ -20,12 +20,13 @@ from typing import Any
 
 import pytest
 
-from .diagnostics import RuleError, render_all
+from .language.diagnostics import RuleError, render_all
 from .ledgers import open_ledger
 from .ledgers.base import Ledger
 from .ruletests.model import Case, TestFile
+from .ruletests.outcome import CaseOutcome
 from .ruletests.report import failure_text
-from .ruletests.runner import CaseOutcome, RulesCache, rule_paths, run_case
+from .ruletests.runner import RulesCache, rule_paths, run_case
 from .ruletests.session import SUFFIX, load_file
 
 _CACHE = pytest.StashKey[RulesCache]()
@@ -79,11 +80,11 @@ class PromotestItem(pytest.Item):
         if not outcome.passed:
             raise PromotestFailure(failure_text(outcome), outcome)
 
-    def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> str | Any:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | Any:
         if isinstance(excinfo.value, PromotestFailure):
-            return f"{self.test_file.path}:{self.case.span.line}: case {self.case.name!r}\n{excinfo.value.text}"
+            return (
+                f"{self.test_file.path}:{self.case.span.line}: case {self.case.name!r}\n{excinfo.value.text}"
+            )
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -19,21 +19,20 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .diagnostics import PromokitError, render_all
+from .engine.ruleset import RuleSet
+from .language.diagnostics import PromokitError, did_you_mean, render_all
+from .language.source import NO_SPAN, Source
 from .ledgers.base import Ledger
 from .models import CheckoutRequest, Customer, Group, Line, PricingResult
 from .money import currency as currency_of
 from .money import quantize
+from .ruletests import runner
 from .ruletests.checks import check_expectation
 from .ruletests.model import Catalogue, Expectation, Named, Product
-from .ruletests.parser import parse_cart_items, parse_ledger_state, parse_path, resolve_zone
+from .ruletests.parser import REASONS, parse_cart_items, parse_ledger_state, parse_path, resolve_zone
 from .ruletests.runner import make_line, price_and_explain
-from .source import NO_SPAN, Source
-
-if TYPE_CHECKING:
-    from .engine import RuleSet
 
 __all__ = [
     "assert_applied",
@@ -61,7 +60,9 @@ def load_catalogue(path: str | Path, name: str | None = None) -> Catalogue:
     try:
         return test_file.catalogues[name]
     except KeyError:
-        raise PromokitError(f"{path} has no catalogue {name!r}; it has {sorted(test_file.catalogues)}") from None
+        raise PromokitError(
+            f"{path} has no catalogue {name!r}; it has {sorted(test_file.catalogues)}"
+        ) from None
 
 
 def _products(catalogue: CatalogueLike | None) -> dict[str, Product]:
@@ -88,7 +89,7 @@ def _products(catalogue: CatalogueLike | None) -> dict[str, Product]:
 
 def _money(value: Any) -> Decimal:
     if isinstance(value, float):
-        raise TypeError("money must be a Decimal, a string or an int, not a float (e.g. \"12.50\")")
+        raise TypeError('money must be a Decimal, a string or an int, not a float (e.g. "12.50")')
     return Decimal(str(value))
 
 
@@ -108,7 +109,9 @@ def _instant(at: str | dt.datetime) -> dt.datetime:
                 raise ValueError(f"{at!r} gives both an offset and a zone")
             value = value.replace(tzinfo=zone)
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{at!r} has no time zone: write e.g. '2026-10-02 10:00+08:00' or add ' Asia/Shanghai'")
+        raise ValueError(
+            f"{at!r} has no time zone: write e.g. '2026-10-02 10:00+08:00' or add ' Asia/Shanghai'"
+        )
     return value
 
 
@@ -141,7 +144,9 @@ def cart(
         line = make_line(spec, products.get(spec.product.sku.text), seen)
         if line is None:
             sku = spec.product.sku.text
-            raise ValueError(f"sku {sku!r} has no price: give one (`{sku} x 1 price 9.90`) or pass a catalogue")
+            raise ValueError(
+                f"sku {sku!r} has no price: give one (`{sku} x 1 price 9.90`) or pass a catalogue"
+            )
         lines.append(line)
     if customer is not None and customer_fields:
         raise TypeError("pass either customer= or customer fields, not both")
@@ -165,8 +170,6 @@ def seed_ledger(ledger: Ledger, rules: RuleSet, request: CheckoutRequest, *state
 
     Raises ValueError (with a diagnostic) for text that does not parse or does not fit the rules.
     """
-    from .ruletests import runner
-
     text = "\n".join(statements)
     states, diagnostics = parse_ledger_state(text)
     if not diagnostics:
@@ -214,7 +217,12 @@ def assert_price(
     """Price `request` and check the given amounts (numbers compare: "80" == "80.00"). Returns the result."""
     result, explanation = _price(rules, request, ledger)
     failures = []
-    for kind, value in (("total", total), ("discount", discount), ("subtotal", subtotal), ("shipping", shipping)):
+    for kind, value in (
+        ("total", total),
+        ("discount", discount),
+        ("subtotal", subtotal),
+        ("shipping", shipping),
+    ):
         if value is None:
             continue
         ok, expected, actual = _run(Expectation(kind, NO_SPAN, amount=_money(value)), result)  # type: ignore[arg-type]
@@ -251,14 +259,14 @@ def assert_not_applied(
     ledger: Ledger | None = None,
 ) -> PricingResult:
     """Check that `promotion` did not apply (for `reason`, and losing to `lost_to`, if given)."""
-    from .ruletests.parser import REASONS
-
     _known(rules, promotion)
     if reason is not None and reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}; reasons: {', '.join(REASONS)}")
     result, explanation = _price(rules, request, ledger)
     e = Expectation(
-        "not_applied", NO_SPAN, target=Named(promotion),
+        "not_applied",
+        NO_SPAN,
+        target=Named(promotion),
         reason=Named(reason) if reason is not None else None,
         by=Named(lost_to) if lost_to is not None else None,
     )
@@ -271,8 +279,6 @@ def _known(rules: RuleSet, promotion: str) -> None:
     try:
         rules.promotion(promotion)
     except KeyError:
-        from .diagnostics import did_you_mean
-
         ids = [p.id for p in rules.ast.promotions]
         hint = did_you_mean(promotion, ids)
         raise ValueError(f"unknown promotion {promotion!r}" + (f"; {hint}" if hint else "")) from None

@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from promokit.ast import (
+from promokit.check.checker import check
+from promokit.language.ast import (
     ALL_ITEMS,
     Action,
     Name,
@@ -21,9 +22,8 @@ from promokit.ast import (
     Tier,
     Tiers,
 )
-from promokit.checker import check
-from promokit.diagnostics import Diagnostic
-from promokit.source import Span
+from promokit.language.diagnostics import Diagnostic
+from promokit.language.source import Span
 
 
 def at(line: int, col: int = 1, width: int = 1, file: str = "a.promo") -> Span:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from promokit.ast import (
+from promokit.language.ast import (
     AmountOffEach,
     Budget,
     Bundle,

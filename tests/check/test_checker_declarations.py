@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from promokit.ast import (
+from promokit.check.checker import check
+from promokit.language.ast import (
     Compare,
     CompareOp,
     Fact,
@@ -18,7 +19,6 @@ from promokit.ast import (
     SelectorKind,
     Settings,
 )
-from promokit.checker import check
 
 from .builders import at, codes, only, promo, rule_file
 

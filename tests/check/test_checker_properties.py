@@ -7,9 +7,9 @@ import datetime as dt
 
 from hypothesis import given, settings
 
-from promokit.ast import RuleFile
-from promokit.checker import check
-from promokit.lint import lint
+from promokit.check.checker import check
+from promokit.language.ast import RuleFile
+from promokit.lint.linter import lint
 from strategies import rule_files, small_rule_sets
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from promokit.ast import CodePattern, Codes
+from promokit.language.ast import CodePattern, Codes
 
 from .builders import at, codes, diags, name, only, promo, rule_file
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from promokit.diagnostics import RuleError
-from promokit.frontend import parse_paths, parse_text
+from promokit.check.frontend import parse_paths, parse_text
+from promokit.language.diagnostics import RuleError
 
 
 def errors_of(text: str) -> list[tuple[str, int, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from promokit.ast import (
+from promokit.language.ast import (
     Compare,
     CompareOp,
     DailyHours,

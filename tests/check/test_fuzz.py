@@ -18,11 +18,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promokit.diagnostics import Diagnostic, RuleError
-from promokit.frontend import parse_text
-from promokit.lint import lint
-from promokit.parser import decode_source
-from promokit.source import Source
+from promokit.check.frontend import parse_text
+from promokit.language.diagnostics import Diagnostic, RuleError
+from promokit.language.parser import decode_source
+from promokit.language.source import Source
+from promokit.lint.linter import lint
 
 ROOT = Path(__file__).resolve().parents[2]
 

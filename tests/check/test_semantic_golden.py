@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from promokit.diagnostics import RuleError, render_all
-from promokit.frontend import parse_text
+from promokit.check.frontend import parse_text
+from promokit.language.diagnostics import RuleError, render_all
 
 CORPUS = Path(__file__).resolve().parents[1] / "golden" / "errors"
 CASES = sorted(CORPUS.glob("semantic_*.promo"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from promokit.index import PromotionIndex
+from promokit.compile.index import PromotionIndex
+from promokit.compile.predicates import IndexKeys
 from promokit.models import Line
-from promokit.predicates import IndexKeys
 
 
 def line(sku: str, category: str | None = None, brand: str | None = None, tags: tuple[str, ...] = ()) -> Line:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from promokit.ast import (
+from promokit.compile.predicates import IndexKeys, compile_audience, compile_scope
+from promokit.language.ast import (
     And,
     Collection,
     Compare,
@@ -28,7 +29,6 @@ from promokit.ast import (
     SelectorKind,
 )
 from promokit.models import CheckoutRequest, Line
-from promokit.predicates import IndexKeys, compile_audience, compile_scope
 
 AT = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)
 

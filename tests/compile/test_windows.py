@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from promokit.ast import (
+from promokit.compile.windows import compile_time, local_day, resolve_wall_time
+from promokit.language.ast import (
     DailyHours,
     DateRange,
     DateTimePoint,
@@ -17,7 +18,6 @@ from promokit.ast import (
     TimeRange,
     Weekday,
 )
-from promokit.windows import compile_time, local_day, resolve_wall_time
 
 SH = ZoneInfo("Asia/Shanghai")
 NY = ZoneInfo("America/New_York")

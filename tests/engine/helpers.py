@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from promokit import ast as A
-from promokit.diagnostics import Diagnostic
-from promokit.engine import RuleSet
+from promokit.engine.ruleset import RuleSet
+from promokit.language import ast as A
+from promokit.language.diagnostics import Diagnostic
+from promokit.language.source import Source
 from promokit.models import CheckoutRequest, PricingResult
-from promokit.source import Source
 
 AT = "2026-10-02T10:00:00+08:00"
 
@@ -97,7 +97,7 @@ def check_invariants(result: PricingResult) -> None:
 
 def load(text: str) -> RuleSet:
     """Rules from `.promo` text (settings default to Asia/Shanghai, CNY)."""
-    from promokit.frontend import parse_text
+    from promokit.check.frontend import parse_text
 
     if "timezone" not in text:
         text = "timezone Asia/Shanghai\n" + text

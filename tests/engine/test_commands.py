@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from promokit.commands import explain, price, schema
+from promokit.cli import explain, price, schema
 
 RULES = """timezone Asia/Shanghai
 currency CNY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers import D, applied, cart, line, load, reasons
 
-from promokit.ast import Layer
+from promokit.language.ast import Layer
 
 
 def layer_of(text: str, pid: str = "p") -> Layer:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from helpers import D, applied, cart, check_invariants, line, load, reasons
 
-from promokit import hints
-from promokit.engine import RuleSet
-from promokit.frontend import parse_paths
+from promokit.check.frontend import parse_paths
+from promokit.engine import hints
+from promokit.engine.ruleset import RuleSet
 
 ONE = 'promotion fruit {\n on category "fruit"\n 9折\n}\n'
 TWO = "promotion full {\n 满100减20\n}\n"

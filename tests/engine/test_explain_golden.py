@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from promokit.commands.explain import render_explanation
-from promokit.commands.price import load_request, load_rules
+from promokit.cli.price import load_request, load_rules
+from promokit.engine.explain_text import render_explanation
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "fresh-market"

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 import promokit
-from promokit import CheckoutRequest, PricingResult, selection
+from promokit import CheckoutRequest, PricingResult
+from promokit.engine import selection
 
 # Two order promotions in one exclusive group that save the same ¥10 on this cart, plus
 # item promotions on separate lines and free shipping: nothing spoils anything.

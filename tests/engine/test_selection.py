@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from helpers import D, applied, cart, check_invariants, line, load
 
-from promokit import selection
+from promokit.engine import selection
 
 RULES = """
 promotion fruit {

@@ -1,4 +1,4 @@
-"""Per-unit assignment (SEMANTICS.md §4): units a capped price leaves at full price go to the
+"""Per-unit assignment (docs/semantics.md#item-competition): units a capped price leaves at full price go to the
 next-best item promotion on the line, and the line carries both adjustments with their units."""
 
 from __future__ import annotations

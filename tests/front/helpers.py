@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
-from promokit import ast
-from promokit.ast import Notation
-from promokit.diagnostics import Diagnostic, render_all
-from promokit.formatter import zhe
-from promokit.parser import parse_source
-from promokit.source import Source
+from promokit.language import ast
+from promokit.language.ast import Notation
+from promokit.language.diagnostics import Diagnostic, render_all
+from promokit.language.formatter import zhe
+from promokit.language.parser import parse_source
+from promokit.language.source import Source
 
 T = TypeVar("T")
 

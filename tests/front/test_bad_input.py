@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promokit import parser as parser_module
-from promokit.diagnostics import RuleError
-from promokit.frontend import parse_paths, parse_text
-from promokit.parser import Limits, decode_source
+from promokit.check.frontend import parse_paths, parse_text
+from promokit.language import parser as parser_module
+from promokit.language.diagnostics import RuleError
+from promokit.language.parser import Limits, decode_source
 
 from .helpers import errors
 
@@ -160,7 +160,7 @@ def test_mutated_rule_text_raises_only_rule_error(at: int, cut: int, insert: str
 def test_every_terminal_of_the_grammar_has_words_for_error_messages() -> None:
     import re
 
-    from promokit.parse_messages import describe_expected
+    from promokit.language.parse_messages import describe_expected
 
     grammar = (Path(parser_module.__file__).parent / "grammar.lark").read_text(encoding="utf-8")
     names = set(re.findall(r"^([A-Z_]+)(?:\.\d)?:", grammar, flags=re.M)) - {"COMMENT", "WS"}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from promokit import parser
-from promokit.source import Source
+from promokit.language import parser
+from promokit.language.source import Source
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").rglob("*.promo"))
 GOLDEN_ERRORS = sorted((Path(__file__).resolve().parents[1] / "golden" / "errors").glob("*.promo"))

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from promokit import ast, cache, frontend
-from promokit.diagnostics import Diagnostic, RuleError
-from promokit.frontend import parse_file_ast, parse_paths, parse_text
+from promokit.check import frontend
+from promokit.check.frontend import parse_file_ast, parse_paths, parse_text
+from promokit.language import ast, cache
+from promokit.language.diagnostics import Diagnostic, RuleError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.promo"))
@@ -234,7 +235,7 @@ def test_old_entries_are_pruned(isolated_cache: Path, monkeypatch: pytest.Monkey
 def test_the_grammar_cache_follows_the_same_folder_and_switch(
     isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from promokit import parser as parser_module
+    from promokit.language import parser as parser_module
 
     where = parser_module._cache_file("grammar")
     assert isinstance(where, str) and Path(where).parent == isolated_cache

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from promokit.commands import check, fmt
+from promokit.cli import check, fmt
 
 GOOD = "promotion autumn {\n  满100减20\n}\n"
 MESSY = "promotion autumn {\n满 100 减 20\n   limit 1 per customer  # once\n priority 2\n}\n"

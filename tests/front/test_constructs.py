@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from promokit import ast
-from promokit.ast import Notation, strip_spans
+from promokit.language import ast
+from promokit.language.ast import Notation, strip_spans
 
 from .helpers import action_of, parse, with_notation
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from promokit.ast import Notation, strip_spans
-from promokit.formatter import format_file, format_source, format_text
-from promokit.source import Source
+from promokit.language.ast import Notation, strip_spans
+from promokit.language.formatter import format_file, format_source, format_text
+from promokit.language.source import Source
 
 from .helpers import parse, with_notation
 

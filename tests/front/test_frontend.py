@@ -1,4 +1,4 @@
-"""`promokit.frontend`: files and directories in, a checked rule set or every problem out."""
+"""`promokit.check.frontend`: files and directories in, a checked rule set or every problem out."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from promokit.diagnostics import RuleError
-from promokit.frontend import parse_file_ast, parse_paths, parse_text
+from promokit.check.frontend import parse_file_ast, parse_paths, parse_text
+from promokit.language.diagnostics import RuleError
 
 
 def test_a_directory_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:

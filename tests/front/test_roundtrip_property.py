@@ -10,11 +10,11 @@ import dataclasses
 
 from hypothesis import given, settings
 
-from promokit.ast import Notation, RuleFile, strip_spans
-from promokit.diagnostics import render_all
-from promokit.formatter import format_file
-from promokit.parser import parse_source
-from promokit.source import Source
+from promokit.language.ast import Notation, RuleFile, strip_spans
+from promokit.language.diagnostics import render_all
+from promokit.language.formatter import format_file
+from promokit.language.parser import parse_source
+from promokit.language.source import Source
 from strategies import rule_files
 
 from .helpers import with_notation

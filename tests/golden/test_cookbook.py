@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from promokit.engine import RuleSet
-from promokit.frontend import parse_text
+from promokit.check.frontend import parse_text
+from promokit.engine.ruleset import RuleSet
 from promokit.models import CheckoutRequest
 
 COOKBOOK = Path(__file__).resolve().parents[2] / "docs" / "cookbook.md"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from promokit.diagnostics import Diagnostic, RuleError, render_all
-from promokit.frontend import parse_text
-from promokit.parser import decode_source
-from promokit.source import Source
+from promokit.check.frontend import parse_text
+from promokit.language.diagnostics import Diagnostic, RuleError, render_all
+from promokit.language.parser import decode_source
+from promokit.language.source import Source
 
 CORPUS = Path(__file__).resolve().parent / "errors"
 CASES = sorted(CORPUS.glob("*.promo"))

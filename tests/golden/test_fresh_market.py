@@ -1,6 +1,6 @@
 """Golden prices for examples/fresh-market: every request prices to its expected result.
 
-Each `expected/NAME.json` was checked by hand against SEMANTICS.md (the arithmetic of every
+Each `expected/NAME.json` was checked by hand against docs/semantics.md (the arithmetic of every
 line, apportionment and threshold is worked in docs/cookbook.md and the comments of the
 review); regenerate only with `PROMOKIT_UPDATE_GOLDEN=1` and read the diff before keeping it.
 
@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from promokit.engine import RuleSet
-from promokit.frontend import parse_paths
+from promokit.check.frontend import parse_paths
+from promokit.engine.ruleset import RuleSet
 from promokit.models import CheckoutRequest, PricingResult
 
 ROOT = Path(__file__).resolve().parents[2] / "examples" / "fresh-market"

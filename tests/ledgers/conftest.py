@@ -98,6 +98,7 @@ def make_store(kind: str, tmp: Path) -> tuple[Store, Callable[[], None]]:
             ledger: Any = open_ledger(url)
         except LedgerError as exc:
             _unavailable(f"Redis at {REDIS_URL}", str(exc))
+
         def clean_redis() -> None:
             ledger.flush()
             ledger.close()
@@ -109,6 +110,7 @@ def make_store(kind: str, tmp: Path) -> tuple[Store, Callable[[], None]]:
             pg: Any = open_ledger(url)
         except LedgerError as exc:
             _unavailable("PostgreSQL", str(exc))
+
         def clean_postgres() -> None:
             pg.drop()
             pg.close()

@@ -42,17 +42,24 @@ def rules() -> Any:
     return loads(RULES, name="shop.promo")
 
 
-def cart(customer: str | None, eggs: int = 2, apples: int = 6, coupons: Sequence[str] = (),
-         at: str = "2026-11-22T10:00:00+08:00") -> CheckoutRequest:
-    return CheckoutRequest.model_validate({
-        "at": at,
-        "customer": {"id": customer},
-        "coupons": list(coupons),
-        "lines": [
-            {"id": "l1", "sku": "EGG", "unit_price": "5.00", "quantity": eggs},
-            {"id": "l2", "sku": "APPLE", "category": "fruit", "unit_price": "20.00", "quantity": apples},
-        ],
-    })
+def cart(
+    customer: str | None,
+    eggs: int = 2,
+    apples: int = 6,
+    coupons: Sequence[str] = (),
+    at: str = "2026-11-22T10:00:00+08:00",
+) -> CheckoutRequest:
+    return CheckoutRequest.model_validate(
+        {
+            "at": at,
+            "customer": {"id": customer},
+            "coupons": list(coupons),
+            "lines": [
+                {"id": "l1", "sku": "EGG", "unit_price": "5.00", "quantity": eggs},
+                {"id": "l2", "sku": "APPLE", "category": "fruit", "unit_price": "20.00", "quantity": apples},
+            ],
+        }
+    )
 
 
 def applied(result: Any) -> dict[str, Decimal]:
@@ -113,7 +120,9 @@ def test_what_is_used_up_is_not_applied_with_its_reason(rules: Any) -> None:
     assert reasons(again)["eggs"] == "limit" and reasons(again)["fruit"] in ("limit", "budget")
 
 
-def test_a_reservation_that_lost_the_race_takes_nothing_and_gets_a_repriced_cart(rules: Any, store: Store) -> None:
+def test_a_reservation_that_lost_the_race_takes_nothing_and_gets_a_repriced_cart(
+    rules: Any, store: Store
+) -> None:
     ledger = store.open()
     a, b = cart("ca", eggs=2), cart("cb", eggs=2)
     priced_a, priced_b = rules.price(a, ledger=ledger), rules.price(b, ledger=ledger)  # both see 3 eggs left
@@ -123,7 +132,9 @@ def test_a_reservation_that_lost_the_race_takes_nothing_and_gets_a_repriced_cart
     assert not lost.ok and lost.failed == ("eggs", "fruit")
     assert ledger.state("B") is None and ledger.usage([keys.stock("eggs")])[keys.stock("eggs")] == 2
     assert not {"eggs", "fruit"} & set(applied(lost.result)) and lost.result.total > priced_b.total
-    retry = checkout.reserve(rules, b, lost.result, order_id="B", ledger=ledger)  # same order id, fewer claims
+    retry = checkout.reserve(
+        rules, b, lost.result, order_id="B", ledger=ledger
+    )  # same order id, fewer claims
     assert retry.ok
 
 
@@ -157,8 +168,15 @@ def test_refunds_return_units_at_once_and_uses_only_when_all_is_returned(rules: 
     assert back[keys.stock("eggs")] == 1 and back[keys.customer_units("eggs", "c1")] == 1
     assert keys.code("welcome", "WELCOME10") not in back  # the coupon's lines are not all back
     assert checkout.refund(rules, result, {"l1": 1}, order_id="o1", refund_id="R1", ledger=ledger) == state
-    rest = checkout.refund(rules, result, {"l1": 1, "l2": 6}, earlier_lines={"l1": 1}, order_id="o1",
-                           refund_id="R2", ledger=ledger)
+    rest = checkout.refund(
+        rules,
+        result,
+        {"l1": 1, "l2": 6},
+        earlier_lines={"l1": 1},
+        order_id="o1",
+        refund_id="R2",
+        ledger=ledger,
+    )
     claimed = {c.key: c.amount for c in rest.claims}
     assert {c.key: c.amount for c in rest.returned} == claimed  # everything came back
     assert set(ledger.usage(list(claimed)).values()) == {0}
@@ -174,14 +192,18 @@ def test_commit_and_release_pass_through_by_order_id(rules: Any) -> None:
 
 
 def test_claims_for_a_result_without_promotions_is_empty(rules: Any) -> None:
-    request = CheckoutRequest.model_validate({"at": "2026-11-22T10:00:00+08:00", "lines": [
-        {"id": "x", "sku": "SOAP", "unit_price": "3.00", "quantity": 1}]})
+    request = CheckoutRequest.model_validate(
+        {
+            "at": "2026-11-22T10:00:00+08:00",
+            "lines": [{"id": "x", "sku": "SOAP", "unit_price": "3.00", "quantity": 1}],
+        }
+    )
     assert checkout.claims_for(rules, rules.price(request)) == []
 
 
 def test_availability_reports_what_is_left_and_what_binds(rules: Any) -> None:
+    from promokit.engine.usage import Availability, availability
     from promokit.money import currency
-    from promokit.usage import Availability, availability
 
     ledger = open_ledger("memory://")
     promos = [rules.promotion(p) for p in ("eggs", "fruit", "welcome")]
@@ -190,8 +212,15 @@ def test_availability_reports_what_is_left_and_what_binds(rules: Any) -> None:
     assert found["eggs"] == Availability(None, 2, None, "limit", None)  # 2 per customer binds before stock 3
     assert found["fruit"] == Availability(1, None, Decimal("30.00"), None, None)
     assert found["welcome"] == Availability(None, None, None, None, None)
-    ledger.reserve("other", [Claim(keys.stock("eggs"), 2, 3, "eggs"), Claim(keys.budget("fruit"), 3000, 3000, "fruit"),
-                             Claim(keys.code("welcome", "welcome10"), 1, 1, "welcome")], ttl=60)
+    ledger.reserve(
+        "other",
+        [
+            Claim(keys.stock("eggs"), 2, 3, "eggs"),
+            Claim(keys.budget("fruit"), 3000, 3000, "fruit"),
+            Claim(keys.code("welcome", "welcome10"), 1, 1, "welcome"),
+        ],
+        ttl=60,
+    )
     found = availability(promos, ledger, request, "Asia/Shanghai", currency("CNY"))
     assert (found["eggs"].units, found["eggs"].limited_by) == (1, "stock")
     assert (found["fruit"].budget, found["fruit"].limited_by) == (Decimal("0.00"), "budget")
@@ -199,10 +228,11 @@ def test_availability_reports_what_is_left_and_what_binds(rules: Any) -> None:
 
 
 def test_per_day_counters_use_the_promotion_own_time_zone_and_money_in_minor_units() -> None:
+    from promokit.engine.usage import counters
     from promokit.money import currency
-    from promokit.usage import counters
 
-    rules = loads("""
+    rules = loads(
+        """
 timezone Asia/Shanghai
 promotion p "x" {
   timezone America/New_York
@@ -212,9 +242,14 @@ promotion p "x" {
   limit 3 per order
   budget 100 per day
 }
-""", name="tz.promo")
+""",
+        name="tz.promo",
+    )
     at = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)  # the 22nd in Shanghai, the 21st in New York
-    found = {c.key: (c.capacity, c.kind, c.words) for c in counters(rules.promotion("p"), "c1", at, "Asia/Shanghai", currency("CNY"))}
+    found = {
+        c.key: (c.capacity, c.kind, c.words)
+        for c in counters(rules.promotion("p"), "c1", at, "Asia/Shanghai", currency("CNY"))
+    }
     day = dt.date(2026, 11, 21)
     assert found == {
         keys.budget("p", day): (10000, "budget", "budget 100 per day"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from promokit.commands import ledger as command
+from promokit.cli import ledger as command
 from promokit.ledgers import Claim, LedgerError, open_ledger
 
 
@@ -20,11 +20,17 @@ def run(*argv: str) -> int:
     return command.run(parser.parse_args(list(argv)))
 
 
-def test_ledger_commands_init_sweep_and_show_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ledger_commands_init_sweep_and_show_stats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path / 'shop.db'}"
     assert run("init", url) == 0
     capsys.readouterr()
-    open_ledger(url).reserve("o1", [Claim("stats:eggs:orders", 1, None, "eggs"), Claim("stats:eggs:units", 3, None, "eggs")], ttl=600)
+    open_ledger(url).reserve(
+        "o1",
+        [Claim("stats:eggs:orders", 1, None, "eggs"), Claim("stats:eggs:units", 3, None, "eggs")],
+        ttl=600,
+    )
     assert run("stats", url, "eggs", "--json") == 0
     assert '"orders": 1, "reserved_orders": 1, "units": 3' in capsys.readouterr().out
     long_ago = open_ledger(url, clock=lambda: 0.0)  # a reservation whose TTL ran out in 1970
@@ -43,12 +49,27 @@ def test_ledger_commands_report_bad_urls_without_credentials(capsys: pytest.Capt
 
 @pytest.mark.parametrize("required, expected", [("", "1 skipped"), ("1", "1 error")])
 def test_unreachable_services_skip_or_fail_when_required(required: str, expected: str) -> None:
-    env = dict(os.environ, PROMOKIT_TEST_REDIS_URL="redis://127.0.0.1:1/0", PROMOKIT_REQUIRE_SERVICES=required)
+    env = dict(
+        os.environ, PROMOKIT_TEST_REDIS_URL="redis://127.0.0.1:1/0", PROMOKIT_REQUIRE_SERVICES=required
+    )
     here = Path(__file__).parent
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(here / "test_contract.py"),
-         "-k", "redis and a_limit_of_zero"],
-        env=env, capture_output=True, text=True, timeout=120, cwd=here.parent.parent,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(here / "test_contract.py"),
+            "-k",
+            "redis and a_limit_of_zero",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=here.parent.parent,
     )
     assert expected in proc.stdout, proc.stdout[-2000:]
     assert proc.returncode == (1 if required else 0)  # an error in setup fails the run
@@ -100,6 +121,8 @@ def test_ledger_purge_refuses_a_window_without_a_valid_unit(
     assert "--older-than" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("text, seconds", [("45s", 45), ("90m", 5400), ("12h", 43200), ("30d", 2592000), ("1.5d", 129600)])
+@pytest.mark.parametrize(
+    "text, seconds", [("45s", 45), ("90m", 5400), ("12h", 43200), ("30d", 2592000), ("1.5d", 129600)]
+)
 def test_purge_windows_accept_second_minute_hour_and_day_units(text: str, seconds: float) -> None:
     assert command.parse_duration(text) == seconds

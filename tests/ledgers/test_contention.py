@@ -69,7 +69,9 @@ def work(ledger: Ledger, trial: int, worker: int, attempts: int) -> list[Record]
     return records
 
 
-def _process_worker(url: str, racy: bool, trial: int, worker: int, attempts: int, out: multiprocessing.Queue[object]) -> None:
+def _process_worker(
+    url: str, racy: bool, trial: int, worker: int, attempts: int, out: multiprocessing.Queue[object]
+) -> None:
     ledger: Ledger = RacyLedger(url) if racy else open_ledger(url)
     try:
         out.put((worker, work(ledger, trial, worker, attempts)))
@@ -100,7 +102,10 @@ def run_threads(open_client: Callable[[], Ledger], trial: int) -> list[Record]:
 def run_processes(url: str, racy: bool, trial: int) -> list[Record]:
     ctx = multiprocessing.get_context("fork")
     queue: multiprocessing.Queue[object] = ctx.Queue()
-    procs = [ctx.Process(target=_process_worker, args=(url, racy, trial, w, ATTEMPTS, queue)) for w in range(WORKERS)]
+    procs = [
+        ctx.Process(target=_process_worker, args=(url, racy, trial, w, ATTEMPTS, queue))
+        for w in range(WORKERS)
+    ]
     for p in procs:
         p.start()
     records: list[Record] = []
@@ -129,12 +134,18 @@ def violations(ledger: Ledger, trial: int, records: Sequence[Record]) -> list[st
     stock, budget = b[f"stock:{p}"], b[f"budget:{p}"]
     remaining = STOCK - stock.total
     if remaining < 0 or STOCK != remaining + status["reserved"] + status["committed"]:
-        problems.append(f"conservation: remaining {remaining} + reserved {status['reserved']} + committed {status['committed']} != {STOCK}")
+        problems.append(
+            f"conservation: remaining {remaining} + reserved {status['reserved']} + committed {status['committed']} != {STOCK}"
+        )
     if (stock.held, stock.used) != (status["reserved"], status["committed"]):
         problems.append(f"stock counter {stock} disagrees with orders {dict(status)}")
     if budget != Balance(PRICE * status["committed"], PRICE * status["reserved"]):
         problems.append(f"budget counter {budget} disagrees with orders {dict(status)}")
-    per_customer = Counter(r.customer for r in records if r.ok and states[r.order_id] and states[r.order_id].status in ("reserved", "committed"))  # type: ignore[union-attr]
+    per_customer = Counter(
+        r.customer
+        for r in records
+        if r.ok and states[r.order_id] and states[r.order_id].status in ("reserved", "committed")
+    )  # type: ignore[union-attr]
     counted = ledger.usage([f"cuses:{p}:c{i}" for i in range(CUSTOMERS)])
     for i in range(CUSTOMERS):
         c = f"c{i}"

@@ -55,7 +55,9 @@ def test_a_limit_of_zero_refuses_every_claim(store: Store) -> None:
 def test_replaying_a_reservation_returns_the_first_outcome_and_takes_nothing_more(store: Store) -> None:
     ledger = store.open()
     first = ledger.reserve("o1", [stock(1), Claim("budget:p", 500, 1000, "p")], ttl=60)
-    again = ledger.reserve("o1", [Claim("budget:p", 500, 1000, "p"), stock(1)], ttl=60)  # order of claims is irrelevant
+    again = ledger.reserve(
+        "o1", [Claim("budget:p", 500, 1000, "p"), stock(1)], ttl=60
+    )  # order of claims is irrelevant
     assert first == again
     assert ledger.usage(["stock:p", "budget:p"]) == {"stock:p": 1, "budget:p": 500}
 
@@ -226,7 +228,9 @@ def test_a_schema_of_another_version_is_refused(kind: str, tmp_path: Path) -> No
         if kind == "sqlite":
             ledger._conn().execute("UPDATE promokit_meta SET value = '99' WHERE name = 'schema_version'")
         else:
-            ledger._conn().execute(f"UPDATE {ledger.schema}.meta SET value = '99' WHERE name = 'schema_version'")
+            ledger._conn().execute(
+                f"UPDATE {ledger.schema}.meta SET value = '99' WHERE name = 'schema_version'"
+            )
         with pytest.raises(LedgerError, match="version 99 but this promokit needs 2") as info:
             open_ledger(store.url)
         assert store.url.split("?")[0].split("://")[1].split("/")[0].split("@")[-1] in str(info.value)
@@ -286,7 +290,10 @@ def test_purge_forgets_only_finished_orders_older_than_the_window_and_keeps_coun
     assert recent is not None and recent.status == "committed"  # finished inside the window
     assert ledger.purge(1 * DAY) == 0  # idempotent
     assert ledger.commit("o-live").status == "committed"  # the untouched reservation still works
-    assert ledger.balances(keys) == {"stock:p": Balance(used=9, held=0), "budget:p": Balance(used=800, held=0)}
+    assert ledger.balances(keys) == {
+        "stock:p": Balance(used=9, held=0),
+        "budget:p": Balance(used=800, held=0),
+    }
 
 
 def test_a_refund_or_commit_after_purge_is_refused_and_a_late_reserve_reserves_again(store: Store) -> None:
@@ -321,7 +328,9 @@ def test_purge_counts_age_from_the_last_change_and_the_window_is_exclusive(store
         ledger.purge(-1)
 
 
-def test_a_reservation_past_its_ttl_is_expired_by_purge_and_purged_once_its_expiry_is_old(store: Store) -> None:
+def test_a_reservation_past_its_ttl_is_expired_by_purge_and_purged_once_its_expiry_is_old(
+    store: Store,
+) -> None:
     clock = FakeClock()
     ledger = store.open(clock)
     ledger.reserve("o1", [stock(2)], ttl=10)
@@ -345,7 +354,9 @@ def test_purge_works_through_more_orders_than_one_batch(store: Store) -> None:
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
-def test_a_version_1_schema_is_migrated_and_its_old_orders_age_from_the_migration(kind: str, tmp_path: Path) -> None:
+def test_a_version_1_schema_is_migrated_and_its_old_orders_age_from_the_migration(
+    kind: str, tmp_path: Path
+) -> None:
     store, cleanup = make_store(kind, tmp_path)
     try:
         clock = FakeClock()

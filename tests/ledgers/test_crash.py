@@ -23,7 +23,9 @@ time.sleep(60)
 
 
 def test_units_of_a_killed_worker_return_after_the_ttl(shared_store: Store) -> None:
-    child = subprocess.Popen([sys.executable, "-c", CHILD, shared_store.url], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, shared_store.url], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "held"
     finally:

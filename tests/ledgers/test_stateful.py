@@ -46,7 +46,9 @@ def machine_for(store: Store) -> type[RuleBasedStateMachine]:
             super().__init__()
             self.clock = FakeClock()
             self.model: Ledger = MemoryLedger(clock=self.clock)
-            self.real: Ledger = MemoryLedger(clock=self.clock) if store.kind == "memory" else store.open(self.clock)
+            self.real: Ledger = (
+                MemoryLedger(clock=self.clock) if store.kind == "memory" else store.open(self.clock)
+            )
             if store.kind != "memory":
                 # Examples share the store: forget earlier examples' orders (far in the future
                 # every one of them is finished and old) so purge counts compare exactly.

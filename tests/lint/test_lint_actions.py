@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from promokit.ast import Promotion, ScopeDecl
-from promokit.frontend import parse_text
-from promokit.lint_actions import catalogue_prices, discount_at, order_rate, worst_rate
+from promokit.check.frontend import parse_text
+from promokit.language.ast import Promotion, ScopeDecl
+from promokit.lint.actions import catalogue_prices, discount_at, order_rate, worst_rate
 
 
 def promotion(body: str, head: str = "") -> tuple[Promotion, dict[str, ScopeDecl]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from promokit.commands import lint as command
+from promokit.cli import lint as command
 
 ROOT = Path(__file__).resolve().parents[2]
 

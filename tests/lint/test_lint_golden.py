@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from promokit.commands.lint import read_catalogue
-from promokit.diagnostics import Diagnostic, render_all
-from promokit.frontend import parse_text
-from promokit.lint import lint
+from promokit.check.frontend import parse_text
+from promokit.cli.lint import read_catalogue
+from promokit.language.diagnostics import Diagnostic, render_all
+from promokit.lint.linter import lint
 
 CORPUS = Path(__file__).resolve().parents[1] / "golden" / "lint"
 CASES = sorted(CORPUS.glob("L*.promo"))

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from promokit.compiler import infer_layer
-from promokit.diagnostics import Diagnostic
-from promokit.frontend import parse_text
-from promokit.lint import lint
-from promokit.lint_search import layer_of
+from promokit.check.frontend import parse_text
+from promokit.compile.compiler import infer_layer
+from promokit.language.diagnostics import Diagnostic
+from promokit.lint.linter import lint
+from promokit.lint.search import layer_of
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -229,9 +229,9 @@ def test_the_linters_layer_agrees_with_the_compiler(body: str, is_coupon: bool) 
 
 
 def test_lint_refuses_a_rule_set_that_does_not_check() -> None:
-    from promokit.checker import check
-    from promokit.diagnostics import RuleError
-    from promokit.frontend import parse_file_ast
+    from promokit.check.checker import check
+    from promokit.check.frontend import parse_file_ast
+    from promokit.language.diagnostics import RuleError
 
     rule_file, _ = parse_file_ast('promotion a "A" {\n  on nowhere\n  9折\n}\n', "t.promo")
     assert rule_file is not None

@@ -9,7 +9,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from promokit import ast
+from promokit.language import ast
 from promokit.models import CheckoutRequest, Line, PricingResult
 from promokit.money import currency
 
@@ -132,7 +132,7 @@ def touches(scope: ast.Scope, lines: tuple[Line, ...]) -> bool:
 def assert_every_concerned_promotion_has_an_outcome(
     rule_file: ast.RuleFile, request: CheckoutRequest, result: PricingResult
 ) -> None:
-    """SEMANTICS.md §15: a promotion whose scope touches the cart is applied or says why not."""
+    """docs/semantics.md#explanations: a promotion whose scope touches the cart is applied or says why not."""
     outcomes = {a.promotion for a in result.applied} | {n.promotion for n in result.not_applied}
     missing = [p.id for p in rule_file.promotions if touches(p.scope, request.lines) and p.id not in outcomes]
     assert not missing, f"promotions touching the cart have no outcome: {missing}"

@@ -16,7 +16,7 @@ from itertools import combinations
 
 from hypothesis import example, given, note, settings
 
-from promokit import ast
+from promokit.language import ast
 from promokit.models import CheckoutRequest, PricingResult
 from strategies import compile_rules, describe, pricing_cases
 

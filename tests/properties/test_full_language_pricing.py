@@ -17,7 +17,7 @@ from pricing_invariants import (
     assert_quantised,
 )
 
-from promokit import ast
+from promokit.language import ast
 from promokit.ledgers import open_ledger
 from promokit.models import CheckoutRequest
 from strategies import compile_rules, describe, full_pricing_cases

@@ -31,7 +31,7 @@ from pricing_invariants import (
     canonical,
 )
 
-from promokit import ast
+from promokit.language import ast
 from promokit.models import CheckoutRequest
 from strategies import compile_rules, describe, pricing_cases
 

@@ -1,4 +1,4 @@
-"""`rules_version` identifies the rules, not how they are laid out (SEMANTICS.md §17).
+"""`rules_version` identifies the rules, not how they are laid out (docs/semantics.md#determinism).
 
 The same declarations split over the same files give the same version whatever the order of
 the files or of the promotions, segments and scopes inside them; changing what a promotion
@@ -13,7 +13,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promokit import ast
+from promokit.language import ast
 from strategies import compile_rules, rule_files
 
 

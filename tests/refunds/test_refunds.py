@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from promokit import ast as A
+from promokit.checkout.refunds import refund
+from promokit.language import ast as A
 from promokit.models import Adjustment, Applied, Gift, LineResult, PricingResult
-from promokit.refunds import refund
 
 
 class Rules:

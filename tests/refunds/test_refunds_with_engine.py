@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from promokit.engine import RuleSet
-from promokit.frontend import parse_paths
+from promokit.check.frontend import parse_paths
+from promokit.checkout.refunds import refund
+from promokit.engine.ruleset import RuleSet
 from promokit.models import CheckoutRequest, Gift, PricingResult
-from promokit.refunds import refund
 
 ROOT = Path(__file__).resolve().parents[2] / "examples" / "fresh-market"
 

@@ -25,4 +25,3 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
-

@@ -1,6 +1,6 @@
 """A tiny shop project (rules + rule tests) written into a temporary directory by the tests.
 
-Every expected number is worked out by hand from SEMANTICS.md:
+Every expected number is worked out by hand from docs/semantics.md:
 - 8 apples at 12.50 = 100.00 reaches 满100减20 exactly (thresholds are inclusive): 80.00.
 - 7 apples = 87.50 is 12.50 short of 100: autumn-fruit not applied (threshold), hint names 12.50.
 - eggs: flash price 1.00, 2 per customer, stock 500. Stock 0 left: 2 x 2.50 = 5.00.

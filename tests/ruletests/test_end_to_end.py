@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from shop_project import write_project
 
-from promokit.commands import test as test_command
+from promokit.cli import test as test_command
 from promokit.ruletests import render_case, run_paths
 
 
@@ -31,7 +31,9 @@ def test_every_case_of_the_shop_project_passes(tmp_path: Path) -> None:
     assert report.ok
 
 
-def test_a_failure_prints_expected_actual_and_the_explanation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failure_prints_expected_actual_and_the_explanation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_project(tmp_path, failing=True)
     assert cli(str(tmp_path)) == 1
     out = capsys.readouterr().out
@@ -54,7 +56,7 @@ def test_json_output_lists_every_case(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_rule_errors_are_printed_and_no_case_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_project(tmp_path)
-    (tmp_path / "broken.promo").write_text('promotion broken {\n  满100减\n}\n', encoding="utf-8")
+    (tmp_path / "broken.promo").write_text("promotion broken {\n  满100减\n}\n", encoding="utf-8")
     report = run_paths([tmp_path])
     assert report.rule_errors and report.outcomes == [] and not report.ok
     assert cli(str(tmp_path)) == 1
@@ -103,17 +105,20 @@ coupon welcome "新人券" {
     [
         ("", "expect applied daily-deal 2"),
         ("total used daily-deal 100 times today", "expect not applied daily-deal because limit"),
-        ("total used daily-deal 100 times", "expect applied daily-deal 2"),  # lifetime counter: not the daily one
+        (
+            "total used daily-deal 100 times",
+            "expect applied daily-deal 2",
+        ),  # lifetime counter: not the daily one
         ("budget of budgeted used 48.00", "expect not applied budgeted because budget"),
         ("budget of budgeted left 3.00", "expect applied budgeted 3"),
-        ("code \"welcome10\" used", "expect not applied welcome because coupon_used"),
+        ('code "welcome10" used', "expect not applied welcome because coupon_used"),
     ],
 )
 def test_declared_ledger_state_reaches_the_engine(tmp_path: Path, state: str, expectation: str) -> None:
     (tmp_path / "rules.promo").write_text(LIMITS, encoding="utf-8")
     (tmp_path / "t.promotest").write_text(
         'case "state" {\n  at 2026-10-02 10:00\n  coupon "WELCOME10"\n'
-        '  cart PEAR x 1 price 10 category fruit, KALE x 1 price 10 category veg\n'
+        "  cart PEAR x 1 price 10 category fruit, KALE x 1 price 10 category veg\n"
         f"  {state}\n  {expectation}\n}}\n",
         encoding="utf-8",
     )

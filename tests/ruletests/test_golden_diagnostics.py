@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from promokit.diagnostics import render_all
+from promokit.language.diagnostics import render_all
+from promokit.language.source import Source
 from promokit.ruletests import parse_text
-from promokit.source import Source
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.input"))

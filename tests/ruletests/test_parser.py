@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from promokit.diagnostics import Diagnostic
+from promokit.language.diagnostics import Diagnostic
 from promokit.ruletests import parse_cart_items, parse_path, parse_text
 from promokit.ruletests.model import TestFile
 
@@ -40,7 +40,9 @@ def test_catalogue_entries_keep_category_brand_tags_price_and_attributes() -> No
 
 
 def test_a_case_collects_request_state_and_expectations_in_order() -> None:
-    test_file = parse_ok(FRESH + """
+    test_file = parse_ok(
+        FRESH
+        + """
 case "满100减20 at exactly 100" {
   rules "fresh.promo"          # optional
   at 2026-10-02 10:00 Asia/Shanghai
@@ -66,23 +68,44 @@ case "满100减20 at exactly 100" {
   expect gift BAG x 2 from autumn-fruit
   expect points earned 80
 }
-""")
+"""
+    )
     (case,) = test_file.cases
     setup = case.setup
     assert case.name == "满100减20 at exactly 100"
     assert [r.text for r in setup.rules or ()] == ["fresh.promo"]
     assert setup.at is not None
-    assert (setup.at.date, setup.at.time, setup.at.zone) == (dt.date(2026, 10, 2), dt.time(10, 0), "Asia/Shanghai")
+    assert (setup.at.date, setup.at.time, setup.at.zone) == (
+        dt.date(2026, 10, 2),
+        dt.time(10, 0),
+        "Asia/Shanghai",
+    )
     c = setup.customer
     assert (c.id, c.level, c.segments, c.orders, c.total_spent, c.points) == (
-        "c1", 3, ("vip", "gold"), 4, Decimal("1200.50"), 300)
+        "c1",
+        3,
+        ("vip", "gold"),
+        4,
+        Decimal("1200.50"),
+        300,
+    )
     assert c.registered_at == dt.date(2026, 1, 5)
     assert c.attributes == (("card", "gold"), ("age", 30), ("staff", True))
     assert [(ln.product.sku.text, ln.quantity, ln.product.price) for ln in setup.lines] == [
-        ("APPLE", 8, None), ("MILK", 2, Decimal(5)), ("10023", 1, None)]
+        ("APPLE", 8, None),
+        ("MILK", 2, Decimal(5)),
+        ("10023", 1, None),
+    ]
     assert (setup.coupons, setup.channel, setup.group, setup.redeem_points, setup.shipping) == (
-        ("SAVE10",), "app", (None, 3), 500, Decimal(8))
-    assert [(s.kind, s.promotion.text if s.promotion else s.code, s.amount, s.today) for s in setup.state] == [
+        ("SAVE10",),
+        "app",
+        (None, 3),
+        500,
+        Decimal(8),
+    )
+    assert [
+        (s.kind, s.promotion.text if s.promotion else s.code, s.amount, s.today) for s in setup.state
+    ] == [
         ("customer_uses", "autumn-fruit", Decimal(1), True),
         ("stock_left", "flash-eggs", Decimal(0), False),
         ("budget_used", "autumn-fruit", Decimal("100.50"), False),
@@ -98,16 +121,20 @@ case "满100减20 at exactly 100" {
 
 
 def test_iso_instants_carry_their_offset_and_bare_instants_leave_the_zone_to_the_rules() -> None:
-    test_file = parse_ok(FRESH + 'case "a" {\n at 2026-10-02T10:00+08:00\n cart APPLE\n}\n'
-                                 'case "b" {\n at 2026-10-02 23:30\n cart APPLE\n}\n')
+    test_file = parse_ok(
+        FRESH + 'case "a" {\n at 2026-10-02T10:00+08:00\n cart APPLE\n}\n'
+        'case "b" {\n at 2026-10-02 23:30\n cart APPLE\n}\n'
+    )
     a, b = (case.setup.at for case in test_file.cases)
     assert a is not None and a.zone == "+08:00"
     assert b is not None and b.zone is None and b.time == dt.time(23, 30)
 
 
 def test_defaults_and_file_level_rules_are_kept_apart_from_cases() -> None:
-    test_file = parse_ok(FRESH + 'rules "a.promo", "b.promo"\ndefaults {\n  at 2026-10-02 10:00\n  customer level 2\n}\n'
-                                 'case "c" {\n  cart APPLE\n}\n')
+    test_file = parse_ok(
+        FRESH + 'rules "a.promo", "b.promo"\ndefaults {\n  at 2026-10-02 10:00\n  customer level 2\n}\n'
+        'case "c" {\n  cart APPLE\n}\n'
+    )
     assert [r.text for r in test_file.rules or ()] == ["a.promo", "b.promo"]
     assert test_file.defaults.customer.level == 2 and test_file.defaults.at is not None
     assert test_file.cases[0].setup.customer.level is None
@@ -117,8 +144,10 @@ def test_a_catalogue_can_be_imported_from_another_file(tmp_path: Path) -> None:
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "catalogue.promotest").write_text(FRESH, encoding="utf-8")
     path = tmp_path / "t.promotest"
-    path.write_text('catalogue fresh from "shared/catalogue.promotest"\ncase "a" {\n  cart MILK x 2\n}\n',
-                    encoding="utf-8")
+    path.write_text(
+        'catalogue fresh from "shared/catalogue.promotest"\ncase "a" {\n  cart MILK x 2\n}\n',
+        encoding="utf-8",
+    )
     test_file, diagnostics, _ = parse_path(path)
     assert diagnostics == []
     assert test_file is not None and test_file.catalogues["fresh"].products["MILK"].brand == "Bright"
@@ -130,14 +159,16 @@ def test_importing_a_missing_catalogue_names_the_ones_the_file_has(tmp_path: Pat
     path.write_text('catalogue frsh from "cat.promotest"\n', encoding="utf-8")
     _, diagnostics, _ = parse_path(path)
     assert [(d.code, d.message, d.help) for d in diagnostics] == [
-        ("T005", "'cat.promotest' has no catalogue 'frsh'", "did you mean 'fresh'?")]
+        ("T005", "'cat.promotest' has no catalogue 'frsh'", "did you mean 'fresh'?")
+    ]
 
 
 def test_cart_text_parses_on_its_own_for_python_tests() -> None:
     lines, diagnostics = parse_cart_items("APPLE x 8, MILK x 2 price 6.80 tag cold id milk-1")
     assert diagnostics == []
-    assert [(ln.product.sku.text, ln.quantity, ln.product.price, ln.line_id, ln.product.tags) for ln in lines] == [
-        ("APPLE", 8, None, None, ()), ("MILK", 2, Decimal("6.80"), "milk-1", ("cold",))]
+    assert [
+        (ln.product.sku.text, ln.quantity, ln.product.price, ln.line_id, ln.product.tags) for ln in lines
+    ] == [("APPLE", 8, None, None, ()), ("MILK", 2, Decimal("6.80"), "milk-1", ("cold",))]
 
 
 def test_a_misspelt_keyword_gets_a_did_you_mean_and_points_at_the_word() -> None:
@@ -164,7 +195,10 @@ def test_an_unknown_reason_is_reported_with_the_closest_reason() -> None:
 def test_a_fractional_quantity_and_an_unknown_zone_are_both_reported() -> None:
     found = errors(FRESH + 'case "a" {\n  at 2026-10-02 10:00 Mars/Olympus\n  cart APPLE x 1.5\n}\n')
     assert sorted(d.code for d in found) == ["T006", "T006"]
-    assert {d.message for d in found} == {"unknown time zone 'Mars/Olympus'", "quantity must be a whole number, got 1.5"}
+    assert {d.message for d in found} == {
+        "unknown time zone 'Mars/Olympus'",
+        "quantity must be a whole number, got 1.5",
+    }
 
 
 def test_an_expectation_about_a_line_not_in_the_cart_is_reported() -> None:
@@ -205,6 +239,10 @@ def test_zone_names_that_are_directories_or_absurd_are_unknown_zones_not_crashes
 
 
 def test_every_bad_line_of_a_file_is_reported_not_just_the_first() -> None:
-    found = errors(FRESH + 'case "a" {\n  cart APPLE x 2\n  expect totl 3\n  custmer level 3\n  expect total 3\n}\n')
+    found = errors(
+        FRESH + 'case "a" {\n  cart APPLE x 2\n  expect totl 3\n  custmer level 3\n  expect total 3\n}\n'
+    )
     assert [(d.code, d.span.line, d.help) for d in found] == [
-        ("T001", 8, "did you mean 'total'?"), ("T001", 9, "did you mean 'customer'?")]
+        ("T001", 8, "did you mean 'total'?"),
+        ("T001", 9, "did you mean 'customer'?"),
+    ]

@@ -25,10 +25,16 @@ REPO = Path(promokit.__file__).resolve().parents[2]
 WHEEL_DIRS = [d for d in ("/opt/pypi/files", "/opt/wheels") if Path(d).is_dir()]
 
 
-def _run_pytest(python: str, project: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run_pytest(
+    python: str, project: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [python, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", *extra, str(project)],
-        cwd=project, capture_output=True, text=True, timeout=300, env=env,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
 
 
@@ -73,7 +79,9 @@ def test_cases_are_collected_as_items_and_pass_or_fail(tmp_path: Path) -> None:
 
 def test_a_malformed_test_file_is_a_collection_error_with_its_diagnostic(tmp_path: Path) -> None:
     project = write_project(tmp_path / "shop")
-    (project / "bad.promotest").write_text('case "a" {\n  cart APPLE x 2\n  expect totl 3\n}\n', encoding="utf-8")
+    (project / "bad.promotest").write_text(
+        'case "a" {\n  cart APPLE x 2\n  expect totl 3\n}\n', encoding="utf-8"
+    )
     done = _run_pytest(sys.executable, project, "-p", "promokit.pytest_plugin", env=_isolated_env())
     assert done.returncode == 2, done.stdout
     assert "bad.promotest:3:10: error[T001]: unexpected 'totl'" in done.stdout
@@ -104,16 +112,28 @@ def test_a_fresh_virtualenv_installing_only_promokit_runs_the_rule_tests(tmp_pat
     links = [arg for d in WHEEL_DIRS for arg in ("--find-links", d)]
     install = subprocess.run(
         [python, "-m", "pip", "install", "-q", "--no-index", *links, str(REPO), "pytest"],
-        capture_output=True, text=True, timeout=300, env=pip_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=pip_env,
     )
     if install.returncode != 0:
         pytest.skip(f"pip cannot install offline here: {install.stderr.strip().splitlines()[-1:]}")
     project = write_project(tmp_path / "shop", failing=True)
-    registered = subprocess.run(
-        [python, "-c", "import importlib.metadata as m; "
-                       "print(any(e.value == 'promokit.pytest_plugin' for e in m.entry_points(group='pytest11')))"],
-        capture_output=True, text=True, timeout=60,
-    ).stdout.strip() == "True"
+    registered = (
+        subprocess.run(
+            [
+                python,
+                "-c",
+                "import importlib.metadata as m; "
+                "print(any(e.value == 'promokit.pytest_plugin' for e in m.entry_points(group='pytest11')))",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+        == "True"
+    )
     # With the pytest11 entry point in place, installing promokit is all a project needs.
     extra = () if registered else ("-p", "promokit.pytest_plugin")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}

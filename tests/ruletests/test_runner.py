@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from ruletest_fakes import FakeRules
 
-from promokit.commands import test as test_command
+from promokit.cli import test as test_command
 from promokit.ruletests import parse_text, render_case, run_case
 from promokit.ruletests.model import TestFile
-from promokit.ruletests.runner import CaseOutcome, RulesCache
+from promokit.ruletests.outcome import CaseOutcome
+from promokit.ruletests.runner import RulesCache
 from promokit.ruletests.session import run_paths
 
 HEADER = """\
@@ -48,11 +49,15 @@ def run_one(body: str, rules: FakeRules) -> CaseOutcome:
 def test_the_request_takes_prices_and_categories_from_the_catalogue_and_the_zone_from_the_rules(
     fake_rules: FakeRules,
 ) -> None:
-    outcome = run_one('case "a" {\n  cart APPLE x 8, MILK x 2 price 5.00\n  customer level 3\n}\n', fake_rules)
+    outcome = run_one(
+        'case "a" {\n  cart APPLE x 8, MILK x 2 price 5.00\n  customer level 3\n}\n', fake_rules
+    )
     request = outcome.request
     assert request is not None
     assert [(ln.id, ln.unit_price, ln.category, ln.quantity) for ln in request.lines] == [
-        ("APPLE", Decimal("12.50"), "fruit", 8), ("MILK", Decimal("5.00"), "dairy", 2)]
+        ("APPLE", Decimal("12.50"), "fruit", 8),
+        ("MILK", Decimal("5.00"), "dairy", 2),
+    ]
     assert request.at == dt.datetime(2026, 10, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in Asia/Shanghai
     assert request.customer.level == 3 and request.currency == "CNY"
 
@@ -64,7 +69,8 @@ def test_a_sku_bought_twice_gets_distinct_line_ids(fake_rules: FakeRules) -> Non
 
 
 def test_a_case_passes_when_every_expectation_holds(fake_rules: FakeRules) -> None:
-    outcome = run_one("""case "fruit threshold reached" {
+    outcome = run_one(
+        """case "fruit threshold reached" {
   cart APPLE x 8
   expect subtotal 100
   expect total 75.00
@@ -76,24 +82,34 @@ def test_a_case_passes_when_every_expectation_holds(fake_rules: FakeRules) -> No
   expect no gifts
   expect no hints
 }
-""", fake_rules)
+""",
+        fake_rules,
+    )
     assert outcome.status == "passed", render_case(outcome)
     assert len(outcome.checks) == 9
 
 
-def test_a_failing_case_reports_expected_and_actual_for_each_broken_expectation(fake_rules: FakeRules) -> None:
-    outcome = run_one("""case "one short" {
+def test_a_failing_case_reports_expected_and_actual_for_each_broken_expectation(
+    fake_rules: FakeRules,
+) -> None:
+    outcome = run_one(
+        """case "one short" {
   cart APPLE x 7
   expect total 67.50
   expect applied autumn-fruit
   expect hint "add ¥12.50"
 }
-""", fake_rules)
+""",
+        fake_rules,
+    )
     assert outcome.status == "failed"
     assert [(c.statement, c.expected, c.actual) for c in outcome.failures] == [
         ("expect total 67.50", "67.50", "82.50"),
-        ("expect applied autumn-fruit", "autumn-fruit applied",
-         "autumn-fruit not applied because threshold (fruit 87.50 < 100)"),
+        (
+            "expect applied autumn-fruit",
+            "autumn-fruit applied",
+            "autumn-fruit not applied because threshold (fruit 87.50 < 100)",
+        ),
     ]
     text = render_case(outcome)
     assert "FAIL  t.promotest:10  one short" in text
@@ -110,8 +126,10 @@ def test_stock_left_zero_is_seeded_so_the_flash_sale_is_sold_out(fake_rules: Fak
 
 
 def test_customer_usage_is_seeded_for_the_case_customer(fake_rules: FakeRules) -> None:
-    used = 'case "used" {\n  customer id c7\n  cart MILK\n  customer used customer-once 1 time\n' \
-           '  expect not applied customer-once because limit\n}\n'
+    used = (
+        'case "used" {\n  customer id c7\n  cart MILK\n  customer used customer-once 1 time\n'
+        "  expect not applied customer-once because limit\n}\n"
+    )
     fresh = 'case "fresh" {\n  customer id c7\n  cart MILK\n  expect applied customer-once 5\n}\n'
     assert run_one(used, fake_rules).status == "passed"
     assert run_one(fresh, fake_rules).status == "passed"  # each case starts from an empty ledger
@@ -121,7 +139,11 @@ def test_an_unknown_promotion_id_is_an_error_with_a_did_you_mean(fake_rules: Fak
     outcome = run_one('case "a" {\n  cart APPLE\n  expect applied autum-fruit\n}\n', fake_rules)
     assert outcome.status == "error"
     (d,) = outcome.diagnostics
-    assert (d.code, d.message, d.help) == ("T003", "unknown promotion 'autum-fruit'", "did you mean 'autumn-fruit'?")
+    assert (d.code, d.message, d.help) == (
+        "T003",
+        "unknown promotion 'autum-fruit'",
+        "did you mean 'autumn-fruit'?",
+    )
 
 
 def test_stock_state_on_a_promotion_without_stock_is_an_error(fake_rules: FakeRules) -> None:
@@ -146,7 +168,9 @@ def test_a_price_with_more_decimals_than_the_currency_is_a_diagnostic(fake_rules
 # --------------------------------------------------------------------------- whole runs
 
 
-def test_a_run_uses_the_promo_files_next_to_the_test_file(write: Callable[[str, str], Path], fake_rules: FakeRules) -> None:
+def test_a_run_uses_the_promo_files_next_to_the_test_file(
+    write: Callable[[str, str], Path], fake_rules: FakeRules
+) -> None:
     seen: list[tuple[Path, ...]] = []
 
     def loader(paths: object) -> FakeRules:
@@ -163,13 +187,18 @@ def test_a_run_uses_the_promo_files_next_to_the_test_file(write: Callable[[str, 
 
 
 def test_the_cli_exits_1_on_a_failure_and_prints_a_summary(
-    write: Callable[[str, str], Path], fake_rules: FakeRules, monkeypatch: pytest.MonkeyPatch,
+    write: Callable[[str, str], Path],
+    fake_rules: FakeRules,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr("promokit.ruletests.runner._load_rules", lambda paths: fake_rules)
     write("r.promo", "")
-    path = write("t.promotest", HEADER + 'case "ok" {\n  cart APPLE x 8\n  expect total 75\n}\n'
-                 'case "bad" {\n  cart APPLE x 8\n  expect total 80\n}\n')
+    path = write(
+        "t.promotest",
+        HEADER + 'case "ok" {\n  cart APPLE x 8\n  expect total 75\n}\n'
+        'case "bad" {\n  cart APPLE x 8\n  expect total 80\n}\n',
+    )
     parser = _parser()
     assert test_command.run(parser.parse_args([str(path)])) == 1
     out = capsys.readouterr().out
@@ -188,7 +217,9 @@ def test_the_cli_exits_2_for_a_missing_path(capsys: pytest.CaptureFixture[str], 
 
 
 def test_a_bad_test_file_is_reported_and_fails_the_run(
-    write: Callable[[str, str], Path], fake_rules: FakeRules, capsys: pytest.CaptureFixture[str],
+    write: Callable[[str, str], Path],
+    fake_rules: FakeRules,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("promokit.ruletests.runner._load_rules", lambda paths: fake_rules)

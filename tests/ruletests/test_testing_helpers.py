@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from shop_project import PASSING, RULES
 
-from promokit.engine import RuleSet
-from promokit.frontend import parse_text
+from promokit.check.frontend import parse_text
+from promokit.engine.ruleset import RuleSet
 from promokit.testing import assert_applied, assert_not_applied, assert_price, cart, load_catalogue
 
 FRUIT = {"APPLE": {"price": "12.50", "category": "fruit"}, "EGGS": {"price": "2.50", "category": "eggs"}}
@@ -22,10 +22,17 @@ def rules() -> RuleSet:
 
 
 def test_cart_builds_lines_from_text_and_catalogue_and_customer_from_keywords() -> None:
-    request = cart("APPLE x 8, MILK x 2 price 6.80 category dairy", at="2026-10-02 10:00+08:00",
-                   catalogue=FRUIT, level=3, segments=("vip",))
+    request = cart(
+        "APPLE x 8, MILK x 2 price 6.80 category dairy",
+        at="2026-10-02 10:00+08:00",
+        catalogue=FRUIT,
+        level=3,
+        segments=("vip",),
+    )
     assert [(ln.id, ln.unit_price, ln.category, ln.quantity) for ln in request.lines] == [
-        ("APPLE", Decimal("12.50"), "fruit", 8), ("MILK", Decimal("6.80"), "dairy", 2)]
+        ("APPLE", Decimal("12.50"), "fruit", 8),
+        ("MILK", Decimal("6.80"), "dairy", 2),
+    ]
     assert request.customer.level == 3 and request.customer.segments == ("vip",)
     assert request.at == dt.datetime(2026, 10, 2, 2, 0, tzinfo=dt.UTC)
 
@@ -52,8 +59,13 @@ def test_a_catalogue_can_come_from_a_promotest_file(tmp_path: Path) -> None:
 
 
 def test_assert_price_passes_and_returns_the_result(rules: RuleSet) -> None:
-    result = assert_price(rules, cart("APPLE x 8", at="2026-10-02 10:00+08:00", catalogue=FRUIT),
-                          total="80.00", discount=20, subtotal="100")
+    result = assert_price(
+        rules,
+        cart("APPLE x 8", at="2026-10-02 10:00+08:00", catalogue=FRUIT),
+        total="80.00",
+        discount=20,
+        subtotal="100",
+    )
     assert result.total == Decimal("80.00")
 
 
@@ -70,7 +82,9 @@ def test_assert_applied_and_not_applied_check_amounts_and_reasons(rules: RuleSet
     request = cart("APPLE x 8", at="2026-10-02 10:00+08:00", catalogue=FRUIT)
     assert_applied(rules, request, "autumn-fruit", amount="20")
     assert_not_applied(rules, request, "member-day", reason="window")
-    with pytest.raises(AssertionError, match="expected member-day applied, got member-day not applied because window"):
+    with pytest.raises(
+        AssertionError, match="expected member-day applied, got member-day not applied because window"
+    ):
         assert_applied(rules, request, "member-day")
     with pytest.raises(AssertionError, match="autumn-fruit applied, 20.00 off"):
         assert_not_applied(rules, request, "autumn-fruit")
@@ -82,7 +96,6 @@ def test_assertions_reject_unknown_promotions_and_reasons(rules: RuleSet) -> Non
         assert_applied(rules, request, "autumn-fruits")
     with pytest.raises(ValueError, match="unknown reason 'windows'"):
         assert_not_applied(rules, request, "member-day", reason="windows")
-
 
 
 def test_seed_ledger_writes_promotest_state_for_python_tests(rules: RuleSet) -> None:

@@ -8,10 +8,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from promokit import ast
-from promokit.ast import (
-    Notation,
-)
+from promokit.language import ast
+from promokit.language.ast import Notation
 from promokit.models import Group
 
 # --------------------------------------------------------------------------- vocabulary

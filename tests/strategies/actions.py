@@ -7,8 +7,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from hypothesis import strategies as st
 
-from promokit import ast
-from promokit.ast import (
+from promokit.language import ast
+from promokit.language.ast import (
     Counted,
     Layer,
     Notation,
@@ -175,7 +175,7 @@ def _coupon_actions(places: int) -> st.SearchStrategy[ast.Action]:
 
 
 def _natural_layer(action: ast.Action) -> Layer:
-    """The layer an action belongs to when nothing else is declared (SEMANTICS.md §2)."""
+    """The layer an action belongs to when nothing else is declared (docs/semantics.md#layers)."""
     if isinstance(action, ast.Tiers | ast.EveryOff | ast.GiftOnBuy | ast.GiftOnSpend):
         return Layer.ORDER
     if isinstance(action, ast.ShippingOff):

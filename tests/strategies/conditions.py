@@ -10,8 +10,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from promokit import ast
-from promokit.ast import (
+from promokit.language import ast
+from promokit.language.ast import (
     ALL_ITEMS,
     Fact,
     SelectorKind,

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from promokit import ast
-from promokit.ast import (
+from promokit.language import ast
+from promokit.language.ast import (
     Layer,
     ThresholdBase,
 )

@@ -9,8 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from promokit import ast
-from promokit.ast import (
+from promokit.language import ast
+from promokit.language.ast import (
     ALL_ITEMS,
     Fact,
     Layer,
@@ -223,15 +223,15 @@ def pricing_cases(
 
 
 def compile_rules(*files: ast.RuleFile) -> Any:
-    """A `promokit.engine.RuleSet` from generated files, through the real checker.
+    """A `promokit.engine.ruleset.RuleSet` from generated files, through the real checker.
 
     Fails the test (with the rendered diagnostics) if the checker reports an error: the
     strategies promise checker-valid rules, so an error here is a bug in one or the other.
     Imports lazily so that this module loads before the engine exists.
     """
-    from promokit import checker
-    from promokit.engine import RuleSet
-    from promokit.frontend import CheckedRules
+    from promokit.check import checker
+    from promokit.check.frontend import CheckedRules
+    from promokit.engine.ruleset import RuleSet
 
     rules_ast, diagnostics = checker.check(files)
     errors = [d.render() for d in diagnostics if d.is_error]
@@ -264,7 +264,7 @@ def describe(rule_file: ast.RuleFile, request: CheckoutRequest | None = None) ->
     Use with `hypothesis.note(...)`; falls back to the AST's repr if the formatter fails.
     """
     try:
-        from promokit.formatter import format_file
+        from promokit.language.formatter import format_file
 
         text = format_file(rule_file)
     except Exception as error:  # noqa: BLE001 - a description must never hide the real failure

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pickle
 
-from promokit.diagnostics import Diagnostic, RuleError, did_you_mean, render_all
-from promokit.source import Source
+from promokit.language.diagnostics import Diagnostic, RuleError, did_you_mean, render_all
+from promokit.language.source import Source
 
 
 def test_diagnostic_renders_location_line_caret_and_help() -> None:
@@ -53,7 +53,7 @@ def test_positions_are_one_based_and_count_code_points() -> None:
 
 
 def test_code_chars_skips_string_literals_with_escapes_and_chinese_quotes() -> None:
-    from promokit.source import code_chars
+    from promokit.language.source import code_chars
 
     line = 'on sku "A#\\"{" # c “满#”{'
     kept = "".join(ch for _, ch in code_chars(line))

@@ -48,12 +48,16 @@ def test_naive_datetimes_are_rejected() -> None:
 
 @pytest.mark.parametrize("price", ["-1", "abc", "NaN", "Infinity"])
 def test_negative_or_non_numeric_prices_are_rejected(price: str) -> None:
-    assert "unit_price" in errors_of(request(lines=[{"id": "l1", "sku": "A", "unit_price": price, "quantity": 1}]))
+    assert "unit_price" in errors_of(
+        request(lines=[{"id": "l1", "sku": "A", "unit_price": price, "quantity": 1}])
+    )
 
 
 @pytest.mark.parametrize("quantity", [0, -1, MAX_QUANTITY + 1])
 def test_quantities_outside_the_documented_range_are_rejected(quantity: int) -> None:
-    assert "quantity" in errors_of(request(lines=[{"id": "l1", "sku": "A", "unit_price": "1", "quantity": quantity}]))
+    assert "quantity" in errors_of(
+        request(lines=[{"id": "l1", "sku": "A", "unit_price": "1", "quantity": quantity}])
+    )
 
 
 def test_unknown_currency_is_rejected_naming_the_known_ones() -> None:
@@ -75,7 +79,9 @@ def test_carts_above_the_line_limit_are_rejected_not_truncated() -> None:
 
 
 def test_prices_with_more_decimals_than_the_currency_are_rejected() -> None:
-    msg = errors_of(request(currency="JPY", lines=[{"id": "l1", "sku": "A", "unit_price": "1.5", "quantity": 1}]))
+    msg = errors_of(
+        request(currency="JPY", lines=[{"id": "l1", "sku": "A", "unit_price": "1.5", "quantity": 1}])
+    )
     assert "more decimals than JPY allows" in msg
 
 

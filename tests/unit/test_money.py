@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promokit.ast import Rounding
-from promokit.money import CURRENCIES, PRICING_CONTEXT, allocate, currency, format_money, quantize
+from promokit.money import CURRENCIES, PRICING_CONTEXT, Rounding, allocate, currency, format_money, quantize
 
 CNY = CURRENCIES["CNY"]
 JPY = CURRENCIES["JPY"]
@@ -21,7 +20,12 @@ def test_quantize_rounds_half_up_by_default() -> None:
 
 @pytest.mark.parametrize(
     ("mode", "expected"),
-    [(Rounding.HALF_UP, "0.13"), (Rounding.HALF_EVEN, "0.12"), (Rounding.DOWN, "0.12"), (Rounding.UP, "0.13")],
+    [
+        (Rounding.HALF_UP, "0.13"),
+        (Rounding.HALF_EVEN, "0.12"),
+        (Rounding.DOWN, "0.12"),
+        (Rounding.UP, "0.13"),
+    ],
 )
 def test_quantize_honours_the_rounding_mode(mode: Rounding, expected: str) -> None:
     assert quantize(D("0.125"), CNY, mode) == D(expected)

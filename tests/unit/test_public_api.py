@@ -1,18 +1,131 @@
+"""The public face: the public modules, each with a pinned, sorted `__all__`."""
+
 from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
 
 import promokit
 
+#: The public modules and exactly what each exports. A change here is an API change.
+PUBLIC = {
+    "promokit": [
+        "CheckoutRequest",
+        "Claim",
+        "Customer",
+        "Diagnostic",
+        "Explanation",
+        "Group",
+        "Ledger",
+        "LedgerConflict",
+        "LedgerError",
+        "Line",
+        "PricingResult",
+        "PromokitError",
+        "RefundResult",
+        "Reservation",
+        "RuleError",
+        "RuleSet",
+        "__version__",
+        "load",
+        "loads",
+        "open_ledger",
+        "refund",
+        "reserve",
+    ],
+    "promokit.models": [
+        "Adjustment",
+        "Applied",
+        "AttributeValue",
+        "CheckoutRequest",
+        "Customer",
+        "Gift",
+        "Group",
+        "Hint",
+        "Line",
+        "LineResult",
+        "Money",
+        "NotApplied",
+        "PricingResult",
+        "Reason",
+    ],
+    "promokit.checkout": [
+        "Reservation",
+        "claims_for",
+        "commit",
+        "refund",
+        "release",
+        "reserve",
+        "returns_for",
+    ],
+    "promokit.ledgers": [
+        "Balance",
+        "Claim",
+        "Ledger",
+        "LedgerConflict",
+        "LedgerError",
+        "OrderState",
+        "PromotionStats",
+        "ReserveOutcome",
+        "Status",
+        "open_ledger",
+        "stats",
+    ],
+    "promokit.testing": [
+        "assert_applied",
+        "assert_not_applied",
+        "assert_price",
+        "cart",
+        "load_catalogue",
+        "seed_ledger",
+    ],
+}
 
-def test_all_is_sorted_and_exactly_the_public_names() -> None:
-    assert promokit.__all__ == sorted(promokit.__all__)
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_each_public_module_exports_exactly_its_pinned_names(name: str) -> None:
+    module = importlib.import_module(name)
+    assert module.__all__ == sorted(module.__all__)
+    assert module.__all__ == PUBLIC[name]
+    for attr in module.__all__:
+        assert getattr(module, attr) is not None
+
+
+def test_the_package_face_shows_nothing_public_beyond_all() -> None:
+    for name in promokit.__all__:
+        getattr(promokit, name)  # resolves every lazy name
+    helpers = {"annotations", "importlib", "TYPE_CHECKING", "Any"}  # imports the face itself needs
     public = {
         name
         for name in vars(promokit)
         if not name.startswith("_")
-        and name != "annotations"  # the __future__ import
+        and name not in helpers
         and not isinstance(getattr(promokit, name), type(promokit))
     }
     assert public | {"__version__"} == set(promokit.__all__)
+    assert set(dir(promokit)) >= set(promokit.__all__)
+
+
+def test_every_type_a_public_function_returns_is_exported() -> None:
+    assert promokit.RuleSet.explain.__annotations__["return"] in ("Explanation", promokit.Explanation)
+    assert promokit.refund.__annotations__["return"] in ("RefundResult", promokit.RefundResult)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        promokit.nope  # noqa: B018
+
+
+def test_importing_the_package_loads_neither_the_engine_nor_lark_nor_pydantic() -> None:
+    code = (
+        "import sys, promokit; "
+        "print(sorted(m for m in ('lark', 'pydantic', 'promokit.engine.ruleset') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_load_and_loads_give_the_same_rule_set_version() -> None:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from ._core import Clock, redact
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
+from .memory import MemoryLedger
+from .sqlite import SQLiteLedger
 from .stats import PromotionStats, stats
 
 SCHEMES = ("memory", "sqlite", "redis", "rediss", "postgresql", "postgres")
@@ -44,12 +46,8 @@ def open_ledger(url: str, *, clock: Clock | None = None) -> Ledger:
     except ValueError:
         raise LedgerError(f"{redact(url)}: not a valid ledger URL") from None
     if scheme == "memory":
-        from .memory import MemoryLedger
-
         return MemoryLedger(redact(url), clock=clock)
     if scheme == "sqlite":
-        from .sqlite import SQLiteLedger
-
         return SQLiteLedger(url, clock=clock)
     if scheme in ("redis", "rediss"):
         from .redis import RedisLedger

@@ -63,7 +63,9 @@ def normalize(claims: Sequence[Claim]) -> tuple[Claim, ...]:
     merged: dict[str, Claim] = {}
     for c in claims:
         if isinstance(c.amount, bool) or not isinstance(c.amount, int) or not 0 < c.amount <= MAX_AMOUNT:
-            raise ValueError(f"claim {c.key!r}: amount must be a positive integer below 2**53, got {c.amount!r}")
+            raise ValueError(
+                f"claim {c.key!r}: amount must be a positive integer below 2**53, got {c.amount!r}"
+            )
         if c.limit is not None and (
             isinstance(c.limit, bool) or not isinstance(c.limit, int) or not 0 <= c.limit <= MAX_AMOUNT
         ):
@@ -75,7 +77,9 @@ def normalize(claims: Sequence[Claim]) -> tuple[Claim, ...]:
             merged[c.key] = c
         else:
             limits = [x for x in (prev.limit, c.limit) if x is not None]
-            merged[c.key] = Claim(c.key, prev.amount + c.amount, min(limits) if limits else None, prev.promotion)
+            merged[c.key] = Claim(
+                c.key, prev.amount + c.amount, min(limits) if limits else None, prev.promotion
+            )
     return tuple(merged[k] for k in sorted(merged))
 
 
@@ -87,7 +91,9 @@ def encode(claims: Sequence[Claim]) -> str:
 
 
 def decode(text: str) -> tuple[Claim, ...]:
-    return tuple(Claim(str(k), int(a), None if lim is None else int(lim), str(p)) for k, a, lim, p in json.loads(text))
+    return tuple(
+        Claim(str(k), int(a), None if lim is None else int(lim), str(p)) for k, a, lim, p in json.loads(text)
+    )
 
 
 def encode_returns(returns: Sequence[Claim]) -> str:
@@ -148,7 +154,9 @@ def unknown(url: str, order_id: str, verb: str = "") -> LedgerError:
             "or its record was purged after the retention window (`purge`); refunds must come within "
             "the retention window"
         )
-    return LedgerError(f"{url}: unknown order {order_id!r} (never reserved, or purged after the retention window)")
+    return LedgerError(
+        f"{url}: unknown order {order_id!r} (never reserved, or purged after the retention window)"
+    )
 
 
 def reply_error(url: str, order_id: str, verb: str, tag: str, detail: object) -> LedgerError:
@@ -286,10 +294,14 @@ class StoreLedger(ABC):
                     raise LedgerConflict(f"{self.url}: order {order_id!r} was reserved with different claims")
                 return ReserveOutcome(order_id, existing.status in LIVE, (), existing.status)
             current = self._get_balances([c.key for c in wanted])
-            failed = tuple(c for c in wanted if c.limit is not None and current[c.key].total + c.amount > c.limit)
+            failed = tuple(
+                c for c in wanted if c.limit is not None and current[c.key].total + c.amount > c.limit
+            )
             if failed:
                 return ReserveOutcome(order_id, False, failed, None)
-            self._put_balances({c.key: Balance(current[c.key].used, current[c.key].held + c.amount) for c in wanted})
+            self._put_balances(
+                {c.key: Balance(current[c.key].used, current[c.key].held + c.amount) for c in wanted}
+            )
             self._put_order(Order(order_id, "reserved", wanted, now + ttl, changed_at=now), new=True)
             return ReserveOutcome(order_id, True, (), "reserved")
 
@@ -305,7 +317,9 @@ class StoreLedger(ABC):
                 order.status, order.expires_at, order.changed_at = "committed", None, now
                 self._put_order(order, new=False)
             elif order.status not in ("committed", "refunded"):
-                raise LedgerError(f"{self.url}: order {order_id!r} cannot be committed: it was {order.status}")
+                raise LedgerError(
+                    f"{self.url}: order {order_id!r} cannot be committed: it was {order.status}"
+                )
             return order.state()
 
     def release(self, order_id: str) -> OrderState:

@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-from ..diagnostics import PromokitError
+from ..language.diagnostics import PromokitError
 
 
 class LedgerError(PromokitError):
@@ -144,8 +144,6 @@ class Ledger(Protocol):
         """
         ...
 
-    def state(self, order_id: str) -> OrderState | None:
-        ...
+    def state(self, order_id: str) -> OrderState | None: ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...

@@ -2,7 +2,7 @@
 
 A key is `kind:promotion[:part...]`; variable parts (customer ids, codes, days) are
 percent-encoded so no id can forge another key. Per-day keys carry the calendar
-day in the promotion's time zone (SEMANTICS.md §12), so "1 per customer per day"
+day in the promotion's time zone (docs/semantics.md#time-and-audience), so "1 per customer per day"
 resets at local midnight, not at UTC midnight. Money is counted in minor units
 (fen, cents, yen), always integers.
 

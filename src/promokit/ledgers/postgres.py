@@ -49,9 +49,7 @@ def _import_psycopg() -> Any:
     try:
         import psycopg
     except ImportError:
-        raise LedgerError(
-            "the PostgreSQL ledger needs psycopg 3: pip install 'promokit[postgres]'"
-        ) from None
+        raise LedgerError("the PostgreSQL ledger needs psycopg 3: pip install 'promokit[postgres]'") from None
     return psycopg
 
 
@@ -116,7 +114,9 @@ class PostgresLedger:
                         (str(SCHEMA_VERSION),),
                     )
         except self._psycopg.Error as exc:
-            raise LedgerError(f"{self.url}: cannot initialise the ledger schema: {_first_line(exc)}") from None
+            raise LedgerError(
+                f"{self.url}: cannot initialise the ledger schema: {_first_line(exc)}"
+            ) from None
 
     def _call(self, function: str, *args: object) -> list[str]:
         now = None if self._clock is None else float(self._clock())
@@ -212,7 +212,12 @@ class PostgresLedger:
         check_order_id(refund_id)
         wanted = normalize_returns(returns)
         reply = self._call(
-            "pk_refund", order_id, refund_id, encode_returns(wanted), [r.key for r in wanted], [r.amount for r in wanted]
+            "pk_refund",
+            order_id,
+            refund_id,
+            encode_returns(wanted),
+            [r.key for r in wanted],
+            [r.amount for r in wanted],
         )
         return self._answer(order_id, reply, "refunded")
 

@@ -52,9 +52,7 @@ def _import_redis() -> Any:
     try:
         import redis
     except ImportError:
-        raise LedgerError(
-            "the Redis ledger needs the redis package: pip install 'promokit[redis]'"
-        ) from None
+        raise LedgerError("the Redis ledger needs the redis package: pip install 'promokit[redis]'") from None
     return redis
 
 
@@ -135,7 +133,9 @@ class RedisLedger:
         claims = decode(o["c"])
         by_key = {c.key: c for c in claims}
         returned = tuple(
-            Claim(k, int(a), by_key[k].limit, by_key[k].promotion) for k, a in sorted(o["r"].items()) if int(a)
+            Claim(k, int(a), by_key[k].limit, by_key[k].promotion)
+            for k, a in sorted(o["r"].items())
+            if int(a)
         )
         expires = float(o["e"]) if o["e"] != "" else None
         return OrderState(order_id, o["s"], claims, expires, returned)

@@ -10,7 +10,7 @@ Why these settings:
   no oversell) and SQLite never has to abort a deferred transaction on upgrade.
 - `synchronous=NORMAL`: in WAL mode a commit survives a crash of the process; a
   power loss can lose the last few transactions but never corrupts the file.
-  FULL is 2-5x slower (PERFORMANCE.md). Pass `?synchronous=FULL` to choose it.
+  FULL is 2-5x slower (docs/performance.md). Pass `?synchronous=FULL` to choose it.
 - `busy_timeout`: a writer waits for the lock instead of failing (default 30 s,
   `?busy_timeout_ms=`).
 One connection per thread and per process (connections are not shared across fork).
@@ -22,6 +22,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,10 +66,14 @@ _COLUMNS = "order_id, status, claims, expires_at, returned, refunds, changed_at"
 def sqlite_path(url: str) -> str:
     parts = urlsplit(url)
     if parts.netloc:
-        raise LedgerError(f"{redact(url)}: a SQLite URL has no host; use sqlite:///relative.db or sqlite:////abs.db")
+        raise LedgerError(
+            f"{redact(url)}: a SQLite URL has no host; use sqlite:///relative.db or sqlite:////abs.db"
+        )
     path = parts.path[1:] if parts.path.startswith("/") else parts.path
     if not path or path == ":memory:":
-        raise LedgerError(f"{redact(url)}: give a database file (sqlite:///ledger.db); use memory:// for in-memory")
+        raise LedgerError(
+            f"{redact(url)}: give a database file (sqlite:///ledger.db); use memory:// for in-memory"
+        )
     return path
 
 
@@ -101,7 +106,9 @@ class SQLiteLedger(StoreLedger):
             row = conn.execute("SELECT value FROM promokit_meta WHERE name = 'schema_version'").fetchone()
             if row is not None and row[0] not in ("1", str(SCHEMA_VERSION)):
                 conn.execute("ROLLBACK")
-                raise LedgerError(f"{self.url}: schema version {row[0]} but this promokit needs {SCHEMA_VERSION}")
+                raise LedgerError(
+                    f"{self.url}: schema version {row[0]} but this promokit needs {SCHEMA_VERSION}"
+                )
             if row is not None and row[0] == "1":
                 conn.execute(_MIGRATE_V1[0])
                 conn.execute(_MIGRATE_V1[1], (self._clock(),))
@@ -122,14 +129,35 @@ class SQLiteLedger(StoreLedger):
         if conn is not None and getattr(self._local, "pid", None) == os.getpid():
             return conn
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=self._busy_ms / 1000)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(f"PRAGMA synchronous={self._synchronous}")
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=self._busy_ms / 1000
+            )
             conn.execute(f"PRAGMA busy_timeout={self._busy_ms}")
+            self._use_wal(conn)
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
         except sqlite3.Error as exc:
             raise LedgerError(f"{self.url}: cannot open the database: {exc}") from None
         self._local.conn, self._local.pid = conn, os.getpid()
         return conn
+
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch the file to WAL once; later connections only read the (persistent) mode.
+
+        Switching needs an exclusive lock and SQLite does not call the busy handler for it,
+        so many processes opening the same new file at once can see "database is locked":
+        retry within the busy timeout instead of failing.
+        """
+        deadline = time.monotonic() + self._busy_ms / 1000
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     @contextmanager
     def _tx(self) -> Iterator[None]:
@@ -182,15 +210,24 @@ class SQLiteLedger(StoreLedger):
     def _order(row: tuple[str, str, str, float | None, str, str, float | None]) -> Order:
         order_id, status, claims, expires_at, returned, refunds, changed_at = row
         return Order(
-            order_id, status, decode(claims), expires_at, json.loads(returned), json.loads(refunds),  # type: ignore[arg-type]
+            order_id,
+            status,  # type: ignore[arg-type]  # the CHECK constraint keeps it one of Status
+            decode(claims),
+            expires_at,
+            json.loads(returned),
+            json.loads(refunds),
             changed_at or 0.0,
         )
 
     def _get_order(self, order_id: str) -> Order | None:
-        row = self._conn().execute(
-            f"SELECT {_COLUMNS} FROM promokit_orders WHERE order_id = ?",
-            (order_id,),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                f"SELECT {_COLUMNS} FROM promokit_orders WHERE order_id = ?",
+                (order_id,),
+            )
+            .fetchone()
+        )
         return None if row is None else self._order(row)
 
     def _put_order(self, order: Order, *, new: bool) -> None:
@@ -208,19 +245,27 @@ class SQLiteLedger(StoreLedger):
         )
 
     def _due(self, now: float, limit: int | None) -> list[Order]:
-        rows = self._conn().execute(
-            f"SELECT {_COLUMNS} FROM promokit_orders "
-            "WHERE status = 'reserved' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
-            (now, -1 if limit is None else limit),
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                f"SELECT {_COLUMNS} FROM promokit_orders "
+                "WHERE status = 'reserved' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                (now, -1 if limit is None else limit),
+            )
+            .fetchall()
+        )
         return [self._order(r) for r in rows]
 
     def _purgeable(self, cutoff: float, limit: int) -> list[str]:
-        rows = self._conn().execute(
-            "SELECT order_id FROM promokit_orders WHERE status <> 'reserved' AND changed_at < ? "
-            "ORDER BY changed_at LIMIT ?",
-            (cutoff, limit),
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT order_id FROM promokit_orders WHERE status <> 'reserved' AND changed_at < ? "
+                "ORDER BY changed_at LIMIT ?",
+                (cutoff, limit),
+            )
+            .fetchall()
+        )
         return [r[0] for r in rows]
 
     def _delete_orders(self, order_ids: Sequence[str]) -> None:

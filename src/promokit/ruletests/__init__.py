@@ -12,9 +12,10 @@ diagnostics), `runner` (model + rules -> request, seeded ledger, result), `check
 from __future__ import annotations
 
 from .model import Case, Catalogue, Expectation, TestFile
+from .outcome import CaseOutcome, Check
 from .parser import parse_cart_items, parse_path, parse_text
 from .report import explain_result, failure_text, render_case
-from .runner import CaseOutcome, Check, RulesCache, run_case
+from .runner import RulesCache, run_case
 from .session import RunReport, discover, run_paths
 
 __all__ = [

@@ -121,8 +121,10 @@ def _gift(e: Expectation, result: PricingResult) -> tuple[bool, str, str]:
     assert e.target is not None
     gifts = [g for g in result.gifts if g.sku == e.target.text and (e.by is None or g.promotion == e.by.text)]
     quantity = sum(g.quantity for g in gifts)
-    expected = f"gift {e.target.text}" + (f" x {e.amount}" if e.amount is not None else "") + (
-        f" from {e.by.text}" if e.by is not None else ""
+    expected = (
+        f"gift {e.target.text}"
+        + (f" x {e.amount}" if e.amount is not None else "")
+        + (f" from {e.by.text}" if e.by is not None else "")
     )
     ok = bool(gifts) and (e.amount is None or Decimal(quantity) == e.amount)
     listed = ", ".join(f"{g.sku} x {g.quantity} from {g.promotion}" for g in result.gifts)

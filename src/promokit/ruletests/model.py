@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from ..language.source import NO_SPAN, Source, Span
 from ..models import AttributeValue
-from ..source import NO_SPAN, Source, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +66,9 @@ class Instant:
     span: Span = NO_SPAN
 
 
-StateKind = Literal["customer_uses", "customer_units", "total_uses", "stock_left", "budget_used",
-                    "budget_left", "code_used"]
+StateKind = Literal[
+    "customer_uses", "customer_units", "total_uses", "stock_left", "budget_used", "budget_left", "code_used"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +88,21 @@ class LedgerState:
 
 
 ExpectKind = Literal[
-    "total", "subtotal", "discount", "shipping", "shipping_discount", "line", "applied",
-    "not_applied", "nothing_applied", "gift", "no_gifts", "no_hints", "points_earned",
-    "points_redeemed", "hint",
+    "total",
+    "subtotal",
+    "discount",
+    "shipping",
+    "shipping_discount",
+    "line",
+    "applied",
+    "not_applied",
+    "nothing_applied",
+    "gift",
+    "no_gifts",
+    "no_hints",
+    "points_earned",
+    "points_redeemed",
+    "hint",
 ]
 LineField = Literal["total", "price", "discount", "subtotal"]
 

@@ -1,6 +1,6 @@
 """`.promotest` text -> `TestFile`, with diagnostics instead of exceptions.
 
-Stages: lark (LALR, grammar in `promokit/promotest.lark`) parses the text into a tree;
+Stages: lark (LALR, grammar in `promokit/ruletests/promotest.lark`) parses the text into a tree;
 `_Lowering` walks the tree into the dataclasses of `ruletests.model`, checking what can
 be checked without the rules (numbers are whole where they must be, dates and zones
 exist, every sku is known to a catalogue or priced on its line, catalogue names and
@@ -21,9 +21,9 @@ from typing import get_args
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
-from ..diagnostics import Diagnostic, did_you_mean
+from ..language.diagnostics import Diagnostic, did_you_mean
+from ..language.source import Source, Span
 from ..models import AttributeValue, Reason
-from ..source import Source, Span
 from .model import (
     CartLine,
     Case,
@@ -47,9 +47,9 @@ REASONS: tuple[str, ...] = get_args(Reason)
 # --------------------------------------------------------------------------- entry points
 
 
-def parse_text(text: str, name: str = "<string>", *, base_dir: Path | None = None) -> tuple[
-    TestFile | None, list[Diagnostic]
-]:
+def parse_text(
+    text: str, name: str = "<string>", *, base_dir: Path | None = None
+) -> tuple[TestFile | None, list[Diagnostic]]:
     """Parse a `.promotest` text. Returns the file (None on a syntax error) and every problem found."""
     return _parse(text, name, base_dir if base_dir is not None else Path("."), ())
 
@@ -73,9 +73,9 @@ def _os_reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or str(exc)
 
 
-def _parse(text: str, name: str, base_dir: Path, importing: tuple[Path, ...]) -> tuple[
-    TestFile | None, list[Diagnostic]
-]:
+def _parse(
+    text: str, name: str, base_dir: Path, importing: tuple[Path, ...]
+) -> tuple[TestFile | None, list[Diagnostic]]:
     source = Source(name, text)
     syntax_errors = _syntax_errors(source)
     if syntax_errors:
@@ -253,8 +253,12 @@ class _Lowering:
                 name_token = _tokens(item)[1]
                 name = _unquote(name_token)
                 if name in case_names:
-                    self.error("T009", f"two cases are named {name!r}", self.span(name_token),
-                               "case names identify failures; make them unique")
+                    self.error(
+                        "T009",
+                        f"two cases are named {name!r}",
+                        self.span(name_token),
+                        "case names identify failures; make them unique",
+                    )
                 case_names.add(name)
                 expectations: list[Expectation] = []
                 setup = self.setup(item, expectations)
@@ -277,8 +281,11 @@ class _Lowering:
         for entry in _subtrees(tree, "entry"):
             product = self.product(entry)
             if product.sku.text in products:
-                self.error("T009", f"sku '{product.sku.text}' appears twice in catalogue '{name.text}'",
-                           product.sku.span)
+                self.error(
+                    "T009",
+                    f"sku '{product.sku.text}' appears twice in catalogue '{name.text}'",
+                    product.sku.span,
+                )
             products[product.sku.text] = product
         return Catalogue(name.text, products, name.span)
 
@@ -292,19 +299,28 @@ class _Lowering:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            self.error("T008", f"cannot read catalogue file '{rel}': {_os_reason(exc)}", span,
-                       "paths are relative to the directory of this test file")
+            self.error(
+                "T008",
+                f"cannot read catalogue file '{rel}': {_os_reason(exc)}",
+                span,
+                "paths are relative to the directory of this test file",
+            )
             return None
-        other, diags = _parse(text, str(Path(self.source.name).parent / rel), path.parent,
-                              (*self.importing, path))
+        other, diags = _parse(
+            text, str(Path(self.source.name).parent / rel), path.parent, (*self.importing, path)
+        )
         self.diagnostics.extend(diags)
         if other is None:
             return None
         found = other.catalogues.get(name.text)
         if found is None:
-            self.error("T005", f"'{rel}' has no catalogue '{name.text}'", name.span,
-                       did_you_mean(name.text, other.catalogues) or
-                       f"it declares: {', '.join(sorted(other.catalogues)) or 'no catalogues'}")
+            self.error(
+                "T005",
+                f"'{rel}' has no catalogue '{name.text}'",
+                name.span,
+                did_you_mean(name.text, other.catalogues)
+                or f"it declares: {', '.join(sorted(other.catalogues)) or 'no catalogues'}",
+            )
             return None
         return found
 
@@ -356,7 +372,9 @@ class _Lowering:
             elif kind == "shipping_stmt":
                 s = replace(s, shipping=self.number(toks[1]))
             elif kind == "coupons_stmt":
-                s = replace(s, coupons=(s.coupons or ()) + tuple(self.value(v) for v in _subtrees(stmt, "value")))
+                s = replace(
+                    s, coupons=(s.coupons or ()) + tuple(self.value(v) for v in _subtrees(stmt, "value"))
+                )
             elif kind == "channel_stmt":
                 s = replace(s, channel=self.value(next(_subtrees(stmt, "value"))))
             elif kind == "group_stmt":
@@ -389,12 +407,20 @@ class _Lowering:
             date = dt.date.fromisoformat(date_text)
             time = dt.time.fromisoformat(time_text.zfill(5) if len(time_text) <= 5 else time_text.zfill(8))
         except ValueError:
-            self.error("T006", "not a valid date and time", span,
-                       "write e.g. `at 2026-10-02 10:00 Asia/Shanghai` or `at 2026-10-02T10:00+08:00`")
+            self.error(
+                "T006",
+                "not a valid date and time",
+                span,
+                "write e.g. `at 2026-10-02 10:00 Asia/Shanghai` or `at 2026-10-02T10:00+08:00`",
+            )
             return None
         if zone is not None and resolve_zone(zone) is None:
-            self.error("T006", f"unknown time zone '{zone}'", self.span(zone_tree) if zone_tree else span,
-                       "use an IANA name such as Asia/Shanghai or an offset such as +08:00")
+            self.error(
+                "T006",
+                f"unknown time zone '{zone}'",
+                self.span(zone_tree) if zone_tree else span,
+                "use an IANA name such as Asia/Shanghai or an offset such as +08:00",
+            )
             return None
         return Instant(date, time, zone, span)
 
@@ -470,9 +496,14 @@ class _Lowering:
             qty = Decimal(self.whole(numbers[0], "gift quantity")) if numbers else None
             return Expectation("gift", span, qty, sku, by=names[0] if names else None)
         if kind == "not_applied":
-            return Expectation("not_applied", span, None, names[0],
-                               reason=names[1] if len(names) > 1 else None,
-                               by=names[2] if len(names) > 2 else None)
+            return Expectation(
+                "not_applied",
+                span,
+                None,
+                names[0],
+                reason=names[1] if len(names) > 1 else None,
+                by=names[2] if len(names) > 2 else None,
+            )
         if kind == "hint":
             text = _unquote(next(t for t in toks if t.type == "STRING"))
             return Expectation("hint", span, None, text=text, by=names[0] if names else None)
@@ -495,9 +526,13 @@ class _Lowering:
             for name in chosen:
                 cat = test_file.catalogues.get(name.text)
                 if cat is None:
-                    self.error("T005", f"unknown catalogue '{name.text}'", name.span,
-                               did_you_mean(name.text, test_file.catalogues)
-                               or f"declared catalogues: {', '.join(sorted(test_file.catalogues)) or 'none'}")
+                    self.error(
+                        "T005",
+                        f"unknown catalogue '{name.text}'",
+                        name.span,
+                        did_you_mean(name.text, test_file.catalogues)
+                        or f"declared catalogues: {', '.join(sorted(test_file.catalogues)) or 'none'}",
+                    )
                     unresolved = True
                 else:
                     catalogues.append(cat)
@@ -510,18 +545,34 @@ class _Lowering:
             if sku.text not in known and line.product.price is None and not unresolved:
                 where = ", ".join(f"'{c.name}'" for c in catalogues)
                 where = f"not in {where}" if where else "no catalogue is declared"
-                self.error("T002", f"unknown sku '{sku.text}': {where} and no price on the line",
-                           sku.span, did_you_mean(sku.text, known) or f"give it a price: `{sku.text} x 1 price 9.90`")
+                self.error(
+                    "T002",
+                    f"unknown sku '{sku.text}': {where} and no price on the line",
+                    sku.span,
+                    did_you_mean(sku.text, known) or f"give it a price: `{sku.text} x 1 price 9.90`",
+                )
         if not case.setup.lines:
-            self.error("T011", f"case {case.name!r} has an empty cart", case.span,
-                       "add a line such as `cart APPLE x 2`")
+            self.error(
+                "T011",
+                f"case {case.name!r} has an empty cart",
+                case.span,
+                "add a line such as `cart APPLE x 2`",
+            )
         for e in case.expectations:
             if e.kind == "line" and e.target is not None and e.target.text not in line_ids:
-                self.error("T002", f"no line '{e.target.text}' in this case's cart", e.target.span,
-                           did_you_mean(e.target.text, line_ids))
+                self.error(
+                    "T002",
+                    f"no line '{e.target.text}' in this case's cart",
+                    e.target.span,
+                    did_you_mean(e.target.text, line_ids),
+                )
             if e.reason is not None and e.reason.text not in REASONS:
-                self.error("T004", f"unknown reason '{e.reason.text}'", e.reason.span,
-                           did_you_mean(e.reason.text, REASONS) or f"reasons: {', '.join(REASONS)}")
+                self.error(
+                    "T004",
+                    f"unknown reason '{e.reason.text}'",
+                    e.reason.span,
+                    did_you_mean(e.reason.text, REASONS) or f"reasons: {', '.join(REASONS)}",
+                )
 
 
 _STATE_KINDS: dict[str, StateKind] = {
@@ -541,5 +592,3 @@ def _subtrees_any(tree: Tree[Token]) -> Iterator[Tree[Token]]:
 
 
 __all__ = ["REASONS", "parse_cart_items", "parse_ledger_state", "parse_path", "parse_text", "resolve_zone"]
-
-

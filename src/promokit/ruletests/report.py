@@ -11,10 +11,10 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from ..diagnostics import Diagnostic, render_all
+from ..language.diagnostics import Diagnostic, render_all
+from ..language.source import Source
 from ..models import PricingResult
-from ..source import Source
-from .runner import CaseOutcome
+from .outcome import CaseOutcome
 
 
 def explain_result(result: PricingResult) -> str:
@@ -24,7 +24,9 @@ def explain_result(result: PricingResult) -> str:
         f"= total {result.total} {result.currency}"
     ]
     if result.shipping_discount:
-        out.append(f"shipping {result.shipping_original} - {result.shipping_discount} off = {result.shipping}")
+        out.append(
+            f"shipping {result.shipping_original} - {result.shipping_discount} off = {result.shipping}"
+        )
     out.append("lines:")
     for line in result.lines:
         parts = ", ".join(f"{a.promotion} -{a.amount} on {a.units}" for a in line.adjustments)
@@ -67,7 +69,9 @@ def render_case(outcome: CaseOutcome, *, verbose: bool = False) -> str:
             "\n" + _indent(outcome.explanation, "      ") if verbose and outcome.explanation else ""
         )
     if outcome.status == "error":
-        return f"ERROR {where}  {case.name}\n" + _indent(render_all(outcome.diagnostics, outcome.sources), "      ")
+        return f"ERROR {where}  {case.name}\n" + _indent(
+            render_all(outcome.diagnostics, outcome.sources), "      "
+        )
     lines = [f"FAIL  {where}  {case.name}"]
     for check in outcome.failures:
         span = check.expectation.span

@@ -12,65 +12,31 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 
-from ..ast import FlashPrice, Promotion
-from ..diagnostics import Diagnostic, PromokitError, RuleError, did_you_mean
+from ..engine.explain_text import render_explanation
+from ..engine.ruleset import RuleSet
+from ..language.ast import FlashPrice, Promotion
+from ..language.diagnostics import Diagnostic, PromokitError, RuleError, did_you_mean
+from ..language.source import Span
 from ..ledgers import keys, open_ledger
 from ..ledgers.base import Claim, Ledger
+from ..loader import load_paths
 from ..models import CheckoutRequest, Customer, Group, Line, PricingResult
 from ..money import currency as currency_of
 from ..money import quantize
-from ..source import Source, Span
-from .model import CartLine, Case, CustomerSpec, Expectation, LedgerState, Named, Product, Setup, TestFile
+from .checks import check_expectation
+from .model import CartLine, Case, CustomerSpec, LedgerState, Named, Product, Setup, TestFile
+from .outcome import CaseOutcome, Check, Status
 from .parser import resolve_zone
-
-if TYPE_CHECKING:  # the engine is imported lazily: parsing test files must not need it
-    from ..engine import RuleSet
+from .report import explain_result
 
 #: Customer id used when a case names none: per-customer limits need an id to count against.
 DEFAULT_CUSTOMER_ID = "test-customer"
-
-Status = Literal["passed", "failed", "error"]
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One expectation compared with the result."""
-
-    expectation: Expectation
-    statement: str  # the `expect ...` line as written
-    ok: bool
-    expected: str
-    actual: str
-
-
-@dataclass(frozen=True)
-class CaseOutcome:
-    """What happened to one case: passed, failed (see `failures`) or error (see `diagnostics`)."""
-
-    path: str
-    case: Case
-    status: Status
-    checks: tuple[Check, ...] = ()
-    result: PricingResult | None = None
-    request: CheckoutRequest | None = None
-    diagnostics: tuple[Diagnostic, ...] = ()
-    sources: dict[str, Source] = field(default_factory=dict)
-    explanation: str = ""  # why the result is what it is, for failure reports
-
-    @property
-    def failures(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if not c.ok)
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
 
 
 class RulesCache:
@@ -91,10 +57,7 @@ class RulesCache:
 
 
 def _load_rules(paths: Sequence[Path]) -> RuleSet:
-    from ..engine import RuleSet
-    from ..frontend import parse_paths
-
-    return RuleSet(parse_paths(list(paths)))
+    return load_paths(paths)
 
 
 # --------------------------------------------------------------------------- which rules
@@ -113,14 +76,24 @@ def rule_paths(test_file: TestFile, case: Case) -> tuple[tuple[Path, ...], Diagn
         for n in named:
             p = base / n.text
             if not p.exists():
-                return (), Diagnostic("T007", "error", f"rules file not found: '{n.text}'", n.span,
-                                      f"paths are relative to the test file's directory ({base})")
+                return (), Diagnostic(
+                    "T007",
+                    "error",
+                    f"rules file not found: '{n.text}'",
+                    n.span,
+                    f"paths are relative to the test file's directory ({base})",
+                )
             paths.append(p)
         return tuple(paths), None
     found = tuple(sorted(p for p in base.glob("*.promo") if p.is_file()))
     if not found:
-        return (), Diagnostic("T007", "error", f"no .promo files next to {test_file.path}", case.span,
-                              'say which rules to test with `rules "path/to/rules.promo"`')
+        return (), Diagnostic(
+            "T007",
+            "error",
+            f"no .promo files next to {test_file.path}",
+            case.span,
+            'say which rules to test with `rules "path/to/rules.promo"`',
+        )
     return found, None
 
 
@@ -133,8 +106,17 @@ def merge_setup(defaults: Setup, case: Setup) -> Setup:
     customer = CustomerSpec(
         **{
             name: getattr(c, name) if getattr(c, name) is not None else getattr(d, name)
-            for name in ("id", "level", "segments", "tags", "region", "orders", "total_spent", "points",
-                         "registered_at")
+            for name in (
+                "id",
+                "level",
+                "segments",
+                "tags",
+                "region",
+                "orders",
+                "total_spent",
+                "points",
+                "registered_at",
+            )
         },
         attributes=d.attributes + c.attributes,
     )
@@ -154,20 +136,29 @@ def merge_setup(defaults: Setup, case: Setup) -> Setup:
     )
 
 
-def build_request(test_file: TestFile, setup: Setup, rules: RuleSet, case_span: Span) -> tuple[
-    CheckoutRequest | None, list[Diagnostic]
-]:
+def build_request(
+    test_file: TestFile, setup: Setup, rules: RuleSet, case_span: Span
+) -> tuple[CheckoutRequest | None, list[Diagnostic]]:
     """The `CheckoutRequest` a case describes; diagnostics instead when it cannot be built."""
     problems: list[Diagnostic] = []
     if setup.at is None:
-        problems.append(Diagnostic("T011", "error", "the case says nothing about when it is priced", case_span,
-                                   "add a line such as `at 2026-10-02 10:00` (the rule set's time zone) "
-                                   "or put one in `defaults { ... }`"))
+        problems.append(
+            Diagnostic(
+                "T011",
+                "error",
+                "the case says nothing about when it is priced",
+                case_span,
+                "add a line such as `at 2026-10-02 10:00` (the rule set's time zone) "
+                "or put one in `defaults { ... }`",
+            )
+        )
         return None, problems
     zone_name = setup.at.zone or rules.ast.timezone
     zone = resolve_zone(zone_name) or dt.UTC
     at = dt.datetime.combine(setup.at.date, setup.at.time, tzinfo=zone)
-    catalogues = [test_file.catalogues[n.text] for n in setup.catalogues or () if n.text in test_file.catalogues]
+    catalogues = [
+        test_file.catalogues[n.text] for n in setup.catalogues or () if n.text in test_file.catalogues
+    ]
     if setup.catalogues is None:
         catalogues = list(test_file.catalogues.values())
     lines: list[Line] = []
@@ -183,7 +174,8 @@ def build_request(test_file: TestFile, setup: Setup, rules: RuleSet, case_span: 
         if line is not None:  # None: no price anywhere, reported by the parser (T002)
             lines.append(line)
     customer_fields: dict[str, Any] = {
-        k: v for k, v in (
+        k: v
+        for k, v in (
             ("id", setup.customer.id or DEFAULT_CUSTOMER_ID),
             ("level", setup.customer.level),
             ("segments", setup.customer.segments),
@@ -193,7 +185,8 @@ def build_request(test_file: TestFile, setup: Setup, rules: RuleSet, case_span: 
             ("total_spent", setup.customer.total_spent),
             ("points", setup.customer.points),
             ("registered_at", setup.customer.registered_at),
-        ) if v is not None
+        )
+        if v is not None
     }
     customer_fields["attributes"] = dict(setup.customer.attributes)
     try:
@@ -244,7 +237,9 @@ def _invalid(exc: ValidationError, span: Span) -> Diagnostic:
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first.get("loc", ()))
     message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
-    return Diagnostic("T010", "error", f"the request is not valid: {where + ': ' if where else ''}{message}", span)
+    return Diagnostic(
+        "T010", "error", f"the request is not valid: {where + ': ' if where else ''}{message}", span
+    )
 
 
 # --------------------------------------------------------------------------- ledger state
@@ -266,15 +261,21 @@ def check_promotion_ids(names: Sequence[Named], rules: RuleSet) -> list[Diagnost
     ids = [p.id for p in rules.ast.promotions]
     known = set(ids)
     return [
-        Diagnostic("T003", "error", f"unknown promotion '{n.text}'", n.span,
-                   did_you_mean(n.text, ids) or f"the rules define: {', '.join(sorted(ids)) or 'nothing'}")
-        for n in names if n.text not in known
+        Diagnostic(
+            "T003",
+            "error",
+            f"unknown promotion '{n.text}'",
+            n.span,
+            did_you_mean(n.text, ids) or f"the rules define: {', '.join(sorted(ids)) or 'nothing'}",
+        )
+        for n in names
+        if n.text not in known
     ]
 
 
-def seed_ledger(ledger: Ledger, state: Sequence[LedgerState], rules: RuleSet, request: CheckoutRequest) -> list[
-    Diagnostic
-]:
+def seed_ledger(
+    ledger: Ledger, state: Sequence[LedgerState], rules: RuleSet, request: CheckoutRequest
+) -> list[Diagnostic]:
     """Reserve and commit claims so the ledger holds the declared state."""
     problems: list[Diagnostic] = []
     claims: list[Claim] = []
@@ -305,22 +306,37 @@ def seed_ledger(ledger: Ledger, state: Sequence[LedgerState], rules: RuleSet, re
         elif s.kind == "stock_left":
             total = _stock_of(promo)
             if total is None:
-                problems.append(Diagnostic("T012", "error", f"promotion '{promo.id}' has no stock", s.promotion.span,
-                                           "only promotions with `stock N` (or a flash price with stock) run out"))
+                problems.append(
+                    Diagnostic(
+                        "T012",
+                        "error",
+                        f"promotion '{promo.id}' has no stock",
+                        s.promotion.span,
+                        "only promotions with `stock N` (or a flash price with stock) run out",
+                    )
+                )
                 continue
             if amount > total:
-                problems.append(Diagnostic("T012", "error",
-                                           f"{amount} left is more than the stock of '{promo.id}' ({total})", s.span))
+                problems.append(
+                    Diagnostic(
+                        "T012",
+                        "error",
+                        f"{amount} left is more than the stock of '{promo.id}' ({total})",
+                        s.span,
+                    )
+                )
                 continue
             key, amount = keys.stock(promo.id), total - amount
         else:  # budget_used / budget_left, in minor units
             if promo.budget is None:
-                problems.append(Diagnostic("T012", "error", f"promotion '{promo.id}' has no budget", s.promotion.span))
+                problems.append(
+                    Diagnostic("T012", "error", f"promotion '{promo.id}' has no budget", s.promotion.span)
+                )
                 continue
             if promo.budget.per_day:
                 day = _local_day(request.at, promo.timezone or rules.ast.timezone)
             money = s.amount if s.kind == "budget_used" else promo.budget.amount - s.amount
-            amount = int((money * (10 ** minor)).to_integral_value())
+            amount = int((money * (10**minor)).to_integral_value())
             key = keys.budget(promo.id, day)
         if amount > 0:
             claims.append(Claim(key, amount, None, promo.id))
@@ -353,8 +369,6 @@ def _local_day(at: dt.datetime, zone_name: str) -> dt.date:
 
 def run_case(test_file: TestFile, case: Case, rules: RuleSet) -> CaseOutcome:
     """Price one case against `rules` with a fresh seeded ledger and compare every expectation."""
-    from .checks import check_expectation  # the comparisons live with their wording
-
     sources = {test_file.path: test_file.source}
     setup = merge_setup(test_file.defaults, case.setup)
     problems = check_promotion_ids(promotion_ids_used(case, setup), rules)
@@ -366,8 +380,9 @@ def run_case(test_file: TestFile, case: Case, rules: RuleSet) -> CaseOutcome:
     try:
         problems.extend(seed_ledger(ledger, setup.state, rules, request))
         if problems:
-            return CaseOutcome(test_file.path, case, "error", request=request, diagnostics=tuple(problems),
-                               sources=sources)
+            return CaseOutcome(
+                test_file.path, case, "error", request=request, diagnostics=tuple(problems), sources=sources
+            )
         try:
             result, explanation = price_and_explain(rules, request, ledger)
         except Exception as exc:  # noqa: BLE001 - one case's crash must not abort the whole run
@@ -375,35 +390,36 @@ def run_case(test_file: TestFile, case: Case, rules: RuleSet) -> CaseOutcome:
             # else is a bug in promokit, reported on the case with its type so it can be filed.
             kind = "" if isinstance(exc, PromokitError) else f" ({type(exc).__name__}, a promokit bug)"
             problem = Diagnostic("T013", "error", f"pricing failed{kind}: {exc}", case.span)
-            return CaseOutcome(test_file.path, case, "error", request=request, diagnostics=(problem,),
-                               sources=sources)
+            return CaseOutcome(
+                test_file.path, case, "error", request=request, diagnostics=(problem,), sources=sources
+            )
     finally:
         ledger.close()
     cur = currency_of(result.currency)
     checks = tuple(
-        Check(e, "expect " + test_file.source.text[e.span.start : e.span.end], *check_expectation(
-            e, result, lambda amount: quantize(amount, cur)))
+        Check(
+            e,
+            "expect " + test_file.source.text[e.span.start : e.span.end],
+            *check_expectation(e, result, lambda amount: quantize(amount, cur)),
+        )
         for e in case.expectations
     )
     status: Status = "passed" if all(c.ok for c in checks) else "failed"
-    return CaseOutcome(test_file.path, case, status, checks, result, request, sources=sources,
-                       explanation=explanation)
+    return CaseOutcome(
+        test_file.path, case, status, checks, result, request, sources=sources, explanation=explanation
+    )
 
 
-def price_and_explain(rules: RuleSet, request: CheckoutRequest, ledger: Ledger | None) -> tuple[
-    PricingResult, str
-]:
+def price_and_explain(
+    rules: RuleSet, request: CheckoutRequest, ledger: Ledger | None
+) -> tuple[PricingResult, str]:
     """The result and its explanation in the words of `promokit explain` (alternatives beaten included).
 
     A rule set without `explain` (a test double) gets the shorter explanation built from the result.
     """
     explain = getattr(rules, "explain", None)
     if explain is None:
-        from .report import explain_result
-
         result = rules.price(request, ledger=ledger)
         return result, explain_result(result)
-    from ..commands.explain import render_explanation
-
     explanation = explain(request, ledger=ledger)
     return explanation.result, render_explanation(explanation)

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, RuleError
-from ..source import Source
+from ..language.diagnostics import Diagnostic, RuleError
+from ..language.source import Source
 from .model import TestFile
+from .outcome import CaseOutcome
 from .parser import parse_path
-from .runner import CaseOutcome, RulesCache, rule_paths, run_case
+from .runner import RulesCache, rule_paths, run_case
 
 SUFFIX = ".promotest"
 
@@ -80,7 +81,9 @@ def load_file(path: Path) -> FileRun:
         for d in diagnostics:
             if d.span.file not in run.sources:
                 try:
-                    run.sources[d.span.file] = Source(d.span.file, Path(d.span.file).read_text(encoding="utf-8"))
+                    run.sources[d.span.file] = Source(
+                        d.span.file, Path(d.span.file).read_text(encoding="utf-8")
+                    )
                 except (OSError, UnicodeDecodeError):
                     pass
     return run

@@ -1,6 +1,6 @@
 """Syntax errors and small lexical helpers for `.promotest` files.
 
-The LALR parser is built once from `promokit/promotest.lark`. lark's exceptions become T001
+The LALR parser is built once from `promokit/ruletests/promotest.lark`. lark's exceptions become T001
 diagnostics that name what was found and what was expected in words ("a number", "'total'",
 "the end of the line") rather than terminal names, with a did-you-mean for misspelt keywords
 and, for a file that ends inside a block, the line the block was opened on.
@@ -17,8 +17,8 @@ import zoneinfo
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ..diagnostics import Diagnostic, did_you_mean
-from ..source import Source, Span
+from ..language.diagnostics import Diagnostic, did_you_mean
+from ..language.source import Source, Span
 
 _DESCRIBE = {
     "NAME": "a name",
@@ -39,7 +39,9 @@ _DESCRIBE = {
 @functools.cache
 def grammar_parser() -> Lark:
     """The LALR parser for `.promotest` files, built once per process."""
-    text = importlib.resources.files("promokit").joinpath("promotest.lark").read_text(encoding="utf-8")
+    text = (
+        importlib.resources.files("promokit.ruletests").joinpath("promotest.lark").read_text(encoding="utf-8")
+    )
     return Lark(
         text,
         parser="lalr",
@@ -119,8 +121,11 @@ def syntax_diagnostic(source: Source, err: UnexpectedInput) -> Diagnostic:
         opened = _open_block_line(source.text)
         where = f" on line {opened}" if opened else ""
         return Diagnostic(
-            "T001", "error", f"the file ends inside a block; expected '}}' to close the block opened{where}",
-            span, "close every block with '}' on a line of its own",
+            "T001",
+            "error",
+            f"the file ends inside a block; expected '}}' to close the block opened{where}",
+            span,
+            "close every block with '}' on a line of its own",
         )
     message = f"unexpected {found}; expected {_one_of(sorted(set(expected)))}"
     return Diagnostic("T001", "error", message, span, help)

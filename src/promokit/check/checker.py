@@ -1,0 +1,455 @@
+"""The checker: every semantic check over lowered rule files, all diagnostics at once.
+
+`check(files)` never raises and never stops at the first problem: one bad promotion
+reports every problem it has, and every file of the rule set is checked together
+(ids, segment and scope names are global to the rule set). Value-level checks of
+actions, windows, limits and conditions live in `checker_values.py`; this module
+owns the rule-set-wide ones: settings, declarations, references, stacking, coupons.
+
+Error codes (stable; golden tests pin their rendering)::
+
+    E001 duplicate promotion id          E010 unknown segment        E020-E022 tiers
+    E002 duplicate segment name          E011 unknown scope          E030-E038 values
+    E003 duplicate scope name            E012 segment cycle          E040-E043 windows
+    E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
+    E005 unknown currency                E014 unknown promotion      E060-E062 stacking
+    E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
+
+Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
+
+`stackable with` is symmetric: declaring it on either side lets the two promotions
+apply together, so A↔B "cycles" are harmless and not reported. It is pairwise, not
+transitive: A with B and B with C does not let A and C apply together.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import TypeVar
+
+from ..language.ast import (
+    Promotion,
+    Rounding,
+    RuleFile,
+    RuleSetAst,
+    SegmentRef,
+    Selector,
+    Settings,
+)
+from ..language.diagnostics import Diagnostic, did_you_mean
+from ..language.source import Span
+from ..money import CURRENCIES
+from .report import Report, best_span, scope_refs, segment_refs, where
+from .values import check_promotion_values, check_segment_values, check_settings_values
+
+__all__ = ["check", "code_pattern_regex", "timezone_exists"]
+
+T = TypeVar("T")
+
+
+def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
+    """Check `files` together; return the merged rule set and every error and warning. Never raises."""
+
+    report = Report()
+    rules = _merge_settings(files, report)
+    check_settings_values(files, rules, report)
+    _check_duplicates(files, report)
+    segments = rules.segments
+    scopes = rules.scopes
+    _check_segment_references(files, segments, report)
+    _check_scope_references(files, scopes, report)
+    promotions = {p.id: p for p in reversed(rules.promotions)}  # first declaration wins
+    _check_stacking(rules.promotions, promotions, report)
+    _check_coupons(rules.promotions, report)
+    for f in files:
+        for seg in f.segments:
+            check_segment_values(seg, report)
+        for promo in f.promotions:
+            check_promotion_values(promo, rules, report)
+            if promo.timezone is not None:
+                _check_timezone(
+                    promo.timezone, best_span(promo.timezone_span, promo.id_span, promo.span), report
+                )
+    return rules, sorted(report.diagnostics, key=Diagnostic.sort_key)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def _setting_span(settings: Settings, specific: Span, f: RuleFile) -> Span:
+    return best_span(specific, settings.span, f.span)
+
+
+def _merge_settings(files: Sequence[RuleFile], report: Report) -> RuleSetAst:
+    """Merge file settings: the first file that sets a value wins; a different value later is E004."""
+    chosen: dict[str, tuple[object, Span]] = {}
+    for f in files:
+        s = f.settings
+        for name, value, span in (
+            ("timezone", s.timezone, s.timezone_span),
+            ("currency", s.currency, s.currency_span),
+            ("rounding", s.rounding, s.rounding_span),
+            ("order cap", s.max_order_discount, s.max_order_discount_span),
+        ):
+            if value is None:
+                continue
+            here = _setting_span(s, span, f)
+            if name not in chosen:
+                chosen[name] = (value, here)
+                continue
+            first, first_span = chosen[name]
+            if first != value:
+                shown = value.value if isinstance(value, Rounding) else value
+                shown_first = first.value if isinstance(first, Rounding) else first
+                report.error(
+                    "E004",
+                    f"{name} {shown} conflicts with {name} {shown_first} set at {where(first_span)}",
+                    here,
+                    f"all files of a rule set share one {name}; set it once, or make both files agree",
+                )
+        if s.timezone is not None:
+            _check_timezone(s.timezone, _setting_span(s, s.timezone_span, f), report)
+        if s.currency is not None and s.currency not in CURRENCIES:
+            hint = (
+                did_you_mean(s.currency.upper(), CURRENCIES) if s.currency.upper() not in CURRENCIES else None
+            )
+            if s.currency.upper() in CURRENCIES:
+                hint = f"currency codes are upper case: write '{s.currency.upper()}'"
+            report.error(
+                "E005",
+                f"unknown currency '{s.currency}'",
+                _setting_span(s, s.currency_span, f),
+                hint or f"known currencies: {', '.join(sorted(CURRENCIES))}",
+            )
+
+    def pick(name: str, default: T) -> T:
+        got = chosen.get(name)
+        return default if got is None else got[0]  # type: ignore[return-value]
+
+    cap: Decimal | None = pick("order cap", None)
+    return RuleSetAst(
+        files=tuple(files),
+        timezone=pick("timezone", "UTC"),
+        currency=pick("currency", "CNY"),
+        rounding=pick("rounding", Rounding.HALF_UP),
+        max_order_discount=cap,
+    )
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    try:
+        return frozenset(zoneinfo.available_timezones())
+    except Exception:  # pragma: no cover - a host without tz data still gets the error itself
+        return frozenset()
+
+
+def timezone_exists(name: str) -> bool:
+    """Whether `name` is an IANA zone zoneinfo can load (never raises on odd strings)."""
+    if not name or name.startswith(("/", ".")) or ".." in name or "\x00" in name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, ValueError, OSError on odd keys: all mean "unknown"
+        return False
+    return True
+
+
+def _check_timezone(name: str, span: Span, report: Report) -> None:
+    if timezone_exists(name):
+        return
+    zones = _known_zones()
+    by_lower = {z.lower(): z for z in zones}
+    hint = None
+    if name.lower() in by_lower:
+        hint = f"time zone names are case-sensitive: write '{by_lower[name.lower()]}'"
+    else:
+        hint = did_you_mean(name, zones)
+    report.error(
+        "E006",
+        f"unknown time zone '{name}'",
+        span,
+        hint or "use an IANA time zone name such as 'Asia/Shanghai' or 'UTC'",
+    )
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+def _check_duplicates(files: Sequence[RuleFile], report: Report) -> None:
+    """Ids and names are global to the rule set: a second declaration is an error at the second."""
+    seen_promo: dict[str, Span] = {}
+    seen_segment: dict[str, Span] = {}
+    seen_scope: dict[str, Span] = {}
+    for f in files:
+        for seg in f.segments:
+            _duplicate(seen_segment, seg.name, seg.span, "E002", "segment", report)
+        for sc in f.scopes:
+            _duplicate(seen_scope, sc.name, sc.span, "E003", "scope", report)
+        for p in f.promotions:
+            what = "coupon" if p.is_coupon else "promotion"
+            _duplicate(seen_promo, p.id, best_span(p.id_span, p.span), "E001", what + " id", report)
+
+
+def _duplicate(seen: dict[str, Span], name: str, span: Span, code: str, what: str, report: Report) -> None:
+    first = seen.get(name)
+    if first is None:
+        seen[name] = span
+        return
+    report.error(
+        code,
+        f"duplicate {what} '{name}'",
+        span,
+        f"'{name}' is first declared at {where(first)}; rename one of them (ids are unique across all files)",
+    )
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _unknown_name(kind: str, name: str, known: Iterable[str], span: Span, code: str, report: Report) -> None:
+    names = sorted(set(known))
+    hint = did_you_mean(name, names)
+    if hint is None:
+        declare = "segment NAME = CONDITION" if kind == "segment" else 'scope NAME = category "..."'
+        hint = f"declare it with `{declare}`" + (f"; known {kind}s: {', '.join(names)}" if names else "")
+    report.error(code, f"unknown {kind} '{name}'", span, hint)
+
+
+def _check_segment_references(
+    files: Sequence[RuleFile], segments: Mapping[str, object], report: Report
+) -> None:
+    graph: dict[str, list[SegmentRef]] = {}
+    for f in files:
+        for seg in f.segments:
+            refs = segment_refs(seg.condition)
+            graph.setdefault(seg.name, refs)
+            for ref in refs:
+                if ref.name not in segments:
+                    _unknown_name("segment", ref.name, segments, ref.span, "E010", report)
+        for p in f.promotions:
+            for ref in segment_refs(p.audience):
+                if ref.name not in segments:
+                    _unknown_name("segment", ref.name, segments, ref.span, "E010", report)
+    _report_cycles(graph, lambda r: r.name, lambda r: r.span, "E012", "segment", report)
+
+
+def _check_scope_references(files: Sequence[RuleFile], scopes: Mapping[str, object], report: Report) -> None:
+    graph: dict[str, list[Selector]] = {}
+    for f in files:
+        for sc in f.scopes:
+            refs = scope_refs(sc.scope)
+            graph.setdefault(sc.name, refs)
+            for ref in refs:
+                for name in ref.values:
+                    if name not in scopes:
+                        _unknown_name("scope", name, scopes, ref.span, "E011", report)
+        for p in f.promotions:
+            for ref in scope_refs(p.scope):
+                for name in ref.values:
+                    if name not in scopes:
+                        _unknown_name("scope", name, scopes, ref.span, "E011", report)
+
+    def flat(refs: list[Selector]) -> list[tuple[str, Span]]:
+        return [(name, r.span) for r in refs for name in r.values]
+
+    _report_cycles(
+        {k: flat(v) for k, v in graph.items()}, lambda r: r[0], lambda r: r[1], "E013", "scope", report
+    )
+
+
+def _report_cycles(
+    graph: Mapping[str, Sequence[T]],
+    target: Callable[[T], str],
+    span_of: Callable[[T], Span],
+    code: str,
+    kind: str,
+    report: Report,
+) -> None:
+    """Report each reference that closes a cycle (a back edge of a depth-first search)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for root in graph:
+        if state.get(root):
+            continue
+        path: list[str] = [root]
+        state[root] = 1
+        stack: list[Iterator[T]] = [iter(graph[root])]
+        while stack:  # iterative DFS: long reference chains must not hit the recursion limit
+            ref = next(stack[-1], None)
+            if ref is None:
+                stack.pop()
+                state[path.pop()] = 2
+                continue
+            name = target(ref)
+            if name not in graph:
+                continue  # unknown: reported elsewhere
+            if state.get(name) == 1:
+                loop = path[path.index(name) :] + [name]
+                report.error(
+                    code,
+                    f"{kind} '{name}' refers to itself: {' -> '.join(loop)}",
+                    span_of(ref),
+                    f"a {kind} cannot be defined in terms of itself; remove one reference of the cycle",
+                )
+            elif not state.get(name):
+                state[name] = 1
+                path.append(name)
+                stack.append(iter(graph[name]))
+
+
+# --------------------------------------------------------------------------- stacking
+
+
+def _check_stacking(
+    ordered: Sequence[Promotion], promotions: Mapping[str, Promotion], report: Report
+) -> None:
+    groups: dict[str, list[Promotion]] = {}
+    for p in ordered:
+        if p.exclusive_group is not None:
+            groups.setdefault(p.exclusive_group.text, []).append(p)
+    for p in ordered:
+        if p.exclusive and p.exclusive_group is not None:
+            report.warning(
+                "W007",
+                f"'{p.id}' is exclusive with everything; its exclusive group '{p.exclusive_group.text}' adds nothing",
+                p.exclusive_group.span,
+                "remove `exclusive group ...`, or remove `exclusive` to exclude only the group's members",
+            )
+        for name in p.stackable_with:
+            other = promotions.get(name.text)
+            if name.text == p.id:
+                report.error(
+                    "E015",
+                    f"'{p.id}' is declared stackable with itself",
+                    name.span,
+                    "a promotion applies at most once per order; remove its own id from `stackable with`",
+                )
+                continue
+            if other is None:
+                hint = did_you_mean(name.text, promotions)
+                report.error(
+                    "E014",
+                    f"unknown promotion '{name.text}' in `stackable with`",
+                    name.span,
+                    hint or "name the id of a promotion or coupon declared in this rule set",
+                )
+                continue
+            if p.exclusive:
+                report.error(
+                    "E062",
+                    f"'{p.id}' is exclusive with every other promotion, so it cannot be stackable with '{other.id}'",
+                    name.span,
+                    f"remove `exclusive` from '{p.id}', or remove '{other.id}' from its `stackable with`",
+                )
+            elif other.exclusive:
+                report.error(
+                    "E060",
+                    f"'{p.id}' is declared stackable with '{other.id}', but '{other.id}' is exclusive with everything",
+                    name.span,
+                    f"remove '{other.id}' from `stackable with`, or remove `exclusive` from '{other.id}' "
+                    f"(declared at {where(best_span(other.id_span, other.span))})",
+                )
+            elif (
+                p.exclusive_group is not None
+                and other.exclusive_group is not None
+                and p.exclusive_group.text == other.exclusive_group.text
+            ):
+                report.error(
+                    "E061",
+                    f"'{p.id}' and '{other.id}' are in the same exclusive group '{p.exclusive_group.text}' "
+                    "but declared stackable with each other",
+                    name.span,
+                    "at most one member of an exclusive group applies; move one of them to another group, "
+                    "or remove it from `stackable with`",
+                )
+    for group, members in groups.items():
+        if len(members) == 1:
+            only = members[0]
+            assert only.exclusive_group is not None
+            hint = did_you_mean(group, [g for g in groups if g != group])
+            report.warning(
+                "W006",
+                f"exclusive group '{group}' has only one member, '{only.id}', so it excludes nothing",
+                only.exclusive_group.span,
+                hint or "put the promotions that must not combine in the same group, or remove the group",
+            )
+
+
+# --------------------------------------------------------------------------- coupons
+
+
+def code_pattern_regex(text: str) -> re.Pattern[str]:
+    """A code pattern (`*` any run, `?` one character) as a case-insensitive regex."""
+    return re.compile(fnmatch.translate(text.upper().replace("[", "[[]")), re.IGNORECASE)
+
+
+def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
+    exact: dict[str, tuple[Promotion, Span]] = {}
+    patterns: list[tuple[Promotion, str, Span]] = []
+    for p in ordered:
+        if not p.is_coupon:
+            if p.codes is not None:
+                report.error(
+                    "E052",
+                    f"promotion '{p.id}' has codes, but only coupons are redeemed by code",
+                    best_span(p.codes.span, p.span),
+                    f"declare it as `coupon {p.id} {{ ... }}`, or remove the codes to apply it automatically",
+                )
+            continue
+        if p.codes is None or not p.codes.patterns:
+            report.error(
+                "E051",
+                f"coupon '{p.id}' has no codes, so no customer can redeem it",
+                best_span(p.id_span, p.span),
+                'add `codes "CODE"` (exact codes or patterns such as "VIP-*"), or declare it as a promotion',
+            )
+            continue
+        mine: dict[str, Span] = {}
+        for code in p.codes.patterns:
+            key = code.text.strip().upper()
+            if not key:
+                report.error(
+                    "E054",
+                    f"coupon '{p.id}' has an empty code",
+                    code.span,
+                    'write the code between quotes, e.g. "SAVE10"',
+                )
+                continue
+            if key in mine:
+                report.warning(
+                    "W005",
+                    f"code '{code.text}' is listed twice in coupon '{p.id}'",
+                    code.span,
+                    f"first listed at {where(mine[key])}; remove the repeat (codes are case-insensitive)",
+                )
+                continue
+            mine[key] = code.span
+            if code.is_pattern:
+                patterns.append((p, code.text, code.span))
+                continue
+            first = exact.get(key)
+            if first is not None and first[0].id != p.id:
+                report.error(
+                    "E053",
+                    f"code '{code.text}' belongs to two coupons: '{first[0].id}' and '{p.id}'",
+                    code.span,
+                    f"'{first[0].id}' lists it at {where(first[1])}; a code must redeem exactly one coupon",
+                )
+            else:
+                exact[key] = (p, code.span)
+    for p, text, span in patterns:
+        rx = code_pattern_regex(text)
+        for key, (other, other_span) in sorted(exact.items()):
+            if other.id != p.id and rx.fullmatch(key):
+                report.warning(
+                    "W010",
+                    f"pattern '{text}' of coupon '{p.id}' also matches code '{key}' of coupon '{other.id}'",
+                    span,
+                    f"'{other.id}' lists it at {where(other_span)}; a customer entering it could redeem "
+                    "either coupon: narrow the pattern, or remove the code",
+                )

@@ -1,0 +1,149 @@
+"""The front end's public face: rule text or files -> a checked rule-set AST.
+
+Pipeline (one stage per module)::
+
+    bytes --decode_source--> text --parser.parse_source--> tree --lowering--> RuleFile
+          --checker.check--> RuleSetAst (+ warnings)
+
+`parse_file_ast` stops after lowering (syntax and lowering diagnostics only); `parse_text`
+and `parse_paths` run the checker as well and raise `RuleError` when anything is an error.
+A rule set that checks cleanly is stored in the compile cache (`promokit.language.cache`), and the
+next load of the same text (same names, same promokit) decodes it instead of parsing.
+The checker runs only when every file parsed cleanly: semantic checks over a partial rule
+set would report spurious problems (a segment "unknown" because its file failed to parse).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..language import cache
+from ..language.ast import RuleFile, RuleSetAst
+from ..language.diagnostics import Diagnostic, RuleError
+from ..language.parser import Limits, decode_source, parse_source
+from ..language.source import NO_SPAN, Source, Span
+from .checker import check
+
+__all__ = ["CheckedRules", "Limits", "parse_file_ast", "parse_paths", "parse_text", "promo_files"]
+
+
+@dataclass(frozen=True)
+class CheckedRules:
+    """A checked rule set: the AST (settings merged), its warnings, and the sources."""
+
+    ast: RuleSetAst
+    warnings: tuple[Diagnostic, ...]
+    sources: dict[str, Source]
+
+
+def parse_file_ast(
+    text: str, name: str, *, limits: Limits | None = None
+) -> tuple[RuleFile | None, list[Diagnostic]]:
+    """Parse and lower one file, without semantic checks.
+
+    Returns the file (None when nothing could be built) and its syntax and lowering
+    diagnostics. When there are errors the file holds only the declarations that parsed.
+    """
+    return parse_source(Source(name, text), limits=limits)
+
+
+def parse_text(text: str, name: str = "<string>", *, limits: Limits | None = None) -> CheckedRules:
+    """Parse, lower and check rules given as text. Raises `RuleError` on any error."""
+    return _check_all([Source(name, text)], [], limits)
+
+
+def promo_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand files and directories (recursively, sorted) into `.promo` files.
+
+    A missing path is a diagnostic (code S900) rather than an exception, so that one
+    report lists everything.
+    """
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.promo") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(
+                Diagnostic("S900", "error", f"no such file or directory: {path}", _file_span(str(path)))
+            )
+    return found, problems
+
+
+def read_sources(
+    files: Sequence[Path], display: dict[str, Source] | None = None
+) -> tuple[list[Source], list[Diagnostic]]:
+    """Read and decode files; unreadable or non-UTF-8 files become diagnostics.
+
+    `display`, when given, receives a lossy decoding of each file that is not valid UTF-8,
+    so that its diagnostic can still show the offending line.
+    """
+    sources: list[Source] = []
+    problems: list[Diagnostic] = []
+    for path in files:
+        name = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            problems.append(Diagnostic("S900", "error", f"cannot read {name}: {reason}", _file_span(name)))
+            continue
+        source, diags = decode_source(data, name)
+        problems.extend(diags)
+        if source is not None:
+            sources.append(source)
+        elif display is not None and diags and diags[0].code == "S002":
+            display[name] = Source(name, data.decode("utf-8", "replace"))
+    return sources, problems
+
+
+def parse_paths(paths: Sequence[str | Path], *, limits: Limits | None = None) -> CheckedRules:
+    """Parse, lower and check `.promo` files and directories. Raises `RuleError` on any error."""
+    files, problems = promo_files(paths)
+    display: dict[str, Source] = {}
+    sources, read_problems = read_sources(files, display)
+    return _check_all(sources, problems + read_problems, limits, display)
+
+
+def _check_all(
+    sources: Sequence[Source],
+    problems: list[Diagnostic],
+    limits: Limits | None,
+    display: dict[str, Source] | None = None,
+) -> CheckedRules:
+
+    by_name = {source.name: source for source in sources}
+    limits = limits or Limits.from_env()
+    key = None
+    if not problems and cache.worth_caching(sources):
+        key = cache.cache_key(sources, limits)
+        hit = cache.load(key)
+        if hit is not None:
+            return CheckedRules(ast=hit[0], warnings=hit[1], sources=by_name)
+    diagnostics = list(problems)
+    files: list[RuleFile] = []
+    shown = {**(display or {}), **by_name}
+    for source in sources:
+        rule_file, diags = parse_source(source, limits=limits)
+        diagnostics.extend(diags)
+        if rule_file is not None:
+            files.append(rule_file)
+    if any(d.is_error for d in diagnostics):
+        raise RuleError(diagnostics, shown)
+    ruleset, checked = check(files)
+    diagnostics.extend(checked)
+    if any(d.is_error for d in diagnostics):
+        raise RuleError(diagnostics, by_name)
+    warnings = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+    if key is not None:
+        cache.store(key, ruleset, warnings)
+    return CheckedRules(ast=ruleset, warnings=warnings, sources=by_name)
+
+
+def _file_span(name: str) -> Span:
+    return Span(name, 1, 1, 1, 1, 0, 0) if name else NO_SPAN

@@ -1,0 +1,11 @@
+"""The checkout flow against a ledger: reserve what a priced order uses, commit, release, refund.
+
+`promokit.checkout` is public: `reserve`/`commit`/`release` move an order's counters (stock,
+limits, budgets, codes) in one atomic ledger call each, `refund` gives counters back for a
+partial return (policy: docs/ledgers.md), and `claims_for`/`returns_for` show what they would
+claim. The money side of a return is `promokit.refund` (module `refunds`).
+"""
+
+from .reserve import Reservation, claims_for, commit, refund, release, reserve, returns_for
+
+__all__ = ["Reservation", "claims_for", "commit", "refund", "release", "reserve", "returns_for"]

@@ -1,0 +1,196 @@
+"""Checkout: turn a priced cart into ledger claims and take them atomically, per order id.
+
+    result = rules.price(request, ledger=ledger)              # read-only availability
+    r = checkout.reserve(rules, request, result, order_id="A-1001", ledger=ledger, ttl=900)
+    if not r.ok:            # someone took the last units meanwhile: show r.result instead
+        ...
+    checkout.commit(ledger, "A-1001")       # after payment
+    checkout.release(ledger, "A-1001")      # on cancel (or let the TTL expire it)
+    checkout.refund(rules, result, {"l1": 1}, order_id="A-1001", refund_id="R-1", ledger=ledger)
+    # a later refund of the same order names what earlier ones returned:
+    checkout.refund(rules, result, {"l2": 1}, earlier_lines={"l1": 1}, order_id="A-1001", refund_id="R-2", ledger=ledger)
+
+`claims_for` claims exactly the counters `usage.counters` describes (the ones pricing
+checked), plus statistics counters without a limit. Refund policy (docs/ledgers.md):
+discounted units come back first, so a returned unit of a discounted line returns a
+unit of stock and of unit limits; budget and discount statistics come back by the
+returned units' share of each line's discount (minor units, rounded down); uses,
+single-use codes, gift stock and the order statistic come back only when every line
+the promotion discounted has been returned in full.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+
+from ..engine.ruleset import RuleSet
+from ..engine.usage import counters, minor_units
+from ..language import ast as A
+from ..ledgers import keys
+from ..ledgers.base import Claim, Ledger, OrderState, ReserveOutcome
+from ..models import Applied, CheckoutRequest, PricingResult
+from ..money import currency
+
+_GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """`ok`: every counter of every applied promotion is held for the order.
+
+    Otherwise nothing was taken: `failed` names the promotions whose counters did not
+    fit and `result` is the cart re-priced without them (show it to the shopper, then
+    reserve that result under the same order id).
+    """
+
+    ok: bool
+    order_id: str
+    result: PricingResult
+    failed: tuple[str, ...]
+    outcome: ReserveOutcome
+    claims: tuple[Claim, ...] = field(default=())
+
+
+def _promotion_units(applied: Applied, result: PricingResult, p: A.Promotion) -> int:
+    if isinstance(p.action, _GIFTS):
+        return sum(g.quantity for g in result.gifts if g.promotion == p.id)
+    return applied.units
+
+
+def _claims_for_applied(rules: RuleSet, result: PricingResult, applied: Applied) -> list[Claim]:
+    p = rules.promotion(applied.promotion)
+    cur = currency(result.currency)
+    units = _promotion_units(applied, result, p)
+    discount = minor_units(applied.amount, cur)
+    codes = (applied.code,) if applied.code else ()
+    claims: list[Claim] = []
+    for c in counters(p, result.customer_id, result.at, rules.ast.timezone, cur, codes):
+        amount = {"uses": 1, "code": 1, "units": units, "stock": units, "budget": discount}[c.kind]
+        if amount > 0:
+            claims.append(Claim(c.key, amount, c.capacity, p.id))
+    claims.append(Claim(keys.stats(p.id, keys.STATS_ORDERS), 1, None, p.id))
+    if units > 0:
+        claims.append(Claim(keys.stats(p.id, keys.STATS_UNITS), units, None, p.id))
+    if discount > 0:
+        claims.append(Claim(keys.stats(p.id, keys.STATS_DISCOUNT), discount, None, p.id))
+    return claims
+
+
+def claims_for(rules: RuleSet, result: PricingResult) -> list[Claim]:
+    """Every counter the applied promotions of `result` take, in a stable order."""
+    out: list[Claim] = []
+    for applied in sorted(result.applied, key=lambda a: a.promotion):
+        out += _claims_for_applied(rules, result, applied)
+    return out
+
+
+def reserve(
+    rules: RuleSet,
+    request: CheckoutRequest,
+    result: PricingResult,
+    *,
+    order_id: str,
+    ledger: Ledger,
+    ttl: float = 900,
+) -> Reservation:
+    """Hold all counters of all applied promotions for `ttl` seconds, all or nothing (one ledger call)."""
+    claims = tuple(claims_for(rules, result))
+    outcome = ledger.reserve(order_id, claims, ttl)
+    if outcome.ok:
+        return Reservation(True, order_id, result, (), outcome, claims)
+    failed = tuple(sorted({c.promotion for c in outcome.failed}))
+    if not failed:  # a replay of an order that was released or expired: price it again as is
+        return Reservation(False, order_id, rules.price(request, ledger=ledger), (), outcome, claims)
+    repriced = rules.price(request, ledger=ledger, exclude=failed)
+    return Reservation(False, order_id, repriced, failed, outcome, claims)
+
+
+def commit(ledger: Ledger, order_id: str) -> OrderState:
+    """After payment: the held counters become used."""
+    return ledger.commit(order_id)
+
+
+def release(ledger: Ledger, order_id: str) -> OrderState:
+    """On cancel: give the held counters back."""
+    return ledger.release(order_id)
+
+
+def _returned_targets(
+    rules: RuleSet, result: PricingResult, returned_lines: Mapping[str, int]
+) -> dict[str, int]:
+    """Per key: how much the ledger gives back once `returned_lines` (cumulative) have come back."""
+    lines = {line.id: line for line in result.lines}
+    for line_id, n in returned_lines.items():
+        if line_id not in lines or not 0 <= n <= lines[line_id].quantity:
+            raise ValueError(f"returned line {line_id!r}: unknown line or {n} units out of range")
+    cur = currency(result.currency)
+    units_back: dict[str, int] = defaultdict(int)
+    money_back: dict[str, Decimal] = defaultdict(Decimal)
+    whole: dict[str, bool] = defaultdict(lambda: True)
+    for line in result.lines:
+        n = returned_lines.get(line.id, 0)
+        for adj in line.adjustments:
+            units_back[adj.promotion] += min(adj.units, n)
+            money_back[adj.promotion] += adj.amount * n / line.quantity
+            whole[adj.promotion] = whole[adj.promotion] and n == line.quantity
+    wanted: dict[str, int] = {}
+    for applied in result.applied:
+        pid = applied.promotion
+        full = pid in whole and whole[pid]
+        gift = isinstance(rules.promotion(pid).action, _GIFTS)
+        for claim in _claims_for_applied(rules, result, applied):
+            kind = claim.key.split(":", 1)[0]
+            if full:
+                amount = claim.amount
+            elif kind in ("stock", "cunits", "units") or claim.key == keys.stats(pid, keys.STATS_UNITS):
+                amount = 0 if gift else units_back[pid]
+            elif kind == "budget" or claim.key == keys.stats(pid, keys.STATS_DISCOUNT):
+                amount = int(money_back[pid].scaleb(cur.minor_unit).to_integral_value(ROUND_FLOOR))
+            else:
+                amount = 0
+            wanted[claim.key] = wanted.get(claim.key, 0) + min(amount, claim.amount)
+    return wanted
+
+
+def returns_for(
+    rules: RuleSet,
+    result: PricingResult,
+    returned_lines: Mapping[str, int],
+    earlier_lines: Mapping[str, int] | None = None,
+) -> list[Claim]:
+    """What the ledger gives back for this refund: `returned_lines` (line id -> units returned
+    now) on top of `earlier_lines` (units returned by earlier refunds of the order).
+
+    Computed from the priced result alone, never from ledger state, so replaying a refund
+    computes the same returns (and the ledger treats it as the same refund).
+    """
+    before = dict(earlier_lines or {})
+    after = dict(before)
+    for line_id, n in returned_lines.items():
+        after[line_id] = after.get(line_id, 0) + n
+    old = _returned_targets(rules, result, before)
+    new = _returned_targets(rules, result, after)
+    promo = {c.key: c.promotion for c in claims_for(rules, result)}
+    return [
+        Claim(k, new[k] - old.get(k, 0), None, promo[k]) for k in sorted(new) if new[k] - old.get(k, 0) > 0
+    ]
+
+
+def refund(
+    rules: RuleSet,
+    result: PricingResult,
+    returned_lines: Mapping[str, int],
+    *,
+    order_id: str,
+    refund_id: str,
+    ledger: Ledger,
+    earlier_lines: Mapping[str, int] | None = None,
+) -> OrderState:
+    """Give back counters for returned goods (see `returns_for` and the module's policy).
+
+    Idempotent per `refund_id`: a replay with the same arguments changes nothing.
+    """
+    return ledger.refund(order_id, returns_for(rules, result, returned_lines, earlier_lines), refund_id)

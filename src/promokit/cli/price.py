@@ -1,0 +1,124 @@
+"""`promokit price RULES REQUEST.json [--at ISO] [--json]`: price one cart.
+
+Default output is a readable table (lines and their adjustments, gifts, totals, promotions
+applied and not applied with reasons, hints); `--json` prints the `PricingResult` JSON with
+money as decimal strings. Exit 0 ok, 1 rule errors (rendered diagnostics), 2 for a request
+that cannot be read or validated (with the field path) or a missing file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..language.diagnostics import RuleError, render_all
+from ..models import PricingResult
+from ..money import currency, format_money
+from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, load_request, load_rules
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("rules", metavar="RULES", help=".promo file or directory of .promo files")
+    parser.add_argument("request", metavar="REQUEST.json", help="the cart as JSON ('-' reads stdin)")
+    parser.add_argument("--at", metavar="ISO", help="price at this instant instead of the request's `at`")
+    parser.add_argument("--json", action="store_true", help="print the PricingResult as JSON")
+    parser.add_argument(
+        "--strategy",
+        choices=("best", "greedy"),
+        default="best",
+        help="best deal (default) or a greedy priority pass",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        rules = load_rules(args.rules)
+        request = load_request(args.request, args.at)
+        result = rules.price(request, strategy=args.strategy)
+    except RuleError as exc:
+        print(render_all(exc.diagnostics, exc.sources), file=sys.stderr)
+        return EXIT_FAILED
+    except (InputError, ValueError) as exc:
+        print(f"promokit price: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print(render_table(result))
+    return EXIT_OK
+
+
+def _table(rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    return [
+        "  "
+        + "  ".join(
+            cell.rjust(widths[c]) if c in right else cell.ljust(widths[c]) for c, cell in enumerate(r)
+        ).rstrip()
+        for r in rows
+    ]
+
+
+def render_table(result: PricingResult) -> str:
+    cur = currency(result.currency)
+
+    def m(x: Any) -> str:
+        return ("-" if x < 0 else "") + format_money(abs(x), cur)
+
+    out = ["Lines"]
+    rows = [["line", "sku", "qty", "unit", "subtotal", "discount", "total"]]
+    for ln in result.lines:
+        rows.append(
+            [
+                ln.id,
+                ln.sku,
+                str(ln.quantity),
+                m(ln.unit_price),
+                m(ln.subtotal),
+                m(-ln.discount) if ln.discount else "",
+                m(ln.total),
+            ]
+        )
+        for a in ln.adjustments:
+            rows.append(["", f"  {a.promotion}", str(a.units), "", "", m(-a.amount), ""])
+    out += _table(rows, {2, 3, 4, 5, 6})
+    if result.gifts:
+        out.append("Gifts")
+        out += [f"  {g.sku} x{g.quantity}  (from {g.promotion})" for g in result.gifts]
+    out.append("Totals")
+    totals = [["subtotal", m(result.subtotal)], ["discount", m(-result.discount)]]
+    ship = m(result.shipping)
+    if result.shipping_discount:
+        ship += f"  (was {m(result.shipping_original)})"
+    totals += [["shipping", ship], ["total", m(result.total)]]
+    if result.points_redeemed:
+        totals.append(["points redeemed", str(result.points_redeemed)])
+    if result.points_earned:
+        totals.append(["points earned", str(result.points_earned)])
+    out += _table(totals, set())
+    if result.applied:
+        out.append("Applied")
+        rows = [
+            [a.promotion, a.layer, m(-a.amount) if a.amount else "", _applied_note(a.title, a.code, a.points)]
+            for a in result.applied
+        ]
+        out += _table(rows, {2})
+    if result.not_applied:
+        out.append("Not applied")
+        rows = [[n.promotion or f"code {n.code}", n.reason, n.detail] for n in result.not_applied]
+        out += _table(rows, set())
+    if result.hints:
+        out.append("Hints")
+        out += [f"  - {h.message}" for h in result.hints]
+    out.append(f"selection: {result.selection}; rules version {result.rules_version}")
+    return "\n".join(out)
+
+
+def _applied_note(title: str | None, code: str | None, points: int) -> str:
+    parts = [title or ""]
+    if code:
+        parts.append(f"code {code}")
+    if points:
+        parts.append(f"{points} points")
+    return "  ".join(p for p in parts if p)

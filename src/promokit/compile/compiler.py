@@ -1,0 +1,212 @@
+"""Checked AST -> compiled promotions: layer, time rule, audience, scope matcher, codes, index.
+
+Runs once per load (`RuleSet.__init__`). Everything a request needs that does not depend on
+the request is resolved here: the layer each promotion stacks in, its window in its own zone,
+its audience predicate, its scope matcher and the index from SKU / category / brand / tag to
+candidate promotions. The compiler may assume its input passed the checker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..language import ast as A
+from ..language.ast import Layer, Promotion, RuleSetAst, ScopeDecl, SegmentDecl
+from ..language.cache import structure
+from ..money import Currency, currency
+from .index import PromotionIndex
+from .predicates import Audience, ScopeMatcher, compile_audience, compile_scope
+from .windows import TimeRule, compile_time
+
+_ITEM_ACTIONS = (
+    A.SpecialPrice,
+    A.FlashPrice,
+    A.GroupPrice,
+    A.AmountOffEach,
+    A.BuyGetFree,
+    A.NthUnitOff,
+    A.Bundle,
+)
+
+
+def infer_layer(promotion: Promotion) -> Layer:
+    """The stacking layer of a promotion (docs/semantics.md#layers).
+
+    A declared `kind` wins where the action allows it (a percentage can be item, order or
+    coupon level; tiers order or coupon level). Otherwise from the action: prices, per-unit amounts and
+    quantity deals are item level; tiers, every-X, spend/buy gifts and a percentage with a
+    minimum spend are order level; a plain percentage is item level; shipping and points
+    actions are their own layers. A coupon is the coupon layer unless its action is an
+    item-level or shipping action (a coupon for "特价 9.90" prices units, a free-shipping
+    coupon discounts shipping); a percentage coupon is coupon level, measured after the
+    automatic promotions.
+    """
+    action = promotion.action
+    kind = promotion.kind
+    if isinstance(action, A.ShippingOff):
+        return Layer.SHIPPING
+    if isinstance(action, A.PointsEarn | A.PointsRedeem):
+        return Layer.POINTS
+    if isinstance(action, _ITEM_ACTIONS):
+        return Layer.ITEM  # prices and quantity deals only make sense per unit
+    plain_percent = isinstance(action, A.PercentOff) and action.min_spend is None
+    if kind in (Layer.ORDER, Layer.COUPON) or (kind is Layer.ITEM and plain_percent):
+        return kind
+    if plain_percent and not promotion.is_coupon:
+        return Layer.ITEM
+    return Layer.COUPON if promotion.is_coupon else Layer.ORDER
+
+
+class CodeMatcher:
+    """A coupon's codes: exact codes and `*`/`?` patterns, matched case-insensitively."""
+
+    __slots__ = ("_exact", "_patterns", "single_use")
+
+    def __init__(self, codes: A.Codes) -> None:
+        self._exact = frozenset(p.text.casefold() for p in codes.patterns if not p.is_pattern)
+        self._patterns = tuple(
+            re.compile(
+                "".join(
+                    ".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in p.text.casefold()
+                )
+            )
+            for p in codes.patterns
+            if p.is_pattern
+        )
+        self.single_use = codes.single_use
+
+    def matches(self, code: str) -> bool:
+        folded = code.casefold()
+        return folded in self._exact or any(p.fullmatch(folded) for p in self._patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPromotion:
+    """One promotion, ready to evaluate. `order` is its rank in (priority desc, id) order."""
+
+    promotion: Promotion
+    id: str
+    title: str | None
+    layer: Layer
+    priority: int
+    tz: str
+    time: TimeRule
+    audience: Audience
+    scope: ScopeMatcher
+    channels: frozenset[str]
+    codes: CodeMatcher | None
+    group: str | None
+    exclusive: bool
+    stackable: frozenset[str]
+    cap: Decimal | None
+    order: int
+
+    @property
+    def action(self) -> A.Action:
+        return self.promotion.action
+
+    @property
+    def is_coupon(self) -> bool:
+        return self.promotion.is_coupon
+
+
+def stackable(a: CompiledPromotion, b: CompiledPromotion) -> bool:
+    """Declared stackable with each other (either side's `stackable with` names the other)."""
+    return b.id in a.stackable or a.id in b.stackable
+
+
+def conflicts(a: CompiledPromotion, b: CompiledPromotion) -> bool:
+    """Whether two promotions can never apply together.
+
+    Exclusive-with-everything and a shared exclusive group exclude each other; two coupons
+    combine only when declared stackable with each other (one code per order by default).
+    """
+    if a.id == b.id:
+        return False
+    if a.exclusive or b.exclusive:
+        return True
+    if a.group is not None and a.group == b.group:
+        return True
+    return a.is_coupon and b.is_coupon and not stackable(a, b)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRules:
+    promotions: tuple[CompiledPromotion, ...]  # in (priority desc, id) order
+    by_id: dict[str, CompiledPromotion]
+    index: PromotionIndex[CompiledPromotion]
+    coupons: tuple[CompiledPromotion, ...]
+    currency: Currency
+    rounding: A.Rounding
+    max_order_discount: Decimal | None
+    default_tz: str
+    version: str
+
+
+def compile_rules(rules: RuleSetAst) -> CompiledRules:
+    """Compile every promotion of a checked rule set and index them by scope keys."""
+    segments = rules.segments
+    scopes = rules.scopes
+    ordered = sorted(rules.promotions, key=lambda p: (-p.priority, p.id))
+    compiled: list[CompiledPromotion] = []
+    for rank, p in enumerate(ordered):
+        tz = p.timezone or rules.timezone
+        compiled.append(
+            CompiledPromotion(
+                promotion=p,
+                id=p.id,
+                title=p.title,
+                layer=infer_layer(p),
+                priority=p.priority,
+                tz=tz,
+                time=compile_time(p.when, tz),
+                audience=compile_audience(p.audience, segments),
+                scope=compile_scope(p.scope, scopes),
+                channels=frozenset(c.casefold() for c in p.channels),
+                codes=CodeMatcher(p.codes) if p.codes is not None else None,
+                group=p.exclusive_group.text if p.exclusive_group is not None else None,
+                exclusive=p.exclusive,
+                stackable=frozenset(n.text for n in p.stackable_with),
+                cap=p.cap.amount if p.cap is not None else None,
+                order=rank,
+            )
+        )
+    entries = [(c, c.scope.keys) for c in compiled]
+    return CompiledRules(
+        promotions=tuple(compiled),
+        by_id={c.id: c for c in compiled},
+        index=PromotionIndex(entries),
+        coupons=tuple(c for c in compiled if c.codes is not None),
+        currency=currency(rules.currency),
+        rounding=rules.rounding,
+        max_order_discount=rules.max_order_discount,
+        default_tz=rules.timezone,
+        version=rules_version(rules),
+    )
+
+
+def rules_version(rules: RuleSetAst) -> str:
+    """A stable hash of what the rules mean: independent of spans, file order and promotion order."""
+    parts: list[str] = [
+        f"tz={rules.timezone}",
+        f"cur={rules.currency}",
+        f"round={rules.rounding.value}",
+        f"cap={rules.max_order_discount}",
+    ]
+    # Canonical span-free JSON of each declaration (the notation stays: it is part of the text).
+    parts += sorted(structure(SegmentDecl, s) for s in rules.segments.values())
+    parts += sorted(structure(ScopeDecl, s) for s in rules.scopes.values())
+    parts += sorted(structure(Promotion, p) for p in rules.promotions)
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+def candidates(rules: CompiledRules, lines: Sequence[object]) -> list[CompiledPromotion]:
+    """Promotions whose scope may touch `lines` (index over-approximation), plus every coupon."""
+    found = rules.index.candidates(lines)  # type: ignore[arg-type]
+    seen = {c.id for c in found}
+    return found + [c for c in rules.coupons if c.id not in seen]

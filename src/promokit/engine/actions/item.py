@@ -1,0 +1,339 @@
+"""Item-level actions: prices and per-unit amounts (linear), and quantity deals (pooled units).
+
+Linear actions (percentage, amount off each, special / flash / group price) discount each
+unit of a line alike, so a line's amount is computed from the line's remaining amount and
+rounded once per line. Quantity deals pool the units of all the lines they were given and
+pick units: "buy N get M free" and "Nth unit off" take the cheapest units by default
+(`dearest` when declared), "N for P" bundles take the dearest units, which save most.
+A unit cap (flash limit per customer, stock, unit limits, ledger) limits discounted units;
+the rest of the units pay the normal price (docs/semantics.md#limits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from ...compile.compiler import CompiledPromotion
+from ...language import ast as A
+from . import ZERO, Effect, Miss, Outcome, Upsell
+from .cart import Cart, shrink
+
+HUNDRED = Decimal(100)
+#: saving(value of the units, number of units) -> unrounded saving on them
+Saving = Callable[[Decimal, int], Decimal]
+
+
+def evaluate_item(
+    cp: CompiledPromotion, cart: Cart, lines: Sequence[int], remaining: Sequence[Decimal]
+) -> tuple[Outcome, list[Upsell]]:
+    """Apply one item-level promotion to `lines` (those assigned to it) on their remaining amounts."""
+    action = cp.action
+    if isinstance(action, A.PercentOff):
+        rate = action.percent.off / HUNDRED
+        out = _linear(cp, cart, lines, remaining, lambda v, n: v * rate, f"{action.percent.off}% off")
+        return _cap(cart, out, action.cap, "its `up to`"), []
+    if isinstance(action, A.AmountOffEach):
+        each = action.amount
+        return _linear(cp, cart, lines, remaining, lambda v, n: min(each * n, v), f"{each} off each"), []
+    if isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
+        price = action.price
+        words = f"price {cart.money(price)} is not below the current price"
+        return _linear(cp, cart, lines, remaining, lambda v, n: max(v - price * n, ZERO), words), []
+    if isinstance(action, A.BuyGetFree):
+        rate_free = Decimal(1)
+        step = action.buy + action.free
+        deal = f"{action.free} free"
+        return _pick_units(cp, cart, lines, remaining, step, action.free, rate_free, action.units, deal)
+    if isinstance(action, A.NthUnitOff):
+        deal = f"unit {action.nth} is {action.percent.off}% off"
+        rate = action.percent.off / HUNDRED
+        return _pick_units(cp, cart, lines, remaining, action.nth, 1, rate, action.units, deal)
+    if isinstance(action, A.Bundle):
+        return _bundle(cp, cart, lines, remaining, action)
+    raise TypeError(f"{type(action).__name__} is not an item-level action")  # pragma: no cover
+
+
+def _linear(
+    cp: CompiledPromotion,
+    cart: Cart,
+    lines: Sequence[int],
+    remaining: Sequence[Decimal],
+    saving: Saving,
+    no_saving_words: str,
+) -> Outcome:
+    cap = cart.unit_caps.get(cp.id)
+    qty = cart.quantities
+    rows = []
+    for i in lines:
+        if remaining[i] <= 0:
+            continue
+        per_unit = saving(remaining[i] / qty[i], 1)
+        if per_unit > 0:
+            rows.append((per_unit, i))
+    if not rows:
+        return Miss("no_saving", f"saves nothing: {no_saving_words}")
+    units: dict[int, int] = {}
+    if cap is None:
+        units = {i: qty[i] for _, i in rows}
+    else:
+        left = cap
+        for _, i in sorted(rows, key=lambda r: (-r[0], r[1])):  # units that save most first
+            take = min(left, qty[i])
+            if take > 0:
+                units[i] = take
+            left -= take
+    amounts: dict[int, Decimal] = {}
+    for i, n in units.items():
+        value = remaining[i] if n == qty[i] else remaining[i] * n / qty[i]
+        amount = min(cart.q(saving(value, n)), remaining[i])
+        if amount > 0:
+            amounts[i] = amount
+    if not amounts:
+        return Miss("no_saving", f"saves nothing after rounding: {no_saving_words}")
+    effect = Effect(amounts=amounts, units={i: units[i] for i in amounts})
+    return _cap(cart, effect, cp.cap, "its cap")
+
+
+def _cap(cart: Cart, out: Outcome, cap: Decimal | None, words: str) -> Outcome:
+    if cap is None or not isinstance(out, Effect) or out.goods <= cap:
+        return out
+    out.amounts = shrink(cart, out.amounts, cap)
+    out.units = {i: n for i, n in out.units.items() if i in out.amounts}
+    return out
+
+
+def _runs(cart: Cart, lines: Sequence[int], remaining: Sequence[Decimal]) -> list[tuple[Decimal, int, int]]:
+    """(unit value, line index, units) for each line with something left."""
+    q = cart.quantities
+    return [(remaining[i] / q[i], i, q[i]) for i in lines if remaining[i] > 0]
+
+
+def _pick_units(
+    cp: CompiledPromotion,
+    cart: Cart,
+    lines: Sequence[int],
+    remaining: Sequence[Decimal],
+    step: int,
+    per_step: int,
+    rate: Decimal,
+    choice: A.UnitChoice,
+    deal: str,
+) -> tuple[Outcome, list[Upsell]]:
+    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1)."""
+    runs = _runs(cart, lines, remaining)
+    total = sum(n for _, _, n in runs)
+    scope = cp.scope.describe()
+    if total < step:
+        missing = step - total
+        up = Upsell(cp.id, deal, units=missing, deal=deal)
+        return Miss("threshold", f"needs {step} units of {scope}; the cart has {total}"), [up]
+    discounted = (total // step) * per_step
+    cap = cart.unit_caps.get(cp.id)
+    if cap is not None:
+        discounted = min(discounted, cap)
+    if choice is A.UnitChoice.DEAREST:
+        runs.sort(key=lambda r: (-r[0], r[1]))
+    else:
+        runs.sort(key=lambda r: (r[0], r[1]))
+    amounts: dict[int, Decimal] = {}
+    units: dict[int, int] = {}
+    left = discounted
+    for _, i, n in runs:
+        if left <= 0:
+            break
+        take = min(n, left)
+        left -= take
+        value = remaining[i] if take == cart.quantities[i] else remaining[i] * take / cart.quantities[i]
+        amount = min(cart.q(value * rate), remaining[i])
+        if amount > 0:
+            amounts[i], units[i] = amount, take
+    upsells = []
+    if total % step and (cap is None or discounted < cap):
+        upsells.append(Upsell(cp.id, deal, units=step - total % step, deal=deal))
+    if not amounts:
+        return Miss("no_saving", "the discounted units cost nothing"), upsells
+    return _cap(cart, Effect(amounts=amounts, units=units), cp.cap, "its cap"), upsells
+
+
+def _bundle(
+    cp: CompiledPromotion, cart: Cart, lines: Sequence[int], remaining: Sequence[Decimal], action: A.Bundle
+) -> tuple[Outcome, list[Upsell]]:
+    """`count` units for `price`: bundles are formed from the dearest units while they save."""
+    runs = sorted(_runs(cart, lines, remaining), key=lambda r: (-r[0], r[1]))
+    total = sum(n for _, _, n in runs)
+    count, price = action.count, action.price
+    deal = f"{count} for {cart.money(price)}"
+    if total < count:
+        up = Upsell(cp.id, deal, units=count - total, deal=deal)
+        return Miss("threshold", f"needs {count} units of {cp.scope.describe()}; the cart has {total}"), [up]
+    bundles_left = total // count
+    cap = cart.unit_caps.get(cp.id)
+    if cap is not None:
+        bundles_left = min(bundles_left, cap // count)
+    used: dict[int, int] = {}
+    saving = ZERO
+    pos, taken = 0, 0  # current run, units taken from it
+    while bundles_left > 0 and pos < len(runs):
+        value, i, n = runs[pos]
+        if n - taken >= count:  # whole bundles inside one run save alike: take them at once
+            gain = value * count - price
+            if gain <= 0:
+                break
+            m = min((n - taken) // count, bundles_left)
+            saving += gain * m
+            used[i] = used.get(i, 0) + m * count
+            taken += m * count
+            bundles_left -= m
+        else:  # one bundle spanning runs
+            picked: list[tuple[int, int]] = []
+            need, p, t, worth = count, pos, taken, ZERO
+            while need and p < len(runs):
+                v, j, k = runs[p]
+                take = min(need, k - t)
+                picked.append((j, take))
+                worth += v * take
+                need -= take
+                t += take
+                if t == k:
+                    p, t = p + 1, 0
+            if need or worth - price <= 0:
+                break
+            saving += worth - price
+            for j, take in picked:
+                used[j] = used.get(j, 0) + take
+            pos, taken, bundles_left = p, t, bundles_left - 1
+            continue
+        if taken == n:
+            pos, taken = pos + 1, 0
+    upsells = []
+    if total % count:
+        upsells.append(Upsell(cp.id, deal, units=count - total % count, deal=deal))
+    if saving <= 0:
+        return Miss("no_saving", f"{deal} is not cheaper than the units it would take"), upsells
+    keys = sorted(used)
+    values = [remaining[i] * used[i] / cart.quantities[i] for i in keys]
+    caps = [cart.q_down(v) for v in values]
+    amount = min(cart.q(saving), sum(caps, ZERO))
+    parts = cart.spread(amount, values, caps)
+    effect = Effect(
+        amounts={i: a for i, a in zip(keys, parts, strict=True) if a > 0},
+        units={i: used[i] for i, a in zip(keys, parts, strict=True) if a > 0},
+    )
+    return _cap(cart, effect, cp.cap, "its cap"), upsells
+
+
+def is_per_unit(cp: CompiledPromotion) -> bool:
+    """A promotion that discounts each unit of a line alike (no pooling of units)."""
+    return isinstance(
+        cp.action, A.PercentOff | A.AmountOffEach | A.SpecialPrice | A.FlashPrice | A.GroupPrice
+    )
+
+
+def leftover_saving(cp: CompiledPromotion, cart: Cart, value: Decimal, units: int) -> Decimal | None:
+    """What a per-unit promotion without caps saves on `units` undiscounted units worth
+    `value` (rounded once, as `_linear` does); None when it cannot take them (not per unit,
+    or capped: its amount would then depend on its other lines)."""
+    action = cp.action
+    if cp.cap is not None:
+        return None
+    if isinstance(action, A.PercentOff):
+        if action.cap is not None:
+            return None
+        saving = value * action.percent.off / HUNDRED
+    elif isinstance(action, A.AmountOffEach):
+        saving = min(action.amount * units, value)
+    elif isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
+        saving = max(value - action.price * units, ZERO)
+    else:
+        return None
+    return min(cart.q(saving), value)
+
+
+def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
+    """An upper bound of what a cheapest-units quantity deal can save on any subset of its lines.
+
+    "Buy 2 get 1 free" on the cheapest units is not monotone: given fewer lines (another
+    promotion took the cheap ones) it may give a dearer unit away. The bound prices the
+    discounted units as the dearest ones. None for every other action, whose saving alone
+    on all its lines already bounds what it saves in any combination.
+    """
+    action = cp.action
+    if isinstance(action, A.BuyGetFree) and action.units is A.UnitChoice.CHEAPEST:
+        step, per_step, rate = action.buy + action.free, action.free, Decimal(1)
+    elif isinstance(action, A.NthUnitOff) and action.units is A.UnitChoice.CHEAPEST:
+        step, per_step, rate = action.nth, 1, action.percent.off / HUNDRED
+    else:
+        return None
+    runs = sorted(_runs(cart, cart.eligible[cp.id], cart.subtotals), key=lambda r: (-r[0], r[1]))
+    left = (sum(n for _, _, n in runs) // step) * per_step
+    cap = cart.unit_caps.get(cp.id)
+    if cap is not None:
+        left = min(left, cap)
+    if left <= 0:  # too few units even with every line: it can never apply
+        return ZERO
+    total = ZERO
+    for value, _, n in runs:
+        take = min(n, left)
+        total += value * take
+        left -= take
+    return cart.q(total * rate) + cart.currency.quantum * len(runs)  # rounding slack per line
+
+
+def line_bounds(cp: CompiledPromotion, cart: Cart) -> dict[int, Decimal]:
+    """Per line, the most this item-level promotion can take off it in any combination.
+
+    Ignores unit caps and amount caps (a capped promotion may move its units to another line
+    once a line goes elsewhere), and for quantity deals allows the whole line (or its
+    percentage), since pooled units may come from any line.
+    """
+    action = cp.action
+    out: dict[int, Decimal] = {}
+    for i in cart.eligible[cp.id]:
+        value, n = cart.subtotals[i], cart.quantities[i]
+        if isinstance(action, A.PercentOff):
+            bound = cart.q(value * action.percent.off / HUNDRED)
+        elif isinstance(action, A.AmountOffEach):
+            bound = min(action.amount * n, value)
+        elif isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
+            bound = max(value - action.price * n, ZERO)
+        elif isinstance(action, A.NthUnitOff):
+            bound = cart.q(value * action.percent.off / HUNDRED)
+        else:  # buy N get M free, N for P: any unit of the line may be taken
+            bound = value
+        out[i] = bound
+    return out
+
+
+def search_line_bounds(cp: CompiledPromotion, cart: Cart) -> dict[int, Decimal]:
+    """`line_bounds` tightened for the best-deal search's pruning (not for `holdable`).
+
+    A quantity deal discounts at most `discounted` units in all (every `step` units of all
+    its lines give `per_step`, and a unit cap cuts that), so one line gives at most that many
+    of its units, each at most at the deal's rate: "buy 2 get 1 free" on lines of 2 and 1
+    units frees one unit, never a whole line. A bundle's amount on a line never exceeds the
+    value of the units it used there (`_bundle` caps each part at it).
+    """
+    out = line_bounds(cp, cart)
+    action = cp.action
+    if isinstance(action, A.BuyGetFree):
+        step, per_step, rate = action.buy + action.free, action.free, Decimal(1)
+    elif isinstance(action, A.NthUnitOff):
+        step, per_step, rate = action.nth, 1, action.percent.off / HUNDRED
+    elif isinstance(action, A.Bundle):
+        step, per_step, rate = action.count, action.count, Decimal(1)
+    else:
+        return out
+    lines = cart.eligible[cp.id]
+    units = sum(cart.quantities[i] for i in lines)
+    most = (units // step) * per_step
+    cap = cart.unit_caps.get(cp.id)
+    if cap is not None:
+        most = min(most, cap)
+    for i in lines:
+        value, n = cart.subtotals[i], cart.quantities[i]
+        take = min(n, max(most, 0))
+        if take < n:
+            worth = value * take / n
+            out[i] = min(out[i], cart.q(worth * rate) if rate != 1 else cart.q(worth))
+    return out

@@ -1,0 +1,218 @@
+"""Order, coupon, shipping and points actions: thresholds on what the earlier layers left.
+
+A threshold is measured on the promotion's eligible lines after the discounts of the layers
+before it (or on their original prices when the promotion says `threshold on original
+prices`), and is inclusive: spending exactly 100 reaches 满100 (docs/semantics.md#thresholds). An
+order-level amount is apportioned to the eligible lines by largest remainder, never above
+what a line has left (§8); a percentage is computed and rounded per line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_FLOOR, Decimal
+
+from ...compile.compiler import CompiledPromotion
+from ...language import ast as A
+from . import ZERO, Effect, Miss, Outcome, Upsell
+from .cart import Cart, shrink
+
+HUNDRED = Decimal(100)
+Result = tuple[Outcome, list[Upsell]]
+
+
+def threshold_base(cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal]) -> Decimal:
+    lines = cart.eligible[cp.id]
+    if cp.promotion.threshold_base is A.ThresholdBase.ORIGINAL:
+        return sum((cart.subtotals[i] for i in lines), ZERO)
+    return sum((remaining[i] for i in lines), ZERO)
+
+
+def _floor(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _spread(cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], amount: Decimal) -> Effect:
+    """An order-level amount over the eligible lines in proportion to what they have left."""
+    lines = [i for i in cart.eligible[cp.id] if remaining[i] > 0]
+    left = [remaining[i] for i in lines]
+    amount = min(cart.q(amount), sum(left, ZERO))
+    if cp.cap is not None:
+        amount = min(amount, cp.cap)
+    parts = cart.spread(amount, left, left) if amount > 0 else [ZERO] * len(lines)
+    amounts = {i: a for i, a in zip(lines, parts, strict=True) if a > 0}
+    return Effect(amounts=amounts, units={i: cart.quantities[i] for i in amounts})
+
+
+def _short(
+    cp: CompiledPromotion, cart: Cart, base: Decimal, need: Decimal, what: str, unlocks: Decimal | None
+) -> Result:
+    shortfall = need - base
+    scope = cp.scope.describe()
+    basis = (
+        "at original prices" if cp.promotion.threshold_base is A.ThresholdBase.ORIGINAL else "after discounts"
+    )
+    detail = (
+        f"spend on {scope} is {cart.money(base)} {basis}, {cart.money(shortfall)} short of {cart.money(need)}"
+    )
+    miss = Miss("threshold", detail, shortfall=shortfall)
+    return miss, [Upsell(cp.id, what, shortfall=shortfall, unlocks=unlocks, need=need)]
+
+
+def _nothing_left(cp: CompiledPromotion) -> Miss:
+    return Miss("no_saving", f"nothing left to discount on {cp.scope.describe()}")
+
+
+def evaluate_order(
+    cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], shipping_left: Decimal
+) -> Result:
+    """Apply one order, coupon, shipping or points promotion (not item level)."""
+    action = cp.action
+    base = threshold_base(cp, cart, remaining)
+    if isinstance(action, A.Tiers):
+        return _tiers(cp, cart, remaining, base, action)
+    if isinstance(action, A.EveryOff):
+        times = _floor(base / action.step)
+        if times == 0:
+            return _short(cp, cart, base, action.step, f"{cart.money(action.off)} off", action.off)
+        amount = action.off * times
+        capped = action.cap is not None and amount >= action.cap
+        if action.cap is not None:
+            amount = min(amount, action.cap)
+        ups = (
+            []
+            if capped
+            else _short(
+                cp, cart, base, action.step * (times + 1), f"another {cart.money(action.off)} off", action.off
+            )[1]
+        )
+        return _money(cp, cart, remaining, amount), ups
+    if isinstance(action, A.PercentOff):
+        rate = action.percent.off / HUNDRED
+        if action.min_spend is not None and base < action.min_spend:
+            est = cart.q(action.min_spend * rate)
+            if action.cap is not None:
+                est = min(est, action.cap)
+            return _short(cp, cart, base, action.min_spend, f"{action.percent.off}% off", est)
+        lines = [i for i in cart.eligible[cp.id] if remaining[i] > 0]
+        amounts = {i: cart.q(remaining[i] * rate) for i in lines}
+        amounts = {i: a for i, a in amounts.items() if a > 0}
+        for cap in (action.cap, cp.cap):
+            if cap is not None:
+                amounts = shrink(cart, amounts, cap)
+        if not amounts:
+            return _nothing_left(cp), []
+        return Effect(amounts=amounts, units={i: cart.quantities[i] for i in amounts}), []
+    if isinstance(action, A.GiftOnSpend):
+        what = f"gift {action.gift_sku} x{action.quantity}"
+        if base < action.threshold:
+            return _short(cp, cart, base, action.threshold, what, None)
+        return _gift(cp, cart, action.gift_sku, action.quantity), []
+    if isinstance(action, A.GiftOnBuy):
+        units = sum(cart.quantities[i] for i in cart.eligible[cp.id])
+        what = f"gift {action.gift_sku} x{action.quantity}"
+        if units < action.buy:
+            up = Upsell(cp.id, what, units=action.buy - units, deal=what)
+            return Miss(
+                "threshold", f"needs {action.buy} units of {cp.scope.describe()}; the cart has {units}"
+            ), [up]
+        times = units // action.buy if action.repeat else 1
+        if action.max_times is not None:
+            times = min(times, action.max_times)
+        ups = []
+        if action.repeat and (action.max_times is None or times < action.max_times):
+            ups.append(Upsell(cp.id, what, units=action.buy - units % action.buy, deal=what))
+        return _gift(cp, cart, action.gift_sku, action.quantity * times), ups
+    if isinstance(action, A.ShippingOff):
+        return _shipping(cp, cart, base, shipping_left, action)
+    if isinstance(action, A.PointsRedeem):
+        return _redeem(cp, cart, remaining, action), []
+    if isinstance(action, A.PointsEarn):
+        paid = sum((remaining[i] for i in cart.eligible[cp.id]), ZERO)
+        points = _floor(_floor(paid / action.per) * action.points * action.multiplier)
+        if points <= 0:
+            return Miss("no_saving", f"earns no points on {cart.money(paid)}"), []
+        return Effect(points=points), []
+    raise TypeError(f"{type(action).__name__} is not an order-level action")  # pragma: no cover
+
+
+def _money(cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], amount: Decimal) -> Outcome:
+    effect = _spread(cp, cart, remaining, amount)
+    return effect if effect.amounts else _nothing_left(cp)
+
+
+def _tiers(
+    cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], base: Decimal, action: A.Tiers
+) -> Result:
+    tiers = sorted(action.tiers, key=lambda t: (t.threshold, t.off))
+    reached = [t for t in tiers if base >= t.threshold]
+    if not reached:
+        first = tiers[0]
+        return _short(cp, cart, base, first.threshold, f"{cart.money(first.off)} off", first.off)
+    top = max(reached, key=lambda t: (t.off, t.threshold))
+    ups: list[Upsell] = []
+    better = [t for t in tiers if t.threshold > base and t.off > top.off]
+    if better:
+        nxt = better[0]
+        ups = _short(
+            cp,
+            cart,
+            base,
+            nxt.threshold,
+            f"{cart.money(nxt.off)} off instead of {cart.money(top.off)}",
+            nxt.off - top.off,
+        )[1]
+    return _money(cp, cart, remaining, top.off), ups
+
+
+def _gift(cp: CompiledPromotion, cart: Cart, sku: str, quantity: int) -> Outcome:
+    cap = cart.unit_caps.get(cp.id)
+    if cap is not None:
+        quantity = min(quantity, cap)
+    if quantity <= 0:
+        return Miss("stock", f"gift {sku} is out of stock")
+    return Effect(gifts=((sku, quantity),))
+
+
+def _shipping(
+    cp: CompiledPromotion, cart: Cart, base: Decimal, shipping_left: Decimal, action: A.ShippingOff
+) -> Result:
+    what = "free shipping" if action.off is None else f"{cart.money(action.off)} off shipping"
+    if action.threshold is not None and base < action.threshold:
+        return _short(
+            cp,
+            cart,
+            base,
+            action.threshold,
+            what,
+            shipping_left if action.off is None else min(action.off, shipping_left),
+        )
+    if shipping_left <= 0:
+        return Miss("no_saving", "there is no shipping fee to discount"), []
+    amount = shipping_left if action.off is None else min(action.off, shipping_left)
+    if cp.cap is not None:
+        amount = min(amount, cp.cap)
+    return Effect(shipping=amount), []
+
+
+def _redeem(
+    cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], action: A.PointsRedeem
+) -> Outcome:
+    request = cart.request
+    offered = min(request.redeem_points, request.customer.points)
+    if offered <= 0:
+        return Miss("no_saving", "the request redeems no points (redeem_points is 0 or the balance is empty)")
+    lines = [i for i in cart.eligible[cp.id] if remaining[i] > 0]
+    goods = sum((remaining[i] for i in lines), ZERO)
+    steps = _floor(Decimal(offered) / action.points)
+    limit = goods
+    if action.max_percent is not None:
+        limit = min(limit, cart.q_down(goods * action.max_percent / HUNDRED))
+    if cp.cap is not None:
+        limit = min(limit, cp.cap)
+    steps = min(steps, _floor(limit / action.per))
+    if steps <= 0:
+        return Miss("no_saving", f"{offered} points are worth less than the smallest redeemable step here")
+    effect = _spread(cp, cart, remaining, action.per * steps)
+    effect.redeemed = _floor(action.points * steps)
+    return effect

@@ -1,0 +1,450 @@
+"""Evaluate one combination of promotions on a cart, layer by layer (docs/semantics.md#layers).
+
+`evaluate(cart, promotions)` is the single function both the best-deal search and
+`RuleSet.price_combination` use, so the search's answer is by construction the best of what
+`price_combination` returns over the subsets it considers.
+
+Item level: a line covered by several item-level promotions of the combination that are not
+declared stackable with each other goes, as a whole line, to one of them (or to a set of
+mutually stackable ones, applied in priority order, each on what the one before left). The
+assignment is chosen to maximise the customer's saving of the whole combination: every
+assignment is tried when there are at most `MAX_ASSIGNMENTS`, otherwise each contested line
+goes to the promotions that save most on it alone (documented heuristic).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_FLOOR, Decimal
+from typing import cast
+
+from ..compile.compiler import CompiledPromotion, conflicts, stackable
+from ..language.ast import Layer, PointsRedeem
+from .actions import ZERO, Effect, Miss, Outcome, Upsell
+from .actions.cart import Cart, shrink
+from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
+from .actions.order import evaluate_order
+
+#: Contested-line assignments tried exhaustively per combination; above it, the heuristic.
+MAX_ASSIGNMENTS = 16
+
+_LAYERS = (Layer.ITEM, Layer.ORDER, Layer.COUPON, Layer.SHIPPING, Layer.POINTS)
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """The outcome of one combination: per-promotion effects (in application order) and misses."""
+
+    ids: frozenset[str]
+    effects: dict[str, Effect]
+    misses: dict[str, Miss]
+    upsells: list[Upsell]
+    remaining: list[Decimal]
+    shipping: Decimal
+    saving: Decimal
+    assignment: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    exhaustive: bool = True  # False when the assignment heuristic was used
+    # what the lines had left when each layer started (thresholds, shortfalls, hints)
+    before: dict[Layer, tuple[Decimal, ...]] = field(default_factory=dict)
+
+    @property
+    def goods_discount(self) -> Decimal:
+        return sum((e.goods for e in self.effects.values()), ZERO)
+
+    @property
+    def points_earned(self) -> int:
+        return sum(e.points for e in self.effects.values())
+
+    @property
+    def points_redeemed(self) -> int:
+        return sum(e.redeemed for e in self.effects.values())
+
+    @property
+    def gift_units(self) -> int:
+        return sum(q for e in self.effects.values() for _, q in e.gifts)
+
+
+def valid(promotions: Sequence[CompiledPromotion]) -> bool:
+    """No two of them exclude each other (exclusive, one exclusive group, coupon combinability).
+
+    The same test as `conflicts` on every pair, in one pass: the search calls it per combination."""
+    unique = list({p.id: p for p in promotions}.values())
+    if len(unique) < 2:
+        return True
+    groups: set[str] = set()
+    coupons: list[CompiledPromotion] = []
+    for p in unique:
+        if p.exclusive:
+            return False
+        if p.group is not None:
+            if p.group in groups:
+                return False
+            groups.add(p.group)
+        if p.is_coupon:
+            coupons.append(p)
+    return not any(conflicts(a, b) for a, b in itertools.combinations(coupons, 2))
+
+
+def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation | None:
+    """Price `promotions` together on the cart; None when they cannot be combined."""
+    ordered = sorted(promotions, key=lambda p: p.order)
+    if not valid(ordered):
+        return None
+    items = [p for p in ordered if p.layer is Layer.ITEM]
+    key = frozenset(p.id for p in items)
+    choices = cart.choices.get(key)
+    if choices is None:
+        choices = cart.choices[key] = _line_choices(cart, items)
+    contested = sorted(i for i, c in choices.items() if len(c) > 1)
+    fixed = {i: c[0] for i, c in choices.items() if len(c) == 1}
+    if not contested:
+        return _run(cart, ordered, fixed)
+    count = 1
+    for i in contested:
+        count *= len(choices[i])
+    if count > MAX_ASSIGNMENTS:
+        assignment = dict(fixed)
+        for i in contested:
+            assignment[i] = max(choices[i], key=lambda c: (_alone_value(cart, c, i), -choices[i].index(c)))
+        result = _run(cart, ordered, assignment)
+        result.exhaustive = False
+        return result
+    items, later = _split(ordered)
+    best: tuple[Decimal, dict[int, tuple[str, ...]], _ItemLayer, _Later] | None = None
+    for combo in itertools.product(*(choices[i] for i in contested)):
+        assignment = dict(fixed)
+        assignment.update(zip(contested, combo, strict=True))
+        first = _item_layer(cart, items, assignment)
+        rest = _later_layers(cart, later, first)
+        saving = _saving(first, rest)
+        if best is None or saving > best[0]:  # ties keep the earlier assignment
+            best = (saving, assignment, first, rest)
+    assert best is not None
+    return _evaluation(ordered, *best)
+
+
+def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
+    """Per line, the maximal sets of its item promotions that are mutually stackable."""
+    covering: dict[int, list[CompiledPromotion]] = {}
+    for p in items:
+        for i in holdable(cart, p):
+            covering.setdefault(i, []).append(p)
+    result: dict[int, list[tuple[str, ...]]] = {}
+    for i, ps in covering.items():
+        if len(ps) == 1 or all(stackable(a, b) for a, b in itertools.combinations(ps, 2)):
+            result[i] = [tuple(p.id for p in ps)]
+            continue
+        cliques: list[tuple[CompiledPromotion, ...]] = []
+        for size in range(len(ps), 0, -1):
+            for combo in itertools.combinations(ps, size):
+                if all(stackable(a, b) for a, b in itertools.combinations(combo, 2)) and not any(
+                    set(combo) <= set(c) for c in cliques
+                ):
+                    cliques.append(combo)
+        cliques.sort(key=lambda c: [p.order for p in c])
+        result[i] = [tuple(p.id for p in c) for c in cliques]
+    return result
+
+
+def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
+    """The lines an item-level promotion may take: those it can discount at all.
+
+    A promotion that does nothing alone on all its lines (price above the current price, too
+    few units for its deal, a bundle dearer than its units) takes no line, and a linear one
+    (percentage, amount off, prices) takes no line it cannot discount. Without this, a
+    promotion that saves nothing could still hold a cheap line away from a "cheapest unit
+    free" deal and change which unit that deal gives away.
+    """
+    found = cart.holdable.get(p.id)
+    if found is None:
+        eligible = cart.eligible[p.id]
+        outcome, ups = evaluate_item(p, cart, eligible, list(cart.subtotals))
+        cart.standalone[p.id] = outcome.amounts if isinstance(outcome, Effect) else {}
+        if isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0:
+            bounds = line_bounds(p, cart)
+            found = tuple(i for i in eligible if bounds[i] > 0)
+        else:
+            found = ()
+        cart.holdable[p.id] = found
+        if found == tuple(eligible):
+            # the outcome its evaluation alone needs (`_item_outcome`'s key): computed once
+            key = ("item", p.id, found, tuple(cart.subtotals[i] for i in found))
+            cart.item_layers.setdefault(key, (outcome, ups))
+    return found
+
+
+def _alone_value(cart: Cart, ids: tuple[str, ...], line: int) -> Decimal:
+    """What these promotions save on `line` when each applies alone to all its lines."""
+    total = ZERO
+    for pid in ids:
+        if pid not in cart.standalone:
+            holdable(cart, cart.promotions[pid])
+        total += cart.standalone[pid].get(line, ZERO)
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemLayer:
+    """The item layer of a combination: it does not depend on the later layers, so the search
+    computes it once per (item promotions, assignment) and reuses it under every order-level
+    combination."""
+
+    remaining: tuple[Decimal, ...]
+    effects: dict[str, Effect]
+    misses: dict[str, Miss]
+    upsells: tuple[Upsell, ...]
+    room: Decimal | None
+    saving: Decimal  # of `effects`, summed once
+
+
+def _item_outcome(
+    cart: Cart, p: CompiledPromotion, lines: list[int], remaining: list[Decimal]
+) -> tuple[Outcome, list[Upsell]]:
+    """`evaluate_item` memoised per request: an item action reads only the remaining amounts of
+    the lines it was given, and outcomes are never mutated afterwards (`_limits` and
+    `_leftover_units` cut copies), so every assignment that gives it the same lines on the
+    same amounts shares one outcome."""
+    key = ("item", p.id, tuple(lines), tuple(remaining[i] for i in lines))
+    found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key))
+    if found is None:
+        found = evaluate_item(p, cart, lines, remaining)
+        cart.item_layers[key] = found
+    return found
+
+
+def _item_layer(
+    cart: Cart, items: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
+) -> _ItemLayer:
+    key = (tuple(p.id for p in items), tuple(sorted(assignment.items())))
+    cached = cart.item_layers.get(key)
+    if isinstance(cached, _ItemLayer):
+        return cached
+    remaining = list(cart.subtotals)
+    effects: dict[str, Effect] = {}
+    misses: dict[str, Miss] = {}
+    upsells: list[Upsell] = []
+    room = cart.max_order_discount
+    for p in items:
+        lines = [i for i in cart.eligible[p.id] if p.id in assignment.get(i, ())]
+        if not holdable(cart, p):  # does nothing on any line: its reason from its lines alone
+            outcome, ups = evaluate_item(p, cart, cart.eligible[p.id], list(cart.subtotals))
+            misses[p.id] = outcome if isinstance(outcome, Miss) else Miss("no_saving", "saves nothing here")
+            upsells.extend(ups)
+            continue
+        if not lines:
+            winner = next((w for i in cart.eligible[p.id] for w in assignment.get(i, ())), None)
+            misses[p.id] = Miss("excluded", f"its lines went to {winner}, which saves more", lost_to=winner)
+            continue
+        outcome, ups = _item_outcome(cart, p, lines, remaining)
+        upsells.extend(ups)
+        room = _settle(cart, p, outcome, room, remaining, effects, misses)
+    if room is None:
+        _leftover_units(cart, items, assignment, remaining, effects, misses)
+    saving = sum((e.saving for e in effects.values()), ZERO)
+    layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving)
+    cart.item_layers[key] = layer
+    return layer
+
+
+def _leftover_units(
+    cart: Cart,
+    items: Sequence[CompiledPromotion],
+    assignment: dict[int, tuple[str, ...]],
+    remaining: list[Decimal],
+    effects: dict[str, Effect],
+    misses: dict[str, Miss],
+) -> None:
+    """Units a capped price left at full price go to the next-best item promotion (docs/semantics.md#item-competition).
+
+    A line given to one per-unit promotion (a percentage, an amount off each, a price) that
+    discounted only some of its units (a flash limit of 2 per customer on a line of 5) keeps
+    the rest at full price; here they go to the combination's other per-unit promotion on
+    that line that saves most on them, when it has no caps of its own (unit cap, amount cap,
+    budget), so that its amount stays exact per line. The line then carries two adjustments,
+    each with its units. Only lines with a single promotion (no stacking) are split.
+    """
+    for i in sorted(assignment):
+        owners = assignment[i]
+        if len(owners) != 1:
+            continue
+        owner = cart.promotions[owners[0]]
+        if not is_per_unit(owner):
+            continue
+        done = effects[owner.id].units.get(i, 0) if owner.id in effects else 0
+        left = cart.quantities[i] - done
+        if left <= 0:
+            continue
+        value = cart.subtotals[i] * left / cart.quantities[i]
+        best: tuple[Decimal, CompiledPromotion] | None = None
+        for r in items:
+            if r.id == owner.id or stackable(r, owner) or i not in holdable(cart, r):
+                continue
+            if cart.unit_caps.get(r.id) is not None or cart.budgets.get(r.id) is not None:
+                continue
+            amount = leftover_saving(r, cart, value, left)
+            if amount is not None and amount > 0 and (best is None or amount > best[0]):
+                best = (amount, r)
+        if best is None:
+            continue
+        amount, r = best
+        prior = effects.get(r.id)
+        if prior is None:
+            effects[r.id] = Effect(amounts={i: amount}, units={i: left})
+            misses.pop(r.id, None)
+        else:
+            effects[r.id] = replace(
+                prior, amounts={**prior.amounts, i: amount}, units={**prior.units, i: left}
+            )
+        remaining[i] -= amount
+
+
+def _settle(
+    cart: Cart,
+    p: CompiledPromotion,
+    outcome: Outcome,
+    room: Decimal | None,
+    remaining: list[Decimal],
+    effects: dict[str, Effect],
+    misses: dict[str, Miss],
+) -> Decimal | None:
+    """Record an outcome after budget and order cap; subtract an applied one from the lines."""
+    if isinstance(outcome, Effect):
+        outcome, room = _limits(cart, p, outcome, room)
+    if isinstance(outcome, Miss):
+        misses[p.id] = outcome
+        return room
+    for i, amount in outcome.amounts.items():
+        remaining[i] -= amount
+    effects[p.id] = outcome
+    return room
+
+
+@dataclass(frozen=True, slots=True)
+class _Later:
+    """The order, coupon, shipping and points layers run on one item layer's result. They
+    depend only on the promotions and on what the item layer left, so combinations that
+    differ only in item promotions that left the same amounts share them."""
+
+    remaining: tuple[Decimal, ...]
+    effects: dict[str, Effect]
+    misses: dict[str, Miss]
+    upsells: tuple[Upsell, ...]
+    shipping: Decimal
+    before: dict[Layer, tuple[Decimal, ...]]
+    saving: Decimal  # of `effects`, summed once
+
+
+def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLayer) -> _Later:
+    key = ("later", tuple(p.id for p in later), first.remaining, first.room)
+    cached = cart.item_layers.get(key)
+    if isinstance(cached, _Later):
+        return cached
+    remaining = list(first.remaining)
+    effects: dict[str, Effect] = {}
+    misses: dict[str, Miss] = {}
+    upsells: list[Upsell] = []
+    room = first.room
+    shipping = cart.request.shipping
+    before: dict[Layer, tuple[Decimal, ...]] = {Layer.ITEM: cart.subtotals}
+    for p in later:
+        if p.layer not in before:
+            before[p.layer] = tuple(remaining)
+        # One promotion on the same amounts gives the same outcome in every combination
+        # (outcomes are never mutated: `_limits` cuts a copy).
+        key_p = ("order", p.id, tuple(remaining), shipping)
+        found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
+        if found is None:
+            found = evaluate_order(p, cart, remaining, shipping)
+            cart.item_layers[key_p] = found
+        outcome, ups = found
+        upsells.extend(ups)
+        room = _settle(cart, p, outcome, room, remaining, effects, misses)
+        if p.id in effects:
+            shipping -= effects[p.id].shipping
+    for layer in _LAYERS[1:]:
+        if layer not in before:  # no promotion of this layer ran: it would see what is left now
+            later_layers = [
+                lay for lay in _LAYERS if lay in before and _LAYERS.index(lay) > _LAYERS.index(layer)
+            ]
+            before[layer] = before[later_layers[0]] if later_layers else tuple(remaining)
+    saving = sum((e.saving for e in effects.values()), ZERO)
+    result = _Later(tuple(remaining), effects, misses, tuple(upsells), shipping, before, saving)
+    cart.item_layers[key] = result
+    return result
+
+
+def _split(ordered: Sequence[CompiledPromotion]) -> tuple[list[CompiledPromotion], list[CompiledPromotion]]:
+    """Item promotions (rank order) and the later ones in the order they apply; points:
+    redemption pays for goods before points are earned on what is left."""
+    items = [p for p in ordered if p.layer is Layer.ITEM]
+    later = [p for p in ordered if p.layer is not Layer.ITEM]
+    later.sort(key=lambda p: (_LAYERS.index(p.layer), not isinstance(p.action, PointsRedeem), p.order))
+    return items, later
+
+
+def _saving(first: _ItemLayer, rest: _Later) -> Decimal:
+    return first.saving + rest.saving
+
+
+def _evaluation(
+    ordered: Sequence[CompiledPromotion],
+    saving: Decimal,
+    assignment: dict[int, tuple[str, ...]],
+    first: _ItemLayer,
+    rest: _Later,
+) -> Evaluation:
+    return Evaluation(
+        before=dict(rest.before),
+        ids=frozenset(p.id for p in ordered),
+        effects={**first.effects, **rest.effects},
+        misses={**first.misses, **rest.misses},
+        upsells=[*first.upsells, *rest.upsells],
+        remaining=list(rest.remaining),
+        shipping=rest.shipping,
+        saving=saving,
+        assignment={i: a for i, a in assignment.items() if len(a) > 0},
+    )
+
+
+def _run(
+    cart: Cart, ordered: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
+) -> Evaluation:
+    items, later = _split(ordered)
+    first = _item_layer(cart, items, assignment)
+    rest = _later_layers(cart, later, first)
+    return _evaluation(ordered, _saving(first, rest), assignment, first, rest)
+
+
+def _limits(
+    cart: Cart, p: CompiledPromotion, effect: Effect, room: Decimal | None
+) -> tuple[Outcome, Decimal | None]:
+    """Budget (all or nothing, docs/semantics.md#limits) and the rule set's order cap (what is left of it)."""
+    budget = cart.budgets.get(p.id)
+    if budget is not None and effect.saving > budget:
+        words = f"remaining budget {cart.money(budget)} cannot cover its {cart.money(effect.saving)}"
+        return Miss("budget", words, would_save=effect.saving), room
+    if room is None or effect.goods == 0:
+        return effect, room
+    if room <= 0:
+        return Miss(
+            "order_cap", f"the order cap of {cart.money(cart.max_order_discount or ZERO)} is used up"
+        ), room
+    if effect.goods > room:
+        limit = room
+        action = p.action
+        effect = replace(effect)  # evaluations share outcomes: cut a copy
+        if isinstance(action, PointsRedeem):  # whole redemption steps only
+            steps = int((room / action.per).to_integral_value(rounding=ROUND_FLOOR))
+            limit = action.per * steps
+            effect.redeemed = int((action.points * steps).to_integral_value(rounding=ROUND_FLOOR))
+            if steps <= 0:
+                return Miss("order_cap", "the order cap leaves less than one redemption step"), room
+        effect.amounts = shrink(cart, effect.amounts, limit)
+        effect.units = {i: n for i, n in effect.units.items() if i in effect.amounts}
+    return effect, room - effect.goods
+
+
+def is_empty(outcome: Outcome) -> bool:
+    return isinstance(outcome, Miss) or outcome.is_empty

@@ -1,0 +1,157 @@
+"""Turn a selection into a `PricingResult`: lines with adjustments, totals, outcomes, hints.
+
+Every promotion that could concern the cart gets exactly one outcome: `applied` (amount,
+lines, units, code, points) or `not_applied` with a reason code from `models.Reason` —
+from the pre-checks (window, channel, audience, scope, coupon codes, group size, ledger
+limits), from its evaluation alone (threshold with shortfall, no_saving, budget), or from the
+best-deal search (excluded / coupon_not_combinable naming what it lost to and by how much,
+order_cap, budget in the chosen combination). Nothing here evaluates promotions again.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..compile.compiler import CompiledRules, conflicts
+from ..language.ast import ThresholdBase
+from ..models import Adjustment, Applied, Gift, LineResult, NotApplied, PricingResult
+from .actions import ZERO, Miss, Upsell
+from .actions.cart import Cart
+from .hints import base_in, build_hints
+from .selection import Selection
+
+
+def build_result(
+    rules: CompiledRules,
+    cart: Cart,
+    selection: Selection,
+    pre_misses: dict[str, Miss],
+    unknown_codes: list[str],
+) -> PricingResult:
+    best = selection.best
+    request = cart.request
+    m = cart.q  # amounts are exact multiples of the minor unit already: this only fixes the scale
+    adjustments: dict[int, list[Adjustment]] = {}
+    applied: list[Applied] = []
+    gifts: list[Gift] = []
+    for pid, effect in best.effects.items():
+        p = rules.by_id[pid]
+        for i in sorted(effect.amounts):
+            adjustments.setdefault(i, []).append(
+                Adjustment(promotion=pid, units=effect.units.get(i, 0), amount=effect.amounts[i])
+            )
+        gifts += [Gift(sku=sku, quantity=q, promotion=pid) for sku, q in effect.gifts]
+        applied.append(
+            Applied(
+                promotion=pid,
+                title=p.title,
+                layer=p.layer.value,
+                amount=m(effect.saving),
+                # the lines it discounted; for gifts, shipping and points, those it was measured on
+                lines=tuple(cart.lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
+                units=sum(effect.units.values()),
+                code=cart.codes.get(pid),
+                points=effect.points or effect.redeemed,
+            )
+        )
+    by_index = {line.id: i for i, line in enumerate(cart.lines)}
+    line_results = []
+    for line in request.lines:
+        i = by_index[line.id]
+        adj = tuple(adjustments.get(i, ()))
+        discount = sum((a.amount for a in adj), ZERO)
+        subtotal = cart.subtotals[i]
+        line_results.append(
+            LineResult(
+                id=line.id,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=m(line.unit_price),
+                subtotal=m(subtotal),
+                discount=m(discount),
+                total=m(subtotal - discount),
+                adjustments=adj,
+            )
+        )
+    misses: dict[str, Miss] = dict(pre_misses)
+    for pid, miss in selection.dropped.items():
+        remeasured = _in_chosen_deal(cart, selection, pid, miss)
+        misses[pid] = remeasured
+    for source in (selection.dropped, selection.excluded, best.misses):
+        for pid, miss in source.items():
+            if pid not in best.effects:
+                misses.setdefault(pid, miss)
+    not_applied = [
+        _not_applied(rules, cart, pid, misses[pid])
+        for pid in sorted(misses, key=lambda i: rules.by_id[i].order)
+        if pid not in best.effects
+    ]
+    not_applied += [
+        NotApplied(promotion="", reason="coupon_unknown", detail=f"code {c!r} matches no coupon", code=c)
+        for c in unknown_codes
+    ]
+    upsells: list[Upsell] = list(selection.upsells)
+    for pid, miss in selection.dropped.items():
+        if miss.reason == "threshold":
+            upsells += selection.alone[pid].upsells
+    hints = build_hints(cart, best, upsells, cart.promotions)
+    subtotal = sum(cart.subtotals, ZERO)
+    discount = sum((r.discount for r in line_results), ZERO)
+    shipping_original = request.shipping
+    shipping = best.shipping
+    return PricingResult(
+        currency=request.currency,
+        at=request.at,
+        customer_id=request.customer.id,
+        subtotal=m(subtotal),
+        discount=m(discount),
+        shipping_original=m(shipping_original),
+        shipping_discount=m(shipping_original - shipping),
+        shipping=m(shipping),
+        total=m(subtotal - discount + shipping),
+        points_earned=best.points_earned,
+        points_redeemed=best.points_redeemed,
+        lines=tuple(line_results),
+        gifts=tuple(gifts),
+        applied=tuple(applied),
+        not_applied=tuple(not_applied),
+        hints=hints,
+        selection=selection.mode,
+        rules_version=rules.version,
+    )
+
+
+def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> Miss:
+    """A spend shortfall measured alone, re-measured inside the chosen deal when compatible with it."""
+    p = cart.promotions[pid]
+    best = selection.best
+    alone = selection.alone.get(pid)
+    need = next((u.need for u in alone.upsells if u.need is not None), None) if alone else None
+    if miss.reason != "threshold" or need is None:
+        return miss
+    if any(conflicts(p, cart.promotions[q]) for q in best.ids if q in cart.promotions):
+        return miss
+    base = base_in(cart, best, p)
+    if base >= need:
+        return miss
+    after = (
+        "at original prices" if p.promotion.threshold_base is ThresholdBase.ORIGINAL else "after discounts"
+    )
+    detail = (
+        f"spend on {p.scope.describe()} is {cart.money(base)} {after}, "
+        f"{cart.money(need - base)} short of {cart.money(need)}"
+    )
+    return Miss("threshold", detail, shortfall=need - base)
+
+
+def _not_applied(rules: CompiledRules, cart: Cart, pid: str, miss: Miss) -> NotApplied:
+    shortfall: Decimal | None = cart.q(miss.shortfall) if miss.shortfall is not None else None
+    return NotApplied(
+        promotion=pid,
+        title=rules.by_id[pid].title,
+        reason=miss.reason,
+        detail=miss.detail,
+        shortfall=shortfall,
+        lost_to=miss.lost_to,
+        code=cart.codes.get(pid),
+    )

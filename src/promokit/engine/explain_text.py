@@ -1,0 +1,77 @@
+"""An explanation in words: the text `promokit explain` prints and rule-test failures quote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..money import currency, format_money
+from .ruleset import Explanation
+
+__all__ = ["render_explanation"]
+
+
+def render_explanation(explanation: Explanation) -> str:
+    result = explanation.result
+    cur = currency(result.currency)
+
+    def m(x: Any) -> str:
+        return format_money(x, cur)
+
+    out = [
+        f"Price: {m(result.total)} = goods {m(result.subtotal)} - discount {m(result.discount)}"
+        f" + shipping {m(result.shipping)}"
+        + (f" (was {m(result.shipping_original)})" if result.shipping_discount else ""),
+        f"The customer saves {m(explanation.saving)}"
+        + {
+            "none": " (no promotions competed: no search needed).",
+            "exact": " (the best of every valid combination: exact search).",
+            "heuristic": " (too many competing promotions for an exact search: heuristic).",
+        }[result.selection],
+    ]
+    if result.points_earned or result.points_redeemed:
+        out.append(f"Points: {result.points_redeemed} redeemed, {result.points_earned} earned.")
+    out.append("")
+    out.append("Applied")
+    if not result.applied:
+        out.append("  (none)")
+    units_by_line = {ln.id: ln for ln in result.lines}
+    for a in result.applied:
+        head = f"  {a.promotion}"
+        if a.title:
+            head += f' "{a.title}"'
+        head += f" [{a.layer}]"
+        if a.amount:
+            head += f": saves {m(a.amount)}"
+        if a.code:
+            head += f" (code {a.code})"
+        out.append(head)
+        for line_id in a.lines:
+            ln = units_by_line[line_id]
+            for adj in ln.adjustments:
+                if adj.promotion == a.promotion:
+                    out.append(f"      line {line_id} ({ln.sku}): {adj.units} unit(s), -{m(adj.amount)}")
+        if a.points:
+            out.append(f"      {a.points} points")
+    gifts = [g for g in result.gifts]
+    if gifts:
+        out += ["", "Gifts"] + [f"  {g.sku} x{g.quantity} from {g.promotion}" for g in gifts]
+    out += ["", "Not applied"]
+    if not result.not_applied:
+        out.append("  (none)")
+    for n in result.not_applied:
+        name = n.promotion or f"code {n.code!r}"
+        extra = []
+        if n.shortfall is not None:
+            extra.append(f"short by {m(n.shortfall)}")
+        suffix = f" ({'; '.join(extra)})" if extra else ""
+        out.append(f"  {name} [{n.reason}]{suffix}: {n.detail}")
+    if explanation.alternatives:
+        out += ["", "Alternatives the chosen deal beat"]
+        for alt in explanation.alternatives:
+            gap = explanation.saving - alt.saving
+            words = f"{m(gap)} less" if gap > 0 else "equal saving, lost the tie-break"
+            out.append(f"  {' + '.join(alt.promotions)}: saves {m(alt.saving)} ({words})")
+    if result.hints:
+        out += ["", "Hints"] + [f"  - {h.message}" for h in result.hints]
+    out += ["", f"rules version {result.rules_version}"]
+    return "\n".join(out)

@@ -1,0 +1,139 @@
+"""`RuleSet`: a checked rule set compiled once, priced many times.
+
+    rules = RuleSet(frontend.parse_paths(["rules/"]))
+    result = rules.price(request)                      # best deal, explained, with hints
+    result = rules.price(request, ledger=ledger)       # limits, stock and budgets from a ledger
+
+Pricing is pure: it never mutates the request and does no I/O except one read-only
+`ledger.usage()` round trip when a ledger is given. The pipeline per request:
+index lookup (only promotions whose scope can touch the cart) -> pre-checks
+(`actions.eligibility`) -> best-deal search (`selection`) over combinations evaluated by
+`evaluate` -> result with explanations and hints (`explain`, `hints`). All arithmetic runs
+in `money.PRICING_CONTEXT` (floats mixed with Decimals trap).
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from ..check.frontend import CheckedRules
+from ..compile.compiler import CompiledRules, compile_rules
+from ..language.ast import Promotion, RuleSetAst
+from ..language.diagnostics import Diagnostic
+from ..ledgers.base import Ledger
+from ..models import CheckoutRequest, PricingResult
+from ..money import PRICING_CONTEXT
+from .actions.eligibility import prepare
+from .evaluate import evaluate
+from .explain import build_result
+from .selection import Selection, select
+
+__all__ = ["Alternative", "Explanation", "RuleSet"]
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A combination the chosen deal beat: the promotions that took effect in it (rank order)
+    and what it would save."""
+
+    promotions: tuple[str, ...]
+    saving: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """`RuleSet.explain`: the priced result plus the best alternatives the search considered."""
+
+    result: PricingResult
+    saving: Decimal  # goods + shipping saved by the chosen deal
+    alternatives: tuple[Alternative, ...]
+
+
+class RuleSet:
+    """Compiled promotion rules. Thread-safe for pricing: nothing is mutated after `__init__`."""
+
+    def __init__(self, checked: CheckedRules) -> None:
+        self.ast: RuleSetAst = checked.ast
+        self.warnings: tuple[Diagnostic, ...] = tuple(checked.warnings)
+        self.sources = dict(checked.sources)
+        self.compiled: CompiledRules = compile_rules(checked.ast)
+        self.version: str = self.compiled.version
+
+    def __repr__(self) -> str:
+        return f"<RuleSet {len(self.compiled.promotions)} promotions version={self.version}>"
+
+    def promotion(self, id: str) -> Promotion:
+        """The AST of promotion `id` (KeyError if the rule set has none)."""
+        return self.compiled.by_id[id].promotion
+
+    def _check_currency(self, request: CheckoutRequest) -> None:
+        if request.currency != self.compiled.currency.code:
+            raise ValueError(
+                f"the request is in {request.currency} but the rules are in {self.compiled.currency.code}"
+            )
+
+    def price(
+        self,
+        request: CheckoutRequest,
+        *,
+        ledger: Ledger | None = None,
+        exclude: Collection[str] = (),
+        strategy: Literal["best", "greedy"] = "best",
+    ) -> PricingResult:
+        """Price the cart with the best valid combination of promotions (or a greedy pass).
+
+        `exclude`: promotion ids to leave out (checkout re-prices without promotions whose
+        reservation failed). Raises ValueError when the request's currency differs from the rules'.
+        """
+        self._check_currency(request)
+        with decimal.localcontext(PRICING_CONTEXT):
+            prepared = prepare(self.compiled, request, ledger=ledger, exclude=exclude)
+            selection = select(prepared.cart, prepared.candidates, strategy)
+            return build_result(
+                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+            )
+
+    def explain(self, request: CheckoutRequest, *, ledger: Ledger | None = None) -> Explanation:
+        """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
+        self._check_currency(request)
+        with decimal.localcontext(PRICING_CONTEXT):
+            prepared = prepare(self.compiled, request, ledger=ledger)
+            selection = select(prepared.cart, prepared.candidates, explore=True)
+            result = build_result(
+                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+            )
+        order = self.compiled.by_id
+        alternatives = tuple(
+            Alternative(
+                tuple(
+                    sorted((i for i, e in ev.effects.items() if e.saving > 0), key=lambda i: order[i].order)
+                ),
+                ev.saving,
+            )
+            for ev in selection.alternatives
+        )
+        return Explanation(result, selection.best.saving, alternatives)
+
+    def price_combination(self, request: CheckoutRequest, ids: Collection[str]) -> PricingResult | None:
+        """Apply exactly the promotions `ids` (those that pass their pre-checks), no subset search.
+
+        Units are still assigned to item-level promotions to save most. None when the
+        promotions cannot be combined (exclusive, one exclusive group, coupons not
+        combinable). Unknown ids raise KeyError.
+        """
+        self._check_currency(request)
+        for pid in ids:
+            self.compiled.by_id[pid]  # noqa: B018 - KeyError for an unknown id
+        with decimal.localcontext(PRICING_CONTEXT):
+            prepared = prepare(self.compiled, request, only=set(ids))
+            ev = evaluate(prepared.cart, prepared.candidates)
+            if ev is None:
+                return None
+            selection = Selection(best=ev, mode="none", alone={}, dropped={})
+            return build_result(
+                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+            )

@@ -1,0 +1,663 @@
+"""The typed AST of a rule set: frozen dataclasses, each node with its source span.
+
+This is the contract between the front end (parser, lowering, checker, formatter)
+and everything that consumes rules (compiler, linter, rule tests). The parse tree
+never travels past `lowering.py`; only these nodes do.
+
+Conventions
+- Money amounts and rates are `Decimal`, exactly as written (no rounding here).
+- Percentages are stored as *percent off* (`Percent`), whatever the notation:
+  `20% off` and `8折` both become `Percent(Decimal("20"))`; the `notation` field
+  remembers how it was written so the formatter can print it back.
+- Names (ids, segment and scope names, SKUs, categories) are `str` exactly as written.
+- `span` is compared like any field: two ASTs from different text differ. Use
+  `strip_spans()` to compare structure only (the formatter round-trip does).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import Any, TypeVar
+
+from ..money import Rounding as Rounding  # the settings node carries it
+from .source import NO_SPAN, Span
+
+# --------------------------------------------------------------------------- enums
+
+
+class Layer(StrEnum):
+    """Stacking layers, applied in this order (docs/semantics.md#layers)."""
+
+    ITEM = "item"
+    ORDER = "order"
+    COUPON = "coupon"
+    SHIPPING = "shipping"
+    POINTS = "points"
+
+
+class Notation(StrEnum):
+    """How an operator wrote a construct; the formatter can print either."""
+
+    EN = "en"
+    ZH = "zh"
+
+
+class ThresholdBase(StrEnum):
+    """What an order-level threshold is measured on (docs/semantics.md#thresholds)."""
+
+    AFTER_DISCOUNTS = "after-discounts"
+    ORIGINAL = "original"
+
+
+class UnitChoice(StrEnum):
+    """Which units a quantity deal discounts (docs/semantics.md#quantity-deals)."""
+
+    CHEAPEST = "cheapest"
+    DEAREST = "dearest"
+
+
+# --------------------------------------------------------------------------- base
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    span: Span = field(default=NO_SPAN, kw_only=True)
+
+
+# --------------------------------------------------------------------------- time
+
+
+@dataclass(frozen=True, slots=True)
+class DateTimePoint(Node):
+    """A wall-clock instant as written: a date, optionally with a time of day.
+
+    Interpreted in the promotion's time zone. As a window end, a date without a
+    time means "through the end of that day" (docs/semantics.md#time-and-audience).
+    """
+
+    date: dt.date
+    time: dt.time | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange(Node):
+    """`2026-10-01 to 2026-10-07` — half-open [start, end) after end-of-day expansion."""
+
+    start: DateTimePoint
+    end: DateTimePoint
+
+
+@dataclass(frozen=True, slots=True)
+class During(Node):
+    """`during A to B[, C to D]`: the instant lies in any of the ranges."""
+
+    ranges: tuple[DateRange, ...]
+
+
+class Weekday(int, Enum):
+    MON = 0
+    TUE = 1
+    WED = 2
+    THU = 3
+    FRI = 4
+    SAT = 5
+    SUN = 6
+
+
+@dataclass(frozen=True, slots=True)
+class OnWeekdays(Node):
+    """`every wednesday` / `every fri, sat` / `每周三`."""
+
+    days: tuple[Weekday, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OnMonthDays(Node):
+    """`every month on 8, 18` / `每月8号`: days of month 1..31."""
+
+    days: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange(Node):
+    """`20:00-22:00`: half-open [start, end) wall-clock time of day.
+
+    `end` may be 24:00, written as `dt.time(0, 0)` with `to_midnight=True`.
+    An end before the start wraps past midnight (22:00-02:00).
+    """
+
+    start: dt.time
+    end: dt.time
+    to_midnight: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DailyHours(Node):
+    """`hours 20:00-22:00[, 08:00-09:00]`: time of day lies in any range."""
+
+    ranges: tuple[TimeRange, ...]
+
+
+#: One time condition; a promotion's `when` holds them all (AND).
+TimeCondition = During | OnWeekdays | OnMonthDays | DailyHours
+
+
+# --------------------------------------------------------------------------- scope
+
+
+class SelectorKind(StrEnum):
+    ALL = "all"
+    SKU = "sku"
+    CATEGORY = "category"
+    BRAND = "brand"
+    TAG = "tag"
+    SCOPE = "scope"  # a reference to a named scope
+
+
+@dataclass(frozen=True, slots=True)
+class Selector(Node):
+    """`category "fruit", "veg"` — matches a line whose attribute is any of `values`.
+
+    For `ALL`, `values` is empty. For `SCOPE`, `values` holds one scope name.
+    """
+
+    kind: SelectorKind
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Scope(Node):
+    """`on category "fruit" except sku "DURIAN"`: any include, and no exclude."""
+
+    include: tuple[Selector, ...]
+    exclude: tuple[Selector, ...] = ()
+
+
+ALL_ITEMS = Scope(include=(Selector(kind=SelectorKind.ALL),))
+
+
+# --------------------------------------------------------------------------- audience
+
+
+class Fact(StrEnum):
+    """Customer facts a condition can compare (docs/semantics.md#time-and-audience)."""
+
+    LEVEL = "level"
+    ORDERS = "orders"
+    TOTAL_SPENT = "total_spent"
+    POINTS = "points"
+    REGION = "region"
+    CHANNEL = "channel"
+    REGISTERED = "registered"  # registration date
+    ATTRIBUTE = "attribute"  # custom attribute: see Compare.attribute
+
+
+class CompareOp(StrEnum):
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+#: Literal values in conditions.
+Value = Decimal | str | bool | dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Node):
+    """`level >= 3`, `region == "shanghai"`, `attr "vip_card" == true`."""
+
+    field: Fact
+    op: CompareOp
+    value: Value
+    attribute: str | None = None  # the attribute name when field is ATTRIBUTE
+
+
+@dataclass(frozen=True, slots=True)
+class InList(Node):
+    """`region in ("shanghai", "beijing")` (`negated`: `not in`)."""
+
+    field: Fact
+    values: tuple[Value, ...]
+    attribute: str | None = None
+    negated: bool = False
+
+
+class Collection(StrEnum):
+    SEGMENTS = "segments"
+    TAGS = "tags"
+
+
+@dataclass(frozen=True, slots=True)
+class HasMember(Node):
+    """`"vip" in segments`, `"student" in tags`."""
+
+    value: str
+    collection: Collection
+
+
+@dataclass(frozen=True, slots=True)
+class NewCustomer(Node):
+    """`new customer` / `新客`: no previous orders."""
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRef(Node):
+    """A named segment declared with `segment NAME = ...`."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Node):
+    operand: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class And(Node):
+    operands: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or(Node):
+    operands: tuple[Condition, ...]
+
+
+Condition = Compare | InList | HasMember | NewCustomer | SegmentRef | Not | And | Or
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@dataclass(frozen=True, slots=True)
+class Percent(Node):
+    """A percentage *off*: 20 means 20% off, i.e. 8折. Valid range (0, 100)."""
+
+    off: Decimal
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class Tier(Node):
+    threshold: Decimal
+    off: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Tiers(Node):
+    """满100减20, 满200减50 / `spend 100 get 20 off, spend 200 get 50 off`.
+
+    The highest reached tier applies, alone (docs/semantics.md#thresholds). Layer: order.
+    """
+
+    tiers: tuple[Tier, ...]
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class EveryOff(Node):
+    """每满100减10 / `every 100 get 10 off [up to 50]`. Layer: order."""
+
+    step: Decimal
+    off: Decimal
+    cap: Decimal | None = None
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class PercentOff(Node):
+    """`20% off` / `8折` [`up to 30`] [`over 100`].
+
+    Item layer when the promotion has a scope narrower than everything or no
+    threshold; order layer when `kind order` is declared or `min_spend` is set.
+    """
+
+    percent: Percent
+    cap: Decimal | None = None
+    min_spend: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AmountOffEach(Node):
+    """`5 off each` / `每件减5`: fixed amount off every unit in scope. Layer: item."""
+
+    amount: Decimal
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialPrice(Node):
+    """`price 9.90` / `特价 9.90`: fixed unit price. Layer: item."""
+
+    price: Decimal
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class FlashPrice(Node):
+    """`flash price 1.00 limit 2 per customer stock 500` / `秒杀 1.00 每人限2件 库存500`.
+
+    Units over the per-customer limit or the remaining stock pay the normal price.
+    Layer: item.
+    """
+
+    price: Decimal
+    per_customer: int | None = None
+    stock: int | None = None
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPrice(Node):
+    """`group price 9.90 for 3 people` / `3人团 9.90`: price when the request's group size >= min_size."""
+
+    price: Decimal
+    min_size: int
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class BuyGetFree(Node):
+    """`buy 2 get 1 free` / `买2赠1`: per N+M units in scope, M are free. Layer: item."""
+
+    buy: int
+    free: int
+    units: UnitChoice = UnitChoice.CHEAPEST
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class NthUnitOff(Node):
+    """`2nd unit 50% off` / `第二件半价` / `第3件5折`. Layer: item."""
+
+    nth: int
+    percent: Percent
+    units: UnitChoice = UnitChoice.CHEAPEST
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle(Node):
+    """`3 for 10` / `10元任选3件`: any `count` units in scope for `price`. Layer: item."""
+
+    count: int
+    price: Decimal
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class GiftOnBuy(Node):
+    """`buy 2 get gift "BAG" x 1 [repeat [up to 3]]` / `买2赠 "BAG" 1件`. Layer: order."""
+
+    buy: int
+    gift_sku: str
+    quantity: int = 1
+    repeat: bool = False
+    max_times: int | None = None
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class GiftOnSpend(Node):
+    """`spend 199 get gift "OIL" x 1` / `满199赠 "OIL" 1件`. Layer: order."""
+
+    threshold: Decimal
+    gift_sku: str
+    quantity: int = 1
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingOff(Node):
+    """`free shipping over 99` / `满99包邮` / `shipping 5 off over 59`. Layer: shipping.
+
+    `off` None means free shipping; `threshold` None means no minimum.
+    """
+
+    threshold: Decimal | None = None
+    off: Decimal | None = None
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class PointsEarn(Node):
+    """`earn 1 point per 1` / `points x2` (multiplier). Layer: points (computed last)."""
+
+    points: Decimal = Decimal(1)
+    per: Decimal = Decimal(1)
+    multiplier: Decimal = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class PointsRedeem(Node):
+    """`redeem 100 points per 1 up to 20%`: points pay for goods. Layer: points."""
+
+    points: Decimal
+    per: Decimal
+    max_percent: Decimal | None = None
+
+
+Action = (
+    Tiers
+    | EveryOff
+    | PercentOff
+    | AmountOffEach
+    | SpecialPrice
+    | FlashPrice
+    | GroupPrice
+    | BuyGetFree
+    | NthUnitOff
+    | Bundle
+    | GiftOnBuy
+    | GiftOnSpend
+    | ShippingOff
+    | PointsEarn
+    | PointsRedeem
+)
+
+
+# --------------------------------------------------------------------------- limits
+
+
+class Per(StrEnum):
+    CUSTOMER = "customer"
+    ORDER = "order"
+    TOTAL = "total"
+
+
+class Counted(StrEnum):
+    USES = "uses"  # applications (orders) of the promotion
+    UNITS = "units"  # discounted units
+
+
+@dataclass(frozen=True, slots=True)
+class Limit(Node):
+    """`limit 1 per customer per day` / `limit 3 units per order` / `limit 1000 total` / `每人限1次`."""
+
+    count: int
+    per: Per
+    counted: Counted = Counted.USES
+    per_day: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Stock(Node):
+    """`stock 500`: promotion units (flash units, gift units) available in all."""
+
+    units: int
+
+
+@dataclass(frozen=True, slots=True)
+class Budget(Node):
+    """`budget 50000` [`per day`]: total money this promotion may give away."""
+
+    amount: Decimal
+    per_day: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cap(Node):
+    """`at most 50 off` / `最多减50`: this promotion's discount per order."""
+
+    amount: Decimal
+
+
+# --------------------------------------------------------------------------- coupons
+
+
+@dataclass(frozen=True, slots=True)
+class CodePattern(Node):
+    """An exact code (`"SAVE10"`) or a pattern with `*` (`"VIP-*"`), case-insensitive."""
+
+    text: str
+
+    @property
+    def is_pattern(self) -> bool:
+        return "*" in self.text or "?" in self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Codes(Node):
+    """`codes "SAVE10", "VIP-*" [single use]`. `single_use`: each code once, ever."""
+
+    patterns: tuple[CodePattern, ...]
+    single_use: bool = False
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Node):
+    """A referenced name with its own span (for did-you-mean diagnostics)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Promotion(Node):
+    """`promotion ID "title" { ... }` or `coupon ID "title" { ... }` (`is_coupon`).
+
+    `kind` is the declared layer (None: inferred from the action by the compiler,
+    see `promokit.compile.compiler.infer_layer`). A coupon's layer is COUPON unless it is a
+    shipping or item action.
+    """
+
+    id: str
+    title: str | None
+    action: Action
+    is_coupon: bool = False
+    priority: int = 0
+    kind: Layer | None = None
+    timezone: str | None = None
+    when: tuple[TimeCondition, ...] = ()
+    scope: Scope = ALL_ITEMS
+    audience: Condition | None = None
+    channels: tuple[str, ...] = ()
+    limits: tuple[Limit, ...] = ()
+    stock: Stock | None = None
+    budget: Budget | None = None
+    cap: Cap | None = None
+    codes: Codes | None = None
+    exclusive: bool = False  # exclusive with everything
+    exclusive_group: Name | None = None
+    stackable_with: tuple[Name, ...] = ()
+    threshold_base: ThresholdBase = ThresholdBase.AFTER_DISCOUNTS
+    id_span: Span = NO_SPAN
+    # Where `kind ...` and `timezone ...` were written, for diagnostics (NO_SPAN: not written
+    # or not recorded; the checker then points at the promotion).
+    kind_span: Span = NO_SPAN
+    timezone_span: Span = NO_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentDecl(Node):
+    """`segment gold = level >= 3 or "vip" in segments`."""
+
+    name: str
+    condition: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeDecl(Node):
+    """`scope fresh = category "fruit", "veg" except sku "DURIAN"`."""
+
+    name: str
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class Settings(Node):
+    """File-level settings. A rule set merges the settings of its files."""
+
+    timezone: str | None = None
+    currency: str | None = None
+    rounding: Rounding | None = None
+    max_order_discount: Decimal | None = None  # `order cap 200`: all promotions together
+    # Where each setting was written, for diagnostics (NO_SPAN: not recorded; the checker
+    # then points at `span`).
+    timezone_span: Span = NO_SPAN
+    currency_span: Span = NO_SPAN
+    rounding_span: Span = NO_SPAN
+    max_order_discount_span: Span = NO_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile(Node):
+    """One `.promo` file, declarations in source order."""
+
+    name: str
+    settings: Settings
+    segments: tuple[SegmentDecl, ...] = ()
+    scopes: tuple[ScopeDecl, ...] = ()
+    promotions: tuple[Promotion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetAst:
+    """All files of a rule set, checked. Settings merged (conflicts are errors)."""
+
+    files: tuple[RuleFile, ...]
+    timezone: str = "UTC"
+    currency: str = "CNY"
+    rounding: Rounding = Rounding.HALF_UP
+    max_order_discount: Decimal | None = None
+
+    @property
+    def promotions(self) -> tuple[Promotion, ...]:
+        return tuple(p for f in self.files for p in f.promotions)
+
+    @property
+    def segments(self) -> dict[str, SegmentDecl]:
+        return {s.name: s for f in self.files for s in f.segments}
+
+    @property
+    def scopes(self) -> dict[str, ScopeDecl]:
+        return {s.name: s for f in self.files for s in f.scopes}
+
+
+# --------------------------------------------------------------------------- helpers
+
+T = TypeVar("T")
+
+
+def strip_spans(node: T) -> T:
+    """A copy of `node` with every span replaced by NO_SPAN (structure-only compare)."""
+    return _strip(node)  # type: ignore[no-any-return]
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, Span):
+        return NO_SPAN
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _strip(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(_strip(v) for v in value)
+    return value

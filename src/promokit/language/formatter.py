@@ -1,0 +1,530 @@
+"""AST -> canonical `.promo` text (`promokit fmt`).
+
+Canonical layout: settings first, then segments, scopes and promotions, each in source
+order; two-space indent; one clause per line in a fixed order (see `_promotion`). Each
+action is printed in its own notation (`满100减20` stays Chinese, `spend 100 get 20 off`
+stays English) unless a notation is forced. Structural clauses (`limit`, `stock`,
+`during`...) are always printed with their English keywords, which every notation reads.
+
+The output re-parses to the same AST modulo spans (`ast.strip_spans`); the test suite
+checks this over every example file and over generated ASTs.
+
+Comments are not in the AST. `format_source` keeps them: leading comment lines followed by
+a blank line stay on top of the file as its header; a full-line comment stays above
+the declaration or clause that follows it (clauses may move to canonical order; their
+comments move with them), and a trailing comment stays at the end of its clause's line.
+A comment before a clause without a node of its own (`priority`, `kind`, `exclusive`,
+`channel`, `threshold`) travels to the next clause that has one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import ast
+from .ast import Notation
+from .diagnostics import Diagnostic
+from .parser import parse_source
+from .source import NO_SPAN, Source, Span, code_chars
+
+__all__ = ["format_file", "format_source", "format_text"]
+
+EN, ZH = Notation.EN, Notation.ZH
+INDENT = "  "
+
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_FACT_WORDS = {
+    ast.Fact.LEVEL: "level",
+    ast.Fact.ORDERS: "orders",
+    ast.Fact.TOTAL_SPENT: "spent",
+    ast.Fact.POINTS: "points",
+    ast.Fact.REGION: "region",
+    ast.Fact.CHANNEL: "channel",
+    ast.Fact.REGISTERED: "registered",
+}
+_ZH_NUMERALS = {2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九"}
+
+
+@dataclass
+class _Line:
+    text: str
+    anchor: Span | None = None
+    above: list[str] = field(default_factory=list)
+    trailing: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- literals
+
+
+def num(value: Decimal | int) -> str:
+    """A number as written in a rule file: plain digits, never an exponent."""
+    if isinstance(value, int):
+        return str(value)
+    return format(value, "f")
+
+
+def string(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif unicodedata.category(ch) in ("Cc", "Cs", "Cf") or ch in "\u2028\u2029":
+            out.append(f"\\u{{{ord(ch):X}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _strings(values: Sequence[str]) -> str:
+    return ", ".join(string(v) for v in values)
+
+
+def _time(value: dt.time, midnight: bool = False) -> str:
+    return "24:00" if midnight else f"{value.hour:02d}:{value.minute:02d}"
+
+
+def zhe(percent_off: Decimal) -> str | None:
+    """20 (% off) -> '8', 15 -> '8.5', 5 -> '9.5'; None when 折 cannot say it (>= 100% off)."""
+    pay = Decimal(100) - percent_off
+    if pay <= 0:
+        return None
+    tenths = pay.scaleb(-1)
+    normal = tenths.normalize()
+    text = num(normal if normal == tenths else tenths)
+    if "." not in text and len(text) == 2:  # a bare two-digit 折 means N.N折 (95折 = 9.5折)
+        text += ".0"
+    return text
+
+
+# ----------------------------------------------------------------------------- conditions
+
+
+def condition(cond: ast.Condition, zh: bool = False) -> str:
+    if isinstance(cond, ast.Or | ast.And):
+        word = " or " if isinstance(cond, ast.Or) else " and "
+        return word.join(_operand(c, zh) for c in cond.operands)
+    if isinstance(cond, ast.Not):
+        return "not " + _operand(cond.operand, zh)
+    if isinstance(cond, ast.NewCustomer):
+        return "新客" if zh else "new customer"
+    if isinstance(cond, ast.SegmentRef):
+        return cond.name
+    if isinstance(cond, ast.HasMember):
+        return f"{string(cond.value)} in {cond.collection.value}"
+    if isinstance(cond, ast.Compare):
+        return f"{_fact(cond.field, cond.attribute)} {cond.op.value} {_value(cond.value)}"
+    negated = "not in" if cond.negated else "in"
+    return f"{_fact(cond.field, cond.attribute)} {negated} ({', '.join(_value(v) for v in cond.values)})"
+
+
+def _operand(cond: ast.Condition, zh: bool) -> str:
+    text = condition(cond, zh)
+    return f"({text})" if isinstance(cond, ast.Or | ast.And) else text
+
+
+def _fact(fact: ast.Fact, attribute: str | None) -> str:
+    if fact is ast.Fact.ATTRIBUTE:
+        return f"attr {string(attribute or '')}"
+    return _FACT_WORDS[fact]
+
+
+def _value(value: ast.Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return num(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return string(value)
+
+
+# ----------------------------------------------------------------------------- scope and time
+
+
+def scope(value: ast.Scope) -> str:
+    text = ", ".join(_selector(s) for s in value.include)
+    if value.exclude:
+        text += " except " + ", ".join(_selector(s) for s in value.exclude)
+    return text
+
+
+def _selector(sel: ast.Selector) -> str:
+    if sel.kind is ast.SelectorKind.ALL:
+        return "all"
+    if sel.kind is ast.SelectorKind.SCOPE:
+        return sel.values[0]
+    return f"{sel.kind.value} {_strings(sel.values)}"
+
+
+_ZH_WEEKDAYS = "一二三四五六日"
+
+
+def time_condition(cond: ast.TimeCondition, zh: bool = False) -> str:
+    if zh and isinstance(cond, ast.OnWeekdays) and cond.days:
+        return "每周" + "、".join(_ZH_WEEKDAYS[d.value] for d in cond.days)
+    if zh and isinstance(cond, ast.OnMonthDays) and cond.days:
+        return "每月" + ",".join(str(d) for d in cond.days) + "号"
+    if zh and isinstance(cond, ast.DailyHours) and cond.ranges:
+        return "每天" + ", ".join(f"{_time(r.start)}-{_time(r.end, r.to_midnight)}" for r in cond.ranges)
+    if isinstance(cond, ast.During):
+        return "during " + ", ".join(f"{_point(r.start)} to {_point(r.end)}" for r in cond.ranges)
+    if isinstance(cond, ast.OnWeekdays):
+        return "every " + ", ".join(_WEEKDAY_NAMES[d.value] for d in cond.days)
+    if isinstance(cond, ast.OnMonthDays):
+        return "every month on " + ", ".join(str(d) for d in cond.days)
+    ranges = (f"{_time(r.start)}-{_time(r.end, r.to_midnight)}" for r in cond.ranges)
+    return "hours " + ", ".join(ranges)
+
+
+def _point(point: ast.DateTimePoint) -> str:
+    text = point.date.isoformat()
+    return text if point.time is None else f"{text} {_time(point.time)}"
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def _percent_en(percent: ast.Percent) -> str:
+    return f"{num(percent.off)}% off"
+
+
+def _percent_zh(percent: ast.Percent, half: bool = False) -> str | None:
+    if half and percent.off == 50:
+        return "半价"
+    tenths = zhe(percent.off)
+    return None if tenths is None else f"{tenths}折"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def action(node: ast.Action, notation: Notation | None = None) -> str:
+    """One action line in `notation` (None: the node's own)."""
+    own = getattr(node, "notation", None)
+    if isinstance(node, ast.PercentOff):
+        own = node.percent.notation
+    chosen = notation or own or EN
+    if chosen is ZH:
+        text = _action_zh(node)
+        if text is not None:
+            return text
+    return _action_en(node)
+
+
+def _opt(prefix: str, value: Decimal | int | None, suffix: str = "") -> str:
+    return "" if value is None else f"{prefix}{num(value)}{suffix}"
+
+
+def _dearest(units: ast.UnitChoice, word: str) -> str:
+    return f" {word}" if units is ast.UnitChoice.DEAREST else ""
+
+
+def _action_en(node: ast.Action) -> str:
+    if isinstance(node, ast.Tiers):
+        return ", ".join(f"spend {num(t.threshold)} get {num(t.off)} off" for t in node.tiers)
+    if isinstance(node, ast.EveryOff):
+        return f"every {num(node.step)} get {num(node.off)} off" + _opt(" up to ", node.cap)
+    if isinstance(node, ast.PercentOff):
+        return _percent_en(node.percent) + _opt(" up to ", node.cap) + _opt(" over ", node.min_spend)
+    if isinstance(node, ast.AmountOffEach):
+        return f"{num(node.amount)} off each"
+    if isinstance(node, ast.SpecialPrice):
+        return f"price {num(node.price)}"
+    if isinstance(node, ast.FlashPrice):
+        limit = _opt(" limit ", node.per_customer, " per customer")
+        return f"flash price {num(node.price)}{limit}" + _opt(" stock ", node.stock)
+    if isinstance(node, ast.GroupPrice):
+        return f"group price {num(node.price)} for {node.min_size} people"
+    if isinstance(node, ast.BuyGetFree):
+        return f"buy {node.buy} get {node.free} free" + _dearest(node.units, "dearest")
+    if isinstance(node, ast.NthUnitOff):
+        return f"{_ordinal(node.nth)} unit {_percent_en(node.percent)}" + _dearest(node.units, "dearest")
+    if isinstance(node, ast.Bundle):
+        return f"{node.count} for {num(node.price)}"
+    if isinstance(node, ast.GiftOnBuy):
+        text = f"buy {node.buy} get gift {string(node.gift_sku)} x {node.quantity}"
+        if node.repeat:
+            text += " repeat" + _opt(" up to ", node.max_times)
+        return text
+    if isinstance(node, ast.GiftOnSpend):
+        return f"spend {num(node.threshold)} get gift {string(node.gift_sku)} x {node.quantity}"
+    if isinstance(node, ast.ShippingOff):
+        head = "free shipping" if node.off is None else f"shipping {num(node.off)} off"
+        return head + _opt(" over ", node.threshold)
+    if isinstance(node, ast.PointsEarn):
+        multiplier = "" if node.multiplier == 1 else f" x {num(node.multiplier)}"
+        unit = "point" if node.points == 1 else "points"
+        return f"earn {num(node.points)} {unit} per {num(node.per)}{multiplier}"
+    return f"redeem {num(node.points)} points per {num(node.per)}" + _opt(" up to ", node.max_percent, "%")
+
+
+def _action_zh(node: ast.Action) -> str | None:
+    if isinstance(node, ast.Tiers):
+        return ", ".join(f"满{num(t.threshold)}减{num(t.off)}" for t in node.tiers)
+    if isinstance(node, ast.EveryOff):
+        return f"每满{num(node.step)}减{num(node.off)}" + _opt(" 封顶", node.cap)
+    if isinstance(node, ast.PercentOff):
+        percent = _percent_zh(node.percent)
+        if percent is None:
+            return None
+        return percent + _opt(" 封顶", node.cap) + _opt(" 满", node.min_spend)
+    if isinstance(node, ast.AmountOffEach):
+        return f"每件减{num(node.amount)}"
+    if isinstance(node, ast.SpecialPrice):
+        return f"特价 {num(node.price)}"
+    if isinstance(node, ast.FlashPrice):
+        return (
+            f"秒杀 {num(node.price)}" + _opt(" 每人限", node.per_customer, "件") + _opt(" 库存", node.stock)
+        )
+    if isinstance(node, ast.GroupPrice):
+        return f"{node.min_size}人团 {num(node.price)}"
+    if isinstance(node, ast.BuyGetFree):
+        return f"买{node.buy}赠{node.free}" + _dearest(node.units, "高价优先")
+    if isinstance(node, ast.NthUnitOff):
+        percent = _percent_zh(node.percent, half=True)
+        if percent is None:
+            return None
+        nth = _ZH_NUMERALS.get(node.nth, str(node.nth))
+        return f"第{nth}件{percent}" + _dearest(node.units, "高价优先")
+    if isinstance(node, ast.Bundle):
+        return f"{num(node.price)}元任选{node.count}件"
+    if isinstance(node, ast.GiftOnBuy):
+        text = f"买{node.buy}赠 {string(node.gift_sku)} x{node.quantity}"
+        if node.repeat:
+            text += " 可叠加" + _opt(" 最多", node.max_times, "次")
+        return text
+    if isinstance(node, ast.GiftOnSpend):
+        return f"满{num(node.threshold)}赠 {string(node.gift_sku)} x{node.quantity}"
+    if isinstance(node, ast.ShippingOff):
+        head = _opt("满", node.threshold)
+        return head + ("包邮" if node.off is None else f"运费减{num(node.off)}")
+    if isinstance(node, ast.PointsEarn):
+        multiplier = "" if node.multiplier == 1 else f" 积分{num(node.multiplier)}倍"
+        return f"每{num(node.per)}元积{num(node.points)}分{multiplier}"
+    return f"{num(node.points)}积分抵{num(node.per)}元" + _opt(" 最多抵", node.max_percent, "%")
+
+
+# ----------------------------------------------------------------------------- declarations
+
+
+_ZH_LIMIT_WORDS = {
+    (ast.Per.CUSTOMER, False): "每人限",
+    (ast.Per.CUSTOMER, True): "每人每天限",
+    (ast.Per.ORDER, False): "每单限",
+    (ast.Per.TOTAL, False): "总限",
+    (ast.Per.TOTAL, True): "每天限",
+}
+
+
+def _limit(limit: ast.Limit, zh: bool = False) -> str:
+    head = _ZH_LIMIT_WORDS.get((limit.per, limit.per_day)) if zh else None
+    if head is not None:
+        return f"{head}{limit.count}{'件' if limit.counted is ast.Counted.UNITS else '次'}"
+    units = " units" if limit.counted is ast.Counted.UNITS else ""
+    per = {ast.Per.CUSTOMER: "per customer", ast.Per.ORDER: "per order", ast.Per.TOTAL: "total"}[limit.per]
+    day = " per day" if limit.per_day else ""
+    return f"limit {limit.count}{units} {per}{day}"
+
+
+def _anchor(span: Span) -> Span | None:
+    return None if span == NO_SPAN else span
+
+
+def _own_notation(node: ast.Action) -> Notation:
+    if isinstance(node, ast.PercentOff):
+        return node.percent.notation
+    own = getattr(node, "notation", None)
+    return own if isinstance(own, Notation) else EN
+
+
+def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
+    # Clauses without a notation of their own (limits, stock, weekdays...) follow the action:
+    # a promotion written as 满100减20 gets 每人限1次; one written in English gets `limit 1 ...`.
+    zh = (notation or _own_notation(promo.action)) is ZH
+    word = "coupon" if promo.is_coupon else "promotion"
+    title = "" if promo.title is None else " " + string(promo.title)
+    lines = [_Line(f"{word} {promo.id}{title} {{", _anchor(promo.span))]
+
+    def add(text: str, span: Span | None = None) -> None:
+        lines.append(_Line(INDENT + text, None if span is None else _anchor(span)))
+
+    if promo.priority:
+        add(f"priority {promo.priority}")
+    if promo.kind is not None:
+        add(f"kind {promo.kind.value}", promo.kind_span)
+    if promo.timezone is not None:
+        add(f"timezone {promo.timezone}", promo.timezone_span)
+    for cond in promo.when:
+        add(time_condition(cond, zh), cond.span)
+    if ast.strip_spans(promo.scope) != ast.ALL_ITEMS:
+        add("on " + scope(promo.scope), promo.scope.span)
+    if promo.audience is not None:
+        add("for " + condition(promo.audience, zh), promo.audience.span)
+    if promo.channels:
+        add("channel " + _strings(promo.channels))
+    if promo.codes is not None:
+        add("codes " + ", ".join(string(p.text) for p in promo.codes.patterns), promo.codes.span)
+        if promo.codes.single_use:
+            add("一次性" if zh else "single use")
+    add(action(promo.action, notation), promo.action.span)
+    for limit in promo.limits:
+        add(_limit(limit, zh), limit.span)
+    if promo.stock is not None:
+        add(f"库存{promo.stock.units}" if zh else f"stock {promo.stock.units}", promo.stock.span)
+    if promo.budget is not None:
+        amount, per_day = num(promo.budget.amount), promo.budget.per_day
+        text = (
+            f"预算{amount}" + (" 每天" if per_day else "")
+            if zh
+            else f"budget {amount}" + (" per day" if per_day else "")
+        )
+        add(text, promo.budget.span)
+    if promo.cap is not None:
+        cap = num(promo.cap.amount)
+        add(f"最多减{cap}" if zh else f"at most {cap} off", promo.cap.span)
+    if promo.exclusive:
+        add("互斥" if zh else "exclusive")
+    if promo.exclusive_group is not None:
+        group = "互斥组" if zh else "exclusive group"
+        add(f"{group} {promo.exclusive_group.text}", promo.exclusive_group.span)
+    if promo.stackable_with:
+        add("stackable with " + ", ".join(n.text for n in promo.stackable_with), promo.stackable_with[0].span)
+    if promo.threshold_base is ast.ThresholdBase.ORIGINAL:
+        add("门槛按原价" if zh else "threshold on original prices")
+    lines.append(_Line("}"))
+    return lines
+
+
+def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
+    sections: list[list[_Line]] = []
+    s = rule_file.settings
+    settings: list[_Line] = []
+    if s.timezone is not None:
+        settings.append(_Line(f"timezone {s.timezone}", _anchor(s.timezone_span)))
+    if s.currency is not None:
+        settings.append(_Line(f"currency {s.currency}", _anchor(s.currency_span)))
+    if s.rounding is not None:
+        settings.append(_Line(f"rounding {s.rounding.value}", _anchor(s.rounding_span)))
+    if s.max_order_discount is not None:
+        settings.append(_Line(f"order cap {num(s.max_order_discount)}", _anchor(s.max_order_discount_span)))
+    declarations = [
+        _Line(f"segment {d.name} = {condition(d.condition)}", _anchor(d.span)) for d in rule_file.segments
+    ]
+    declarations += [_Line(f"scope {d.name} = {scope(d.scope)}", _anchor(d.span)) for d in rule_file.scopes]
+    for block in (settings, declarations):
+        if block:
+            sections.append(block)
+    sections.extend(_promotion(p, notation) for p in rule_file.promotions)
+    lines: list[_Line] = []
+    for section in sections:
+        if lines:
+            lines.append(_Line(""))
+        lines.extend(section)
+    return lines
+
+
+def format_file(rule_file: ast.RuleFile, notation: Notation | None = None) -> str:
+    """Canonical text of a rule file (no comments: they are not in the AST)."""
+    return _render(_layout(rule_file, notation))
+
+
+def _render(lines: Sequence[_Line], tail: Sequence[str] = ()) -> str:
+    out: list[str] = []
+    for line in lines:
+        indent = line.text[: len(line.text) - len(line.text.lstrip(" "))] if line.text.strip() else ""
+        out.extend(indent + comment for comment in line.above)
+        text = line.text
+        if line.trailing:
+            text += "  " + " ".join(line.trailing)
+        out.append(text)
+    if tail:
+        if out:
+            out.append("")
+        out.extend(tail)
+    return "\n".join(out).rstrip("\n") + "\n" if out else ""
+
+
+# ----------------------------------------------------------------------------- comments
+
+
+def comments(text: str) -> list[tuple[int, int, str, bool]]:
+    """(offset, line, text, trailing) of every `#` comment outside strings."""
+    found: list[tuple[int, int, str, bool]] = []
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        for i, ch in code_chars(line):
+            if ch == "#":
+                body = line[i:].rstrip("\r\n").rstrip()
+                found.append((offset + i, number, body, bool(line[:i].strip())))
+                break
+        offset += len(line)
+    return found
+
+
+def format_text(rule_file: ast.RuleFile, text: str, notation: Notation | None = None) -> str:
+    """Canonical text of `rule_file` (parsed from `text`), keeping the comments of `text`."""
+    lines = _layout(rule_file, notation)
+    anchored = sorted(
+        ((line.anchor.start, line.anchor.line, i) for i, line in enumerate(lines) if line.anchor is not None),
+    )
+    tail: list[str] = []
+    header_end = _header_end(text)
+    header = [c for c in comments(text) if c[0] < header_end]
+    for offset, number, body, trailing in comments(text)[len(header) :]:
+        if trailing:
+            same = [i for _, line_no, i in anchored if line_no == number]
+            if same:
+                lines[same[0]].trailing.append(body)
+                continue
+        after = [i for start, _, i in anchored if start > offset]
+        if after:
+            lines[after[0]].above.append(body)
+        else:
+            tail.append(body)
+    rendered = _render(lines, tail)
+    if header:
+        top = "\n".join(body for _, _, body, _ in header) + "\n"
+        rendered = top + ("\n" + rendered if rendered else "")
+    return rendered
+
+
+def _header_end(text: str) -> int:
+    """End of the file's header: leading comment lines followed by a blank line.
+
+    Such a block describes the whole file, so it stays on top, apart from the first
+    declaration, however the declarations are reordered.
+    """
+    offset, end = 0, 0
+    seen_comment = False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            seen_comment = True
+        elif stripped:
+            break
+        elif seen_comment:
+            end = offset
+        offset += len(line)
+    return end
+
+
+def format_source(source: Source, notation: Notation | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Parse and format one file, keeping comments; (None, errors) when it does not parse."""
+    rule_file, diagnostics = parse_source(source)
+    if rule_file is None or any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    return format_text(rule_file, source.text, notation), diagnostics

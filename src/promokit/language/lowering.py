@@ -1,0 +1,538 @@
+"""Parse tree -> typed AST (`ast.py`), with a span on every node.
+
+The parse tree never leaves this module. Lowering runs after parsing (not inside a lark
+Transformer), so a problem here is a `Diagnostic`, never an exception wrapped in
+`VisitError`. It reports what the grammar cannot: invalid dates and times, a fraction
+where a count is needed, a clause given twice, a promotion without an action. Semantic
+checks (unknown names, tier order, percentages in range) are the checker's.
+
+Codes: S020 not a whole number, S021 invalid date, S022 invalid time, S023 bad string
+escape, S024 a value without its kind, S011 condition nested too deep, S030 setting given
+twice, S031 clause given twice, S032 no action, S033 `single use` without `codes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from lark import Token, Tree
+
+from . import ast
+from .diagnostics import Diagnostic
+from .lowering_actions import lower_action
+from .lowering_base import Invalid, Lowerer
+from .source import NO_SPAN, Source, Span
+
+__all__ = ["lower_file"]
+
+
+def lower_file(
+    source: Source, trees: Sequence[tuple[Tree[Token], int]], max_nesting: int = 50
+) -> tuple[ast.RuleFile, list[Diagnostic]]:
+    """Lower the parsed declarations of one file (each tree with its chunk offset)."""
+    settings: dict[str, tuple[Any, Span]] = {}
+    segments: list[ast.SegmentDecl] = []
+    scopes: list[ast.ScopeDecl] = []
+    promotions: list[ast.Promotion] = []
+    diagnostics: list[Diagnostic] = []
+    for tree, offset in trees:
+        low = _FileLowerer(source, offset, max_nesting)
+        for decl in tree.children:
+            if not isinstance(decl, Tree):
+                continue
+            try:
+                if decl.data.startswith("set_"):
+                    low.setting(decl, settings)
+                elif decl.data == "segment_decl":
+                    segments.append(low.segment(decl))
+                elif decl.data == "scope_decl":
+                    scopes.append(low.scope_decl(decl))
+                elif decl.data == "promotion":
+                    promotion = low.promotion(decl)
+                    if promotion is not None:
+                        promotions.append(promotion)
+            except Invalid:
+                pass
+            except Exception as exc:  # noqa: BLE001 - a lowering bug must not become a traceback
+                low.error(
+                    "S999",
+                    f"internal error while reading this declaration ({type(exc).__name__}); please report it",
+                    low.span(decl),
+                    "the rest of the file was still checked",
+                )
+        diagnostics.extend(low.diagnostics)
+    whole = source.span(0, len(source.text))
+    rule_file = ast.RuleFile(
+        name=source.name,
+        settings=_settings(settings, source),
+        segments=tuple(segments),
+        scopes=tuple(scopes),
+        promotions=tuple(promotions),
+        span=whole,
+    )
+    return rule_file, diagnostics
+
+
+def _settings(found: dict[str, tuple[Any, Span]], source: Source) -> ast.Settings:
+    spans = [span for _, span in found.values()]
+    first = min(spans, key=lambda s: s.start) if spans else source.span(0, 0)
+
+    def value(key: str) -> Any:
+        return found[key][0] if key in found else None
+
+    def where(key: str) -> Span:
+        return found[key][1] if key in found else NO_SPAN
+
+    return ast.Settings(
+        timezone=value("timezone"),
+        currency=value("currency"),
+        rounding=value("rounding"),
+        max_order_discount=value("max_order_discount"),
+        timezone_span=where("timezone"),
+        currency_span=where("currency"),
+        rounding_span=where("rounding"),
+        max_order_discount_span=where("max_order_discount"),
+        span=first,
+    )
+
+
+_ROUNDING = {
+    "HALF_UP": ast.Rounding.HALF_UP,
+    "HALF_EVEN": ast.Rounding.HALF_EVEN,
+    "DOWN": ast.Rounding.DOWN,
+    "UP": ast.Rounding.UP,
+}
+_LAYERS = {
+    "ITEM": ast.Layer.ITEM,
+    "ORDER": ast.Layer.ORDER,
+    "COUPON": ast.Layer.COUPON,
+    "SHIPPING": ast.Layer.SHIPPING,
+    "POINTS": ast.Layer.POINTS,
+}
+_WEEKDAYS = {
+    "MONDAY": ast.Weekday.MON,
+    "TUESDAY": ast.Weekday.TUE,
+    "WEDNESDAY": ast.Weekday.WED,
+    "THURSDAY": ast.Weekday.THU,
+    "FRIDAY": ast.Weekday.FRI,
+    "SATURDAY": ast.Weekday.SAT,
+    "SUNDAY": ast.Weekday.SUN,
+}
+_ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_FACTS = {
+    "LEVEL": ast.Fact.LEVEL,
+    "ORDERS": ast.Fact.ORDERS,
+    "SPENT": ast.Fact.TOTAL_SPENT,
+    "POINTS": ast.Fact.POINTS,
+    "REGION": ast.Fact.REGION,
+    "CHANNEL": ast.Fact.CHANNEL,
+    "REGISTERED": ast.Fact.REGISTERED,
+    "ATTR": ast.Fact.ATTRIBUTE,
+}
+_SELECTOR_KINDS = {
+    "SKU": ast.SelectorKind.SKU,
+    "CATEGORY": ast.SelectorKind.CATEGORY,
+    "BRAND": ast.SelectorKind.BRAND,
+    "TAG": ast.SelectorKind.TAG,
+}
+_ZH_LIMITS = {
+    "每人限": (ast.Per.CUSTOMER, False),
+    "每人每天限": (ast.Per.CUSTOMER, True),
+    "每单限": (ast.Per.ORDER, False),
+    "每天限": (ast.Per.TOTAL, True),
+    "总限": (ast.Per.TOTAL, False),
+}
+
+#: Clauses a promotion has at most once (the AST holds one value).
+_SINGLE = {
+    "priority": "priority",
+    "kind": "kind",
+    "timezone": "timezone",
+    "scope": "on",
+    "audience": "for",
+    "codes": "codes",
+    "single_use": "single use",
+    "stock": "stock",
+    "budget": "budget",
+    "cap": "at most",
+    "exclusive": "exclusive",
+    "exclusive_group": "exclusive group",
+    "threshold_original": "threshold",
+    "threshold_after": "threshold",
+}
+_THRESHOLDS = ("threshold_original", "threshold_after")
+_TIME_CLAUSES = ("during", "weekdays", "monthdays", "hours")
+
+
+class _FileLowerer(Lowerer):
+    # ------------------------------------------------------------------ declarations
+
+    def setting(self, tree: Tree[Token], found: dict[str, tuple[Any, Span]]) -> None:
+        token = self.last_token(tree)
+        span = self.span(tree)
+        key: str
+        value: Any
+        if tree.data == "set_timezone":
+            key, value = "timezone", str(token)
+        elif tree.data == "set_currency":
+            key, value = "currency", str(token)
+        elif tree.data == "set_rounding":
+            mode = self.first_token(self.subtree(tree, "rounding_mode"))
+            key, value = "rounding", _ROUNDING[mode.type]
+        else:
+            key, value = "max_order_discount", self.decimal(token)
+        if key in found:
+            line = found[key][1].line
+            word = "order cap" if key == "max_order_discount" else key
+            self.error("S030", f"`{word}` is already set on line {line} of this file", span)
+            raise Invalid
+        found[key] = (value, span)
+
+    def segment(self, tree: Tree[Token]) -> ast.SegmentDecl:
+        name = self.token(tree, "NAME")
+        condition = self.condition(self.children_trees(tree)[-1], 0)
+        return ast.SegmentDecl(name=str(name), condition=condition, span=self.span(tree))
+
+    def scope_decl(self, tree: Tree[Token]) -> ast.ScopeDecl:
+        name = self.token(tree, "NAME")
+        scope = self.scope_expr(self.subtree(tree, "scope_expr"))
+        return ast.ScopeDecl(name=str(name), scope=scope, span=self.span(tree))
+
+    def promotion(self, tree: Tree[Token]) -> ast.Promotion | None:
+        head = [c for c in tree.children if isinstance(c, Token)]
+        id_token = next(t for t in head if t.type == "NAME")
+        title_token = next((t for t in head if t.type == "STRING"), None)
+        fields: dict[str, Any] = {}
+        seen: dict[str, Span] = {}
+        action: ast.Action | None = None
+        action_span: Span | None = None
+        when: list[ast.TimeCondition] = []
+        limits: list[ast.Limit] = []
+        channels: list[str] = []
+        stackable: list[ast.Name] = []
+        failed = False
+        for clause in self.children_trees(tree):
+            span = self.span(clause)
+            kind = clause.data
+            try:
+                if kind in _SINGLE:
+                    key = "threshold" if kind in _THRESHOLDS else kind
+                    if key in seen:
+                        word = _SINGLE[kind]
+                        self.error(
+                            "S031",
+                            f"`{word}` is already given on line {seen[key].line}",
+                            span,
+                            "a promotion has one such clause; remove one of them",
+                        )
+                        raise Invalid
+                    seen[key] = span
+                if kind in _TIME_CLAUSES:
+                    when.extend(self.time_conditions(clause))
+                elif kind == "priority":
+                    fields["priority"] = self.integer(self.last_token(clause), "a priority")
+                elif kind == "kind":
+                    fields["kind"] = _LAYERS[self.first_token(self.subtree(clause, "layer")).type]
+                    fields["kind_span"] = span
+                elif kind == "timezone":
+                    fields["timezone"] = str(self.last_token(clause))
+                    fields["timezone_span"] = span
+                elif kind == "scope":
+                    fields["scope"] = self.scope_expr(self.subtree(clause, "scope_expr"))
+                elif kind == "audience":
+                    fields["audience"] = self.condition(self.children_trees(clause)[0], 0)
+                elif kind == "channels":
+                    channels.extend(self.string(t) for t in self.tokens(clause, "STRING"))
+                elif kind == "codes":
+                    patterns = tuple(
+                        ast.CodePattern(text=self.string(t), span=self.span(t))
+                        for t in self.tokens(clause, "STRING")
+                    )
+                    single = bool(self.tokens(clause, "SINGLE") or self.tokens(clause, "ZH_SINGLE_USE"))
+                    fields["codes"] = ast.Codes(patterns=patterns, single_use=single, span=span)
+                elif kind == "single_use":
+                    fields["single_use"] = span
+                elif kind == "limit":
+                    limits.append(self.limit(clause))
+                elif kind == "stock":
+                    fields["stock"] = ast.Stock(
+                        units=self.integer(self.last_token(clause), "stock"), span=span
+                    )
+                elif kind == "budget":
+                    amount = self.decimal(self.token(clause, "NUMBER"))
+                    per_day = bool(self.tokens(clause, "DAY") or self.tokens(clause, "ZH_EVERY_DAY"))
+                    fields["budget"] = ast.Budget(amount=amount, per_day=per_day, span=span)
+                elif kind == "cap":
+                    fields["cap"] = ast.Cap(amount=self.decimal(self.token(clause, "NUMBER")), span=span)
+                elif kind == "exclusive":
+                    fields["exclusive"] = True
+                elif kind == "exclusive_group":
+                    name = self.token(clause, "NAME")
+                    fields["exclusive_group"] = ast.Name(text=str(name), span=self.span(name))
+                elif kind == "stackable":
+                    stackable.extend(
+                        ast.Name(text=str(t), span=self.span(t)) for t in self.tokens(clause, "NAME")
+                    )
+                elif kind == "threshold_original":
+                    fields["threshold_base"] = ast.ThresholdBase.ORIGINAL
+                elif kind == "threshold_after":
+                    fields["threshold_base"] = ast.ThresholdBase.AFTER_DISCOUNTS
+                else:
+                    lowered = lower_action(self, clause)
+                    if action_span is not None:
+                        self.error(
+                            "S031",
+                            f"this promotion already has an action on line {action_span.line}",
+                            span,
+                            "a promotion has exactly one action; split it into two promotions",
+                        )
+                        raise Invalid
+                    action, action_span = lowered, span
+            except Invalid:
+                failed = True
+        id_span = self.span(id_token)
+        if action is None and not failed:
+            self.error(
+                "S032",
+                f"promotion '{id_token}' has no action",
+                id_span,
+                "add one line such as 满100减20, 20% off or free shipping over 99",
+            )
+        single_use = fields.pop("single_use", None)
+        if single_use is not None:
+            codes = fields.get("codes")
+            if codes is None:
+                self.error(
+                    "S033",
+                    "`single use` needs a `codes` clause",
+                    single_use,
+                    'list the coupon codes, e.g. codes "WELCOME10"',
+                )
+                failed = True
+            else:
+                fields["codes"] = ast.Codes(patterns=codes.patterns, single_use=True, span=codes.span)
+        if failed or action is None:
+            return None
+        return ast.Promotion(
+            id=str(id_token),
+            title=self.string(title_token) if title_token is not None else None,
+            action=action,
+            is_coupon=head[0].type == "COUPON",
+            when=tuple(when),
+            limits=tuple(limits),
+            channels=tuple(channels),
+            stackable_with=tuple(stackable),
+            id_span=id_span,
+            span=self.span(tree),
+            **fields,
+        )
+
+    # ------------------------------------------------------------------ time
+
+    def time_conditions(self, tree: Tree[Token]) -> list[ast.TimeCondition]:
+        """One time clause; `every fri 20:00-22:00` gives two conditions (weekdays, hours)."""
+        ranges = [r for r in self.children_trees(tree) if r.data == "time_range"]
+        if tree.data != "weekdays" or not ranges:
+            return [self.time_condition(tree)]
+        days = self.time_condition(tree)
+        first, last = self.span(ranges[0]), self.span(ranges[-1])
+        hours_span = Span(
+            first.file, first.line, first.col, last.end_line, last.end_col, first.start, last.end
+        )
+        hours = ast.DailyHours(ranges=tuple(self.time_range(r) for r in ranges), span=hours_span)
+        return [days, hours]
+
+    def time_condition(self, tree: Tree[Token]) -> ast.TimeCondition:
+        span = self.span(tree)
+        if tree.data == "during":
+            ranges = tuple(self.date_range(r) for r in self.children_trees(tree))
+            return ast.During(ranges=ranges, span=span)
+        if tree.data == "weekdays":
+            days: list[ast.Weekday] = []
+            for item in tree.children:
+                if isinstance(item, Tree) and item.data == "weekday":
+                    days.append(_WEEKDAYS[self.first_token(item).type])
+                elif isinstance(item, Token) and item.type == "ZH_WEEKDAY":
+                    days.append(ast.Weekday(_ZH_WEEKDAYS[str(item)]))
+            return ast.OnWeekdays(days=tuple(days), span=span)
+        if tree.data == "monthdays":
+            month_days = tuple(self.integer(t, "a day of the month") for t in self.tokens(tree, "NUMBER"))
+            return ast.OnMonthDays(days=month_days, span=span)
+        ranges_h = tuple(self.time_range(r) for r in self.children_trees(tree))
+        return ast.DailyHours(ranges=ranges_h, span=span)
+
+    def date_range(self, tree: Tree[Token]) -> ast.DateRange:
+        start, end = (self.date_point(p) for p in self.children_trees(tree))
+        return ast.DateRange(start=start, end=end, span=self.span(tree))
+
+    def date_point(self, tree: Tree[Token]) -> ast.DateTimePoint:
+        date_token = self.token(tree, "DATE")
+        time_tokens = self.tokens(tree, "TIME")
+        date = self.date(date_token)
+        time = None
+        if time_tokens:
+            time, midnight = self.time(time_tokens[0])
+            if midnight:
+                self.error(
+                    "S022",
+                    "24:00 can only end a range of hours",
+                    self.span(time_tokens[0]),
+                    "write the next day at 00:00, or a date alone (through the end of that day)",
+                )
+                raise Invalid
+        return ast.DateTimePoint(date=date, time=time, span=self.span(tree))
+
+    def time_range(self, tree: Tree[Token]) -> ast.TimeRange:
+        first, last = self.tokens(tree, "TIME")
+        start, start_midnight = self.time(first)
+        if start_midnight:
+            self.error("S022", "24:00 can only end a range of hours", self.span(first), "start at 00:00")
+            raise Invalid
+        end, to_midnight = self.time(last)
+        return ast.TimeRange(start=start, end=end, to_midnight=to_midnight, span=self.span(tree))
+
+    def date(self, token: Token) -> dt.date:
+        year, month, day = (int(part) for part in str(token).split("-"))
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            reason = (
+                "months run from 1 to 12"
+                if not 1 <= month <= 12
+                else str(exc).replace("day is out of range for month", "that month has fewer days")
+            )
+            self.error("S021", f"{token} is not a valid date: {reason}", self.span(token))
+            raise Invalid from None
+
+    def time(self, token: Token) -> tuple[dt.time, bool]:
+        hours, minutes = (int(part) for part in str(token).split(":"))
+        if (hours, minutes) == (24, 0):
+            return dt.time(0, 0), True
+        if hours > 23 or minutes > 59:
+            self.error(
+                "S022",
+                f"{token} is not a time of day: hours run 0-23 and minutes 0-59",
+                self.span(token),
+                "use 24:00 only to end a range of hours",
+            )
+            raise Invalid
+        return dt.time(hours, minutes), False
+
+    # ------------------------------------------------------------------ scope
+
+    def scope_expr(self, tree: Tree[Token]) -> ast.Scope:
+        parts = self.children_trees(tree)
+        include = self.selectors(parts[0])
+        exclude = self.selectors(parts[1]) if len(parts) > 1 else ()
+        return ast.Scope(include=include, exclude=exclude, span=self.span(tree))
+
+    def selectors(self, tree: Tree[Token]) -> tuple[ast.Selector, ...]:
+        out: list[ast.Selector] = []
+        for item in self.children_trees(tree):
+            span = self.span(item)
+            if item.data == "sel_all":
+                out.append(ast.Selector(kind=ast.SelectorKind.ALL, span=span))
+            elif item.data == "sel_scope":
+                out.append(
+                    ast.Selector(
+                        kind=ast.SelectorKind.SCOPE, values=(str(self.first_token(item)),), span=span
+                    )
+                )
+            elif item.data == "sel_kind":
+                kind = _SELECTOR_KINDS[self.first_token(item).type]
+                value = self.string(self.last_token(item))
+                out.append(ast.Selector(kind=kind, values=(value,), span=span))
+            else:
+                previous = out[-1] if out else None
+                if previous is None or previous.kind not in _SELECTOR_KINDS.values():
+                    self.error(
+                        "S024",
+                        f"say what {self.first_token(item)} is",
+                        span,
+                        'write sku "A1", category "fruit", brand "X" or tag "organic"',
+                    )
+                    raise Invalid
+                merged = _join(previous.span, span)
+                values = (*previous.values, self.string(self.first_token(item)))
+                out[-1] = ast.Selector(kind=previous.kind, values=values, span=merged)
+        return tuple(out)
+
+    # ------------------------------------------------------------------ audience
+
+    def condition(self, tree: Tree[Token] | Token, depth: int) -> ast.Condition:
+        if isinstance(tree, Token):  # a bare NAME inlined by the grammar cannot happen; be safe
+            return ast.SegmentRef(name=str(tree), span=self.span(tree))
+        span = self.span(tree)
+        if depth > self.max_nesting:
+            self.error(
+                "S011",
+                f"the condition is nested more than {self.max_nesting} levels deep",
+                span,
+                "simplify the condition, or raise PROMOKIT_MAX_NESTING (see docs/language.md)",
+            )
+            raise Invalid
+        kind = tree.data
+        if kind in ("or_cond", "and_cond"):
+            operands = tuple(self.condition(c, depth + 1) for c in self.children_trees(tree))
+            return (ast.Or if kind == "or_cond" else ast.And)(operands=operands, span=span)
+        if kind == "cond_not":
+            return ast.Not(operand=self.condition(self.children_trees(tree)[0], depth + 1), span=span)
+        if kind == "atom":  # ( condition )
+            return self.condition(self.children_trees(tree)[0], depth + 1)
+        if kind == "cond_new":
+            return ast.NewCustomer(span=span)
+        if kind == "cond_segment":
+            return ast.SegmentRef(name=str(self.first_token(tree)), span=span)
+        if kind == "cond_member":
+            collection = ast.Collection.SEGMENTS if self.tokens(tree, "SEGMENTS") else ast.Collection.TAGS
+            return ast.HasMember(value=self.string(self.first_token(tree)), collection=collection, span=span)
+        fact, attribute = self.fact(self.subtree(tree, "fact"))
+        values = [self.value(v) for v in self.children_trees(tree) if v.data == "value"]
+        if kind == "cond_compare":
+            op = ast.CompareOp(str(self.first_token(self.subtree(tree, "compare_op"))))
+            return ast.Compare(field=fact, op=op, value=values[0], attribute=attribute, span=span)
+        negated = bool(self.tokens(tree, "NOT"))
+        return ast.InList(field=fact, values=tuple(values), attribute=attribute, negated=negated, span=span)
+
+    def fact(self, tree: Tree[Token]) -> tuple[ast.Fact, str | None]:
+        token = self.first_token(tree)
+        if token.type == "ATTR":
+            return ast.Fact.ATTRIBUTE, self.string(self.last_token(tree))
+        return _FACTS[token.type], None
+
+    def value(self, tree: Tree[Token]) -> ast.Value:
+        token = self.first_token(tree)
+        if token.type == "NUMBER":
+            return self.decimal(token)
+        if token.type == "STRING":
+            return self.string(token)
+        if token.type == "DATE":
+            return self.date(token)
+        return token.type == "TRUE"
+
+    # ------------------------------------------------------------------ limits
+
+    def limit(self, tree: Tree[Token]) -> ast.Limit:
+        span = self.span(tree)
+        count = self.integer(self.token(tree, "NUMBER"), "a limit")
+        zh = self.tokens(tree, "ZH_LIMIT")
+        if zh:
+            per, per_day = _ZH_LIMITS[str(zh[0])]
+            counted = ast.Counted.UNITS if self.tokens(tree, "ZH_UNITS") else ast.Counted.USES
+            return ast.Limit(count=count, per=per, counted=counted, per_day=per_day, span=span)
+        counted = ast.Counted.UNITS if self.tokens(tree, "UNITS") else ast.Counted.USES
+        per_tree = self.children_trees(tree)[0]
+        per = {
+            "per_customer": ast.Per.CUSTOMER,
+            "per_order": ast.Per.ORDER,
+            "per_total": ast.Per.TOTAL,
+            "per_total_day": ast.Per.TOTAL,
+        }[str(per_tree.data)]
+        per_day = bool(self.tokens(per_tree, "DAY"))
+        return ast.Limit(count=count, per=per, counted=counted, per_day=per_day, span=span)
+
+
+def _join(first: Span, last: Span) -> Span:
+    return Span(first.file, first.line, first.col, last.end_line, last.end_col, first.start, last.end)

@@ -1,0 +1,206 @@
+"""Discount rates from actions: how much of what it applies to a promotion can take.
+
+Used by the rate lints (L011, L012) and the overlap lint (L004). Order-level actions peak
+at known spends (a tier's threshold, one step of "every X", the spend where a percentage's
+cap starts to bind); quantity deals have a fixed share; price actions need list prices
+(a catalogue), otherwise their rate is unknown (None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+
+from ..check.values import num
+from ..language.ast import (
+    Action,
+    AmountOffEach,
+    Bundle,
+    BuyGetFree,
+    EveryOff,
+    FlashPrice,
+    GroupPrice,
+    Layer,
+    NthUnitOff,
+    PercentOff,
+    Promotion,
+    Scope,
+    ScopeDecl,
+    SelectorKind,
+    SpecialPrice,
+    Tiers,
+)
+from .search import layer_of
+
+__all__ = [
+    "Rate",
+    "candidate_spends",
+    "catalogue_prices",
+    "discount_at",
+    "order_discount",
+    "order_rate",
+    "rate_pct",
+    "worst_rate",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """The largest share of the eligible amount a promotion takes, and a cart that shows it."""
+
+    rate: Decimal  # 0..1
+    spend: Decimal | None  # the eligible spend (or unit price) of the example cart
+    how: str  # words: the action and where the worst case is reached
+    sku: str | None = None  # the catalogue sku the rate was computed on
+
+
+def catalogue_prices(
+    p: Promotion, scopes: Mapping[str, ScopeDecl], catalogue: Mapping[str, Decimal]
+) -> dict[str, Decimal]:
+    """Catalogue skus the promotion's scope certainly covers.
+
+    A catalogue knows skus, not categories, brands or tags: a sku counts only when a `sku`
+    or `all` selector (directly or through named scopes) includes it and no exclusion could
+    remove it. A category or tag exclusion makes the answer unknown, so the sku is left out.
+    """
+    return {
+        sku: price for sku, price in sorted(catalogue.items()) if _covers(p.scope, sku, scopes, 0) is True
+    }
+
+
+def _covers(scope: Scope, sku: str, scopes: Mapping[str, ScopeDecl], depth: int) -> bool | None:
+    """True: the scope matches the sku whatever its other attributes; False: never; None: unknown."""
+    if depth > 20:
+        return None
+    included: bool | None = False
+    for sel in scope.include:
+        got = _selector_covers(sel.kind, sel.values, sku, scopes, depth)
+        if got is True:
+            included = True
+            break
+        if got is None:
+            included = None
+    if included is False:
+        return False
+    unknown = included is None
+    for sel in scope.exclude:
+        got = _selector_covers(sel.kind, sel.values, sku, scopes, depth)
+        if got is True:
+            return False
+        if got is None:
+            unknown = True
+    return None if unknown else True
+
+
+def _selector_covers(
+    kind: SelectorKind, values: tuple[str, ...], sku: str, scopes: Mapping[str, ScopeDecl], depth: int
+) -> bool | None:
+    if kind is SelectorKind.ALL:
+        return True
+    if kind is SelectorKind.SKU:
+        return sku in values
+    if kind is SelectorKind.SCOPE:
+        results = [
+            _covers(scopes[name].scope, sku, scopes, depth + 1) if name in scopes else False
+            for name in values
+        ]
+        return True if True in results else None if None in results else False
+    return None  # category, brand, tag: the catalogue does not know them
+
+
+def discount_at(action: Action, spend: Decimal) -> Decimal:
+    """An order-level action's discount at an eligible spend (before caps of the promotion)."""
+    if isinstance(action, Tiers):
+        reached = [t.off for t in action.tiers if t.threshold <= spend]
+        return max(reached, default=Decimal(0))
+    if isinstance(action, EveryOff):
+        if action.step <= 0:
+            return Decimal(0)
+        times = (spend / action.step).to_integral_value(rounding=ROUND_FLOOR)
+        off = times * action.off
+        return min(off, action.cap) if action.cap is not None else off
+    if isinstance(action, PercentOff):
+        if action.min_spend is not None and spend < action.min_spend:
+            return Decimal(0)
+        off = spend * action.percent.off / 100
+        return min(off, action.cap) if action.cap is not None else off
+    return Decimal(0)
+
+
+def order_discount(p: Promotion, spend: Decimal) -> Decimal:
+    off = discount_at(p.action, spend)
+    if p.cap is not None:
+        off = min(off, p.cap.amount)
+    return min(off, spend)
+
+
+def candidate_spends(p: Promotion) -> list[Decimal]:
+    a = p.action
+    if isinstance(a, Tiers):
+        return [t.threshold for t in a.tiers]
+    if isinstance(a, EveryOff):
+        return [a.step * k for k in (1, 2, 3, 5, 10)]
+    if isinstance(a, PercentOff):
+        base = [a.min_spend] if a.min_spend is not None else [Decimal(100)]
+        if a.cap is not None and a.percent.off > 0:
+            base.append(a.cap * 100 / a.percent.off)
+        return base
+    return []
+
+
+def order_rate(p: Promotion) -> Rate | None:
+    spends = [s for s in candidate_spends(p) if s > 0]
+    best: Rate | None = None
+    for s in spends:
+        r = order_discount(p, s) / s
+        if best is None or r > best.rate:
+            best = Rate(r, s, f"{num(order_discount(p, s))} off a spend of {num(s)}")
+    return best
+
+
+def worst_rate(
+    p: Promotion, scopes: Mapping[str, ScopeDecl], catalogue: Mapping[str, Decimal] | None
+) -> Rate | None:
+    """The largest share of the eligible amount `p` can take (None: unknown or not a goods discount)."""
+    a = p.action
+    if isinstance(a, Tiers | EveryOff) or (isinstance(a, PercentOff) and layer_of(p) is not Layer.ITEM):
+        return order_rate(p)
+    if isinstance(a, PercentOff):
+        return Rate(min(a.percent.off / 100, Decimal(1)), None, f"{num(a.percent.off)}% off every unit")
+    if isinstance(a, BuyGetFree):
+        total = a.buy + a.free
+        return Rate(Decimal(a.free) / total, None, f"{a.free} of every {total} equal-priced units free")
+    if isinstance(a, NthUnitOff):
+        return Rate(
+            a.percent.off / 100 / a.nth, None, f"every {a.nth} units, one at {num(a.percent.off)}% off"
+        )
+    if catalogue is None:
+        return None
+    prices = catalogue_prices(p, scopes, catalogue)
+    if not prices:
+        return None
+    best: Rate | None = None
+    for sku, price in sorted(prices.items()):
+        if price <= 0:
+            continue
+        if isinstance(a, SpecialPrice | FlashPrice | GroupPrice):
+            off = max(Decimal(0), price - a.price)
+        elif isinstance(a, AmountOffEach):
+            off = min(price, a.amount)
+        elif isinstance(a, Bundle):
+            off = max(Decimal(0), price * a.count - a.price) / a.count
+        else:
+            return None
+        r = off / price
+        if best is None or r > best.rate:
+            if isinstance(a, Bundle):
+                how = f'{a.count} × sku "{sku}" (list price {num(price)}) for {num(a.price)}'
+            else:
+                how = f'sku "{sku}" at {num(price - off)} instead of its list price {num(price)}'
+            best = Rate(r, price, how, sku)
+    return best
+
+
+def rate_pct(rate: Decimal) -> str:
+    return f"{(rate * 100).quantize(Decimal('0.1'))}%"
