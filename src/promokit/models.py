@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -58,8 +59,42 @@ __all__ = [
     "Reason",
 ]
 
-Money = Annotated[Decimal, BeforeValidator(_refuse_float), AfterValidator(_finite)]
-NonNegativeMoney = Annotated[Money, Field(ge=0, le=MAX_UNIT_PRICE)]
+#: JSON Schema of money (`promokit schema`): standard keywords only, so any JSON Schema validator
+#: can check a request before it is sent. The patterns describe the canonical form ("12.50"); the
+#: validator also accepts integers, which the schema states, and refuses floats, which it does not
+#: list. Results always serialise money as a decimal string.
+MONEY_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+#: 0 .. MAX_UNIT_PRICE written out as a pattern: up to eight integer digits, or exactly 10^8.
+NON_NEGATIVE_MONEY_PATTERN = r"^0*([0-9]{1,8}(\.[0-9]+)?|100000000(\.0+)?)$"
+_MONEY_DOC = (
+    'money as a decimal string ("12.50") or an integer; floats are refused, including 12.0 and 1e2, '
+    "which JSON Schema itself counts as integers"
+)
+
+
+def _money_schema(pattern: str, integer: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "anyOf": [{"type": "string", "pattern": pattern}, {"type": "integer", **integer}],
+        "description": _MONEY_DOC,
+    }
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_refuse_float),
+    AfterValidator(_finite),
+    WithJsonSchema(_money_schema(MONEY_PATTERN, {}), mode="validation"),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN}, mode="serialization"),
+]
+NonNegativeMoney = Annotated[
+    Money,
+    Field(ge=0, le=MAX_UNIT_PRICE),
+    WithJsonSchema(
+        _money_schema(NON_NEGATIVE_MONEY_PATTERN, {"minimum": 0, "maximum": int(MAX_UNIT_PRICE)}),
+        mode="validation",
+    ),
+    WithJsonSchema({"type": "string", "pattern": NON_NEGATIVE_MONEY_PATTERN}, mode="serialization"),
+]
 AttributeValue = str | int | bool | Decimal
 
 

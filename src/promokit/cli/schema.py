@@ -14,6 +14,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    model = CheckoutRequest if args.which == "request" else PricingResult
-    print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
+    # A request is what promokit reads (validation); a result is what it writes (serialization:
+    # money is always a decimal string there).
+    if args.which == "request":
+        schema = CheckoutRequest.model_json_schema(mode="validation")
+    else:
+        schema = PricingResult.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return EXIT_OK
