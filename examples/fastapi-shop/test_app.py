@@ -51,7 +51,7 @@ def client() -> Iterator[TestClient]:
 
 
 def _flash_units(result: dict[str, object]) -> int:
-    return sum(a["units"] for a in result["applied"] if a["promotion"] == "egg-flash")  # type: ignore[attr-defined,index,misc]
+    return sum(a["units"] for a in result["applied"] if a["promotion"] == "fastapi-egg-flash")  # type: ignore[attr-defined,index,misc]
 
 
 def test_price(client: TestClient) -> None:

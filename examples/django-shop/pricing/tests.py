@@ -74,7 +74,7 @@ class ShopTests(SimpleTestCase):
         assert status == 200, body
         # eggs 2 x 9.90 flash + rice 99.80 = 119.60, 满100减10 -> 109.60, + shipping 8.00
         assert body["total"] == "117.60", body
-        assert {a["promotion"] for a in body["applied"]} == {"egg-flash", "store-tiers"}  # type: ignore[union-attr]
+        assert {a["promotion"] for a in body["applied"]} == {"django-egg-flash", "django-store-tiers"}  # type: ignore[union-attr]
 
     def test_3_checkout_holds_stock_until_it_runs_out(self) -> None:
         status, first = self.post("/checkout", {"order_id": "A-1", "cart": CART})
@@ -127,7 +127,7 @@ class ShopTests(SimpleTestCase):
 
 def _flash_units(answer: dict[str, object]) -> int:
     applied = answer["result"]["applied"]  # type: ignore[index]
-    return sum(a["units"] for a in applied if a["promotion"] == "egg-flash")
+    return sum(a["units"] for a in applied if a["promotion"] == "django-egg-flash")
 
 
 def _rewrite(path: Path, text: str) -> None:
