@@ -16,9 +16,9 @@ serve_stdio: Callable[[], None] | None
 try:  # pygls and lsprotocol come with the `lsp` extra
     from ..editor.lsp_server import serve_stdio
 except ModuleNotFoundError as exc:
-    if exc.name not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+    if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
         raise
-    serve_stdio, _MISSING = None, exc.name
+    serve_stdio, _MISSING = None, (exc.name or "").split(".")[0]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

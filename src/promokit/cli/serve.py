@@ -23,10 +23,10 @@ try:  # starlette, uvicorn and pygments come with the `serve` extra
     from ..serve.app import create_app
     from ..serve.files import Workspace
 except ModuleNotFoundError as exc:
-    if exc.name not in ("starlette", "uvicorn", "pygments", "anyio"):
+    if (exc.name or "").split(".")[0] not in ("starlette", "uvicorn", "pygments", "anyio"):
         raise
     create_app = Workspace = None
-    _MISSING = exc.name
+    _MISSING = (exc.name or "").split(".")[0]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
