@@ -53,6 +53,7 @@ PUBLIC = {
         "Reason",
     ],
     "promokit.checkout": [
+        "CartChanged",
         "Reservation",
         "claims_for",
         "commit",

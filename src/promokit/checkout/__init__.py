@@ -7,5 +7,15 @@ claim. The money side of a return is `promokit.refund` (module `refunds`).
 """
 
 from .reserve import Reservation, claims_for, commit, refund, release, reserve, returns_for
+from .retry import CartChanged
 
-__all__ = ["Reservation", "claims_for", "commit", "refund", "release", "reserve", "returns_for"]
+__all__ = [
+    "CartChanged",
+    "Reservation",
+    "claims_for",
+    "commit",
+    "refund",
+    "release",
+    "reserve",
+    "returns_for",
+]

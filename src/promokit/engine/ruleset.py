@@ -24,9 +24,11 @@ from ..check.frontend import CheckedRules
 from ..compile.compiler import CompiledRules, compile_rules
 from ..language.ast import Promotion, RuleSetAst
 from ..language.diagnostics import Diagnostic
-from ..ledgers.base import Ledger
+from ..ledgers.base import LedgerError
+from ..ledgers.views import OrderReader, UsageReader, WithoutOrder
 from ..models import CheckoutRequest, PricingResult
 from ..money import PRICING_CONTEXT
+from ..telemetry import PriceProbe
 from .actions.eligibility import prepare
 from .evaluate import evaluate
 from .explain import build_result
@@ -80,32 +82,43 @@ class RuleSet:
         self,
         request: CheckoutRequest,
         *,
-        ledger: Ledger | None = None,
+        ledger: UsageReader | None = None,
         exclude: Collection[str] = (),
         strategy: Literal["best", "greedy"] = "best",
+        order_id: str | None = None,
     ) -> PricingResult:
         """Price the cart with the best valid combination of promotions (or a greedy pass).
 
         `exclude`: promotion ids to leave out (checkout re-prices without promotions whose
-        reservation failed). Raises ValueError when the request's currency differs from the rules'.
+        reservation failed). `order_id` (with a ledger): price as if that order's own hold
+        were released, so a retried checkout prices exactly as its first attempt (one more
+        read, `ledger.state`). Raises ValueError when the request's currency differs from the rules'.
         """
         self._check_currency(request)
-        with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, ledger=ledger, exclude=exclude)
-            selection = select(prepared.cart, prepared.candidates, strategy)
-            return build_result(
-                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
-            )
+        reader = _reader(ledger, order_id)
+        with PriceProbe("promokit.price", self.version, reader is not None) as probe:
+            with decimal.localcontext(PRICING_CONTEXT):
+                prepared = prepare(self.compiled, request, ledger=reader, exclude=exclude)
+                selection = select(prepared.cart, prepared.candidates, strategy)
+                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
+                return build_result(
+                    self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                )
 
-    def explain(self, request: CheckoutRequest, *, ledger: Ledger | None = None) -> Explanation:
+    def explain(
+        self, request: CheckoutRequest, *, ledger: UsageReader | None = None, order_id: str | None = None
+    ) -> Explanation:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
         self._check_currency(request)
-        with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, ledger=ledger)
-            selection = select(prepared.cart, prepared.candidates, explore=True)
-            result = build_result(
-                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
-            )
+        reader = _reader(ledger, order_id)
+        with PriceProbe("promokit.explain", self.version, reader is not None) as probe:
+            with decimal.localcontext(PRICING_CONTEXT):
+                prepared = prepare(self.compiled, request, ledger=reader)
+                selection = select(prepared.cart, prepared.candidates, explore=True)
+                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
+                result = build_result(
+                    self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                )
         order = self.compiled.by_id
         alternatives = tuple(
             Alternative(
@@ -137,3 +150,12 @@ class RuleSet:
             return build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
+
+
+def _reader(ledger: UsageReader | None, order_id: str | None) -> UsageReader | None:
+    """The ledger pricing reads: as is, or without `order_id`'s own hold (a retry)."""
+    if order_id is None or ledger is None:
+        return ledger
+    if not isinstance(ledger, OrderReader):
+        raise LedgerError("price(order_id=...) needs a ledger that can read an order (state(order_id))")
+    return WithoutOrder(ledger, order_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ...compile.compiler import CompiledPromotion, CompiledRules
 from ...language import ast as A
-from ...ledgers.base import Ledger
+from ...ledgers.views import UsageReader
 from ...models import CheckoutRequest
 from ..usage import availability
 from . import Miss
@@ -55,7 +55,7 @@ def prepare(
     rules: CompiledRules,
     request: CheckoutRequest,
     *,
-    ledger: Ledger | None = None,
+    ledger: UsageReader | None = None,
     exclude: Collection[str] = (),
     only: Collection[str] | None = None,
 ) -> Prepared:
@@ -139,7 +139,7 @@ def _apply_ledger(
     rules: CompiledRules,
     cart: Cart,
     request: CheckoutRequest,
-    ledger: Ledger,
+    ledger: UsageReader,
     passed: list[CompiledPromotion],
     misses: dict[str, Miss],
 ) -> list[CompiledPromotion]:
