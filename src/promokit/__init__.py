@@ -8,6 +8,7 @@
                          order_id="A-1001", ledger=ledger)
     ledger.commit("A-1001")                              # after payment
     back = promokit.refund(result, {"l1": 1}, rules=rules)   # a partial return
+    live = promokit.watch("rules/", interval=1.0)          # rules that follow their files
 
 Public names are exactly `__all__`. The public modules are `promokit`, `promokit.models`,
 `promokit.checkout`, `promokit.ledgers` and `promokit.testing`; every other module is internal and may change
@@ -21,8 +22,11 @@ Error tree::
     ValueError
      └── PromokitError
           ├── RuleError        rule files have errors (.diagnostics)
-          └── LedgerError      a ledger cannot be opened or used
-               └── LedgerConflict   same order id, different content
+          ├── LedgerError      a ledger (or a rules archive) cannot be opened or used
+          │    └── LedgerConflict   same order id, different content
+          │         └── CartChanged   a retry of a reserved or paid order with another cart
+          ├── VersionMismatch  a refund given rules of another version than the order's
+          └── VersionNotFound  a rules version the archive does not hold
 """
 
 from __future__ import annotations
@@ -33,8 +37,11 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .checkout.refunds import RefundResult, refund
+    from .archive import VersionNotFound, load_version
+    from .checkout.refunds import RefundResult, VersionMismatch, refund
     from .checkout.reserve import Reservation, reserve
+    from .checkout.retry import CartChanged
+    from .live import LiveRules, watch
     from .engine.ruleset import Explanation, RuleSet
     from .language.diagnostics import Diagnostic, PromokitError, RuleError
     from .ledgers import open_ledger
@@ -44,6 +51,12 @@ if TYPE_CHECKING:
 
 #: public name -> the module that defines it
 _WHERE = {
+    "CartChanged": "promokit.checkout.retry",
+    "LiveRules": "promokit.live",
+    "VersionMismatch": "promokit.checkout.refunds",
+    "VersionNotFound": "promokit.archive",
+    "load_version": "promokit.archive",
+    "watch": "promokit.live",
     "CheckoutRequest": "promokit.models",
     "Claim": "promokit.ledgers.base",
     "Customer": "promokit.models",
@@ -68,6 +81,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "CartChanged",
     "CheckoutRequest",
     "Claim",
     "Customer",
@@ -78,18 +92,23 @@ __all__ = [
     "LedgerConflict",
     "LedgerError",
     "Line",
+    "LiveRules",
     "PricingResult",
     "PromokitError",
     "RefundResult",
     "Reservation",
     "RuleError",
     "RuleSet",
+    "VersionMismatch",
+    "VersionNotFound",
     "__version__",
     "load",
+    "load_version",
     "loads",
     "open_ledger",
     "refund",
     "reserve",
+    "watch",
 ]
 
 

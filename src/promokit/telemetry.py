@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any
 
 log = logging.getLogger("promokit")
+log.addHandler(logging.NullHandler())  # a library never prints: no "last resort" stderr output
 load_log = logging.getLogger("promokit.load")
 watch_log = logging.getLogger("promokit.watch")
 ledger_log = logging.getLogger("promokit.ledger")

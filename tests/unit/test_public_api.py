@@ -13,6 +13,7 @@ import promokit
 #: The public modules and exactly what each exports. A change here is an API change.
 PUBLIC = {
     "promokit": [
+        "CartChanged",
         "CheckoutRequest",
         "Claim",
         "Customer",
@@ -23,18 +24,23 @@ PUBLIC = {
         "LedgerConflict",
         "LedgerError",
         "Line",
+        "LiveRules",
         "PricingResult",
         "PromokitError",
         "RefundResult",
         "Reservation",
         "RuleError",
         "RuleSet",
+        "VersionMismatch",
+        "VersionNotFound",
         "__version__",
         "load",
+        "load_version",
         "loads",
         "open_ledger",
         "refund",
         "reserve",
+        "watch",
     ],
     "promokit.models": [
         "Adjustment",

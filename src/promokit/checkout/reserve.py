@@ -35,6 +35,7 @@ from ..ledgers.base import Claim, Ledger, LedgerConflict, LedgerError, OrderStat
 from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
 from ..telemetry import ledger_call, ledger_conflict, ledger_log
+from .refunds import check_version
 from .retry import cart_changed, race_reasons, with_reasons
 
 _GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
@@ -221,7 +222,9 @@ def refund(
 ) -> OrderState:
     """Give back counters for returned goods (see `returns_for` and the module's policy).
 
-    Idempotent per `refund_id`: a replay with the same arguments changes nothing.
+    Idempotent per `refund_id`: a replay with the same arguments changes nothing. Raises
+    `refunds.VersionMismatch` when `rules` is not the version that priced `result`.
     """
+    check_version(result, rules)
     returns = returns_for(rules, result, returned_lines, earlier_lines)
     return _call("refund", ledger.refund, order_id, returns, refund_id)
