@@ -41,11 +41,11 @@ if TYPE_CHECKING:
     from .checkout.refunds import RefundResult, VersionMismatch, refund
     from .checkout.reserve import Reservation, reserve
     from .checkout.retry import CartChanged
-    from .live import LiveRules, watch
     from .engine.ruleset import Explanation, RuleSet
     from .language.diagnostics import Diagnostic, PromokitError, RuleError
     from .ledgers import open_ledger
     from .ledgers.base import Claim, Ledger, LedgerConflict, LedgerError
+    from .live import LiveRules, watch
     from .loader import load, loads
     from .models import CheckoutRequest, Customer, Group, Line, PricingResult
 
