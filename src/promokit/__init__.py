@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .engine.ruleset import Explanation, RuleSet
     from .language.diagnostics import Diagnostic, PromokitError, RuleError
     from .ledgers import open_ledger
+    from .ledgers.aio import AsyncLedger, open_async_ledger
     from .ledgers.base import Claim, Ledger, LedgerConflict, LedgerError
     from .live import LiveRules, watch
     from .loader import load, loads
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
 
 #: public name -> the module that defines it
 _WHERE = {
+    "AsyncLedger": "promokit.ledgers.aio",
+    "open_async_ledger": "promokit.ledgers.aio",
     "CartChanged": "promokit.checkout.retry",
     "LiveRules": "promokit.live",
     "VersionMismatch": "promokit.checkout.refunds",
@@ -81,6 +84,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "AsyncLedger",
     "CartChanged",
     "CheckoutRequest",
     "Claim",
@@ -105,6 +109,7 @@ __all__ = [
     "load",
     "load_version",
     "loads",
+    "open_async_ledger",
     "open_ledger",
     "refund",
     "reserve",

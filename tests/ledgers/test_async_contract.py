@@ -76,7 +76,9 @@ for _name, _test in vars(test_contract).items():
 
 
 def test_the_suite_above_covers_the_contract() -> None:
-    collected = [n for n in globals() if n.startswith("test_") and n != "test_the_suite_above_covers_the_contract"]
+    collected = [
+        n for n in globals() if n.startswith("test_") and n != "test_the_suite_above_covers_the_contract"
+    ]
     assert len(collected) >= 20
 
 

@@ -40,7 +40,7 @@ RANKS: list[tuple[str, int]] = [
 ]
 
 #: Modules allowed to import promokit modules inside a function: the optional-client adapters.
-LATE_IMPORTS_ALLOWED = {"promokit.ledgers"}
+LATE_IMPORTS_ALLOWED = {"promokit.ledgers", "promokit.ledgers.aio"}  # open_ledger, open_async_ledger
 
 
 def rank(module: str) -> int:

@@ -13,6 +13,7 @@ import promokit
 #: The public modules and exactly what each exports. A change here is an API change.
 PUBLIC = {
     "promokit": [
+        "AsyncLedger",
         "CartChanged",
         "CheckoutRequest",
         "Claim",
@@ -37,6 +38,7 @@ PUBLIC = {
         "load",
         "load_version",
         "loads",
+        "open_async_ledger",
         "open_ledger",
         "refund",
         "reserve",
@@ -61,6 +63,11 @@ PUBLIC = {
     "promokit.checkout": [
         "CartChanged",
         "Reservation",
+        "acommit",
+        "aprice",
+        "arefund",
+        "arelease",
+        "areserve",
         "claims_for",
         "commit",
         "refund",
@@ -69,6 +76,7 @@ PUBLIC = {
         "returns_for",
     ],
     "promokit.ledgers": [
+        "AsyncLedger",
         "Balance",
         "Claim",
         "Ledger",
@@ -78,6 +86,7 @@ PUBLIC = {
         "PromotionStats",
         "ReserveOutcome",
         "Status",
+        "open_async_ledger",
         "open_ledger",
         "stats",
     ],

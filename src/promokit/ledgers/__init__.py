@@ -9,6 +9,7 @@ choosing an adapter. Redis and PostgreSQL clients are imported only when used.
 from __future__ import annotations
 
 from ._core import Clock, redact
+from .aio import AsyncLedger, open_async_ledger
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
 from .memory import MemoryLedger
 from .sqlite import SQLiteLedger
@@ -18,6 +19,7 @@ from .urls import unknown_scheme, url_scheme
 SCHEMES = ("memory", "sqlite", "redis", "rediss", "postgresql", "postgres")
 
 __all__ = [
+    "AsyncLedger",
     "Balance",
     "Claim",
     "Ledger",
@@ -27,6 +29,7 @@ __all__ = [
     "PromotionStats",
     "ReserveOutcome",
     "Status",
+    "open_async_ledger",
     "open_ledger",
     "stats",
 ]
