@@ -8,7 +8,7 @@ A version is `RuleSet.version` (= `PricingResult.rules_version`): a hash of what
 mean, so storing is content-addressed — a version already in the archive is not written
 again, and sources that differ only in layout or comments are one version.
 
-Archives (docs/versions.md):
+Archives (docs/production.md#versioned-rules):
 - a directory: one `<version>.json` per version, written atomically (temp file + rename);
 - `sqlite:///path.db`: a table `promokit_rule_versions` (the SQLite ledger's file may hold it).
 
@@ -188,7 +188,7 @@ class SQLiteArchive:
 
 
 def open_archive(target: str | Path, *, create: bool = False) -> Archive:
-    """A directory path, or a `sqlite:///path.db` URL (docs/versions.md); `create` for writing."""
+    """A directory path, or a `sqlite:///path.db` URL (docs/production.md#versioned-rules); `create` for writing."""
     if isinstance(target, Path):
         return DirectoryArchive(target, create)
     if not isinstance(target, str) or not target:

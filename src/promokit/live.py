@@ -12,7 +12,7 @@ changes it loads the files again. A rule set that loads replaces the current one
 reference assignment, so a price already running finishes on the rules it started with and
 no caller ever sees a half-loaded rule set; one that fails to load is logged
 (`promokit.watch`, ERROR), kept in `.errors`, and the old rules keep serving.
-docs/live-rules.md has the deployment notes.
+docs/production.md#live-rules has the deployment notes.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ application configures handlers). Children, one per concern:
 OpenTelemetry: when `opentelemetry-api` is importable, `price` runs in a span
 `promokit.price` and records metrics (names below); checkout calls count ledger round trips
 and conflicts. Whether it is importable is decided once, at the first priced cart; without
-the extra nothing is imported and each call costs one cached look-up (docs/observability.md).
+the extra nothing is imported and each call costs one cached look-up (docs/production.md#logs-metrics-and-traces).
 """
 
 from __future__ import annotations

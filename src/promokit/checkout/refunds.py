@@ -67,7 +67,7 @@ def check_version(result: PricingResult, rules: object) -> None:
         f"this order was priced with rules version {result.rules_version!r}, but the rules given are "
         f"version {version!r}; refund with the rules that priced it: "
         f"promokit.load_version({result.rules_version!r}, archive=ARCHIVE) "
-        "(keep an archive with promokit.load(path, archive=ARCHIVE); docs/versions.md)"
+        "(keep an archive with promokit.load(path, archive=ARCHIVE); docs/production.md#versioned-rules)"
     )
 
 

@@ -1,6 +1,6 @@
 """Retries and races at checkout: a changed cart under a reserved order id, a lost race.
 
-Policy (docs/quickstart.md#retries):
+Policy (docs/quickstart.md#retries-cancel-and-refunds):
 - a retry with the SAME cart prices identically (`price(..., order_id=...)` does not count the
   order's own hold) and `reserve` returns the stored reservation;
 - a retry with a CHANGED cart is refused with `CartChanged`: one order id holds one cart.

@@ -9,7 +9,7 @@
 same Lua script, the same plpgsql functions) and decode the replies in replies.py, so the
 contract and its tests are shared. `sqlite://` runs the sync adapter in a worker thread
 (`asyncio.to_thread`: SQLite has no async driver), `memory://` runs inline (no I/O).
-Pricing itself stays synchronous: it is CPU-bound and pure (docs/async.md).
+Pricing itself stays synchronous: it is CPU-bound and pure (docs/production.md#async).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Pricing needs one thing of a ledger: `usage(keys)`. `UsageReader` is that contra
 pricing call can also read a snapshot taken by an async ledger (`Snapshot`) or a ledger
 seen as if one order's own hold were given back (`WithoutOrder`).
 
-`WithoutOrder` makes a checkout retry-safe (docs/quickstart.md#retries): a retried request
+`WithoutOrder` makes a checkout retry-safe (docs/quickstart.md#retries-cancel-and-refunds): a retried request
 for an order that already holds a reservation must price exactly as the first attempt did,
 so the order's own claims are not counted against it (otherwise its own hold of the last
 flash unit or of a single-use code would leave the promotion out, the retry would price
