@@ -29,7 +29,7 @@ from typing import Protocol
 
 from .check.frontend import parse_sources
 from .engine.ruleset import RuleSet
-from .language.diagnostics import PromokitError
+from .errors import PromokitError
 from .ledgers._core import redact
 from .ledgers.base import LedgerError
 from .ledgers.sqlite import sqlite_path

@@ -26,7 +26,8 @@ from typing import Any
 from .archive import store
 from .check.frontend import promo_files
 from .engine.ruleset import Explanation, RuleSet
-from .language.diagnostics import PromokitError, RuleError
+from .errors import PromokitError
+from .language.diagnostics import RuleError
 from .loader import load_paths
 from .models import CheckoutRequest, PricingResult
 from .telemetry import watch_log

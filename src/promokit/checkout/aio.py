@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Literal
 
 from ..engine.ruleset import RuleSet
-from ..language.diagnostics import PromokitError
+from ..errors import PromokitError
 from ..ledgers.aio import AsyncLedger
 from ..ledgers.base import LedgerConflict, OrderState
 from ..ledgers.views import Snapshot, own_amounts, subtract

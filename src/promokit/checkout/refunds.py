@@ -46,9 +46,10 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from ..compile.predicates import compile_scope
+from ..errors import PromokitError
 from ..language import ast as A
 from ..language.ast import ThresholdBase
-from ..language.diagnostics import PromokitError, did_you_mean
+from ..language.diagnostics import did_you_mean
 from ..models import CheckoutRequest, Gift, LineResult, Money, PricingResult
 from ..money import Currency, Rounding, allocate, currency, format_money, quantize
 
