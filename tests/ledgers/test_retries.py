@@ -179,3 +179,15 @@ def test_the_full_flow_with_cancel_and_refund(rules: Any, store: Store) -> None:
     assert again == state  # a retried refund changes nothing
     assert counted(ledger)[keys.customer_uses("fruit", "c1")] == 0  # every fruit line came back
     assert counted(ledger)[keys.stock("eggs")] == 2  # the eggs were kept
+
+
+def test_a_lost_race_for_a_single_use_code_says_coupon_used(rules: Any, store: Store) -> None:
+    ledger = store.open()
+    a, b = cart("ca", eggs=1), cart("cb", eggs=1)  # both enter WELCOME10; 1 egg each fits
+    priced_a, priced_b = rules.price(a, ledger=ledger), rules.price(b, ledger=ledger)
+    assert checkout.reserve(rules, a, priced_a, order_id="A", ledger=ledger).ok
+    lost = checkout.reserve(rules, b, priced_b, order_id="B", ledger=ledger)
+    assert lost.failed == ("welcome",)
+    why = {n.promotion: (n.reason, n.detail) for n in lost.result.not_applied}
+    fresh = {n.promotion: (n.reason, n.detail) for n in rules.price(b, ledger=ledger).not_applied}
+    assert why["welcome"] == fresh["welcome"] and why["welcome"][0] == "coupon_used"

@@ -26,7 +26,7 @@ from ..models import CheckoutRequest, PricingResult
 from ..telemetry import ledger_call, ledger_conflict, ledger_log
 from .refunds import check_version
 from .reserve import Reservation, claims_for, returns_for
-from .retry import cart_changed, race_reasons, with_reasons
+from .retry import cart_changed, race_keys, race_reasons, with_reasons
 
 
 class _KeysRead(PromokitError):
@@ -91,8 +91,8 @@ async def areserve(
     if not failed:  # a replay of an order that was released or expired: price it again as is
         return Reservation(False, order_id, await aprice(rules, request, ledger=ledger), (), outcome, claims)
     ledger_conflict("lost_race")
-    usage = await ledger.usage(sorted({c.key for c in outcome.failed}))
-    reasons = race_reasons(rules, result, outcome.failed, usage)
+    usage = await ledger.usage(race_keys(rules, request, outcome.failed))
+    reasons = race_reasons(rules, request, outcome.failed, usage)
     repriced = with_reasons(await aprice(rules, request, ledger=ledger, exclude=failed), reasons)
     return Reservation(False, order_id, repriced, failed, outcome, claims)
 

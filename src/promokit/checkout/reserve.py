@@ -37,7 +37,7 @@ from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
 from ..telemetry import ledger_call, ledger_conflict, ledger_log
 from .refunds import check_version
-from .retry import cart_changed, race_reasons, with_reasons
+from .retry import cart_changed, race_keys, race_reasons, with_reasons
 
 _GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
 _T = TypeVar("_T")
@@ -122,8 +122,8 @@ def reserve(
     if not failed:  # a replay of an order that was released or expired: price it again as is
         return Reservation(False, order_id, rules.price(request, ledger=ledger), (), outcome, claims)
     ledger_conflict("lost_race")
-    usage = ledger.usage(sorted({c.key for c in outcome.failed}))
-    reasons = race_reasons(rules, result, outcome.failed, usage)
+    usage = ledger.usage(race_keys(rules, request, outcome.failed))
+    reasons = race_reasons(rules, request, outcome.failed, usage)
     repriced = with_reasons(rules.price(request, ledger=ledger, exclude=failed), reasons)
     return Reservation(False, order_id, repriced, failed, outcome, claims)
 

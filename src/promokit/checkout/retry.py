@@ -16,23 +16,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from ..engine.actions.eligibility import used_up
 from ..engine.ruleset import RuleSet
-from ..engine.usage import Counter, counters
+from ..engine.usage import Counter, availability, counters
 from ..ledgers.base import Claim, LedgerConflict, OrderState
-from ..models import NotApplied, PricingResult, Reason
-from ..money import Currency, currency, format_money
+from ..ledgers.views import Snapshot
+from ..models import CheckoutRequest, NotApplied, PricingResult, Reason
+from ..money import Currency, format_money
 
-#: key kind (keys.py) -> the reason a fresh price would give when that counter is used up
-_REASON: dict[str, Reason] = {
-    "code": "coupon_used",
-    "stock": "stock",
-    "cuses": "limit",
-    "cunits": "limit",
-    "uses": "limit",
-    "units": "limit",
-    "budget": "budget",
-}
-_PRIORITY = ("coupon_used", "stock", "limit", "budget")  # what the shopper most needs to hear
+#: the counter kind (engine/usage.py) that did not fit although some of it is left -> reason
+_PARTLY: dict[str, Reason] = {"stock": "stock", "units": "limit", "budget": "budget"}
 
 
 class CartChanged(LedgerConflict):
@@ -40,6 +33,7 @@ class CartChanged(LedgerConflict):
 
 
 def cart_changed(order_id: str, state: OrderState | None) -> CartChanged:
+    """The error for a reserve of `order_id` with another cart, saying what to do instead."""
     status = state.status if state is not None else "reserved"
     if status == "reserved":
         todo = (
@@ -53,39 +47,55 @@ def cart_changed(order_id: str, state: OrderState | None) -> CartChanged:
     return CartChanged(f"order {order_id!r} was reserved with a different cart; {todo}")
 
 
-def race_reasons(
-    rules: RuleSet, result: PricingResult, failed: Sequence[Claim], usage: Mapping[str, int]
-) -> dict[str, tuple[Reason, str]]:
-    """Per failed promotion: the reason and the words of the counter that did not fit.
-
-    `usage` is the ledger's used + held per failed key, read after the failure.
-    """
-    cur = currency(result.currency)
-    by_promotion: dict[str, list[Claim]] = {}
-    for c in failed:
-        by_promotion.setdefault(c.promotion, []).append(c)
-    out: dict[str, tuple[Reason, str]] = {}
-    for pid, claims in by_promotion.items():
+def race_keys(rules: RuleSet, request: CheckoutRequest, failed: Sequence[Claim]) -> list[str]:
+    """Every counter key of the promotions that did not fit (what `race_reasons` reads)."""
+    cur = rules.compiled.currency
+    found: set[str] = set()
+    for pid in {c.promotion for c in failed}:
         p = rules.promotion(pid)
-        codes = tuple(a.code for a in result.applied if a.promotion == pid and a.code)
-        known = {c.key: c for c in counters(p, result.customer_id, result.at, rules.ast.timezone, cur, codes)}
-        best: tuple[Reason, str] | None = None
-        for claim in claims:
-            reason = _REASON.get(claim.key.split(":", 1)[0], "limit")
+        found.update(
+            c.key
+            for c in counters(p, request.customer.id, request.at, rules.ast.timezone, cur, request.coupons)
+        )
+    return sorted(found)
+
+
+def race_reasons(
+    rules: RuleSet, request: CheckoutRequest, failed: Sequence[Claim], usage: Mapping[str, int]
+) -> dict[str, tuple[Reason, str]]:
+    """Per promotion that did not fit: the reason and words a fresh price would give.
+
+    `usage` is the ledger's used + held of `race_keys`, read after the failure. A counter
+    used up reads exactly as in a fresh price (the same `availability`, the same `used_up`);
+    one with a little left says how much ("stock 100: only 1 left, this order needs 2").
+    """
+    cur = rules.compiled.currency
+    pids = sorted({c.promotion for c in failed})
+    found = availability(
+        [rules.promotion(pid) for pid in pids], Snapshot(usage), request, rules.ast.timezone, cur
+    )
+    out: dict[str, tuple[Reason, str]] = {}
+    for pid in pids:
+        p = rules.promotion(pid)
+        av = found.get(pid)
+        miss = used_up(av, coupon=p.codes is not None) if av is not None else None
+        if miss is not None:
+            out[pid] = (miss.reason, miss.detail)
+            continue
+        known = {
+            c.key: c
+            for c in counters(p, request.customer.id, request.at, rules.ast.timezone, cur, request.coupons)
+        }
+        for claim in failed:
             counter = known.get(claim.key)
-            left = max(0, (claim.limit or 0) - usage.get(claim.key, 0))
-            detail = _words(counter, claim, left, cur) if counter is not None else "its counter is used up"
-            if best is None or _PRIORITY.index(reason) < _PRIORITY.index(best[0]):
-                best = (reason, detail)
-        if best is not None:
-            out[pid] = best
+            if claim.promotion == pid and counter is not None and counter.kind in _PARTLY:
+                left = max(0, counter.capacity - usage.get(claim.key, 0))
+                out[pid] = (_PARTLY[counter.kind], _words(counter, claim, left, cur))
+                break
     return out
 
 
 def _words(counter: Counter, claim: Claim, left: int, cur: Currency) -> str:
-    """The words a fresh price uses when the counter is used up; otherwise what is left."""
-    if left == 0:
-        return counter.exhausted("used up" if counter.kind in ("stock", "budget") else "reached")
     if counter.kind == "budget":
         money = format_money(Decimal(left).scaleb(-cur.minor_unit), cur)
         return f"{counter.words}: only {money} left, less than this order's discount"
