@@ -10,7 +10,9 @@ again, and sources that differ only in layout or comments are one version.
 
 Archives (docs/production.md#versioned-rules):
 - a directory: one `<version>.json` per version, written atomically (temp file + rename);
-- `sqlite:///path.db`: a table `promokit_rule_versions` (the SQLite ledger's file may hold it).
+- `sqlite:///path.db`: a table `promokit_rule_versions` (the SQLite ledger's file may hold it);
+- `redis://…[?namespace=N]`: a hash `{promokit:N}:rules` next to that ledger's keys;
+- `postgresql://…[?schema=S]`: a table `S.rule_versions` next to that ledger's tables.
 
 An archive that cannot be opened or written raises `LedgerError` naming it (without
 credentials); a version it does not hold raises `VersionNotFound`.
@@ -25,13 +27,16 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .check.frontend import parse_sources
 from .engine.ruleset import RuleSet
 from .errors import PromokitError
 from .ledgers._core import redact
 from .ledgers.base import LedgerError
+from .ledgers.postgres import PostgresLedger, _first_line, _import_psycopg
+from .ledgers.redis import _import_redis
+from .ledgers.redis_lua import namespace_key, url_options
 from .ledgers.sqlite import sqlite_path
 from .telemetry import archive_log
 
@@ -187,8 +192,84 @@ class SQLiteArchive:
         return [_info(v, t, n) for v, t, n in rows]
 
 
+class RedisArchive:
+    """Versions in one hash of the ledger's namespace (version -> record), written with HSETNX."""
+
+    def __init__(self, url: str) -> None:
+        redis = _import_redis()
+        self.where = redact(url)
+        client_url, namespace, _ = url_options(url)
+        self.key = namespace_key(namespace, "rules")
+        self._errors: tuple[type[BaseException], ...] = (ValueError, redis.exceptions.RedisError)
+        try:
+            self._client = redis.Redis.from_url(client_url, decode_responses=True, socket_timeout=10)
+            self._client.ping()
+        except self._errors as exc:
+            raise LedgerError(f"{self.where}: cannot reach the rules archive: {exc}") from None
+
+    def put(self, version: str, sources: dict[str, str], stored_at: float) -> bool:
+        try:
+            return bool(self._client.hsetnx(self.key, version, _record(version, sources, stored_at)))
+        except self._errors as exc:
+            raise LedgerError(f"{self.where}: cannot write to the rules archive: {exc}") from None
+
+    def get(self, version: str) -> dict[str, str] | None:
+        try:
+            raw = self._client.hget(self.key, version)
+        except self._errors as exc:
+            raise LedgerError(f"{self.where}: cannot read the rules archive: {exc}") from None
+        return None if raw is None else dict(json.loads(raw)["sources"])
+
+    def list(self) -> list[VersionInfo]:
+        try:
+            records = self._client.hvals(self.key)
+        except self._errors as exc:
+            raise LedgerError(f"{self.where}: cannot read the rules archive: {exc}") from None
+        return [_info(r["version"], r["stored_at"], len(r["sources"])) for r in map(json.loads, records)]
+
+
+class PostgresArchive:
+    """Versions in a table `rule_versions` of the ledger's schema (created with the schema)."""
+
+    def __init__(self, url: str) -> None:
+        # The PostgreSQL ledger reads the URL and creates its schema; the table sits next to it.
+        self._ledger = PostgresLedger(url)
+        self.where, self._psycopg = self._ledger.url, _import_psycopg()
+        self._table = f"{self._ledger.schema}.rule_versions"
+        self._run(
+            f"CREATE TABLE IF NOT EXISTS {self._table} (version text PRIMARY KEY, "
+            "stored_at double precision NOT NULL, files int NOT NULL, record text NOT NULL)",
+            (),
+            "open",
+        )
+
+    def _run(self, sql: str, args: tuple[object, ...], what: str) -> Any:
+        try:
+            return self._ledger._conn().execute(sql, args)
+        except self._psycopg.Error as exc:
+            raise LedgerError(f"{self.where}: cannot {what} the rules archive: {_first_line(exc)}") from None
+
+    def put(self, version: str, sources: dict[str, str], stored_at: float) -> bool:
+        cur = self._run(
+            f"INSERT INTO {self._table} VALUES (%s, %s, %s, %s) ON CONFLICT (version) DO NOTHING",
+            (version, stored_at, len(sources), _record(version, sources, stored_at)),
+            "write to",
+        )
+        return bool(cur.rowcount == 1)
+
+    def get(self, version: str) -> dict[str, str] | None:
+        row = self._run(f"SELECT record FROM {self._table} WHERE version = %s", (version,), "read").fetchone()
+        return None if row is None else dict(json.loads(row[0])["sources"])
+
+    def list(self) -> list[VersionInfo]:
+        rows = self._run(f"SELECT version, stored_at, files FROM {self._table}", (), "read").fetchall()
+        return [_info(v, t, n) for v, t, n in rows]
+
+
 def open_archive(target: str | Path, *, create: bool = False) -> Archive:
-    """A directory path, or a `sqlite:///path.db` URL (docs/production.md#versioned-rules); `create` for writing."""
+    """A directory, or a ledger URL (sqlite, redis, postgresql: docs/production.md#versioned-rules).
+
+    `create`: make a missing directory or SQLite file (when storing)."""
     if isinstance(target, Path):
         return DirectoryArchive(target, create)
     if not isinstance(target, str) or not target:
@@ -196,10 +277,15 @@ def open_archive(target: str | Path, *, create: bool = False) -> Archive:
     scheme = target.split("://", 1)[0].lower() if "://" in target else ""
     if scheme == "sqlite":
         return SQLiteArchive(target, create)
+    if scheme in ("redis", "rediss"):
+        return RedisArchive(target)
+    if scheme in ("postgresql", "postgres"):
+        return PostgresArchive(target)
     if scheme in ("", "file"):
         return DirectoryArchive(Path(target.removeprefix("file://")), create)
     raise LedgerError(
-        f"{redact(target)}: a rules archive is a directory or sqlite:///path.db, not {scheme}://"
+        f"{redact(target)}: a rules archive is a directory or a sqlite://, redis:// or postgresql:// URL, "
+        f"not {scheme}://"
     )
 
 

@@ -19,7 +19,7 @@ def load(path: str | Path, *, archive: str | Path | None = None) -> RuleSet:
     """Load a `.promo` file, or every `*.promo` under a directory (recursively, sorted).
 
     Raises `RuleError` listing every problem in every file; warnings are on `.warnings`.
-    `archive` (a directory or `sqlite:///path.db`): also store this version's sources there,
+    `archive` (a directory, or a sqlite/redis/postgresql ledger URL): also store this version's sources there,
     once per version, so `promokit.load_version(version, archive=...)` can bring it back.
     """
     rules = load_paths([path])

@@ -106,8 +106,8 @@ def test_unknown_versions_and_unreachable_archives_are_clear_errors(tmp_path: Pa
     missing_dir = f"sqlite:///{tmp_path / 'no' / 'such' / 'x.db'}"
     with pytest.raises(promokit.LedgerError, match=r"sqlite:///.*x\.db: cannot open the rules archive"):
         promokit.load(_file(tmp_path), archive=missing_dir)
-    with pytest.raises(promokit.LedgerError, match="redis://h:1/0: a rules archive is a directory"):
-        promokit.load(_file(tmp_path), archive="redis://user:secret@h:1/0")
+    with pytest.raises(promokit.LedgerError, match="ftp://h/x: a rules archive is a directory"):
+        promokit.load(_file(tmp_path), archive="ftp://user:secret@h/x")
     (tmp_path / "plain").write_text("x", encoding="utf-8")
     with pytest.raises(promokit.LedgerError, match="cannot open the rules archive"):
         promokit.load(_file(tmp_path), archive=str(tmp_path / "plain"))

@@ -11,7 +11,9 @@ from ._common import EXIT_OK, EXIT_USAGE
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("archive", help="a rules archive: a directory or sqlite:///path.db")
+    parser.add_argument(
+        "archive", help="a rules archive: a directory or a sqlite:///, redis:// or postgresql:// ledger URL"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

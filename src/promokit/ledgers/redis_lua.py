@@ -13,10 +13,14 @@ e expires_at as "%.17g" text ("" once committed), r returned per key, f refund i
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
+def namespace_key(namespace: str, name: str) -> str:
+    """A key of the namespace: every one shares the hash tag `{promokit:NAMESPACE}` (one slot)."""
+    return "{promokit:" + namespace + "}:" + name
+
+
 def script_keys(namespace: str) -> list[str]:
-    """KEYS of every call: the namespace's five keys, one hash tag (one cluster slot)."""
-    tag = "{promokit:" + namespace + "}"
-    return [f"{tag}:used", f"{tag}:held", f"{tag}:due", f"{tag}:orders", f"{tag}:done"]
+    """KEYS of every call: the namespace's five keys."""
+    return [namespace_key(namespace, name) for name in ("used", "held", "due", "orders", "done")]
 
 
 def url_options(url: str) -> tuple[str, str, str]:
