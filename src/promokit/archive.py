@@ -67,6 +67,8 @@ class Archive(Protocol):
 
     def list(self) -> list[VersionInfo]: ...
 
+    def close(self) -> None: ...
+
 
 def _record(version: str, sources: dict[str, str], stored_at: float) -> str:
     return json.dumps(
@@ -136,6 +138,9 @@ class DirectoryArchive:
             out.append(_info(str(data["version"]), float(data["stored_at"]), len(data["sources"])))  # type: ignore[arg-type]
         return out
 
+    def close(self) -> None:
+        pass
+
 
 _SQLITE_DDL = (
     "CREATE TABLE IF NOT EXISTS promokit_rule_versions ("
@@ -191,6 +196,9 @@ class SQLiteArchive:
             raise LedgerError(f"{self.where}: cannot read the rules archive: {exc}") from None
         return [_info(v, t, n) for v, t, n in rows]
 
+    def close(self) -> None:
+        pass
+
 
 class RedisArchive:
     """Versions in one hash of the ledger's namespace (version -> record), written with HSETNX."""
@@ -226,6 +234,9 @@ class RedisArchive:
         except self._errors as exc:
             raise LedgerError(f"{self.where}: cannot read the rules archive: {exc}") from None
         return [_info(r["version"], r["stored_at"], len(r["sources"])) for r in map(json.loads, records)]
+
+    def close(self) -> None:
+        self._client.close()
 
 
 class PostgresArchive:
@@ -265,6 +276,9 @@ class PostgresArchive:
         rows = self._run(f"SELECT version, stored_at, files FROM {self._table}", (), "read").fetchall()
         return [_info(v, t, n) for v, t, n in rows]
 
+    def close(self) -> None:
+        self._ledger.close()
+
 
 def open_archive(target: str | Path, *, create: bool = False) -> Archive:
     """A directory, or a ledger URL (sqlite, redis, postgresql: docs/production.md#versioned-rules).
@@ -294,7 +308,10 @@ def store(rules: RuleSet, archive: str | Path) -> bool:
     where = open_archive(archive, create=True)
     sources = {name: source.text for name, source in rules.sources.items()}
     stored_at = dt.datetime.now(dt.UTC).timestamp()
-    new = where.put(rules.version, sources, stored_at)
+    try:
+        new = where.put(rules.version, sources, stored_at)
+    finally:
+        where.close()
     if new:
         archive_log.info("stored rules version %s (%d files) in %s", rules.version, len(sources), where.where)
     return new
@@ -309,7 +326,10 @@ def load_version(version: str, *, archive: str | Path) -> RuleSet:
     """
     version = _check_version(version)
     where = open_archive(archive)
-    sources = where.get(version)
+    try:
+        sources = where.get(version)
+    finally:
+        where.close()
     if sources is None:
         raise VersionNotFound(
             f"{where.where}: no rules version {version!r} in the archive "
@@ -326,4 +346,8 @@ def load_version(version: str, *, archive: str | Path) -> RuleSet:
 
 def versions(archive: str | Path) -> list[VersionInfo]:
     """Every version in the archive, oldest first."""
-    return sorted(open_archive(archive).list(), key=lambda v: (v.stored_at, v.version))
+    where = open_archive(archive)
+    try:
+        return sorted(where.list(), key=lambda v: (v.stored_at, v.version))
+    finally:
+        where.close()

@@ -26,6 +26,7 @@ def ledger_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sto
     if request.param == "redis":
         archive: Any = open_archive(store.url)
         archive._client.delete(archive.key)  # the test namespace's rules hash
+        archive.close()
     cleanup()
 
 
