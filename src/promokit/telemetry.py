@@ -94,10 +94,11 @@ class PriceProbe:
     The engine fills in `evaluated` and `mode`; `version` names the rules.
     """
 
-    __slots__ = ("evaluated", "ledger", "mode", "name", "started", "version", "_span", "_otel")
+    __slots__ = ("evaluated", "ledger", "mode", "name", "reads_order", "started", "version", "_span", "_otel")
 
-    def __init__(self, name: str, version: str, ledger: bool) -> None:
-        self.name, self.version, self.ledger = name, version, ledger
+    def __init__(self, name: str, version: str, *, ledger: bool, reads_order: bool = False) -> None:
+        # `reads_order`: a retry's view of the ledger (ledgers/views.py) also reads the order
+        self.name, self.version, self.ledger, self.reads_order = name, version, ledger, reads_order
         self.evaluated = 0
         self.mode = ""
         self._otel = otel()
@@ -131,6 +132,8 @@ class PriceProbe:
         o.evaluated.add(self.evaluated, attributes)
         if self.ledger:
             o.round_trips.add(1, {"promokit.operation": "usage"})
+        if self.reads_order:
+            o.round_trips.add(1, {"promokit.operation": "state"})
         span = o.trace.get_current_span()
         span.set_attribute("promokit.rules_version", self.version)
         span.set_attribute("promokit.promotions_evaluated", self.evaluated)

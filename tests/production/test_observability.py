@@ -169,3 +169,9 @@ def test_spans_and_metrics_are_emitted_with_the_extra(otel: Any) -> None:
     } <= set(found)
     conflicts = {dict(p.attributes)["promokit.conflict"]: p.value for p in found[telemetry.LEDGER_CONFLICTS]}
     assert conflicts == {"lost_race": 1, "cart_changed": 1}
+    rules.price(REQUEST, ledger=ledger, order_id="A")  # a retry also reads the order: two round trips
+    trips = {
+        dict(p.attributes)["promokit.operation"]: p.value
+        for p in _metrics(reader)[telemetry.LEDGER_ROUND_TRIPS]
+    }
+    assert trips["state"] >= 1 and trips["usage"] >= 3 and trips["reserve"] == 3

@@ -5,7 +5,8 @@
     result = rules.price(request, ledger=ledger)       # limits, stock and budgets from a ledger
 
 Pricing is pure: it never mutates the request and does no I/O except one read-only
-`ledger.usage()` round trip when a ledger is given. The pipeline per request:
+`ledger.usage()` round trip when a ledger is given (plus `ledger.state()` with `order_id=`).
+The pipeline per request:
 index lookup (only promotions whose scope can touch the cart) -> pre-checks
 (`actions.eligibility`) -> best-deal search (`selection`) over combinations evaluated by
 `evaluate` -> result with explanations and hints (`explain`, `hints`). All arithmetic runs
@@ -97,7 +98,12 @@ class RuleSet:
         """
         self._check_currency(request)
         reader = _reader(ledger, order_id)
-        with PriceProbe("promokit.price", self.version, reader is not None) as probe:
+        with PriceProbe(
+            "promokit.price",
+            self.version,
+            ledger=reader is not None,
+            reads_order=isinstance(reader, WithoutOrder),
+        ) as probe:
             with decimal.localcontext(PRICING_CONTEXT):
                 prepared = prepare(self.compiled, request, ledger=reader, exclude=exclude)
                 selection = select(prepared.cart, prepared.candidates, strategy)
@@ -112,7 +118,12 @@ class RuleSet:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
         self._check_currency(request)
         reader = _reader(ledger, order_id)
-        with PriceProbe("promokit.explain", self.version, reader is not None) as probe:
+        with PriceProbe(
+            "promokit.explain",
+            self.version,
+            ledger=reader is not None,
+            reads_order=isinstance(reader, WithoutOrder),
+        ) as probe:
             with decimal.localcontext(PRICING_CONTEXT):
                 prepared = prepare(self.compiled, request, ledger=reader)
                 selection = select(prepared.cart, prepared.candidates, explore=True)
