@@ -91,3 +91,30 @@ def test_async_urls_fail_as_sync_ones_do() -> None:
         run(open_async_ledger("redis://user:pw@127.0.0.1:1/0"))
     with pytest.raises(LedgerError, match="cannot"):
         run(open_async_ledger("postgresql://nobody@127.0.0.1:1/none"))
+
+
+@pytest.mark.parametrize("kind", ["redis", "postgres"])
+def test_an_async_ledger_survives_a_server_restart_of_its_connections(kind: str, tmp_path: Path) -> None:
+    """As test_contract's dropped-connection test: the server forgets scripts and drops clients."""
+    store, cleanup = make_store(kind, tmp_path)
+    sync: Any = store.open()
+    try:
+
+        async def scenario() -> None:
+            ledger: Any = await open_async_ledger(store.url)
+            claim = test_contract.stock(1)
+            assert (await ledger.reserve("o1", [claim], 60)).ok
+            if kind == "redis":  # only our own connection: other clients of the server are left alone
+                sync._client.script_flush()
+                sync._client.client_kill_filter(_id=await ledger._client.client_id())
+            else:
+                for conn in ledger._idle:  # end every pooled session, as a restart would
+                    sync._conn().execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+            assert (await ledger.reserve("o2", [claim], 60)).ok
+            assert (await ledger.usage(["stock:p"]))["stock:p"] == 2
+            await ledger.close()
+
+        run(scenario())
+    finally:
+        sync.close()
+        cleanup()
