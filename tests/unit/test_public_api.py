@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import subprocess
 import sys
 
@@ -13,6 +14,8 @@ import promokit
 #: The public modules and exactly what each exports. A change here is an API change.
 PUBLIC = {
     "promokit": [
+        "AsyncLedger",
+        "CartChanged",
         "CheckoutRequest",
         "Claim",
         "Customer",
@@ -23,18 +26,25 @@ PUBLIC = {
         "LedgerConflict",
         "LedgerError",
         "Line",
+        "LiveRules",
         "PricingResult",
         "PromokitError",
         "RefundResult",
+        "RequestError",
         "Reservation",
         "RuleError",
         "RuleSet",
+        "VersionMismatch",
+        "VersionNotFound",
         "__version__",
         "load",
+        "load_version",
         "loads",
+        "open_async_ledger",
         "open_ledger",
         "refund",
         "reserve",
+        "watch",
     ],
     "promokit.models": [
         "Adjustment",
@@ -53,7 +63,13 @@ PUBLIC = {
         "Reason",
     ],
     "promokit.checkout": [
+        "CartChanged",
         "Reservation",
+        "acommit",
+        "aprice",
+        "arefund",
+        "arelease",
+        "areserve",
         "claims_for",
         "commit",
         "refund",
@@ -62,6 +78,7 @@ PUBLIC = {
         "returns_for",
     ],
     "promokit.ledgers": [
+        "AsyncLedger",
         "Balance",
         "Claim",
         "Ledger",
@@ -71,6 +88,7 @@ PUBLIC = {
         "PromotionStats",
         "ReserveOutcome",
         "Status",
+        "open_async_ledger",
         "open_ledger",
         "stats",
     ],
@@ -136,3 +154,24 @@ def test_load_and_loads_give_the_same_rule_set_version() -> None:
 def test_errors_subclass_value_error() -> None:
     assert issubclass(promokit.RuleError, ValueError)
     assert issubclass(promokit.LedgerConflict, promokit.LedgerError)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_every_public_class_and_function_has_a_docstring(name: str) -> None:
+    module = importlib.import_module(name)
+    missing = []
+    for attr in module.__all__:
+        obj = getattr(module, attr)
+        if not (isinstance(obj, type) or inspect.isfunction(obj)):
+            continue  # type aliases and constants
+        if not (obj.__doc__ or "").strip():
+            missing.append(attr)
+        if isinstance(obj, type):
+            for key, value in vars(obj).items():
+                if (
+                    not key.startswith("_")
+                    and inspect.isfunction(value)
+                    and not (value.__doc__ or "").strip()
+                ):
+                    missing.append(f"{attr}.{key}")
+    assert missing == []
