@@ -1,12 +1,13 @@
 """promokit in a FastAPI service: price a cart, check out against a PostgreSQL ledger, commit.
 
-    PROMOKIT_LEDGER_URL='postgresql://postgres@127.0.0.1:5432/test?schema=fastapi_shop' \
+    PROMOKIT_LEDGER_URL='postgresql://postgres@127.0.0.1:5432/test?schema=fastapi_shop' \\
         uvicorn app:app --port 8002
 
-The rules are loaded (parsed, checked, compiled) once in the lifespan; a rule error stops the
-service at startup with every diagnostic. Pricing is pure CPU and fast; the ledger calls do
-I/O. promokit's ledgers are synchronous in this version, so every call that touches the
-ledger runs in Starlette's thread pool (`run_in_threadpool`) and never blocks the event loop.
+The rules are loaded once in the lifespan with `promokit.watch` (a rule error stops the
+service at startup with every diagnostic; a changed file is reloaded in the background, a
+broken edit keeps the previous rules). The ledger is promokit's async ledger
+(`promokit.open_async_ledger`): every ledger read and write is awaited on the event loop, and
+pricing, which is pure CPU, runs inline (`checkout.aprice`, `areserve`, `acommit`, `arelease`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ from typing import Any
 
 import promokit
 from fastapi import FastAPI, HTTPException
-from promokit import CheckoutRequest, LedgerError, PricingResult
-from promokit import checkout as flow
+from promokit import CheckoutRequest, LedgerError, PricingResult, checkout
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 RULES = Path(os.environ.get("PROMOKIT_RULES", Path(__file__).parent / "rules"))
 LEDGER_URL = os.environ.get("PROMOKIT_LEDGER_URL", "postgresql://postgres@127.0.0.1:5432/test?schema=fastapi_shop")
@@ -41,36 +40,33 @@ class Held(BaseModel):
     result: PricingResult
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    app.state.rules = promokit.load(RULES)
-    app.state.ledger = await run_in_threadpool(promokit.open_ledger, app.state.ledger_url)
-    try:
-        yield
-    finally:
-        close = getattr(app.state.ledger, "close", None)
-        if close is not None:
-            await run_in_threadpool(close)
+def create_app(ledger_url: str = LEDGER_URL, rules: Path = RULES) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with promokit.watch(rules, interval=2.0) as live:
+            app.state.live = live
+            app.state.ledger = await promokit.open_async_ledger(ledger_url)
+            try:
+                yield
+            finally:
+                await app.state.ledger.close()
 
-
-def create_app(ledger_url: str = LEDGER_URL) -> FastAPI:
     app = FastAPI(title="fastapi-shop", lifespan=lifespan)
-    app.state.ledger_url = ledger_url
 
     @app.post("/price")
     async def price(cart: CheckoutRequest) -> dict[str, Any]:
-        # one read-only round trip to the ledger (what is left of each counter), in a thread
-        result = await run_in_threadpool(app.state.rules.price, cart, ledger=app.state.ledger)
+        # one awaited read of what is left of each counter the cart's promotions use
+        result = await checkout.aprice(app.state.live.current, cart, ledger=app.state.ledger)
         return result.model_dump(mode="json")
 
     @app.post("/checkout")
-    async def checkout(body: Checkout) -> Held:
-        def reserve() -> flow.Reservation:
-            rules, ledger = app.state.rules, app.state.ledger
-            result = rules.price(body.cart, ledger=ledger)
-            return flow.reserve(rules, body.cart, result, order_id=body.order_id, ledger=ledger, ttl=TTL)
-
-        held = await run_in_threadpool(reserve)
+    async def post_checkout(body: Checkout) -> Held:
+        rules, ledger = app.state.live.current, app.state.ledger  # one rule set for the whole request
+        try:
+            result = await checkout.aprice(rules, body.cart, ledger=ledger, order_id=body.order_id)
+            held = await checkout.areserve(rules, body.cart, result, order_id=body.order_id, ledger=ledger, ttl=TTL)
+        except checkout.CartChanged as exc:  # the same order id with another cart
+            raise HTTPException(status_code=409, detail=str(exc)) from None
         answer = Held(order_id=body.order_id, ok=held.ok, failed=list(held.failed), result=held.result)
         if not held.ok:  # nothing was taken: show the re-priced cart and let the customer confirm
             raise HTTPException(status_code=409, detail=answer.model_dump(mode="json"))
@@ -79,7 +75,7 @@ def create_app(ledger_url: str = LEDGER_URL) -> FastAPI:
     @app.post("/orders/{order_id}/commit")
     async def commit(order_id: str) -> dict[str, str]:
         try:
-            state = await run_in_threadpool(flow.commit, app.state.ledger, order_id)
+            state = await checkout.acommit(app.state.ledger, order_id)
         except LedgerError as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from None
         return {"order_id": order_id, "status": str(state.status)}
@@ -87,7 +83,7 @@ def create_app(ledger_url: str = LEDGER_URL) -> FastAPI:
     @app.post("/orders/{order_id}/release")
     async def release(order_id: str) -> dict[str, str]:
         try:
-            state = await run_in_threadpool(flow.release, app.state.ledger, order_id)
+            state = await checkout.arelease(app.state.ledger, order_id)
         except LedgerError as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from None
         return {"order_id": order_id, "status": str(state.status)}

@@ -79,6 +79,16 @@ def test_checkout_holds_stock_and_commit_is_idempotent(client: TestClient) -> No
     assert unknown.status_code == 409 and "NO-SUCH" in unknown.text
 
 
+def test_a_retry_returns_the_same_hold_and_another_cart_is_a_409(client: TestClient) -> None:
+    cart = dict(CART, customer={"id": "f-9"})
+    first = client.post("/checkout", json={"order_id": "G-1", "cart": cart})
+    assert first.status_code == 200 and _flash_units(first.json()["result"]) == 1  # the last unit
+    retry = client.post("/checkout", json={"order_id": "G-1", "cart": cart})
+    assert retry.status_code == 200 and retry.json()["result"]["total"] == first.json()["result"]["total"]
+    changed = client.post("/checkout", json={"order_id": "G-1", "cart": dict(cart, lines=CART["lines"][1:])})
+    assert changed.status_code == 409 and "G-1" in changed.text
+
+
 def test_bad_input_is_a_422_naming_the_field(client: TestClient) -> None:
     response = client.post("/price", json=dict(CART, shipping=8.5))
     assert response.status_code == 422 and "not a float" in response.text

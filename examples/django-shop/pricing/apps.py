@@ -9,4 +9,4 @@ class PricingConfig(AppConfig):
         # process here, with every diagnostic, instead of at the first customer's cart.
         from . import rules
 
-        rules.current()
+        rules.live()

@@ -1,52 +1,51 @@
-"""The rule set and the ledger, shared by every request of this process.
+"""The live rule set and the ledger, shared by every request (and thread) of this process.
 
-Live reload: promokit has no file watcher, so `current()` compares the rule files'
-modification times (one `stat` per file, cheap next to pricing) and reloads when one changed.
-A reload that does not check keeps serving the previous rules and logs every diagnostic:
-an operator's typo never takes checkout down.
+`promokit.watch` loads the rules now (a rule error stops the process at startup, with every
+diagnostic) and reloads them in a background thread when a `.promo` file changes; a reload
+that does not check is logged and the previous rules keep serving, so an operator's typo
+never takes checkout down (docs/production.md#live-rules).
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from pathlib import Path
 
 import promokit
 from django.conf import settings
-from promokit import Ledger, RuleError, RuleSet
+from promokit import Ledger, LiveRules
 
-log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_state: dict[str, object] = {}
+_live: LiveRules | None = None
+_ledger: Ledger | None = None
 
 
-def _stamp(folder: Path) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*.promo")))
-
-
-def current() -> RuleSet:
-    folder = Path(settings.PROMOKIT_RULES)
-    stamp = _stamp(folder)
+def use(folder: Path) -> LiveRules:
+    """Start following `folder` (at startup; tests point it at a copy)."""
+    global _live
     with _lock:
-        if _state.get("stamp") != stamp:
-            try:
-                _state["rules"] = promokit.load(folder)
-                log.info("promokit rules loaded from %s", folder)
-            except RuleError as exc:
-                if "rules" not in _state:
-                    raise  # at startup there is nothing to fall back on
-                log.error("promokit rules not reloaded, keeping the previous ones:\n%s", exc)
-            _state["stamp"] = stamp
-        rules = _state["rules"]
-    assert isinstance(rules, RuleSet)
-    return rules
+        if _live is not None:
+            _live.close()
+        _live = promokit.watch(folder, interval=settings.PROMOKIT_RELOAD_SECONDS)
+        return _live
+
+
+def live() -> LiveRules:
+    return _live if _live is not None else use(Path(settings.PROMOKIT_RULES))
 
 
 def ledger() -> Ledger:
+    """One ledger per process; promokit's ledgers are thread-safe."""
+    global _ledger
     with _lock:
-        if "ledger" not in _state:
-            _state["ledger"] = promokit.open_ledger(settings.PROMOKIT_LEDGER_URL)
-        found = _state["ledger"]
-    assert isinstance(found, Ledger)
-    return found
+        if _ledger is None:
+            _ledger = promokit.open_ledger(settings.PROMOKIT_LEDGER_URL)
+        return _ledger
+
+
+def reset_ledger() -> None:
+    global _ledger
+    with _lock:
+        if _ledger is not None:
+            _ledger.close()
+        _ledger = None

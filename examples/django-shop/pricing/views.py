@@ -32,7 +32,7 @@ def _body(request: HttpRequest) -> Any:
 def price(request: HttpRequest) -> JsonResponse:
     try:
         cart = CheckoutRequest.model_validate(_body(request))
-        result = rules.current().price(cart, ledger=rules.ledger())
+        result = rules.live().price(cart, ledger=rules.ledger())
     except (ValueError, ValidationError) as exc:  # JSONDecodeError and PromokitError are ValueErrors
         return _bad(str(exc))
     return JsonResponse(result.model_dump(mode="json"))
@@ -47,11 +47,14 @@ def checkout(request: HttpRequest) -> JsonResponse:
         body = _body(request)
         order_id = str(body["order_id"])
         cart = CheckoutRequest.model_validate(body["cart"])
-        ruleset, ledger = rules.current(), rules.ledger()
-        result = ruleset.price(cart, ledger=ledger)
+        ruleset, ledger = rules.live().current, rules.ledger()  # one rule set for the whole request
+        # with the order id, a retried checkout prices as if its own hold were not there
+        result = ruleset.price(cart, ledger=ledger, order_id=order_id)
         held = flow.reserve(
             ruleset, cart, result, order_id=order_id, ledger=ledger, ttl=settings.PROMOKIT_RESERVATION_TTL
         )
+    except flow.CartChanged as exc:  # the same order id with another cart: a client bug or a race
+        return _bad(str(exc), 409)
     except KeyError as exc:
         return _bad(f"missing field {exc}")
     except (ValueError, ValidationError, TypeError) as exc:

@@ -16,7 +16,7 @@ DATABASES: dict[str, dict[str, str]] = {}  # the ledger is promokit's; the shop 
 USE_TZ = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # a cart is small; refuse anything bigger
 
-#: The rule folder, loaded at startup and reloaded when a file changes (pricing/rules.py).
+#: The rule folder, loaded at startup and reloaded when a file changes (promokit.watch, pricing/rules.py).
 PROMOKIT_RULES = Path(os.environ.get("PROMOKIT_RULES", BASE_DIR / "rules"))
 #: The ledger that keeps stock and limits exact across all workers (docs/ledgers.md).
 PROMOKIT_LEDGER_URL = os.environ.get(
@@ -24,3 +24,5 @@ PROMOKIT_LEDGER_URL = os.environ.get(
 )
 #: Seconds a checkout holds its promotions while the customer pays.
 PROMOKIT_RESERVATION_TTL = 900
+#: How often the rule files are checked for changes (a hash of their bytes, in a background thread).
+PROMOKIT_RELOAD_SECONDS = 2.0

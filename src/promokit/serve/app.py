@@ -34,7 +34,8 @@ from ..check.frontend import CheckedRules
 from ..editor.analysis import diagnose
 from ..editor.pygments_lexer import PromoLexer
 from ..engine.ruleset import RuleSet
-from ..language.diagnostics import Diagnostic, PromokitError, RuleError
+from ..errors import PromokitError
+from ..language.diagnostics import Diagnostic, RuleError
 from ..language.parser import parse_source
 from ..language.source import Source
 from ..models import CheckoutRequest

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..language.diagnostics import PromokitError
+from ..errors import PromokitError
 
 #: The playground reads rule files and sample carts; anything bigger is not one of them.
 MAX_FILE_BYTES = 2_000_000
