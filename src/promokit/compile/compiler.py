@@ -30,6 +30,7 @@ _ITEM_ACTIONS = (
     A.BuyGetFree,
     A.NthUnitOff,
     A.Bundle,
+    A.FreeUnits,
 )
 
 
@@ -104,6 +105,8 @@ class CompiledPromotion:
     stackable: frozenset[str]
     cap: Decimal | None
     order: int
+    # the lines a `when` condition counts (None: the promotion's own scope)
+    condition_scope: ScopeMatcher | None = None
 
     @property
     def action(self) -> A.Action:
@@ -152,6 +155,7 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
     segments = rules.segments
     scopes = rules.scopes
     ordered = sorted(rules.promotions, key=lambda p: (-p.priority, p.id))
+    groups = stack_groups(rules.promotions)
     compiled: list[CompiledPromotion] = []
     for rank, p in enumerate(ordered):
         tz = p.timezone or rules.timezone
@@ -170,9 +174,14 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
                 codes=CodeMatcher(p.codes) if p.codes is not None else None,
                 group=p.exclusive_group.text if p.exclusive_group is not None else None,
                 exclusive=p.exclusive,
-                stackable=frozenset(n.text for n in p.stackable_with),
+                stackable=frozenset(n.text for n in p.stackable_with) | groups.get(p.id, frozenset()),
                 cap=p.cap.amount if p.cap is not None else None,
                 order=rank,
+                condition_scope=(
+                    compile_scope(p.condition.scope, scopes)
+                    if p.condition is not None and p.condition.scope is not None
+                    else None
+                ),
             )
         )
     entries = [(c, c.scope.keys) for c in compiled]
@@ -187,6 +196,18 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         default_tz=rules.timezone,
         version=rules_version(rules),
     )
+
+
+def stack_groups(promotions: Sequence[Promotion]) -> dict[str, frozenset[str]]:
+    """Promotion id -> the other members of its stacking group (`stack group NAME` / 叠加组):
+    members stack with each other as if each listed the others in `stackable with`."""
+    members: dict[str, set[str]] = {}
+    for p in promotions:
+        if p.stack_group is not None:
+            members.setdefault(p.stack_group.text, set()).add(p.id)
+    return {
+        p.id: frozenset(members[p.stack_group.text] - {p.id}) for p in promotions if p.stack_group is not None
+    }
 
 
 def rules_version(rules: RuleSetAst) -> str:

@@ -102,7 +102,8 @@ def _lint_exceeds(
                 report.warning(
                     "L001",
                     f"'{p.id}': the tier at {num(t.threshold)} takes off {num(t.off)}, "
-                    "all of the spend that reaches it",
+                    + ("all of" if t.off == t.threshold else "more than")
+                    + " the spend that reaches it (the discount stops at what the scope costs)",
                     best_span(t.span, a.span),
                     "a reward at or above its threshold makes the order free; check for swapped numbers",
                 )

@@ -37,6 +37,8 @@ class Cart:
     choices: dict[frozenset[str], dict[int, list[tuple[str, ...]]]] = field(default_factory=dict)
     item_layers: dict[object, object] = field(default_factory=dict)  # evaluate._ItemLayer memo
     holdable: dict[str, tuple[int, ...]] = field(default_factory=dict)  # evaluate.holdable memo
+    # promotion id -> the lines its `when` condition counts (condition.condition_lines memo)
+    condition_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def q(self, amount: Decimal) -> Decimal:
         """Round a computed amount with the rule set's rounding mode."""

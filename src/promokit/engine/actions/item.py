@@ -18,6 +18,7 @@ from ...compile.compiler import CompiledPromotion
 from ...language import ast as A
 from . import ZERO, Effect, Miss, Outcome, Upsell
 from .cart import Cart, shrink
+from .condition import applications, per_line, take_units, uses_per_order
 
 HUNDRED = Decimal(100)
 #: saving(value of the units, number of units) -> unrounded saving on them
@@ -29,6 +30,14 @@ def evaluate_item(
 ) -> tuple[Outcome, list[Upsell]]:
     """Apply one item-level promotion to `lines` (those assigned to it) on their remaining amounts."""
     action = cp.action
+    times, miss, ups = applications(cp, cart, remaining, item_layer=True)
+    if miss is not None:
+        return miss, ups
+    if isinstance(action, A.FreeUnits):
+        count = action.count * times
+        deal = f"{count} free"
+        choice = cp.promotion.pick or A.UnitChoice.CHEAPEST
+        return _pick_units(cp, cart, lines, remaining, count, count, Decimal(1), choice, deal, once=True)
     if isinstance(action, A.PercentOff):
         rate = action.percent.off / HUNDRED
         out = _linear(cp, cart, lines, remaining, lambda v, n: v * rate, f"{action.percent.off}% off")
@@ -44,11 +53,13 @@ def evaluate_item(
         rate_free = Decimal(1)
         step = action.buy + action.free
         deal = f"{action.free} free"
-        return _pick_units(cp, cart, lines, remaining, step, action.free, rate_free, action.units, deal)
+        choice = cp.promotion.pick or action.units
+        return _pick_units(cp, cart, lines, remaining, step, action.free, rate_free, choice, deal)
     if isinstance(action, A.NthUnitOff):
         deal = f"unit {action.nth} is {action.percent.off}% off"
         rate = action.percent.off / HUNDRED
-        return _pick_units(cp, cart, lines, remaining, action.nth, 1, rate, action.units, deal)
+        choice = cp.promotion.pick or action.units
+        return _pick_units(cp, cart, lines, remaining, action.nth, 1, rate, choice, deal)
     if isinstance(action, A.Bundle):
         return _bundle(cp, cart, lines, remaining, action)
     raise TypeError(f"{type(action).__name__} is not an item-level action")  # pragma: no cover
@@ -73,16 +84,9 @@ def _linear(
             rows.append((per_unit, i))
     if not rows:
         return Miss("no_saving", f"saves nothing: {no_saving_words}")
-    units: dict[int, int] = {}
-    if cap is None:
-        units = {i: qty[i] for _, i in rows}
-    else:
-        left = cap
-        for _, i in sorted(rows, key=lambda r: (-r[0], r[1])):  # units that save most first
-            take = min(left, qty[i])
-            if take > 0:
-                units[i] = take
-            left -= take
+    # units that save most first (`cheapest first`: those that save least), at most the caps
+    choice = cp.promotion.pick or A.UnitChoice.DEAREST
+    units = take_units([(saving, i, qty[i]) for saving, i in rows], cap, choice, per_line(cp))
     amounts: dict[int, Decimal] = {}
     for i, n in units.items():
         value = remaining[i] if n == qty[i] else remaining[i] * n / qty[i]
@@ -119,37 +123,36 @@ def _pick_units(
     rate: Decimal,
     choice: A.UnitChoice,
     deal: str,
+    *,
+    once: bool = False,
 ) -> tuple[Outcome, list[Upsell]]:
-    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1)."""
+    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1). `once`:
+    `per_step` units in all, however many units there are (free units of a composed offer)."""
     runs = _runs(cart, lines, remaining)
     total = sum(n for _, _, n in runs)
     scope = cp.scope.describe()
-    if total < step:
+    if total < step and not once:
         missing = step - total
         up = Upsell(cp.id, deal, units=missing, deal=deal)
         return Miss("threshold", f"needs {step} units of {scope}; the cart has {total}"), [up]
-    discounted = (total // step) * per_step
+    steps = 1 if once else total // step
+    most = uses_per_order(cp)  # 每单限N次: applications per order
+    if most is not None and not once:
+        steps = min(steps, most)
+    discounted = steps * per_step
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         discounted = min(discounted, cap)
-    if choice is A.UnitChoice.DEAREST:
-        runs.sort(key=lambda r: (-r[0], r[1]))
-    else:
-        runs.sort(key=lambda r: (r[0], r[1]))
+    taken = take_units(runs, discounted, choice, per_line(cp))
     amounts: dict[int, Decimal] = {}
     units: dict[int, int] = {}
-    left = discounted
-    for _, i, n in runs:
-        if left <= 0:
-            break
-        take = min(n, left)
-        left -= take
+    for i, take in taken.items():
         value = remaining[i] if take == cart.quantities[i] else remaining[i] * take / cart.quantities[i]
         amount = min(cart.q(value * rate), remaining[i])
         if amount > 0:
             amounts[i], units[i] = amount, take
     upsells = []
-    if total % step and (cap is None or discounted < cap):
+    if not once and total % step and (cap is None or discounted < cap):
         upsells.append(Upsell(cp.id, deal, units=step - total % step, deal=deal))
     if not amounts:
         return Miss("no_saving", "the discounted units cost nothing"), upsells
@@ -168,6 +171,9 @@ def _bundle(
         up = Upsell(cp.id, deal, units=count - total, deal=deal)
         return Miss("threshold", f"needs {count} units of {cp.scope.describe()}; the cart has {total}"), [up]
     bundles_left = total // count
+    most = uses_per_order(cp)  # 每单限N次: bundles per order
+    if most is not None:
+        bundles_left = min(bundles_left, most)
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         bundles_left = min(bundles_left, cap // count)
@@ -235,7 +241,7 @@ def leftover_saving(cp: CompiledPromotion, cart: Cart, value: Decimal, units: in
     `value` (rounded once, as `_linear` does); None when it cannot take them (not per unit,
     or capped: its amount would then depend on its other lines)."""
     action = cp.action
-    if cp.cap is not None:
+    if cp.cap is not None or per_line(cp) is not None:
         return None
     if isinstance(action, A.PercentOff):
         if action.cap is not None:
@@ -259,14 +265,19 @@ def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
     on all its lines already bounds what it saves in any combination.
     """
     action = cp.action
-    if isinstance(action, A.BuyGetFree) and action.units is A.UnitChoice.CHEAPEST:
+    cheapest = cp.promotion.pick is A.UnitChoice.CHEAPEST
+    if isinstance(action, A.BuyGetFree) and (cp.promotion.pick or action.units) is A.UnitChoice.CHEAPEST:
         step, per_step, rate = action.buy + action.free, action.free, Decimal(1)
-    elif isinstance(action, A.NthUnitOff) and action.units is A.UnitChoice.CHEAPEST:
+    elif isinstance(action, A.NthUnitOff) and (cp.promotion.pick or action.units) is A.UnitChoice.CHEAPEST:
         step, per_step, rate = action.nth, 1, action.percent.off / HUNDRED
+    elif isinstance(action, A.FreeUnits) and (cheapest or cp.promotion.pick is None):
+        times, miss, _ = applications(cp, cart, cart.subtotals, item_layer=True)
+        step, per_step, rate = 1, (0 if miss is not None else action.count * times), Decimal(1)
     else:
         return None
     runs = sorted(_runs(cart, cart.eligible[cp.id], cart.subtotals), key=lambda r: (-r[0], r[1]))
-    left = (sum(n for _, _, n in runs) // step) * per_step
+    units = sum(n for _, _, n in runs)
+    left = per_step if isinstance(action, A.FreeUnits) else (units // step) * per_step
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         left = min(left, cap)
