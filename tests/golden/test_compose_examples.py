@@ -78,7 +78,9 @@ def test_the_folder_holds_exactly_the_pinned_files() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "cart", "discount"), TABLE, ids=[f"{n}-{'+'.join(f'{k}x{v}' for k, v in c.items())}" for n, c, _ in TABLE]
+    ("name", "cart", "discount"),
+    TABLE,
+    ids=[f"{n}-{'+'.join(f'{k}x{v}' for k, v in c.items())}" for n, c, _ in TABLE],
 )
 def test_each_file_prices_its_carts(name: str, cart: dict[str, int], discount: str) -> None:
     rules = RuleSet(parse_paths([ROOT / f"{name}.promo"]))

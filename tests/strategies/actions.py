@@ -174,19 +174,24 @@ def _composed(draw: st.DrawFn, kind: str, notation: Notation, places: int) -> as
         return None
     tiers: list[ast.OfferTier] = []
     at_least = Decimal(0)
+    # every tier a percentage or every tier an amount (E085), rewards increasing; a list of
+    # amount tiers by spend only would be 满减 `Tiers`, so amount tiers start by units
+    as_percent = draw(_BOOLS)
+    reward = 0
     for n in range(draw(_ints(1, 3))):
-        units = draw(_BOOLS)
+        units = draw(_BOOLS) or (n == 0 and not as_percent)
         at_least += Decimal(draw(_ints(1, 4))) if units else draw(amounts(20, 200, places))
         if units and at_least != at_least.to_integral_value():  # a unit count is whole
             at_least = at_least.to_integral_value(rounding=ROUND_DOWN) + 1
-        # at least one tier by units or with a percentage: all-amount spend tiers are 满减 `Tiers`
-        percent = draw(_BOOLS) or (n == 0 and not units)
+        reward += draw(_ints(1, 30))
+        if as_percent and reward >= 100:
+            break
         tiers.append(
             ast.OfferTier(
                 measure=ast.Measure.UNITS if units else ast.Measure.SPEND,
                 at_least=at_least,
-                percent=draw(percents(notation)) if percent else None,
-                off=None if percent else draw(amounts(1, 50, places)),
+                percent=ast.Percent(off=Decimal(reward), notation=notation) if as_percent else None,
+                off=None if as_percent else Decimal(reward),
             )
         )
     return ast.TieredOffer(tiers=tuple(tiers), notation=notation)

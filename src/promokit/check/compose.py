@@ -4,7 +4,8 @@ Codes (docs/lint.md#error-codes): E080 a count below 1 in a condition or benefit
 condition scope that matches no item (the condition can never be met), E082 a unit cap or
 unit choice on a benefit that takes no units, E083 a stacking group with one member, E084 a
 category path with an empty segment (in values.py, with the other scope checks), E085 tiers
-of a tiered offer out of order. Each benefit kind has one check function in `ACTION_CHECKS`.
+of a tiered offer out of order, with rewards that do not increase, or mixing percentages
+and amounts. Each benefit kind has one check function in `ACTION_CHECKS`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ def _free_units(action: Action, report: Report, cur: Currency | None) -> None:
 def _tiered(action: Action, report: Report, cur: Currency | None) -> None:
     assert isinstance(action, TieredOffer)
     previous: Decimal | None = None
+    previous_reward: Decimal | None = None
+    kinds = {tier.percent is not None for tier in action.tiers}
+    if len(kinds) > 1:
+        report.error(
+            "E085",
+            "the tiers mix percentages and amounts, so a higher tier may give less",
+            action.span,
+            "write every tier as a percentage (满2件9折，满3件8折) or every tier as an amount (满2件减5，满3件减10)",
+        )
     for tier in action.tiers:
         span = best_span(tier.span, action.span)
         if tier.measure is Measure.UNITS:
@@ -63,7 +73,22 @@ def _tiered(action: Action, report: Report, cur: Currency | None) -> None:
                 span,
                 "list tiers from the lowest threshold to the highest (满2件9折，满3件8折)",
             )
-        previous = tier.at_least
+        reward = tier.percent.off if tier.percent is not None else tier.off
+        if (
+            previous_reward is not None
+            and reward is not None
+            and len(kinds) == 1
+            and reward <= previous_reward
+        ):
+            # a higher tier must give more: the best-deal search relies on a smaller spend
+            # never saving more (docs/semantics.md#best-deal)
+            report.error(
+                "E085",
+                f"tier rewards must increase: the tier at {num(tier.at_least)} gives no more than the one before",
+                span,
+                "a higher tier must give a larger reward, or it never helps the customer",
+            )
+        previous, previous_reward = tier.at_least, reward
 
 
 #: benefit kind -> its checks (the other actions are checked in values.py)

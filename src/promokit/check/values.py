@@ -51,6 +51,7 @@ from .conditions import (
     window_end,
     window_start,
 )
+from .layers import allowed_layers
 from .report import Report, best_span
 
 __all__ = [
@@ -76,40 +77,6 @@ def num(value: Decimal) -> str:
 
 
 # --------------------------------------------------------------------------- layers
-
-_ITEM_ACTIONS = (
-    AmountOffEach,
-    SpecialPrice,
-    FlashPrice,
-    GroupPrice,
-    BuyGetFree,
-    NthUnitOff,
-    Bundle,
-    FreeUnits,
-)
-
-
-def allowed_layers(action: Action, is_coupon: bool) -> frozenset[Layer]:
-    """The layers a declared `kind` may name for this action (mirrors `compiler.infer_layer`).
-
-    Prices, per-unit amounts and quantity deals are item level; shipping and points actions
-    have their own layers; tiers, every-X and gifts are order level; a plain percentage may
-    be item or order level, one with a minimum spend only order level. A coupon may also run
-    a non-item action in the coupon layer (docs/semantics.md#layers).
-    """
-    if isinstance(action, _ITEM_ACTIONS):
-        return frozenset({Layer.ITEM})
-    if isinstance(action, ShippingOff):
-        return frozenset({Layer.SHIPPING})
-    if isinstance(action, PointsEarn | PointsRedeem):
-        return frozenset({Layer.POINTS})
-    layers = {Layer.ORDER}
-    if isinstance(action, PercentOff) and action.min_spend is None:
-        layers.add(Layer.ITEM)
-    if is_coupon:
-        layers.add(Layer.COUPON)
-    return frozenset(layers)
-
 
 _ACTION_NAMES: dict[type, str] = {
     Tiers: "full reduction (满减)",

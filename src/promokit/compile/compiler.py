@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..check.layers import infer_layer as infer_layer  # the one layer policy, re-exported
 from ..language import ast as A
 from ..language.ast import Layer, Promotion, RuleSetAst, ScopeDecl, SegmentDecl
 from ..language.cache import structure
@@ -21,45 +22,6 @@ from ..money import Currency, currency
 from .index import PromotionIndex
 from .predicates import Audience, ScopeMatcher, compile_audience, compile_scope
 from .windows import TimeRule, compile_time
-
-_ITEM_ACTIONS = (
-    A.SpecialPrice,
-    A.FlashPrice,
-    A.GroupPrice,
-    A.AmountOffEach,
-    A.BuyGetFree,
-    A.NthUnitOff,
-    A.Bundle,
-    A.FreeUnits,
-)
-
-
-def infer_layer(promotion: Promotion) -> Layer:
-    """The stacking layer of a promotion (docs/semantics.md#layers).
-
-    A declared `kind` wins where the action allows it (a percentage can be item, order or
-    coupon level; tiers order or coupon level). Otherwise from the action: prices, per-unit amounts and
-    quantity deals are item level; tiers, every-X, spend/buy gifts and a percentage with a
-    minimum spend are order level; a plain percentage is item level; shipping and points
-    actions are their own layers. A coupon is the coupon layer unless its action is an
-    item-level or shipping action (a coupon for "特价 9.90" prices units, a free-shipping
-    coupon discounts shipping); a percentage coupon is coupon level, measured after the
-    automatic promotions.
-    """
-    action = promotion.action
-    kind = promotion.kind
-    if isinstance(action, A.ShippingOff):
-        return Layer.SHIPPING
-    if isinstance(action, A.PointsEarn | A.PointsRedeem):
-        return Layer.POINTS
-    if isinstance(action, _ITEM_ACTIONS):
-        return Layer.ITEM  # prices and quantity deals only make sense per unit
-    plain_percent = isinstance(action, A.PercentOff) and action.min_spend is None
-    if kind in (Layer.ORDER, Layer.COUPON) or (kind is Layer.ITEM and plain_percent):
-        return kind
-    if plain_percent and not promotion.is_coupon:
-        return Layer.ITEM
-    return Layer.COUPON if promotion.is_coupon else Layer.ORDER
 
 
 class CodeMatcher:

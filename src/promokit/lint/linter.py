@@ -329,7 +329,7 @@ def _lint_unused(rules: RuleSetAst, report: Report) -> None:
 
 # --------------------------------------------------------------------------- L010
 
-_BREADTH = {Per.ORDER: 0, Per.CUSTOMER: 1, Per.TOTAL: 2}
+_BREADTH = {Per.LINE: -1, Per.ORDER: 0, Per.CUSTOMER: 1, Per.TOTAL: 2}
 
 
 def _lint_limits(p: Promotion, report: Report) -> None:

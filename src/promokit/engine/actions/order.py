@@ -19,6 +19,20 @@ from .cart import Cart, shrink
 from .condition import applications, order_unit_cap, per_line, take_units, uses_per_order
 
 HUNDRED = Decimal(100)
+#: The action classes `evaluate_order` prices (checked against check/layers.py by
+#: tests/unit/test_action_registry.py).
+ORDER_KINDS: tuple[type, ...] = (
+    A.AmountOff,
+    A.TieredOffer,
+    A.Tiers,
+    A.EveryOff,
+    A.PercentOff,
+    A.GiftOnSpend,
+    A.GiftOnBuy,
+    A.ShippingOff,
+    A.PointsRedeem,
+    A.PointsEarn,
+)
 Result = tuple[Outcome, list[Upsell]]
 
 
@@ -211,7 +225,8 @@ def _tiered_offer(
     cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], base: Decimal, action: A.TieredOffer
 ) -> Result:
     """满3件8折, 满100打9折，满200打8折: the highest tier reached applies, alone."""
-    units = Decimal(sum(cart.quantities[i] for i in cart.eligible[cp.id] if remaining[i] > 0))
+    # units of the scope whatever the item layer did to them (like a `when` condition)
+    units = Decimal(sum(cart.quantities[i] for i in cart.eligible[cp.id]))
     reached = [t for t in action.tiers if (units if t.measure is A.Measure.UNITS else base) >= t.at_least]
     if not reached:
         first = action.tiers[0]
