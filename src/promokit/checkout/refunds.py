@@ -194,7 +194,8 @@ class _Refunder:
             ) from None
         action = promo.action
         if not isinstance(
-            action, A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff
+            action,
+            A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer,
         ):
             return
         measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
@@ -217,6 +218,22 @@ class _Refunder:
             entitled = best.off if best else ZERO
             now = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
             words = f"kept items count {money(base)} and {now}"
+        elif isinstance(action, A.TieredOffer):
+            # 满3件8折 / 满100打9折: the highest tier the kept items still reach. An amount tier
+            # gives its amount; a percentage tier keeps what the kept units received (a lower
+            # percentage tier is not recomputed: docs/refunds.md), none reached gives nothing.
+            top = None
+            for t in action.tiers:
+                if (Decimal(kept_units) if t.measure is A.Measure.UNITS else base) >= t.at_least:
+                    top = t
+            if top is not None and top.percent is not None:
+                return
+            entitled = top.off or ZERO if top is not None else ZERO
+            words = f"kept items count {money(base)} and {kept_units} units: " + (
+                f"the tier at {top.at_least} gives {money(entitled)}"
+                if top is not None
+                else "no tier is reached"
+            )
         elif isinstance(action, A.EveryOff):
             steps = int((base / action.step).to_integral_value(rounding=ROUND_FLOOR))
             entitled = steps * action.off
