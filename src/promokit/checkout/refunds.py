@@ -46,6 +46,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from ..compile.predicates import compile_scope
+from ..compile.spend import discount_at, every_steps, reached_tier
 from ..language import ast as A
 from ..language.ast import ThresholdBase
 from ..language.diagnostics import did_you_mean
@@ -213,8 +214,7 @@ class _Refunder:
                     received += adj.amount - self.share(adj.amount, r, line.quantity)
         money = self.money
         if isinstance(action, A.Tiers):
-            reached = [t for t in action.tiers if base >= t.threshold]
-            best = max(reached, key=lambda t: t.threshold) if reached else None
+            best = reached_tier(action.tiers, base)
             entitled = best.off if best else ZERO
             now = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
             words = f"kept items count {money(base)} and {now}"
@@ -235,10 +235,8 @@ class _Refunder:
                 else "no tier is reached"
             )
         elif isinstance(action, A.EveryOff):
-            steps = int((base / action.step).to_integral_value(rounding=ROUND_FLOOR))
-            entitled = steps * action.off
-            if action.cap is not None:
-                entitled = min(entitled, action.cap)
+            steps = every_steps(action, base)
+            entitled = discount_at(action, base)
             words = f"kept items count {money(base)}: {steps} x {money(action.off)} off"
         elif isinstance(action, A.PercentOff):
             if action.min_spend is None or base >= action.min_spend:

@@ -337,8 +337,15 @@ def _compose_en(node: ast.Action) -> str | None:
     return None
 
 
+def _count(value: Decimal) -> str:
+    """A number of units or skus as a whole number (`21.00` units is written `21`)."""
+    return num(int(value)) if value == value.to_integral_value() else num(value)
+
+
 def _offer_tier_en(tier: ast.OfferTier) -> str:
-    head = f"buy {num(tier.at_least)}" if tier.measure is ast.Measure.UNITS else f"spend {num(tier.at_least)}"
+    head = (
+        f"buy {_count(tier.at_least)}" if tier.measure is ast.Measure.UNITS else f"spend {num(tier.at_least)}"
+    )
     return (
         head
         + " get "
@@ -363,7 +370,7 @@ def _compose_zh(node: ast.Action, forced: bool) -> str | None:
 
 def _offer_tier_zh(tier: ast.OfferTier, forced: bool) -> str:
     units = tier.measure is ast.Measure.UNITS
-    head = f"满{num(tier.at_least)}" + ("件" if units else "")
+    head = f"满{_count(tier.at_least) if units else num(tier.at_least)}" + ("件" if units else "")
     if tier.percent is None:
         return f"{head}减{num(tier.off or 0)}"
     percent = _percent_zh(tier.percent, half=True)
@@ -381,15 +388,15 @@ def requirement(req: ast.Requirement, notation: Notation | None = None) -> str:
     if zh:
         head = {
             ast.Measure.SPEND: f"满{num(req.at_least)}",
-            ast.Measure.UNITS: f"买{num(req.at_least)}件",
-            ast.Measure.KINDS: f"买{num(req.at_least)}种",
+            ast.Measure.UNITS: f"买{_count(req.at_least)}件",
+            ast.Measure.KINDS: f"买{_count(req.at_least)}种",
         }[req.measure]
         tail = (" 可叠加" + _opt(" 最多", req.max_times, "次")) if req.repeat else ""
         return f"条件 {head}{where}{tail}"
     head = {
         ast.Measure.SPEND: f"spend {num(req.at_least)}",
-        ast.Measure.UNITS: f"buy {num(req.at_least)}",
-        ast.Measure.KINDS: f"buy {num(req.at_least)} kinds",
+        ast.Measure.UNITS: f"buy {_count(req.at_least)}",
+        ast.Measure.KINDS: f"buy {_count(req.at_least)} kinds",
     }[req.measure]
     tail = (" repeat" + _opt(" up to ", req.max_times)) if req.repeat else ""
     return f"when {head}{where}{tail}"

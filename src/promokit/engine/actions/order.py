@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
 
 from ...compile.compiler import CompiledPromotion
+from ...compile.spend import every_steps, reached_tier
 from ...language import ast as A
 from . import ZERO, Effect, Miss, Outcome, Upsell
 from .cart import Cart, shrink
@@ -118,7 +119,7 @@ def evaluate_order(
     if isinstance(action, A.Tiers):
         return _tiers(cp, cart, remaining, base, action)
     if isinstance(action, A.EveryOff):
-        times = _floor(base / action.step)
+        times = every_steps(action, base)
         if (most := uses_per_order(cp)) is not None:  # 每单限N次: steps per order
             times = min(times, most)
         if times == 0:
@@ -186,11 +187,10 @@ def _tiers(
     cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], base: Decimal, action: A.Tiers
 ) -> Result:
     tiers = sorted(action.tiers, key=lambda t: (t.threshold, t.off))
-    reached = [t for t in tiers if base >= t.threshold]
-    if not reached:
+    top = reached_tier(tiers, base)
+    if top is None:
         first = tiers[0]
         return _short(cp, cart, base, first.threshold, f"{cart.money(first.off)} off", first.off)
-    top = max(reached, key=lambda t: (t.off, t.threshold))
     ups: list[Upsell] = []
     better = [t for t in tiers if t.threshold > base and t.off > top.off]
     if better:
