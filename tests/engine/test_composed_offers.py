@@ -133,3 +133,16 @@ def test_a_line_in_several_categories_and_old_requests() -> None:
         "KALE": D("1.00"),
         "FISH": D("0.00"),  # `freshwater` is not under `fresh`
     }
+
+
+def test_a_condition_on_another_scope_hints_at_that_scope() -> None:
+    rules = 'promotion p {\n  on category "bakery"\n  when spend 50 on category "dairy"\n  20% off\n}\n'
+    result = price(rules, ("MILK", "dairy", "25.00", 1), ("BREAD", "bakery", "10.00", 3))
+    (miss,) = result.not_applied
+    assert miss.reason == "threshold" and miss.shortfall == D("25.00")
+    assert "¥25.00 of dairy" in miss.detail
+    (hint,) = result.hints
+    assert hint.message == "add ¥25.00 of dairy to get 20% off"
+    units = 'promotion p {\n  on sku "CUP"\n  when buy 2 on sku "TEA"\n  get 1 free\n}\n'
+    (hint,) = price(units, ("TEA", "drinks", "30.00", 1), ("CUP", "ware", "15.00", 1)).hints
+    assert hint.message == "add 1 more unit of TEA: 1 free unit of CUP"

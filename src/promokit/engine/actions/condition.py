@@ -18,6 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from ...compile.compiler import CompiledPromotion
 from ...language import ast as A
+from ...language.formatter import action as format_action
 from . import ZERO, Miss, Upsell
 from .cart import Cart
 
@@ -78,24 +79,36 @@ def applications(
         shown = cart.money(have)
     elif req.measure is A.Measure.UNITS:
         have = Decimal(sum(cart.quantities[i] for i in lines))
-        shown = f"{have} units"
+        shown = f"{have} unit" + ("" if have == 1 else "s")
     else:
         have = Decimal(len({cart.lines[i].sku for i in lines}))
-        shown = f"{have} different skus"
+        shown = f"{have} different sku" + ("" if have == 1 else "s")
     if have < req.at_least:
         short = req.at_least - have
-        need = shown if req.measure is A.Measure.SPEND else str(req.at_least)
-        detail = f"the condition counts {shown} of {where}; it needs {cart.money(req.at_least) if req.measure is A.Measure.SPEND else need}"
-        what = "the offer"
+        needed = cart.money(req.at_least) if req.measure is A.Measure.SPEND else f"{req.at_least}"
+        basis = " at original prices" if original and req.measure is A.Measure.SPEND else ""
+        detail = f"the condition counts {shown} of {where}{basis}; it needs {needed}"
+        what = benefit_words(cp, cart)
+        # no `need`: the shortfall is measured on the condition's scope, not the promotion's
         if req.measure is A.Measure.SPEND:
             miss = Miss("threshold", detail, shortfall=short)
-            return 0, miss, [Upsell(cp.id, what, shortfall=short, need=req.at_least)]
-        return 0, Miss("threshold", detail), [Upsell(cp.id, what, units=int(short), deal=what)]
+            return 0, miss, [Upsell(cp.id, what, shortfall=short, scope=where)]
+        return 0, Miss("threshold", detail), [Upsell(cp.id, what, units=int(short), deal=what, scope=where)]
     times = _floor(have / req.at_least) if req.repeat else 1
     for most in (req.max_times, cap):
         if most is not None:
             times = min(times, most)
     return times, None, []
+
+
+def benefit_words(cp: CompiledPromotion, cart: Cart) -> str:
+    """What a promotion's benefit gives, in words for a hint ("1 free unit", "¥10.00 off")."""
+    action = cp.action
+    if isinstance(action, A.FreeUnits):
+        return f"{action.count} free unit{'s' if action.count != 1 else ''} of {cp.scope.describe()}"
+    if isinstance(action, A.AmountOff):
+        return f"{cart.money(action.amount)} off"
+    return format_action(action)
 
 
 def take_units(
