@@ -66,7 +66,8 @@ def _tiered(action: Action, report: Report, cur: Currency | None) -> None:
             check_percent(report, tier.percent, "a tier's percentage off", allow_full=True)
         if tier.off is not None:
             check_money(report, tier.off, "a tier reward", span, cur)
-        if previous is not None and tier.at_least <= previous:
+        out_of_order = previous is not None and tier.at_least <= previous
+        if previous is not None and out_of_order:
             report.error(
                 "E085",
                 f"tier thresholds must increase: {num(tier.at_least)} comes after {num(previous)}",
@@ -78,6 +79,7 @@ def _tiered(action: Action, report: Report, cur: Currency | None) -> None:
             previous_reward is not None
             and reward is not None
             and len(kinds) == 1
+            and not out_of_order  # one error per tier: its threshold is already wrong
             and reward <= previous_reward
         ):
             # a higher tier must give more: the best-deal search relies on a smaller spend
@@ -114,7 +116,7 @@ def _requirement(req: Requirement, report: Report, cur: Currency | None) -> None
         check_count(report, req.max_times, 1, "the condition's repeat cap", req.span, "E080")
     if req.scope is None:
         return
-    check_scope(req.scope, report)
+    check_scope(req.scope, report, warn_empty=False)  # E081 below says it as an error
     included = {(s.kind, v) for s in req.scope.include for v in s.values}
     excluded = {(s.kind, v) for s in req.scope.exclude for v in s.values}
     everything_out = any(s.kind.value == "all" for s in req.scope.exclude)
@@ -147,7 +149,7 @@ def check_composed(p: Promotion, report: Report, cur: Currency | None) -> None:
             report.error(
                 "E082",
                 f"a unit choice on '{p.id}', whose benefit takes no units",
-                best_span(p.action.span, p.span),
+                best_span(p.pick_span, p.action.span, p.span),
                 "remove `cheapest first` / `dearest first`",
             )
 

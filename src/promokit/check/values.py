@@ -329,7 +329,7 @@ def check_segment_values(seg: SegmentDecl, report: Report) -> None:
 # --------------------------------------------------------------------------- scope and limits
 
 
-def _check_scope(scope: Scope, report: Report) -> None:
+def _check_scope(scope: Scope, report: Report, *, warn_empty: bool = True) -> None:
     for sel in (*scope.include, *scope.exclude):
         if sel.kind is SelectorKind.CATEGORY:
             for value in sel.values:
@@ -350,7 +350,7 @@ def _check_scope(scope: Scope, report: Report) -> None:
     included = {(s.kind, v) for s in scope.include for v in s.values}
     excluded = {(s.kind, v) for s in scope.exclude for v in s.values}
     everything_out = any(s.kind is SelectorKind.ALL for s in scope.exclude)
-    if scope.include and (everything_out or (included and included <= excluded)):
+    if warn_empty and scope.include and (everything_out or (included and included <= excluded)):
         report.warning(
             "W009",
             "this scope excludes everything it includes, so it matches no item",

@@ -646,6 +646,7 @@ class Promotion(Node):
     condition: Requirement | None = None
     pick: UnitChoice | None = None
     stack_group: Name | None = None
+    pick_span: Span = NO_SPAN  # where `dearest first` / 高价优先 was written
     id_span: Span = NO_SPAN
     # Where `kind ...` and `timezone ...` were written, for diagnostics (NO_SPAN: not written
     # or not recorded; the checker then points at the promotion).

@@ -410,7 +410,7 @@ def _after_action(promo: ast.Promotion, zh: bool) -> list[tuple[str, Span | None
             ast.UnitChoice.CHEAPEST: ("低价优先", "cheapest first"),
             ast.UnitChoice.DEAREST: ("高价优先", "dearest first"),
         }
-        out.append((word[promo.pick][0 if zh else 1], None))
+        out.append((word[promo.pick][0 if zh else 1], promo.pick_span))
     if promo.stack_group is not None:
         out.append((("叠加组 " if zh else "stack group ") + promo.stack_group.text, promo.stack_group.span))
     return out

@@ -151,6 +151,7 @@ def _pick(
     low: Lowerer, tree: Tree[Token], fields: dict[str, Any], limits: list[ast.Limit], scope_expr: ScopeReader
 ) -> None:
     fields["pick"] = _UNIT_CHOICES[low.first_token(tree).type]
+    fields["pick_span"] = low.span(tree)
 
 
 def _line_limit(

@@ -36,12 +36,14 @@ from ..language.ast import (
     EveryOff,
     FlashPrice,
     GroupPrice,
+    Measure,
     OnMonthDays,
     OnWeekdays,
     Per,
     Promotion,
     RuleSetAst,
     SpecialPrice,
+    TieredOffer,
     Tiers,
 )
 from ..language.diagnostics import Diagnostic, RuleError
@@ -105,6 +107,16 @@ def _lint_exceeds(
                     + ("all of" if t.off == t.threshold else "more than")
                     + " the spend that reaches it (the discount stops at what the scope costs)",
                     best_span(t.span, a.span),
+                    "a reward at or above its threshold makes the order free; check for swapped numbers",
+                )
+    elif isinstance(a, TieredOffer):
+        for tier in a.tiers:
+            if tier.measure is Measure.SPEND and tier.off is not None and tier.off >= tier.at_least:
+                report.warning(
+                    "L001",
+                    f"'{p.id}': the tier at {num(tier.at_least)} takes off {num(tier.off)}, "
+                    "all of the spend that reaches it (the discount stops at what the scope costs)",
+                    best_span(tier.span, a.span),
                     "a reward at or above its threshold makes the order free; check for swapped numbers",
                 )
     elif isinstance(a, EveryOff) and a.off >= a.step:
