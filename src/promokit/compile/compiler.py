@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -69,6 +69,11 @@ class CompiledPromotion:
     order: int
     # the lines a `when` condition counts (None: the promotion's own scope)
     condition_scope: ScopeMatcher | None = None
+    # from its limits, once: units per cart line (每行限N件), applications per order (每单限N次),
+    # and whether units are limited at all (每单限N件 caps an order-level benefit's units)
+    line_cap: int | None = None
+    uses_cap: int | None = None
+    unit_limited: bool = False
 
     @property
     def action(self) -> A.Action:
@@ -144,6 +149,15 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
                     if p.condition is not None and p.condition.scope is not None
                     else None
                 ),
+                line_cap=_smallest(lim.count for lim in p.limits if lim.per is A.Per.LINE),
+                uses_cap=_smallest(
+                    lim.count
+                    for lim in p.limits
+                    if lim.per is A.Per.ORDER and lim.counted is A.Counted.USES and not lim.per_day
+                ),
+                unit_limited=any(
+                    lim.counted is A.Counted.UNITS and lim.per is not A.Per.LINE for lim in p.limits
+                ),
             )
         )
     entries = [(c, c.scope.keys) for c in compiled]
@@ -158,6 +172,10 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         default_tz=rules.timezone,
         version=rules_version(rules),
     )
+
+
+def _smallest(counts: Iterable[int]) -> int | None:
+    return min(counts, default=None)
 
 
 def stack_groups(promotions: Sequence[Promotion]) -> dict[str, frozenset[str]]:

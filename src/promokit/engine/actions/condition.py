@@ -25,18 +25,12 @@ from .cart import Cart
 
 def uses_per_order(cp: CompiledPromotion) -> int | None:
     """`limit N per order` / 每单限N次: applications of the benefit one order may get."""
-    caps = [
-        lim.count
-        for lim in cp.promotion.limits
-        if lim.per is A.Per.ORDER and lim.counted is A.Counted.USES and not lim.per_day
-    ]
-    return min(caps) if caps else None
+    return cp.uses_cap
 
 
 def per_line(cp: CompiledPromotion) -> int | None:
     """`limit N units per line` / 每行限N件: units one cart line may have discounted."""
-    caps = [lim.count for lim in cp.promotion.limits if lim.per is A.Per.LINE]
-    return min(caps) if caps else None
+    return cp.line_cap
 
 
 def order_unit_cap(cp: CompiledPromotion, cart: Cart) -> int | None:
@@ -116,6 +110,8 @@ def take_units(
 ) -> dict[int, int]:
     """From (unit value, line, units) runs, the units taken per line: `choice` first (ties by
     line), at most `line_cap` from one line and `count` in all (None: no limit)."""
+    if count is None and line_cap is None:  # no cap: every unit, no order to choose
+        return {i: n for _, i, n in runs if n > 0}
     ordered = sorted(runs, key=lambda r: ((r[0] if choice is A.UnitChoice.CHEAPEST else -r[0]), r[1]))
     left = count
     taken: dict[int, int] = {}
