@@ -617,7 +617,7 @@ class Promotion(Node):
     """`promotion ID "title" { ... }` or `coupon ID "title" { ... }` (`is_coupon`).
 
     `kind` is the declared layer (None: inferred from the action by the compiler,
-    see `promokit.compile.compiler.infer_layer`). A coupon's layer is COUPON unless it is a
+    see `promokit.check.layers.infer_layer`). A coupon's layer is COUPON unless it is a
     shipping or item action.
     """
 
