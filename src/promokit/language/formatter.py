@@ -246,7 +246,7 @@ def _action_en(node: ast.Action) -> str:
     if isinstance(node, ast.AmountOffEach):
         return f"{num(node.amount)} off each"
     if isinstance(node, ast.SpecialPrice):
-        return f"price {num(node.price)}"
+        return "free" if node.price == 0 else f"price {num(node.price)}"
     if isinstance(node, ast.FlashPrice):
         limit = _opt(" limit ", node.per_customer, " per customer")
         return f"flash price {num(node.price)}{limit}" + _opt(" stock ", node.stock)
@@ -289,7 +289,7 @@ def _action_zh(node: ast.Action) -> str | None:
     if isinstance(node, ast.AmountOffEach):
         return f"每件减{num(node.amount)}"
     if isinstance(node, ast.SpecialPrice):
-        return f"特价 {num(node.price)}"
+        return "免费" if node.price == 0 else f"特价 {num(node.price)}"
     if isinstance(node, ast.FlashPrice):
         return (
             f"秒杀 {num(node.price)}" + _opt(" 每人限", node.per_customer, "件") + _opt(" 库存", node.stock)
