@@ -26,6 +26,7 @@ from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
 from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
 from .actions.order import evaluate_order
+from .stacking import StackableSets, stack_partners
 
 #: Contested-line assignments tried exhaustively per combination; above it, the heuristic.
 MAX_ASSIGNMENTS = 16
@@ -126,26 +127,16 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
 
 
 def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
-    """Per line, the maximal sets of its item promotions that are mutually stackable."""
+    """Per line, the maximal sets of its item promotions that are mutually stackable
+    (`stacking.StackableSets`: no enumeration of subsets)."""
     covering: dict[int, list[CompiledPromotion]] = {}
     for p in items:
         for i in holdable(cart, p):
             covering.setdefault(i, []).append(p)
-    result: dict[int, list[tuple[str, ...]]] = {}
-    for i, ps in covering.items():
-        if len(ps) == 1 or all(stackable(a, b) for a, b in itertools.combinations(ps, 2)):
-            result[i] = [tuple(p.id for p in ps)]
-            continue
-        cliques: list[tuple[CompiledPromotion, ...]] = []
-        for size in range(len(ps), 0, -1):
-            for combo in itertools.combinations(ps, size):
-                if all(stackable(a, b) for a, b in itertools.combinations(combo, 2)) and not any(
-                    set(combo) <= set(c) for c in cliques
-                ):
-                    cliques.append(combo)
-        cliques.sort(key=lambda c: [p.order for p in c])
-        result[i] = [tuple(p.id for p in c) for c in cliques]
-    return result
+    if cart.stacking is None:
+        cart.stacking = StackableSets(stack_partners(cart.promotions.values()))
+    sets = cart.stacking
+    return {i: [tuple(p.id for p in members) for members in sets(ps)] for i, ps in covering.items()}
 
 
 def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
