@@ -78,7 +78,14 @@ promotion g {\n 2 off each\n}
     assert [tuple(p.id for p in s) for s in found] == [("a", "b", "c"), ("a", "d"), ("e", "f"), ("g",)]
 
 
-def test_a_one_line_cart_under_25_identical_promotions_prices_in_polynomial_steps(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _identical(n: int, stacking_pair: bool) -> str:
+    blocks = [f"promotion p{i:02d} {{\n 9折\n}}" for i in range(n)]
+    if stacking_pair:  # one declared pair, so that the sets are searched (not the no-stacking shortcut)
+        blocks[0] = "promotion p00 {\n 9折\n stackable with p01\n}"
+    return "\n".join(blocks)
+
+
+def test_a_one_line_cart_under_many_identical_promotions_prices_in_polynomial_steps(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     counted: list[StackableSets] = []
 
     class Counting(StackableSets):
@@ -88,11 +95,16 @@ def test_a_one_line_cart_under_25_identical_promotions_prices_in_polynomial_step
 
     monkeypatch.setattr(evaluate, "StackableSets", Counting)
     for n in (25, 30):
-        rules = load("\n".join(f"promotion p{i:02d} {{\n 9折\n}}" for i in range(n)))
-        counted.clear()
-        result = rules.price(cart(line("a", "100.00", 2)))
-        assert applied(result) == {"p00": D("20.00")}  # ties go to the higher-ranked promotion
-        steps = sum(s.steps for s in counted)
-        # every evaluated combination lists its line's sets in about one step per promotion;
-        # enumerating subsets would take 2^n per combination
-        assert 0 < steps <= 20 * n * n, steps
+        for pair in (False, True):
+            rules = load(_identical(n, pair))
+            counted.clear()
+            result = rules.price(cart(line("a", "100.00", 2)))
+            if pair:  # p00 then p01 on what p00 left: 20.00 + 18.00
+                assert applied(result) == {"p00": D("20.00"), "p01": D("18.00")}
+            else:  # ties go to the higher-ranked promotion
+                assert applied(result) == {"p00": D("20.00")}
+            steps = sum(s.steps for s in counted)
+            # every evaluated combination lists its line's sets in about one step per
+            # promotion (none without stacking); enumerating subsets takes 2^n per combination
+            assert steps <= 20 * n * n, steps
+            assert (steps > 0) == pair

@@ -108,7 +108,7 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
     if count > MAX_ASSIGNMENTS:
         assignment = dict(fixed)
         for i in contested:
-            assignment[i] = max(choices[i], key=lambda c: (_alone_value(cart, c, i), -choices[i].index(c)))
+            assignment[i] = _likely_winner(cart, i, choices[i])
         result = _run(cart, ordered, assignment)
         result.exhaustive = False
         return result
@@ -136,6 +136,8 @@ def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, l
     if cart.stacking is None:
         cart.stacking = StackableSets(stack_partners(cart.promotions.values()))
     sets = cart.stacking
+    if not sets.partners:  # nothing stacks (the common case): one promotion per choice, rank order
+        return {i: [(p.id,) for p in ps] for i, ps in covering.items()}
     return {i: [tuple(p.id for p in members) for members in sets(ps)] for i, ps in covering.items()}
 
 
@@ -163,6 +165,17 @@ def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
             # the outcome its evaluation alone needs (`_item_outcome`'s key): computed once
             key = ("item", p.id, found, tuple(cart.subtotals[i] for i in found))
             cart.item_layers.setdefault(key, (outcome, ups))
+    return found
+
+
+def _likely_winner(cart: Cart, line: int, choices: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The choice that saves most on `line` alone (the earlier one on ties), memoised per
+    (line, choices): the assignment heuristic asks again for every combination."""
+    key = ("winner", line, tuple(choices))
+    found = cast("tuple[str, ...] | None", cart.item_layers.get(key))
+    if found is None:
+        best = max(range(len(choices)), key=lambda k: (_alone_value(cart, choices[k], line), -k))
+        found = cart.item_layers[key] = choices[best]
     return found
 
 
@@ -343,8 +356,10 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
         if p.layer not in before:
             before[p.layer] = tuple(remaining)
         # One promotion on the same amounts gives the same outcome in every combination
-        # (outcomes are never mutated: `_limits` cuts a copy).
-        key_p = ("order", p.id, tuple(remaining), shipping)
+        # (outcomes are never mutated: `_limits` cuts a copy). It reads only its eligible
+        # lines (threshold, apportionment), so only their amounts key it: combinations that
+        # differ elsewhere share it.
+        key_p = ("order", p.id, tuple(remaining[i] for i in cart.eligible[p.id]), shipping)
         found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
         if found is None:
             found = evaluate_order(p, cart, remaining, shipping)

@@ -277,24 +277,17 @@ def _explore(search: SearchMemo, money: Sequence[CompiledPromotion]) -> None:
 def _heuristic(
     search: SearchMemo, money: Sequence[CompiledPromotion], bound: dict[str, Decimal], start: Evaluation
 ) -> Evaluation:
-    """Greedy by bound, then one pass of drop-one and one of swap-in (about 3n evaluations),
-    keeping `start` (the incumbent) unless something beats it."""
+    """From the better of `start` (the incumbent) and the seed, one pass dropping each member
+    (smallest bound first) and one adding or swapping in each other candidate (largest bound
+    first, dropping what conflicts with it), keeping every improvement: about n evaluations."""
     by_bound = sorted(money, key=lambda p: (-bound[p.id], p.order))
-    taken = Taken()
-    current = search.run([]) or start
-    for p in by_bound:  # add what helps, largest bound first
-        if taken.rival(p) is None:
-            ev = search.run([*taken.members, p])
-            if ev is not None and ev.saving > current.saving:
-                taken.add(p)
-                current = ev
-    best = search.better(start, current)
+    best = search.better(start, _seed(search, money, bound, start))
     for p in reversed(by_bound):  # drop one: smallest bound first
         if p.id in best.ids:
             ev = search.run([search.by_id[i] for i in best.ids if i != p.id])
             if ev is not None and search.rank(ev) < search.rank(best):
                 best = ev
-    for p in by_bound:  # swap one in, dropping what conflicts with it
+    for p in by_bound:  # add or swap one in, dropping what conflicts with it
         if p.id not in best.ids:
             trial = [q for q in (search.by_id[i] for i in best.ids) if not conflicts(p, q)] + [p]
             ev = search.run(trial)
