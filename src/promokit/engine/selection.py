@@ -277,11 +277,17 @@ def _explore(search: SearchMemo, money: Sequence[CompiledPromotion]) -> None:
 def _heuristic(
     search: SearchMemo, money: Sequence[CompiledPromotion], bound: dict[str, Decimal], start: Evaluation
 ) -> Evaluation:
-    """From the better of `start` (the incumbent) and the seed, one pass dropping each member
-    (smallest bound first) and one adding or swapping in each other candidate (largest bound
-    first, dropping what conflicts with it), keeping every improvement: about n evaluations."""
+    """From the better of `start` (the incumbent) and the seed: drop the members that did
+    nothing at once, then one pass dropping each member (smallest bound first) and one adding
+    or swapping in each other candidate (largest bound first, dropping what conflicts with
+    it), keeping every improvement: about n evaluations."""
     by_bound = sorted(money, key=lambda p: (-bound[p.id], p.order))
     best = search.better(start, _seed(search, money, bound, start))
+    idle = [i for i in best.ids if i not in best.effects]
+    if idle:  # as much saved with fewer promotions is better
+        ev = search.run([search.by_id[i] for i in best.ids if i not in idle])
+        if ev is not None and search.rank(ev) < search.rank(best):
+            best = ev
     for p in reversed(by_bound):  # drop one: smallest bound first
         if p.id in best.ids:
             ev = search.run([search.by_id[i] for i in best.ids if i != p.id])
