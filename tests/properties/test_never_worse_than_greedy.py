@@ -8,6 +8,8 @@ candidates or `MAX_EVALUATIONS` evaluations (forced in the second property).
 
 from __future__ import annotations
 
+import decimal
+import random
 from decimal import Decimal
 from unittest import mock
 
@@ -16,8 +18,12 @@ from hypothesis import strategies as st
 
 from promokit.check.frontend import parse_text
 from promokit.engine import selection
+from promokit.engine.actions.eligibility import prepare
+from promokit.engine.footprints import Footprints
 from promokit.engine.ruleset import RuleSet
+from promokit.engine.search_memo import SearchMemo
 from promokit.models import CheckoutRequest, PricingResult
+from promokit.money import PRICING_CONTEXT
 
 CATEGORIES = ("c0", "c1", "c2", "c3", "c4", "c5")
 ACTIONS = (
@@ -127,3 +133,28 @@ def test_an_exclusive_promotion_does_not_stand_in_for_the_search_over_the_others
     assert best.selection == "exact"  # the fast path over the 17, compared with the exclusive one alone
     assert {n.promotion: n.lost_to for n in best.not_applied} == {"big": "p00"}
     assert saving(rules.price(request, strategy="greedy")) == Decimal("170.00")
+
+
+@settings(max_examples=100, deadline=None)
+@given(overlapping_rules(max_promotions=10), carts(), st.randoms(use_true_random=False))
+def test_a_promotion_apart_from_a_combination_adds_exactly_its_saving_alone(
+    text: str, request: CheckoutRequest, rng: random.Random
+) -> None:
+    """The claim `engine.footprints.Footprints.apart` makes, which lets the heuristic skip evaluations."""
+    note(text)
+    note(request.model_dump_json(exclude_defaults=True))
+    rules = RuleSet(parse_text(text, name="overlap.promo"))
+    with decimal.localcontext(PRICING_CONTEXT):
+        prepared = prepare(rules.compiled, request)
+        search = SearchMemo(prepared.cart, prepared.candidates)
+        feet = Footprints(prepared.cart)
+        ps = prepared.candidates
+        for _ in range(10):
+            members = rng.sample(ps, rng.randint(0, len(ps))) if ps else []
+            for p in ps:
+                if p in members or not feet.apart(p, members):
+                    continue
+                without, with_p, alone = search.run(members), search.run([*members, p]), search.run([p])
+                if without is None or with_p is None or alone is None:
+                    continue
+                assert with_p.saving == without.saving + alone.saving, (p.id, [q.id for q in members])
