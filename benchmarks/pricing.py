@@ -27,7 +27,8 @@ Targets (docs/performance.md): scan/promokit >= 15 at 1,000; promokit/floor <= 3
 10,000/100 <= 1.5; best/greedy <= 5; overlapping: best >= greedy on every cart, best <= 2x
 greedy at 100 offers and <= 3x at 1,000, best at 1,000 <= 10x best at 100.
 
-`--json` prints, as the last line, one JSON object with the ratios and the overlapping
+`--overlap-only [--seed S] [--carts N]` runs only the overlapping workload. `--json` prints,
+as the last line, one JSON object with the ratios and the overlapping
 workload's figures (keys: promokit_over_floor, scan_over_promokit, search_over_greedy,
 overlap_best_ms, overlap_greedy_ms, overlap_never_worse, ...).
 """
@@ -356,7 +357,20 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="fewer repeats and sizes up to 1,000 (a rough look)"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object, last line")
+    parser.add_argument(
+        "--overlap-only",
+        action="store_true",
+        help="only the overlapping-offers workload (with --seed, --carts)",
+    )
+    parser.add_argument("--seed", type=int, default=20261201, help="seed of the overlapping-offers workload")
+    parser.add_argument("--carts", type=int, help="carts per size in the overlapping-offers workload")
     args = parser.parse_args(argv)
+    overlap_carts = args.carts or (5 if args.quick else 10)
+    if args.overlap_only:
+        figures = overlapping([10, 100, 1000], overlap_carts, random.Random(args.seed))
+        if args.json:
+            print(json.dumps(figures, sort_keys=True))
+        return 0
     repeat = 3 if args.quick else 5
     sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
     rng = random.Random(20261124)
@@ -426,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["growth_10000_over_100"] = round(cost[top] / cost[100], 2)
     print()
     print("overlapping offers (20-line carts; about half the offers exclusive; CPU ms per cart, best of 3):")
-    figures.update(overlapping([10, 100, 1000], 5 if args.quick else 10, random.Random(20261201)))
+    figures.update(overlapping([10, 100, 1000], overlap_carts, random.Random(args.seed)))
     best_ms = figures["overlap_best_ms"]
     greedy_ms = figures["overlap_greedy_ms"]
     assert isinstance(best_ms, dict) and isinstance(greedy_ms, dict)
