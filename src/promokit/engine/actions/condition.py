@@ -57,6 +57,15 @@ def condition_lines(cp: CompiledPromotion, cart: Cart) -> tuple[int, ...]:
     return found
 
 
+def read_lines(cp: CompiledPromotion, cart: Cart) -> tuple[int, ...]:
+    """The lines whose amounts a promotion reads: its eligible lines, plus the lines its `when`
+    condition counts when the condition has a scope of its own (memo keys, footprints)."""
+    own = cart.eligible[cp.id]
+    if cp.condition_scope is None:
+        return own
+    return tuple(sorted(set(own) | set(condition_lines(cp, cart))))
+
+
 def applications(
     cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], *, item_layer: bool
 ) -> tuple[int, Miss | None, list[Upsell]]:
