@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from .codes import normalize_code
 from .money import CURRENCIES
 
 #: Documented request limits (docs/semantics.md). Larger carts are refused, not truncated.
@@ -113,7 +114,9 @@ class CheckoutRequest(_Model):
     customer: Customer = Field(default_factory=Customer)
     lines: tuple[Line, ...] = Field(max_length=MAX_LINES)
     shipping: NonNegativeMoney = Decimal(0)
-    coupons: tuple[str, ...] = Field(default=(), max_length=20)
+    coupons: tuple[Annotated[str, AfterValidator(normalize_code)], ...] = Field(
+        default=(), max_length=20, description="codes entered; normalised (docs/semantics.md#coupon-codes)"
+    )
     group: Group | None = None
     channel: str | None = None
     redeem_points: int = Field(default=0, ge=0, description="points the customer chooses to spend")

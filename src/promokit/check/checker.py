@@ -24,9 +24,7 @@ transitive: A with B and B with C does not let A and C apply together.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
-import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -43,11 +41,12 @@ from ..language.ast import (
 )
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
+from ..codes import MAX_CODE_LENGTH, glob_match, normalize_code, rule_code_key
 from ..money import CURRENCIES
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
-__all__ = ["check", "code_pattern_regex", "timezone_exists"]
+__all__ = ["check", "timezone_exists"]
 
 T = TypeVar("T")
 
@@ -383,11 +382,6 @@ def _check_stacking(
 # --------------------------------------------------------------------------- coupons
 
 
-def code_pattern_regex(text: str) -> re.Pattern[str]:
-    """A code pattern (`*` any run, `?` one character) as a case-insensitive regex."""
-    return re.compile(fnmatch.translate(text.upper().replace("[", "[[]")), re.IGNORECASE)
-
-
 def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
     exact: dict[str, tuple[Promotion, Span]] = {}
     patterns: list[tuple[Promotion, str, Span]] = []
@@ -411,13 +405,22 @@ def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
             continue
         mine: dict[str, Span] = {}
         for code in p.codes.patterns:
-            key = code.text.strip().upper()
+            key = rule_code_key(code.text)
             if not key:
                 report.error(
                     "E054",
                     f"coupon '{p.id}' has an empty code",
                     code.span,
                     'write the code between quotes, e.g. "SAVE10"',
+                )
+                continue
+            unusable = _unusable(code.text)
+            if unusable is not None:
+                report.error(
+                    "E055",
+                    f"code '{code.text[:MAX_CODE_LENGTH]}' of coupon '{p.id}' can never be entered: {unusable}",
+                    code.span,
+                    f"codes are at most {MAX_CODE_LENGTH} visible characters (docs/semantics.md#coupon-codes)",
                 )
                 continue
             if key in mine:
@@ -443,9 +446,9 @@ def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
             else:
                 exact[key] = (p, code.span)
     for p, text, span in patterns:
-        rx = code_pattern_regex(text)
+        pattern = rule_code_key(text)
         for key, (other, other_span) in sorted(exact.items()):
-            if other.id != p.id and rx.fullmatch(key):
+            if other.id != p.id and glob_match(pattern, key):
                 report.warning(
                     "W010",
                     f"pattern '{text}' of coupon '{p.id}' also matches code '{key}' of coupon '{other.id}'",
@@ -453,3 +456,12 @@ def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
                     f"'{other.id}' lists it at {where(other_span)}; a customer entering it could redeem "
                     "either coupon: narrow the pattern, or remove the code",
                 )
+
+
+def _unusable(text: str) -> str | None:
+    """Why no shopper can type a rule-file code (`promokit.codes.normalize_code` refuses it)."""
+    try:
+        normalize_code(text.replace("*", "x").replace("?", "x"))
+    except ValueError as exc:
+        return str(exc).removeprefix("coupon code ")
+    return None
