@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
+from ..codes import MAX_CODE_LENGTH, glob_match, normalize_code, rule_code_key
 from ..language.ast import (
     Promotion,
     Rounding,
@@ -41,7 +42,6 @@ from ..language.ast import (
 )
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
-from ..codes import MAX_CODE_LENGTH, glob_match, normalize_code, rule_code_key
 from ..money import CURRENCIES
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .values import check_promotion_values, check_segment_values, check_settings_values
