@@ -11,17 +11,22 @@ the result depends on:
 - the input limits in force (they decide which files are rejected);
 - every file's display name and text, in order.
 
-Where: `$PROMOKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/promokit`, else `~/.cache/promokit`.
-`PROMOKIT_NO_CACHE=1` turns it off. When the folder cannot be created or written, or an
-entry is unreadable, stale or corrupted, the rules are simply parsed again: the cache can
-make loading faster, never make it fail.
+Where: `$PROMOKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/promokit`, else `~/.cache/promokit`
+(`cache_dir`, the one cache-folder lookup of promokit). `PROMOKIT_NO_CACHE=1` turns it off.
+The folder is created 0700 and used only while it is a real directory (not a symlink) owned
+by the current user and not writable by group or others; anything else turns the cache
+off, so an entry planted in a shared folder is never read. When the folder cannot be
+created or written, or an entry is unreadable, stale, corrupted or forged, the rules are
+simply parsed again: the cache can make loading faster, never make it fail.
 
 Rule files are data, so entries are JSON, never pickle: a small reflective serializer walks
 the AST's frozen dataclasses by their fields and type hints (Decimal as text, dates and
 times in ISO form, enums by value, tuples as lists, a `Span` as a 7-element list, a member
 of a union of classes tagged with its class name). Fields equal to their default are left
-out. Each entry records the format, its key and a SHA-256 of its payload, so a truncated or
-edited file is detected and ignored. Small rule sets (under `MIN_CHARS` characters in all)
+out. Each entry records the format, its key and an HMAC-SHA-256 of its payload under a
+random secret kept in the folder (`key`, mode 0600, created once): a truncated or edited
+file is ignored, and forging an entry that decodes needs the secret, i.e. the rights of
+the user who could as well edit the rule files. Small rule sets (under `MIN_CHARS` characters in all)
 are not cached: they parse in milliseconds, less than a disk write costs.
 """
 
@@ -33,8 +38,11 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import stat
 import tempfile
 import types
 import typing
@@ -52,7 +60,7 @@ from .source import Source, Span
 __all__ = ["FORMAT", "MIN_CHARS", "cache_dir", "cache_key", "decode", "encode", "load", "store", "structure"]
 
 #: Bumped whenever the layout of an entry changes; part of every key and every entry.
-FORMAT = "promokit-ast-cache/1"
+FORMAT = "promokit-ast-cache/2"
 
 #: Rule sets smaller than this many characters (all files together) are not cached.
 MIN_CHARS = 8_000
@@ -88,7 +96,7 @@ Decoder = Callable[[Any], Any]
 
 
 def cache_dir() -> Path | None:
-    """The cache folder, created if needed; None when caching is off or impossible."""
+    """The private cache folder, created 0700 if needed; None when caching is off or unsafe."""
     if os.environ.get("PROMOKIT_NO_CACHE", "") not in ("", "0"):
         return None
     configured = os.environ.get("PROMOKIT_CACHE_DIR")
@@ -98,10 +106,46 @@ def cache_dir() -> Path | None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = Path(base) / "promokit"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        if not _private(os.lstat(folder), directory=True):
+            return None
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK | os.X_OK) else None
+
+
+def _private(info: os.stat_result, *, directory: bool) -> bool:
+    """Owned by this user, the right kind (no symlink), no write access for group or others."""
+    kind = stat.S_ISDIR if directory else stat.S_ISREG
+    return kind(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _secret(folder: Path) -> bytes:
+    """The folder's HMAC key (32 random bytes, 0600), created on first use. OSError if unsafe."""
+    path = folder / "key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as key_file:
+        if not _private(os.fstat(key_file.fileno()), directory=False):
+            raise OSError(f"{path} is not private to this user")
+        key = key_file.read()
+    if len(key) != 32:
+        raise OSError(f"{path} is not a cache key")
+    return key
+
+
+def _mac(folder: Path, payload: bytes) -> str:
+    return hmac.new(_secret(folder), payload, hashlib.sha256).hexdigest()
 
 
 @functools.cache
@@ -149,7 +193,8 @@ def load(key: str) -> tuple[A.RuleSetAst, tuple[Diagnostic, ...]] | None:
         if (
             meta.get("format") != FORMAT
             or meta.get("key") != key
-            or meta.get("sha256") != hashlib.sha256(payload).hexdigest()
+            or not isinstance(meta.get("hmac"), str)
+            or not hmac.compare_digest(meta["hmac"], _mac(folder, payload))
         ):
             return None
         body = json.loads(payload)
@@ -171,7 +216,7 @@ def store(key: str, ruleset: A.RuleSetAst, warnings: Sequence[Diagnostic]) -> bo
             "warnings": encode(tuple[Diagnostic, ...], tuple(warnings)),
         }
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        header = json.dumps({"format": FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()})
+        header = json.dumps({"format": FORMAT, "key": key, "hmac": _mac(folder, payload)})
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as out:

@@ -48,7 +48,7 @@ def grammar_parser() -> Lark:
         start=["start", "cart_items", "ledger_state"],
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=True,
+        # No `cache=`: lark's grammar cache is a pickle (docs/language.md#loading-and-caching).
     )
 
 
