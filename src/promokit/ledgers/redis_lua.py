@@ -4,13 +4,20 @@ KEYS: 1 used (hash key -> committed amount), 2 held (hash key -> reserved amount
 3 due (zset order id -> expires_at), 4 orders (hash order id -> JSON),
 5 done (zset order id -> when a finished order last changed, for `purge`; reserved
 orders are never in it, so purge cannot touch a live reservation).
-ARGV: 1 op, 2 now ("" = the server's TIME), then per op (see redis.py); reserve passes the
+6 epoch (the marker `promokit ledger init` writes; docs/ledgers.md#running-in-production).
+ARGV: 0 the epoch the client saw when it opened (removed before anything else runs, so the
+ops below still read 1 op, 2 now ("" = the server's TIME), then per op (see redis.py)); reserve passes the
 canonical claims JSON once and the script decodes it (fewer arguments to pack client-side).
 Order JSON: s status, c canonical claims text (compared byte for byte for conflicts),
 e expires_at as "%.17g" text ("" once committed), r returned per key, f refund id -> returns text.
 """
 
 SCRIPT = r"""
+-- Fail closed: a namespace whose epoch marker is gone or changed lost its data (a restart
+-- without persistence, an eviction, a flush); its counters must not be trusted.
+local seen = table.remove(ARGV, 1)
+local epoch = redis.call('GET', KEYS[6])
+if not epoch or epoch ~= seen then return {'reset', epoch or ''} end
 local U, H, X, O, D = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
