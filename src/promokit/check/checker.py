@@ -32,6 +32,7 @@ from typing import TypeVar
 
 from ..codes import MAX_CODE_LENGTH, glob_match, normalize_code, rule_code_key
 from ..language.ast import (
+    PointsRedeem,
     Promotion,
     Rounding,
     RuleFile,
@@ -65,6 +66,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     promotions = {p.id: p for p in reversed(rules.promotions)}  # first declaration wins
     _check_stacking(rules.promotions, promotions, report)
     _check_coupons(rules.promotions, report)
+    _check_redemptions(rules.promotions, report)
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)
@@ -465,3 +467,38 @@ def _unusable(text: str) -> str | None:
     except ValueError as exc:
         return str(exc).removeprefix("coupon code ")
     return None
+
+
+# --------------------------------------------------------------------------- points redemption
+
+
+def _check_redemptions(ordered: Sequence[Promotion], report: Report) -> None:
+    """E056: at most one points redemption per order (docs/semantics.md#points).
+
+    Each redemption spends the customer's balance on its own, so two that apply together
+    redeem the same points twice. They may coexist only where they exclude each other: one
+    is `exclusive`, or both are in the same exclusive group.
+    """
+    redeems = [p for p in ordered if isinstance(p.action, PointsRedeem)]
+    for i, later in enumerate(redeems):
+        first = next((p for p in redeems[:i] if _may_combine(p, later)), None)
+        if first is None:
+            continue
+        report.error(
+            "E056",
+            f"points redemptions '{first.id}' and '{later.id}' can apply to the same order, "
+            "and each would spend the customer's points",
+            best_span(later.id_span, later.span),
+            f"'{first.id}' is at {where(best_span(first.id_span, first.span))}; put both in one exclusive "
+            "group (e.g. `exclusive group points`) so at most one redeems per order, or remove one",
+        )
+
+
+def _may_combine(a: Promotion, b: Promotion) -> bool:
+    if a.exclusive or b.exclusive:
+        return False
+    return not (
+        a.exclusive_group is not None
+        and b.exclusive_group is not None
+        and a.exclusive_group.text == b.exclusive_group.text
+    )
