@@ -44,6 +44,7 @@ from ..language.ast import (
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
 from ..money import CURRENCIES
+from .magnitudes import check_magnitudes
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
@@ -56,6 +57,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     """Check `files` together; return the merged rule set and every error and warning. Never raises."""
 
     report = Report()
+    check_magnitudes(files, report)
     rules = _merge_settings(files, report)
     check_settings_values(files, rules, report)
     _check_duplicates(files, report)
@@ -170,7 +172,7 @@ def _check_timezone(name: str, span: Span, report: Report) -> None:
     if name.lower() in by_lower:
         hint = f"time zone names are case-sensitive: write '{by_lower[name.lower()]}'"
     else:
-        hint = did_you_mean(name, zones)
+        hint = report.suggest(name, zones)
     report.error(
         "E006",
         f"unknown time zone '{name}'",
@@ -215,7 +217,7 @@ def _duplicate(seen: dict[str, Span], name: str, span: Span, code: str, what: st
 
 def _unknown_name(kind: str, name: str, known: Iterable[str], span: Span, code: str, report: Report) -> None:
     names = sorted(set(known))
-    hint = did_you_mean(name, names)
+    hint = report.suggest(name, names)
     if hint is None:
         declare = "segment NAME = CONDITION" if kind == "segment" else 'scope NAME = category "..."'
         hint = f"declare it with `{declare}`" + (f"; known {kind}s: {', '.join(names)}" if names else "")
@@ -264,6 +266,10 @@ def _check_scope_references(files: Sequence[RuleFile], scopes: Mapping[str, obje
     )
 
 
+#: The longest chain of segment (or scope) definitions through one another.
+MAX_REFERENCE_DEPTH = 50
+
+
 def _report_cycles(
     graph: Mapping[str, Sequence[T]],
     target: Callable[[T], str],
@@ -272,8 +278,11 @@ def _report_cycles(
     kind: str,
     report: Report,
 ) -> None:
-    """Report each reference that closes a cycle (a back edge of a depth-first search)."""
+    """Report each reference that closes a cycle (a back edge of a depth-first search), and
+    the first name defined through a chain of more than `MAX_REFERENCE_DEPTH` names (E016):
+    the compiled predicates nest once per link, so a 500-deep chain overflowed the stack."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    depth: dict[str, int] = {}  # longest chain of names below a done name, itself included
     for root in graph:
         if state.get(root):
             continue
@@ -284,7 +293,18 @@ def _report_cycles(
             ref = next(stack[-1], None)
             if ref is None:
                 stack.pop()
-                state[path.pop()] = 2
+                done = path.pop()
+                state[done] = 2
+                refs = [r for r in graph[done] if target(r) in graph]
+                depth[done] = 1 + max((depth.get(target(r), 0) for r in refs), default=0)
+                if depth[done] == MAX_REFERENCE_DEPTH + 1 and refs:
+                    report.error(
+                        "E016",
+                        f"{kind} '{done}' is defined through a chain of {depth[done]} {kind}s; "
+                        f"at most {MAX_REFERENCE_DEPTH} are allowed",
+                        span_of(refs[0]),
+                        f"define the {kind} directly instead of through another {kind} at each step",
+                    )
                 continue
             name = target(ref)
             if name not in graph:
@@ -332,7 +352,7 @@ def _check_stacking(
                 )
                 continue
             if other is None:
-                hint = did_you_mean(name.text, promotions)
+                hint = report.suggest(name.text, promotions)
                 report.error(
                     "E014",
                     f"unknown promotion '{name.text}' in `stackable with`",
@@ -372,7 +392,7 @@ def _check_stacking(
         if len(members) == 1:
             only = members[0]
             assert only.exclusive_group is not None
-            hint = did_you_mean(group, [g for g in groups if g != group])
+            hint = report.suggest(group, [g for g in groups if g != group])
             report.warning(
                 "W006",
                 f"exclusive group '{group}' has only one member, '{only.id}', so it excludes nothing",
