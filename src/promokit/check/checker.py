@@ -25,6 +25,7 @@ transitive: A with B and B with C does not let A and C apply together.
 from __future__ import annotations
 
 import functools
+import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -440,7 +441,8 @@ def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
             if unusable is not None:
                 report.error(
                     "E055",
-                    f"code '{code.text[:MAX_CODE_LENGTH]}' of coupon '{p.id}' can never be entered: {unusable}",
+                    f"code '{_visible(code.text[:MAX_CODE_LENGTH])}' of coupon '{p.id}' can never be "
+                    f"entered: it {unusable}",
                     code.span,
                     f"codes are at most {MAX_CODE_LENGTH} visible characters (docs/semantics.md#coupon-codes)",
                 )
@@ -485,8 +487,18 @@ def _unusable(text: str) -> str | None:
     try:
         normalize_code(text.replace("*", "x").replace("?", "x"))
     except ValueError as exc:
-        return str(exc).removeprefix("coupon code ")
+        return str(exc).removeprefix("coupon code ").split(";")[0]
     return None
+
+
+def _visible(text: str) -> str:
+    """`text` with invisible characters written as escapes (`\\u{200B}`), for messages."""
+    return "".join(
+        f"\\u{{{ord(ch):X}}}"
+        if unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+        else ch
+        for ch in text
+    )
 
 
 # --------------------------------------------------------------------------- points redemption

@@ -133,8 +133,7 @@ class Lowerer:
                 span = self.source.span(self.offset + at, self.offset + at + len(match.group(0)))
                 self.error(
                     "S023",
-                    f"unknown escape {match.group(0)!r} in a string"
-                    + (" (not a Unicode character)" if escape.startswith("u{") else ""),
+                    f"unknown escape {match.group(0)!r} in a string",
                     span,
                     'write \\\\ for a backslash, \\" for a quote, \\u{4E2D} for any character',
                 )
