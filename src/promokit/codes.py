@@ -6,7 +6,7 @@ is bounded:
 - `normalize_code` is what pricing, reservation and ledger keys all see: Unicode NFKC
   (full-width `ＳＡＶＥ１０` becomes `SAVE10`), surrounding whitespace removed. A code that is
   empty, longer than `MAX_CODE_LENGTH`, or holds an invisible or control character
-  (zero-width space, a lone surrogate) is refused with a `ValueError` naming why.
+  (zero-width space, a lone surrogate) is refused with a `RequestError` naming why.
 - `code_key` is the case-insensitive form codes are compared and counted by (case-folded).
 - `glob_match` matches a `*`/`?` pattern without backtracking: the pattern is split at `*`
   into pieces, the first must match the start, the last the end, and each middle piece is
@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .errors import RequestError
+
 __all__ = ["MAX_CODE_LENGTH", "code_key", "glob_match", "normalize_code", "rule_code_key"]
 
 #: The longest code accepted, after normalisation (request model, reservation, rule files).
@@ -30,21 +32,21 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 def normalize_code(code: str) -> str:
-    """The canonical form of a code (NFKC, trimmed); ValueError for an unusable one."""
+    """The canonical form of a code (NFKC, trimmed); RequestError (a ValueError) if unusable."""
     if not isinstance(code, str):
-        raise ValueError(f"a coupon code must be a string, got {type(code).__name__}")
+        raise RequestError(f"a coupon code must be a string, got {type(code).__name__}")
     if len(code) > 4 * MAX_CODE_LENGTH:  # refuse before normalising megabytes of text
-        raise ValueError(f"coupon code is too long ({len(code)} characters; at most {MAX_CODE_LENGTH})")
+        raise RequestError(f"coupon code is too long ({len(code)} characters; at most {MAX_CODE_LENGTH})")
     if any(unicodedata.category(ch) == "Cs" for ch in code):
-        raise ValueError("coupon code contains an invalid character (a lone surrogate)")
+        raise RequestError("coupon code contains an invalid character (a lone surrogate)")
     text = unicodedata.normalize("NFKC", code).strip()
     if not text:
-        raise ValueError("coupon code is empty")
+        raise RequestError("coupon code is empty")
     if len(text) > MAX_CODE_LENGTH:
-        raise ValueError(f"coupon code is too long ({len(text)} characters; at most {MAX_CODE_LENGTH})")
+        raise RequestError(f"coupon code is too long ({len(text)} characters; at most {MAX_CODE_LENGTH})")
     for ch in text:
         if unicodedata.category(ch) in _INVISIBLE:
-            raise ValueError(
+            raise RequestError(
                 f"coupon code contains an invisible or control character (U+{ord(ch):04X}); "
                 "type the code again"
             )

@@ -34,7 +34,7 @@ MAX_UNIT_PRICE = Decimal("100000000")  # 10^8 in the major unit
 #: short enough that no input makes Decimal parsing or arithmetic expensive.
 MAX_DECIMAL_TEXT = 40
 
-#: Instants promokit can place in any time zone without leaving the calendar (years 1..9999).
+#: Instants promokit can place in any time zone and shift by a day without leaving the calendar.
 MIN_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 MAX_AT = dt.datetime(9998, 12, 31, tzinfo=dt.UTC)
 
@@ -226,6 +226,8 @@ class Adjustment(_Model):
 
 
 class LineResult(_Model):
+    """One cart line after pricing: what it cost, what it pays, and every adjustment on it."""
+
     id: str
     sku: str
     quantity: int
@@ -237,12 +239,16 @@ class LineResult(_Model):
 
 
 class Gift(_Model):
+    """A gift line (priced at zero) and the promotion that granted it."""
+
     sku: str
     quantity: int
     promotion: str
 
 
 class Applied(_Model):
+    """A promotion that applied: how much it saved, on which lines, in which layer."""
+
     promotion: str
     title: str | None
     layer: str
@@ -254,6 +260,8 @@ class Applied(_Model):
 
 
 class NotApplied(_Model):
+    """A promotion (or an unknown code) that did not apply, with its reason code and detail."""
+
     promotion: str
     title: str | None = None
     reason: Reason

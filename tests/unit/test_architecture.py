@@ -20,6 +20,7 @@ RANKS: list[tuple[str, int]] = [
     ("promokit._version", 0),
     ("promokit.money", 0),
     ("promokit.codes", 0),
+    ("promokit.errors", 0),
     ("promokit.models", 0),
     ("promokit.language", 1),
     ("promokit.check", 2),

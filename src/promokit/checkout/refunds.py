@@ -43,7 +43,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
-from ..language.diagnostics import PromokitError, did_you_mean
+from ..errors import PromokitError
+from ..language.diagnostics import did_you_mean
 from ..models import CheckoutRequest, Gift, PricingResult
 from ..money import allocate, quantize
 from .refund_models import Clawback, PromotionLookup, RefundLine, RefundResult
