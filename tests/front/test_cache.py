@@ -15,11 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import lark
 import pytest
 
 from promokit.check import frontend
 from promokit.check.frontend import parse_file_ast, parse_paths, parse_text
-from promokit.language import ast, cache
+from promokit.language import ast, cache, grammar_cache
 from promokit.language.diagnostics import Diagnostic, RuleError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -237,8 +238,6 @@ def test_old_entries_are_pruned(isolated_cache: Path, monkeypatch: pytest.Monkey
 
 def test_no_grammar_is_ever_cached_as_a_pickle(isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 15: lark's `cache=` files are pickles that ran planted code on `promokit test`."""
-    import lark
-
     from promokit.language import parser as parser_module
     from promokit.ruletests import syntax
 
@@ -259,7 +258,38 @@ def test_no_grammar_is_ever_cached_as_a_pickle(isolated_cache: Path, monkeypatch
         parser_module.get_parser.cache_clear()
         syntax.grammar_parser.cache_clear()
     assert len(given) == 2 and all(not options.get("cache") for options in given)
-    assert not [p for p in isolated_cache.parent.rglob("*") if "lark" in p.name]
+    files = [p for p in isolated_cache.parent.rglob("*") if p.is_file()]
+    assert files and not [p for p in files if p.read_bytes()[:1] == b"\x80"]  # pickle protocol 2+
+    for entry in isolated_cache.glob("grammar-*.json"):
+        header, _, payload = entry.read_bytes().partition(b"\n")
+        assert json.loads(header)["format"] == grammar_cache.FORMAT
+        json.loads(payload)  # plain JSON data
+
+
+def test_grammar_tables_load_from_signed_data_and_ignore_edits(
+    isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grammar = 'start: "a" NAME\nNAME: /[a-z]+/\n%ignore " "\n'
+    first = grammar_cache.build_parser(grammar, parser="lalr")
+    (entry,) = isolated_cache.glob("grammar-*.json")
+    built: list[str] = []
+    real = lark.Lark.__init__
+
+    def spy(self: Any, text: Any, **options: Any) -> None:
+        built.append(text)
+        real(self, text, **options)
+
+    monkeypatch.setattr(lark.Lark, "__init__", spy)
+    again = grammar_cache.build_parser(grammar, parser="lalr")
+    assert built == [] and again.parse("a xyz") == first.parse("a xyz")
+    header, _, payload = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(header + b"\n" + payload.replace(b"[a-z]+", b"[a-b]+"))
+    edited = grammar_cache.build_parser(grammar, parser="lalr")
+    assert built == [grammar] and edited.parse("a xyz") == first.parse("a xyz")
+    monkeypatch.setenv("PROMOKIT_NO_CACHE", "1")
+    entry.unlink()
+    grammar_cache.build_parser(grammar, parser="lalr")
+    assert not list(isolated_cache.glob("grammar-*.json"))
 
 
 def test_the_cache_folder_is_private(isolated_cache: Path) -> None:

@@ -38,12 +38,7 @@ import datetime as dt
 import enum
 import functools
 import hashlib
-import hmac
 import json
-import os
-import secrets
-import stat
-import tempfile
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -54,10 +49,23 @@ from typing import Any
 
 from .._version import __version__
 from . import ast as A
+from .cache_folder import cache_dir, read_signed, write_signed
 from .diagnostics import Diagnostic
 from .source import Source, Span
 
-__all__ = ["FORMAT", "MIN_CHARS", "cache_dir", "cache_key", "decode", "encode", "load", "store", "structure"]
+__all__ = [
+    "FORMAT",
+    "MIN_CHARS",
+    "cache_dir",
+    "cache_key",
+    "decode",
+    "encode",
+    "load",
+    "read_signed",
+    "store",
+    "structure",
+    "write_signed",
+]
 
 #: Bumped whenever the layout of an entry changes; part of every key and every entry.
 FORMAT = "promokit-ast-cache/2"
@@ -95,59 +103,6 @@ Decoder = Callable[[Any], Any]
 # ----------------------------------------------------------------------------- where
 
 
-def cache_dir() -> Path | None:
-    """The private cache folder, created 0700 if needed; None when caching is off or unsafe."""
-    if os.environ.get("PROMOKIT_NO_CACHE", "") not in ("", "0"):
-        return None
-    configured = os.environ.get("PROMOKIT_CACHE_DIR")
-    if configured:
-        folder = Path(configured)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = Path(base) / "promokit"
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            folder.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
-        if not _private(os.lstat(folder), directory=True):
-            return None
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK | os.X_OK) else None
-
-
-def _private(info: os.stat_result, *, directory: bool) -> bool:
-    """Owned by this user, the right kind (no symlink), no write access for group or others."""
-    kind = stat.S_ISDIR if directory else stat.S_ISREG
-    return kind(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
-
-
-def _secret(folder: Path) -> bytes:
-    """The folder's HMAC key (32 random bytes, 0600), created on first use. OSError if unsafe."""
-    path = folder / "key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as key_file:
-        if not _private(os.fstat(key_file.fileno()), directory=False):
-            raise OSError(f"{path} is not private to this user")
-        key = key_file.read()
-    if len(key) != 32:
-        raise OSError(f"{path} is not a cache key")
-    return key
-
-
-def _mac(folder: Path, payload: bytes) -> str:
-    return hmac.new(_secret(folder), payload, hashlib.sha256).hexdigest()
-
-
 @functools.cache
 def _front_end_digest() -> str:
     """A hash of the grammar and of the front end's code (read once per process)."""
@@ -183,52 +138,35 @@ def worth_caching(sources: Sequence[Source]) -> bool:
 
 def load(key: str) -> tuple[A.RuleSetAst, tuple[Diagnostic, ...]] | None:
     """The cached result for `key`, or None (no cache, no entry, or an entry not to trust)."""
-    folder = cache_dir()
-    if folder is None:
+    body = read_signed(f"{key}.json", FORMAT, key)
+    if body is None:
         return None
     try:
-        data = (folder / f"{key}.json").read_bytes()
-        header, _, payload = data.partition(b"\n")
-        meta = json.loads(header)
-        if (
-            meta.get("format") != FORMAT
-            or meta.get("key") != key
-            or not isinstance(meta.get("hmac"), str)
-            or not hmac.compare_digest(meta["hmac"], _mac(folder, payload))
-        ):
-            return None
-        body = json.loads(payload)
         ruleset = decode(A.RuleSetAst, body["ast"])
         warnings = decode(tuple[Diagnostic, ...], body["warnings"])
-    except Exception:  # noqa: BLE001 - any unreadable or malformed entry is a cache miss
+    except Exception:  # noqa: BLE001 - any malformed entry is a cache miss
         return None
     return ruleset, warnings
 
 
 def store(key: str, ruleset: A.RuleSetAst, warnings: Sequence[Diagnostic]) -> bool:
     """Write an entry (atomically: a temporary file renamed into place). False if not written."""
-    folder = cache_dir()
-    if folder is None:
-        return False
     try:
         body = {
             "ast": encode(A.RuleSetAst, ruleset),
             "warnings": encode(tuple[Diagnostic, ...], tuple(warnings)),
         }
-        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        header = json.dumps({"format": FORMAT, "key": key, "hmac": _mac(folder, payload)})
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(header.encode() + b"\n" + payload)
-            os.replace(tmp, folder / f"{key}.json")
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        _prune(folder)
-    except Exception:  # noqa: BLE001 - a full disk or a read-only folder only costs speed
+    except Exception:  # noqa: BLE001 - a value the serializer refuses is simply not cached
         return False
-    return True
+    written = write_signed(f"{key}.json", FORMAT, key, body)
+    if written:
+        folder = cache_dir()
+        if folder is not None:
+            try:
+                _prune(folder)
+            except OSError:
+                pass
+    return written
 
 
 def _prune(folder: Path) -> None:

@@ -1,9 +1,8 @@
 """Text -> parse trees, and every syntax problem as a `Diagnostic` (codes S0xx).
 
-The grammar (`grammar.lark`) is LALR(1), built once per process (`functools.cache`). It is
-never cached on disk: lark's `cache=` writes pickles, and loading a pickle can run code
-(docs/language.md#loading-and-caching). Building it costs about 0.1 s, once per process,
-and only when rules are parsed (a compile-cache hit never builds it).
+The grammar (`grammar.lark`) is LALR(1), built once per process (`functools.cache`) and its
+tables kept on disk as signed JSON data (`grammar_cache.py`), never as lark's pickles
+(docs/language.md#loading-and-caching).
 
 A file is split into top-level declarations (a line starting with `promotion`,
 `coupon`, `segment`, `scope` or a setting keyword) and each is parsed on its own, so one
@@ -36,6 +35,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .ast import RuleFile
 from .diagnostics import Diagnostic, did_you_mean
+from .grammar_cache import build_parser
 from .lowering import lower_file
 from .parse_messages import describe_expected, describe_found, help_for, keyword_words
 from .source import Source, Span, code_chars
@@ -73,7 +73,7 @@ class Limits:
 @functools.cache
 def get_parser() -> lark.Lark:
     grammar = resources.files("promokit.language").joinpath("grammar.lark").read_text(encoding="utf-8")
-    return lark.Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True)
+    return build_parser(grammar, parser="lalr", lexer="contextual", propagate_positions=True)
 
 
 # ----------------------------------------------------------------------------- decoding
