@@ -85,11 +85,22 @@ def test_pathological_pattern_does_bounded_work(monkeypatch: pytest.MonkeyPatch)
         request("VIP-" + "-" * 600 + "x")
 
 
-def test_pathological_code_prices_fast_in_operations() -> None:
+def test_pathological_code_prices_in_bounded_operations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The longest code a request accepts against the ReDoS pattern: counted comparisons."""
+    calls = 0
+    real = codes._fits
+
+    def counting(piece: str, text: str, at: int) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(piece, text, at)
+
+    monkeypatch.setattr(codes, "_fits", counting)
     rules = loads(RULES, name="vip.promo")
     near_miss = "VIP-" + "-" * (MAX_CODE_LENGTH - 5) + "X"
     result = rules.price(request(near_miss))
     assert "vip" not in [a.promotion for a in result.applied]
+    assert 0 < calls <= 10 * MAX_CODE_LENGTH * 4  # a few matcher runs of at most 64 x 4 pieces
 
 
 @pytest.mark.parametrize(
