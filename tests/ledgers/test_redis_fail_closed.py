@@ -7,6 +7,7 @@ free loopback port, without persistence, and stops it afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import socket
@@ -21,6 +22,7 @@ import pytest
 
 from promokit.cli.main import main
 from promokit.ledgers import Claim, LedgerError, open_ledger
+from promokit.ledgers.aio import open_async_ledger
 
 from .conftest import require_services
 
@@ -203,3 +205,20 @@ def test_promokit_ledger_init_writes_the_marker(
     assert "ledger ready" in capsys.readouterr().out
     ledger = open_ledger(own_redis.url)
     assert ledger.reserve("o1", stock(), ttl=60).ok
+
+
+def test_the_async_adapter_fails_closed_too(own_redis: OwnRedis) -> None:
+    async def scenario() -> None:
+        ledger: Any = await open_async_ledger(own_redis.url)
+        with pytest.raises(LedgerError, match="not initialised"):
+            await ledger.usage(["stock:eggs"])
+        await ledger.init()
+        assert (await ledger.reserve("o1", stock(100), ttl=60)).ok
+        await ledger.commit("o1")
+        own_redis.stop()
+        own_redis.start()
+        with pytest.raises(LedgerError, match="was reset"):
+            await ledger.reserve("o2", stock(1), ttl=60)
+        await ledger.close()
+
+    asyncio.run(scenario())

@@ -50,9 +50,35 @@ from ..money import allocate, quantize
 from .refund_models import Clawback, PromotionLookup, RefundLine, RefundResult
 from .refund_state import Refunder, State
 
-__all__ = ["Clawback", "PromotionLookup", "RefundLine", "RefundResult", "refund"]
+__all__ = [
+    "Clawback",
+    "PromotionLookup",
+    "RefundLine",
+    "RefundResult",
+    "VersionMismatch",
+    "check_version",
+    "refund",
+]
 
 ZERO = Decimal(0)
+
+
+class VersionMismatch(PromokitError):
+    """The rules given to a refund are not the version that priced the order."""
+
+
+def check_version(result: PricingResult, rules: object) -> None:
+    """Refuse rules whose version differs from `result.rules_version` (a changed rule set would
+    re-measure thresholds and counters with rules the order never saw)."""
+    version = getattr(rules, "version", None)
+    if rules is None or version is None or version == result.rules_version:
+        return
+    raise VersionMismatch(
+        f"this order was priced with rules version {result.rules_version!r}, but the rules given are "
+        f"version {version!r}; refund with the rules that priced it: "
+        f"promokit.load_version({result.rules_version!r}, archive=ARCHIVE) "
+        "(keep an archive with promokit.load(path, archive=ARCHIVE); docs/production.md#versioned-rules)"
+    )
 
 
 def _validate(result: PricingResult, returned: Mapping[str, int], earlier: Mapping[str, int]) -> None:
@@ -155,8 +181,10 @@ def refund(
     `earlier` are the order's earlier refunds: this one pays what the order may have back by
     now minus what they paid (docs/refunds.md#several-returns). Pass the priced `request` too
     when gift or shipping promotions have a scope narrower than all items.
-    Raises PromokitError (a ValueError) for unknown line ids or more units than were bought.
+    Raises PromokitError (a ValueError) for unknown line ids or more units than were bought,
+    and `VersionMismatch` when `rules` is not the version that priced the order.
     """
+    check_version(priced_result, rules)
     before_units = _earlier_units(priced_result, earlier, already_returned)
     returning = {k: v for k, v in returned_lines.items() if v}
     _validate(priced_result, returned_lines, before_units)

@@ -30,13 +30,11 @@ short-lived threads never exhaust the pool.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ._core import (
     PURGE_BATCH,
@@ -44,16 +42,15 @@ from ._core import (
     check_order_id,
     check_retention,
     check_ttl,
-    decode,
     encode,
     encode_returns,
     normalize,
     normalize_returns,
     redact,
-    reply_error,
 )
-from .base import Balance, Claim, LedgerConflict, LedgerError, OrderState, ReserveOutcome
-from .redis_lua import SCRIPT
+from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
+from .redis_lua import EPOCH, SCRIPT, script_keys, url_options
+from .replies import balances, redis_answer, reserve_outcome, reset_error
 
 SWEEP_BATCH = 256
 
@@ -99,24 +96,13 @@ class RedisLedger:
     def __init__(self, url: str, *, clock: Clock | None = None) -> None:
         redis = _import_redis()
         self.url = redact(url)
-        parts = urlsplit(url)
-        query = dict(parse_qsl(parts.query))
-        namespace = query.pop("namespace", "promokit")
+        client_url, namespace, wait_replicas = url_options(url)
         try:
             # WAIT for this many replicas after a commit (a second round trip, commits only).
-            self._wait_replicas = int(query.pop("wait_replicas", "0"))
+            self._wait_replicas = int(wait_replicas)
         except ValueError:
             raise LedgerError(f"{self.url}: wait_replicas must be an integer") from None
-        client_url = urlunsplit(parts._replace(query=urlencode(query)))
-        tag = "{promokit:" + namespace + "}"
-        self.keys = [
-            f"{tag}:used",
-            f"{tag}:held",
-            f"{tag}:due",
-            f"{tag}:orders",
-            f"{tag}:done",
-            f"{tag}:epoch",
-        ]
+        self.keys = script_keys(namespace)
         self._epoch: str | None = None
         self._clock = clock
         self._errors: tuple[type[BaseException], ...] = (redis.exceptions.RedisError,)
@@ -127,7 +113,7 @@ class RedisLedger:
             self._client = redis.Redis.from_url(client_url, decode_responses=True, socket_timeout=10)
             self._client.ping()
             self._script = self._client.register_script(SCRIPT)
-            self._epoch = self._client.get(self.keys[5])
+            self._epoch = self._client.get(self.keys[EPOCH])
         except (ValueError, *self._errors) as exc:
             raise LedgerError(f"{self.url}: cannot reach Redis: {exc}") from None
         self.sha: str = self._script.sha
@@ -139,8 +125,8 @@ class RedisLedger:
         only once the counters are restored or reconciled: it makes the namespace usable again.
         """
         try:
-            self._client.set(self.keys[5], secrets.token_hex(16), nx=True)
-            self._epoch = self._client.get(self.keys[5])
+            self._client.set(self.keys[EPOCH], secrets.token_hex(16), nx=True)
+            self._epoch = self._client.get(self.keys[EPOCH])
         except self._errors as exc:
             raise LedgerError(f"{self.url}: cannot initialise the ledger: {exc}") from None
 
@@ -189,52 +175,21 @@ class RedisLedger:
             except self._errors as exc:
                 raise LedgerError(f"{self.url}: Redis call failed: {exc}") from None
             if reply and reply[0] == "reset":
-                raise self._reset(reply[1])
+                raise reset_error(self.url, self._epoch, reply[1])
             return reply
         raise AssertionError("unreachable")
 
     def _adopt_epoch(self) -> None:
         """A client opened before `init` counted nothing yet: it may adopt the new marker."""
         try:
-            self._epoch = self._client.get(self.keys[5])
+            self._epoch = self._client.get(self.keys[EPOCH])
         except self._errors as exc:
             raise LedgerError(f"{self.url}: Redis call failed: {exc}") from None
         if self._epoch is None:
-            raise self._reset("")
-
-    def _reset(self, found: str) -> LedgerError:
-        if self._epoch is None and not found:
-            return LedgerError(
-                f"{self.url}: the ledger is not initialised (no epoch marker in Redis): run "
-                "`promokit ledger init URL` once for a new ledger. If it held data before, Redis "
-                "lost it (restart without persistence, eviction): restore it first "
-                "(docs/ledgers.md#running-in-production)"
-            )
-        return LedgerError(
-            f"{self.url}: the ledger was reset: its epoch marker is "
-            + ("gone" if not found else "a different one")
-            + ", so Redis lost or replaced its data (restart without persistence, eviction, flush). "
-            "Refusing to count from zero; restore the data, then run `promokit ledger init URL` "
-            "(docs/ledgers.md#running-in-production)"
-        )
-
-    def _state(self, order_id: str, raw: str) -> OrderState:
-        o = json.loads(raw)
-        claims = decode(o["c"])
-        by_key = {c.key: c for c in claims}
-        returned = tuple(
-            Claim(k, int(a), by_key[k].limit, by_key[k].promotion)
-            for k, a in sorted(o["r"].items())
-            if int(a)
-        )
-        expires = float(o["e"]) if o["e"] != "" else None
-        return OrderState(order_id, o["s"], claims, expires, returned)
+            raise reset_error(self.url, None, "")
 
     def _answer(self, order_id: str, reply: list[Any], verb: str) -> OrderState:
-        tag = reply[0]
-        if tag == "state":
-            return self._state(order_id, reply[1])
-        raise reply_error(self.url, order_id, verb, tag, reply[1] if len(reply) > 1 else None)
+        return redis_answer(self.url, order_id, reply, verb)
 
     # ------------------------------------------------------------------ contract
     def usage(self, keys: Sequence[str]) -> Mapping[str, int]:
@@ -244,25 +199,14 @@ class RedisLedger:
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
-        reply = self._call("balances", *wanted)
-        return {k: Balance(int(reply[1 + 2 * i]), int(reply[2 + 2 * i])) for i, k in enumerate(wanted)}
+        return balances(wanted, self._call("balances", *wanted)[1:])
 
     def reserve(self, order_id: str, claims: Sequence[Claim], ttl: float) -> ReserveOutcome:
         check_order_id(order_id)
         check_ttl(ttl)
         wanted = normalize(claims)
         reply = self._call("reserve", order_id, encode(wanted), repr(float(ttl)))
-        tag = reply[0]
-        if tag == "ok":
-            return ReserveOutcome(order_id, True, (), "reserved")
-        if tag == "failed":
-            return ReserveOutcome(order_id, False, tuple(wanted[int(i)] for i in reply[1:]), None)
-        if tag == "conflict":
-            raise LedgerConflict(f"{self.url}: order {order_id!r} was reserved with different claims")
-        if tag == "existing":
-            status = reply[1]
-            return ReserveOutcome(order_id, status in ("reserved", "committed", "refunded"), (), status)
-        raise LedgerError(f"{self.url}: unexpected reply {reply!r}")
+        return reserve_outcome(self.url, order_id, wanted, reply)
 
     def commit(self, order_id: str) -> OrderState:
         check_order_id(order_id)
