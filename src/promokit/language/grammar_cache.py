@@ -6,8 +6,8 @@ the tables (`Lark.memo_serialize`, which holds only strings, numbers, lists, dic
 and sets) are written as tagged JSON to the private cache folder (`cache_folder.py`: 0700,
 owner-checked, HMAC-signed entries). Loading one decodes plain data; lark rebuilds its
 objects from it with the two classes it is given (`TerminalDef`, `Rule`), so a cache entry
-cannot name any other code to run. Building the main grammar costs 0.15-0.3 s, loading its
-tables about 0.03 s. Any problem (no folder, a stale or edited entry, another lark version)
+cannot name any other code to run. Building the main grammar took 0.15-0.4 s here, loading
+its tables 0.03-0.11 s (docs/language.md#loading-and-caching). Any problem (no folder, a stale or edited entry, another lark version)
 just builds the parser: the cache can make startup faster, never make it fail.
 """
 
