@@ -29,7 +29,9 @@ def test_the_code_index_lists_every_code_promokit_can_report() -> None:
     assert len(in_source) > 50
     assert in_source - listed == set(), "codes reported by promokit but missing from docs/codes.md"
     retired = set(re.findall(r"^\| ([SEWL]\d{3}) \| retired", index, flags=re.M))
-    assert listed - in_source == retired, "codes in docs/codes.md that promokit never reports (nor marks retired)"
+    assert listed - in_source == retired, (
+        "codes in docs/codes.md that promokit never reports (nor marks retired)"
+    )
 
 
 def test_every_page_is_in_the_site_navigation() -> None:
