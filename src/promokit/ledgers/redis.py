@@ -43,7 +43,9 @@ from ._core import (
     reply_error,
 )
 from .base import Balance, Claim, LedgerConflict, LedgerError, OrderState, ReserveOutcome
+from .points import PointsBook
 from .redis_lua import SCRIPT
+from .redis_points import RedisPointsStore
 
 SWEEP_BATCH = 256
 
@@ -83,6 +85,8 @@ class RedisLedger:
             raise LedgerError(f"{self.url}: cannot reach Redis: {exc}") from None
         self._script = self._client.register_script(SCRIPT)
         self.sha: str = self._script.sha
+        self._points = RedisPointsStore(self.url, self._client, tag, self._errors)
+        self.points = PointsBook(self.url, self._points, clock)
 
     def _now(self) -> str:
         return "" if self._clock is None else repr(float(self._clock()))
@@ -231,6 +235,7 @@ class RedisLedger:
 
     def flush(self) -> None:
         """Delete this namespace's keys (tests and `ledger init --reset`); never other data."""
+        self._points.flush()
         try:
             self._client.delete(*self.keys)
         except self._errors as exc:
