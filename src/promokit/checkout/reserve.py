@@ -31,8 +31,11 @@ from ..engine.usage import counters, minor_units
 from ..language import ast as A
 from ..ledgers import keys
 from ..ledgers.base import Claim, Ledger, OrderState, ReserveOutcome
+from ..ledgers.points import InsufficientPoints, PointsOrder
 from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
+from . import points as P
+from .refunds import refund as money_refund
 
 _GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
 
@@ -52,6 +55,7 @@ class Reservation:
     failed: tuple[str, ...]
     outcome: ReserveOutcome
     claims: tuple[Claim, ...] = field(default=())
+    points: PointsOrder | None = None  # the order's points hold (docs/points.md)
 
 
 def _promotion_units(applied: Applied, result: PricingResult, p: A.Promotion) -> int:
@@ -95,12 +99,29 @@ def reserve(
     order_id: str,
     ledger: Ledger,
     ttl: float = 900,
+    points: P.PointsTerms | None = None,
 ) -> Reservation:
-    """Hold all counters of all applied promotions for `ttl` seconds, all or nothing (one ledger call)."""
+    """Hold all counters of all applied promotions for `ttl` seconds, all or nothing (one ledger call).
+
+    With a known customer and a ledger that keeps points, the points the order redeems are
+    held first (docs/points.md); when the account has fewer than the result redeems, nothing
+    is reserved and `result` is the cart re-priced with the points actually available."""
     claims = tuple(claims_for(rules, result))
+    book = P.book_of(ledger)
+    held = None
+    if book is not None:
+        try:
+            held = P.hold(book, result, order_id, ttl, points or P.PointsTerms())
+        except InsufficientPoints as exc:
+            customer = request.customer.model_copy(update={"points": exc.available})
+            repriced = rules.price(request.model_copy(update={"customer": customer}), ledger=ledger)
+            failed_points = tuple(sorted({a.promotion for a in result.applied if a.layer == "points"}))
+            return Reservation(
+                False, order_id, repriced, failed_points, ReserveOutcome(order_id, False), claims
+            )
     outcome = ledger.reserve(order_id, claims, ttl)
     if outcome.ok:
-        return Reservation(True, order_id, result, (), outcome, claims)
+        return Reservation(True, order_id, result, (), outcome, claims, held)
     failed = tuple(sorted({c.promotion for c in outcome.failed}))
     if not failed:  # a replay of an order that was released or expired: price it again as is
         return Reservation(False, order_id, rules.price(request, ledger=ledger), (), outcome, claims)
@@ -109,13 +130,21 @@ def reserve(
 
 
 def commit(ledger: Ledger, order_id: str) -> OrderState:
-    """After payment: the held counters become used."""
-    return ledger.commit(order_id)
+    """After payment: the held counters become used; held points are spent, earned ones pending."""
+    state = ledger.commit(order_id)
+    book = P.book_of(ledger)
+    if book is not None:
+        book.commit(order_id)
+    return state
 
 
 def release(ledger: Ledger, order_id: str) -> OrderState:
-    """On cancel: give the held counters back."""
-    return ledger.release(order_id)
+    """On cancel: give the held counters and points back."""
+    state = ledger.release(order_id)
+    book = P.book_of(ledger)
+    if book is not None:
+        book.release(order_id)
+    return state
 
 
 def _returned_targets(
@@ -189,8 +218,15 @@ def refund(
     ledger: Ledger,
     earlier_lines: Mapping[str, int] | None = None,
 ) -> OrderState:
-    """Give back counters for returned goods (see `returns_for` and the module's policy).
+    """Give back counters for returned goods (see `returns_for` and the module's policy), and
+    points: redeemed ones come back and earned ones are clawed back as `promokit.refund`
+    computes them (docs/points.md#refunds).
 
     Idempotent per `refund_id`: a replay with the same arguments changes nothing.
     """
-    return ledger.refund(order_id, returns_for(rules, result, returned_lines, earlier_lines), refund_id)
+    state = ledger.refund(order_id, returns_for(rules, result, returned_lines, earlier_lines), refund_id)
+    book = P.book_of(ledger)
+    if book is not None and book.order(order_id) is not None:
+        money = money_refund(result, returned_lines, rules=rules, already_returned=earlier_lines)
+        book.refund(order_id, refund_id, returned=money.points_returned, clawback=money.points_reversed)
+    return state
