@@ -3,9 +3,26 @@
 `promokit.checkout` is public: `reserve`/`commit`/`release` move an order's counters (stock,
 limits, budgets, codes) in one atomic ledger call each, `refund` gives counters back for a
 partial return (policy: docs/ledgers.md), and `claims_for`/`returns_for` show what they would
-claim. The money side of a return is `promokit.refund` (module `refunds`).
+claim. The money side of a return is `promokit.refund` (module `refunds`). Orders move
+points too, and `award` grants points for actions (docs/points.md).
 """
 
+from .awards import Award, Granted, NotGranted, UnknownEvent, award
+from .points import PointsTerms
 from .reserve import Reservation, claims_for, commit, refund, release, reserve, returns_for
 
-__all__ = ["Reservation", "claims_for", "commit", "refund", "release", "reserve", "returns_for"]
+__all__ = [
+    "Award",
+    "Granted",
+    "NotGranted",
+    "PointsTerms",
+    "Reservation",
+    "UnknownEvent",
+    "award",
+    "claims_for",
+    "commit",
+    "refund",
+    "release",
+    "reserve",
+    "returns_for",
+]

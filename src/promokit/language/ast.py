@@ -608,6 +608,41 @@ class Settings(Node):
     max_order_discount_span: Span = NO_SPAN
 
 
+# --------------------------------------------------------------------------- points for actions
+
+
+@dataclass(frozen=True, slots=True)
+class Streak(Node):
+    """`streak 7 days earn 20 points`: on every 7th day in a row, 20 points more."""
+
+    days: int
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class PointsRule(Node):
+    """`points ID "title" on EVENT { ... }`: points for an event that is not a cart (docs/points.md).
+
+    `award` points per event (0: the rule only multiplies), `multiplier` (`points x 2`)
+    multiplies every award for the event while the rule matches; windows, audience,
+    limits (uses per customer / total, per day) and a `budget` in points as for promotions.
+    """
+
+    id: str
+    title: str | None
+    event: str
+    award: int = 0
+    multiplier: Decimal | None = None
+    streak: Streak | None = None
+    timezone: str | None = None
+    when: tuple[TimeCondition, ...] = ()
+    audience: Condition | None = None
+    limits: tuple[Limit, ...] = ()
+    budget: Budget | None = None
+    id_span: Span = NO_SPAN
+    event_span: Span = NO_SPAN
+
+
 @dataclass(frozen=True, slots=True)
 class RuleFile(Node):
     """One `.promo` file, declarations in source order."""
@@ -617,6 +652,7 @@ class RuleFile(Node):
     segments: tuple[SegmentDecl, ...] = ()
     scopes: tuple[ScopeDecl, ...] = ()
     promotions: tuple[Promotion, ...] = ()
+    points_rules: tuple[PointsRule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,6 +668,10 @@ class RuleSetAst:
     @property
     def promotions(self) -> tuple[Promotion, ...]:
         return tuple(p for f in self.files for p in f.promotions)
+
+    @property
+    def points_rules(self) -> tuple[PointsRule, ...]:
+        return tuple(r for f in self.files for r in f.points_rules)
 
     @property
     def segments(self) -> dict[str, SegmentDecl]:

@@ -409,6 +409,36 @@ def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
     return lines
 
 
+def _points_rule(rule: ast.PointsRule) -> list[_Line]:
+    title = "" if rule.title is None else " " + string(rule.title)
+    lines = [_Line(f"points {rule.id}{title} on {rule.event} {{", _anchor(rule.span))]
+
+    def add(text: str, span: Span | None = None) -> None:
+        lines.append(_Line(INDENT + text, None if span is None else _anchor(span)))
+
+    if rule.timezone is not None:
+        add(f"timezone {rule.timezone}")
+    for cond in rule.when:
+        add(time_condition(cond), cond.span)
+    if rule.audience is not None:
+        add("for " + condition(rule.audience), rule.audience.span)
+    if rule.award:
+        add(f"earn {rule.award} points")
+    if rule.streak is not None:
+        add(f"streak {rule.streak.days} days earn {rule.streak.points} points", rule.streak.span)
+    if rule.multiplier is not None:
+        add(f"points x {num(rule.multiplier)}")
+    for limit in rule.limits:
+        add(_limit(limit), limit.span)
+    if rule.budget is not None:
+        add(
+            f"budget {num(rule.budget.amount)}" + (" per day" if rule.budget.per_day else ""),
+            rule.budget.span,
+        )
+    lines.append(_Line("}"))
+    return lines
+
+
 def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
     sections: list[list[_Line]] = []
     s = rule_file.settings
@@ -429,6 +459,7 @@ def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
         if block:
             sections.append(block)
     sections.extend(_promotion(p, notation) for p in rule_file.promotions)
+    sections.extend(_points_rule(r) for r in rule_file.points_rules)
     lines: list[_Line] = []
     for section in sections:
         if lines:

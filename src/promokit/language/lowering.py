@@ -23,6 +23,7 @@ from . import ast
 from .diagnostics import Diagnostic
 from .lowering_actions import lower_action
 from .lowering_base import Invalid, Lowerer
+from .lowering_points import lower_points_rule
 from .source import NO_SPAN, Source, Span
 
 __all__ = ["lower_file"]
@@ -36,6 +37,7 @@ def lower_file(
     segments: list[ast.SegmentDecl] = []
     scopes: list[ast.ScopeDecl] = []
     promotions: list[ast.Promotion] = []
+    points_rules: list[ast.PointsRule] = []
     diagnostics: list[Diagnostic] = []
     for tree, offset in trees:
         low = _FileLowerer(source, offset, max_nesting)
@@ -53,6 +55,10 @@ def lower_file(
                     promotion = low.promotion(decl)
                     if promotion is not None:
                         promotions.append(promotion)
+                elif decl.data == "points_rule":
+                    rule = lower_points_rule(low, decl)
+                    if rule is not None:
+                        points_rules.append(rule)
             except Invalid:
                 pass
             except Exception as exc:  # noqa: BLE001 - a lowering bug must not become a traceback
@@ -70,6 +76,7 @@ def lower_file(
         segments=tuple(segments),
         scopes=tuple(scopes),
         promotions=tuple(promotions),
+        points_rules=tuple(points_rules),
         span=whole,
     )
     return rule_file, diagnostics

@@ -94,7 +94,22 @@ _MONEY_BEFORE = (
     "budget", "most", "cap", "shipping", "every", "for",
 )  # fmt: skip
 
-_DECLARATIONS = {"PROMOTION", "COUPON", "SEGMENT", "SCOPE", "TIMEZONE", "CURRENCY", "ROUNDING", "ORDER"}
+_DECLARATIONS = {
+    "PROMOTION",
+    "COUPON",
+    "SEGMENT",
+    "SCOPE",
+    "POINTS",
+    "TIMEZONE",
+    "CURRENCY",
+    "ROUNDING",
+    "ORDER",
+}
+#: What may start a line inside `points ID on EVENT { ... }` (docs/points.md).
+_POINTS_CLAUSES = {
+    "EARN", "STREAK", "POINTS", "TIMEZONE", "DURING", "EVERY", "HOURS", "FOR", "LIMIT", "BUDGET",
+    "ZH_EVERY_WEEK", "ZH_EVERY_MONTH", "ZH_EVERY_DAY", "ZH_LIMIT", "ZH_BUDGET",
+}  # fmt: skip
 _CLAUSES = {
     "PRIORITY", "KIND", "TIMEZONE", "DURING", "EVERY", "HOURS", "ON", "FOR", "CHANNEL", "CODES",
     "SINGLE", "LIMIT", "STOCK", "BUDGET", "AT", "EXCLUSIVE", "STACKABLE", "THRESHOLD", "SPEND",
@@ -118,8 +133,14 @@ _GROUPS: tuple[tuple[frozenset[str], set[str], str], ...] = (
     (
         frozenset({"PROMOTION", "SEGMENT"}),
         _DECLARATIONS,
-        "a declaration (`promotion`, `coupon`, `segment`, `scope`) or a setting "
+        "a declaration (`promotion`, `coupon`, `segment`, `scope`, `points`) or a setting "
         "(`timezone`, `currency`, `rounding`, `order cap`)",
+    ),
+    (
+        frozenset({"STREAK", "EARN"}),
+        _POINTS_CLAUSES,
+        "a points clause such as `earn 5 points`, `streak 7 days earn 20 points`, `points x 2`, "
+        "`for`, `limit` or `during`",
     ),
     (
         frozenset({"DURING", "PRIORITY"}),

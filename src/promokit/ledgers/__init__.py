@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 from ._core import Clock, redact
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
 from .memory import MemoryLedger
+from .points import InsufficientPoints, PointsBook, PointsEvent, PointsOrder
+from .points_account import Movement, PointsAccount, PointsLot
+from .points_policy import ExpiryPolicy, PointsError
 from .sqlite import SQLiteLedger
 from .stats import PromotionStats, stats
 
@@ -21,10 +24,19 @@ SCHEMES = ("memory", "sqlite", "redis", "rediss", "postgresql", "postgres")
 __all__ = [
     "Balance",
     "Claim",
+    "ExpiryPolicy",
+    "InsufficientPoints",
     "Ledger",
     "LedgerConflict",
     "LedgerError",
+    "Movement",
     "OrderState",
+    "PointsAccount",
+    "PointsBook",
+    "PointsError",
+    "PointsEvent",
+    "PointsLot",
+    "PointsOrder",
     "PromotionStats",
     "ReserveOutcome",
     "Status",

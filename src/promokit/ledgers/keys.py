@@ -13,6 +13,7 @@ resets at local midnight, not at UTC midnight. Money is counted in minor units
 | total_uses / total_units | all customers, total or per day | `limit N [units] total [per day]` |
 | budget | discount given, minor units, total or per day | `budget X [per day]` |
 | code | one coupon code | `codes ... single use` (capacity 1) |
+| points_streak | a customer's days in a row of a points rule's event | no capacity (docs/points.md) |
 | stats_* | orders, units, discount given | no capacity: counted only |
 
 Per-order limits need no counter: an order is priced as a whole, so the engine
@@ -66,6 +67,11 @@ def budget(promotion: str, day: dt.date | None = None) -> str:
 def code(promotion: str, code_text: str) -> str:
     """Codes are case-insensitive (ast.CodePattern), so the key uses the case-folded code."""
     return _key("code", promotion, code_text.casefold())
+
+
+def points_streak(rule: str, customer: str, day: dt.date) -> str:
+    """A points rule's `streak`: the customer's run of days in a row ending on `day` (no capacity)."""
+    return _key("streak", rule, customer, *_day(day))
 
 
 def stats(promotion: str, what: str) -> str:

@@ -84,6 +84,7 @@ class PointsEvent:
     points: int  # signed change of the balance
     at: float
     expires_at: float | None = None
+    note: str = ""
 
 
 class PointsStore(Protocol):
@@ -141,6 +142,11 @@ def _order(order_id: str, r: dict[str, Any]) -> PointsOrder:
         order_id, r["c"], r["s"], r["sp"], r["ea"], r["x"] if r["s"] == "reserved" else None,
         r["rt"], r["cb"], r["sf"],
     )  # fmt: skip
+
+
+def _event_of(event_id: str, r: dict[str, Any]) -> PointsEvent:
+    kind, _, note = json.loads(r["w"])
+    return PointsEvent(event_id, r["c"], kind, r["p"], r["at"], r["x"], note)
 
 
 class _Op:
@@ -214,6 +220,13 @@ class PointsBook:
             record["s"] = "expired"
         return _order(order_id, record)
 
+    def event(self, customer: str, event_id: str) -> PointsEvent | None:
+        """The recorded outcome of an earn, spend or adjustment by event id (None: never made)."""
+        check_customer(customer)
+        check_order_id(event_id)
+        raw = self._store.read_records([event_key(customer, event_id)]).get(event_key(customer, event_id))
+        return None if raw is None else _event_of(event_id, json.loads(raw))
+
     # ------------------------------------------------------------------ events
     def _event(
         self, customer: str, event_id: str, kind: str, points: int, note: str, expires_at: float | None
@@ -230,7 +243,7 @@ class PointsBook:
                     raise LedgerConflict(
                         f"{self.url}: points event {event_id!r} was recorded with different content"
                     )
-                return PointsEvent(event_id, customer, kind, seen["p"], seen["at"], seen["x"])
+                return _event_of(event_id, seen)
             if expires_at is not None and expires_at <= op.now:
                 raise PointsError(f"points event {event_id!r}: the expiry date is in the past")
             delta = points
@@ -247,10 +260,9 @@ class PointsBook:
             else:
                 op.doc.add_lot(Lot(event_id, op.now, expires_at, points))
             op.moves.append(Movement(op.now, kind, delta, 0, event_id, note))  # type: ignore[arg-type]
-            op.records[key] = json.dumps(
-                {"c": customer, "w": wanted, "p": delta, "at": op.now, "x": expires_at}, ensure_ascii=False
-            )
-            return PointsEvent(event_id, customer, kind, delta, op.now, expires_at)
+            record = {"c": customer, "w": wanted, "p": delta, "at": op.now, "x": expires_at}
+            op.records[key] = json.dumps(record, ensure_ascii=False)
+            return _event_of(event_id, record)
 
         result: PointsEvent = self._run(customer, [key], change)
         return result
