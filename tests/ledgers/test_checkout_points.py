@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +13,7 @@ from hypothesis import strategies as st
 
 from promokit import checkout, refund
 from promokit.checkout.points import PointsTerms
-from promokit.ledgers import open_ledger
+from promokit.ledgers import InsufficientPoints, open_ledger
 from promokit.ledgers.points_policy import ExpiryPolicy
 from promokit.loader import loads
 from promokit.models import CheckoutRequest
@@ -18,6 +21,7 @@ from promokit.models import CheckoutRequest
 from .conftest import FakeClock, Store
 
 DAY = 86400.0
+SH = ZoneInfo("Asia/Shanghai")
 
 RULES = """
 timezone Asia/Shanghai
@@ -81,7 +85,8 @@ def test_a_cart_redeeming_more_than_the_account_has_is_repriced_and_reserves_not
     ledger: Any = store.open()
     ledger.points.earn("c1", 500, "register")
     request = cart(redeem=2000, balance=5000)  # the request claims a balance the ledger does not have
-    result = rules.price(request, ledger=ledger)
+    result = rules.price(request)  # priced without the ledger: trusts the request
+    assert result.points_redeemed == 2000
     r = checkout.reserve(rules, request, result, order_id="A-1", ledger=ledger)
     assert not r.ok and r.failed == ("earn", "redeem")
     assert r.result.points_redeemed == 500  # re-priced with the points actually available
@@ -178,3 +183,86 @@ def test_earned_minus_clawed_back_is_the_points_of_the_kept_goods(
         assert order is not None
         assert order.clawed_back + order.shortfall == result.points_earned
         assert order.returned == result.points_redeemed
+
+
+def mall_cart(balance: int, tea: int = 1) -> CheckoutRequest:
+    return CheckoutRequest.model_validate(
+        {
+            "at": "2026-11-22T10:00:00+08:00",
+            "customer": {"id": "c1", "points": balance},
+            "redeem_points": 2000,
+            "lines": [
+                {"id": "l1", "sku": "APPLE", "category": "fruit", "unit_price": "20.00", "quantity": 6},
+                {"id": "tea", "sku": "TEA-SET", "category": "fruit", "unit_price": "9.90", "quantity": tea,
+                 "points_price": 500},
+            ],
+        }
+    )  # fmt: skip
+
+
+def test_a_points_priced_line_costs_points_plus_money_and_takes_no_promotion(rules: Any) -> None:
+    plain = rules.price(mall_cart(5000).model_copy(update={"lines": mall_cart(5000).lines[:1]}))
+    result = rules.price(mall_cart(5000, tea=2))
+    tea = result.lines[1]
+    assert (tea.points, tea.discount, tea.total, tea.adjustments) == (1000, 0, Decimal("19.80"), ())
+    assert result.points_priced == 1000
+    assert result.subtotal == plain.subtotal + Decimal("19.80")
+    assert result.total == plain.total + Decimal("19.80") and result.discount == plain.discount
+    assert result.points_earned == plain.points_earned  # mall goods earn nothing
+    # Redemption sees the balance left after the points price: 5000 - 1000.
+    assert rules.price(mall_cart(1500, tea=2)).points_redeemed == 500
+    assert "points" not in plain.model_dump(mode="json")["lines"][0]  # absent when no points goods
+    assert "points_priced" not in plain.model_dump(mode="json")
+
+
+def test_a_mall_order_holds_and_spends_its_points_and_a_return_gives_them_back(
+    store: Store, rules: Any
+) -> None:
+    ledger: Any = store.open()
+    ledger.points.earn("c1", 5000, "register")
+    request = mall_cart(5000, tea=2)
+    result = rules.price(request, ledger=ledger)
+    assert checkout.reserve(rules, request, result, order_id="M-1", ledger=ledger).ok
+    assert ledger.points.account("c1").held == result.points_redeemed + 1000
+    checkout.commit(ledger, "M-1")
+    checkout.refund(rules, result, {"tea": 1}, order_id="M-1", refund_id="R-1", ledger=ledger)
+    order = ledger.points.order("M-1")
+    assert order is not None and order.returned == 500
+
+
+@pytest.mark.parametrize("bad", [2.5, -500, 0, "500"])
+def test_a_points_price_must_be_a_whole_positive_number(bad: object) -> None:
+    data = mall_cart(0).model_dump(mode="json")
+    data["lines"][1]["points_price"] = bad
+    with pytest.raises(ValueError, match="points_price"):
+        CheckoutRequest.model_validate(data)
+
+
+def test_mall_goods_beyond_the_balance_are_refused_at_reserve(store: Store, rules: Any) -> None:
+    ledger: Any = store.open()
+    ledger.points.earn("c1", 700, "register")
+    request = mall_cart(700, tea=2)
+    result = rules.price(request, ledger=ledger)
+    with pytest.raises(InsufficientPoints, match="700 points available"):
+        checkout.reserve(rules, request, result, order_id="M-1", ledger=ledger)
+    assert ledger.state("M-1") is None and ledger.points.account("c1").held == 0
+
+
+def test_pricing_with_the_ledger_uses_the_account_and_shows_points_expiring_soon(
+    store: Store, rules: Any
+) -> None:
+    at = dt.datetime(2026, 11, 22, 10, tzinfo=SH)
+    ledger: Any = store.open(FakeClock(at.timestamp()))
+    edge = dt.datetime(2026, 12, 15, tzinfo=SH).timestamp()  # 23 days after the request
+    ledger.points.earn("c1", 300, "old", expires_at=edge)
+    ledger.points.earn("c1", 900, "new", expires_at=edge + 90 * DAY)
+    result = rules.price(cart(redeem=5000, balance=99999), ledger=ledger)
+    assert result.points_redeemed == 1200  # the account's 1200, not the request's 99999 (under 20%)
+    (soon,) = result.points_expiring
+    assert soon.points == 300 and soon.expires_at == dt.datetime(2026, 12, 15, tzinfo=SH)
+    assert result.model_dump(mode="json")["points_expiring"][0]["points"] == 300
+    # A customer the ledger has never seen keeps the request's balance.
+    stranger = cart(redeem=500, balance=500).model_copy(
+        update={"customer": cart().customer.model_copy(update={"id": "c9", "points": 500})}
+    )
+    assert rules.price(stranger, ledger=ledger).points_redeemed == 500

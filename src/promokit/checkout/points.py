@@ -14,6 +14,7 @@ orders of a known customer move points; others are left as they were.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ledgers.base import Ledger
@@ -41,8 +42,18 @@ def book_of(ledger: Ledger) -> PointsBook | None:
 
 
 def order_points(result: PricingResult) -> tuple[int, int]:
-    """(points the order spends, points it earns)."""
-    return result.points_redeemed, result.points_earned
+    """(points the order spends: redeemed and points-priced lines, points it earns)."""
+    return result.points_redeemed + result.points_priced, result.points_earned
+
+
+def returned_points(result: PricingResult, returned_lines: Mapping[str, int], redeemed_back: int) -> int:
+    """Points a return gives back: the redemption's share (`promokit.refund`) plus the full
+    points price of every returned unit of a points-priced line."""
+    back = redeemed_back
+    for line in result.lines:
+        if line.points and returned_lines.get(line.id):
+            back += line.points // line.quantity * returned_lines[line.id]
+    return back
 
 
 def hold(

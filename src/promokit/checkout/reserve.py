@@ -105,7 +105,8 @@ def reserve(
 
     With a known customer and a ledger that keeps points, the points the order redeems are
     held first (docs/points.md); when the account has fewer than the result redeems, nothing
-    is reserved and `result` is the cart re-priced with the points actually available."""
+    is reserved and `result` is the cart re-priced with the points actually available. Points-priced
+    lines costing more than the account has raise `InsufficientPoints` (nothing is reserved)."""
     claims = tuple(claims_for(rules, result))
     book = P.book_of(ledger)
     held = None
@@ -113,6 +114,8 @@ def reserve(
         try:
             held = P.hold(book, result, order_id, ttl, points or P.PointsTerms())
         except InsufficientPoints as exc:
+            if result.points_priced > exc.available:
+                raise  # points-priced goods cost more than the account has: re-pricing cannot help
             customer = request.customer.model_copy(update={"points": exc.available})
             repriced = rules.price(request.model_copy(update={"customer": customer}), ledger=ledger)
             failed_points = tuple(sorted({a.promotion for a in result.applied if a.layer == "points"}))
@@ -228,5 +231,6 @@ def refund(
     book = P.book_of(ledger)
     if book is not None and book.order(order_id) is not None:
         money = money_refund(result, returned_lines, rules=rules, already_returned=earlier_lines)
-        book.refund(order_id, refund_id, returned=money.points_returned, clawback=money.points_reversed)
+        back = P.returned_points(result, returned_lines, money.points_returned)
+        book.refund(order_id, refund_id, returned=back, clawback=money.points_reversed)
     return state

@@ -202,7 +202,7 @@ class PointsBook:
         version, text = self._store.read_account(customer)
         doc = AccountDoc.from_json(text)
         doc.settle(self._clock())
-        return doc.view(customer)
+        return doc.view(customer, exists=text is not None)
 
     def history(self, customer: str, limit: int = 100) -> tuple[Movement, ...]:
         """The account's latest movements, oldest first. Lazy expiry writes its movements on the

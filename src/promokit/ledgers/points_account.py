@@ -71,6 +71,7 @@ class PointsAccount:
     held: int  # held by reserved orders
     pending: int  # earned by orders still inside their return window
     lots: tuple[PointsLot, ...]  # spendable lots, in spending order
+    exists: bool = True  # False: the ledger has never seen this customer (all zeros)
 
     def expiring(self, before: float) -> tuple[PointsLot, ...]:
         """The lots that expire before the instant `before` (e.g. now + 30 days)."""
@@ -191,11 +192,11 @@ class AccountDoc:
     def pending_points(self) -> int:
         return sum(p.points for p in self.pending)
 
-    def view(self, customer: str) -> PointsAccount:
+    def view(self, customer: str, exists: bool = True) -> PointsAccount:
         self.lots.sort(key=Lot.key)
         lots = tuple(PointsLot(lot.points, lot.earned_at, lot.expires_at, lot.ref) for lot in self.lots)
         available, held = self.available, self.held
-        return PointsAccount(customer, available + held, available, held, self.pending_points, lots)
+        return PointsAccount(customer, available + held, available, held, self.pending_points, lots, exists)
 
     # ------------------------------------------------------------------ rules
     def add_lot(self, lot: Lot) -> None:
