@@ -55,6 +55,7 @@ PUBLIC = {
     "promokit.checkout": [
         "Award",
         "Granted",
+        "IssuedCoupon",
         "NotGranted",
         "PointsTerms",
         "Reservation",
@@ -62,6 +63,7 @@ PUBLIC = {
         "award",
         "claims_for",
         "commit",
+        "exchange",
         "refund",
         "release",
         "reserve",

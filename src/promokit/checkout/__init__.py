@@ -8,12 +8,14 @@ points too, and `award` grants points for actions (docs/points.md).
 """
 
 from .awards import Award, Granted, NotGranted, UnknownEvent, award
+from .exchange import IssuedCoupon, exchange
 from .points import PointsTerms
 from .reserve import Reservation, claims_for, commit, refund, release, reserve, returns_for
 
 __all__ = [
     "Award",
     "Granted",
+    "IssuedCoupon",
     "NotGranted",
     "PointsTerms",
     "Reservation",
@@ -21,6 +23,7 @@ __all__ = [
     "award",
     "claims_for",
     "commit",
+    "exchange",
     "refund",
     "release",
     "reserve",

@@ -35,6 +35,7 @@ from ..ledgers.points import InsufficientPoints, PointsOrder
 from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
 from . import points as P
+from .exchange import not_owned
 from .refunds import refund as money_refund
 
 _GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
@@ -108,6 +109,10 @@ def reserve(
     is reserved and `result` is the cart re-priced with the points actually available. Points-priced
     lines costing more than the account has raise `InsufficientPoints` (nothing is reserved)."""
     claims = tuple(claims_for(rules, result))
+    foreign = not_owned(result, ledger)
+    if foreign:  # a code issued for points to another customer (docs/points.md#coupons-for-points)
+        repriced = rules.price(request, ledger=ledger, exclude=foreign)
+        return Reservation(False, order_id, repriced, foreign, ReserveOutcome(order_id, False), claims)
     book = P.book_of(ledger)
     held = None
     if book is not None:

@@ -14,6 +14,7 @@ resets at local midnight, not at UTC midnight. Money is counted in minor units
 | budget | discount given, minor units, total or per day | `budget X [per day]` |
 | code | one coupon code | `codes ... single use` (capacity 1) |
 | points_streak | a customer's days in a row of a points rule's event | no capacity (docs/points.md) |
+| exchange_* | coupon codes issued for points and their owners | issue and owner: 1 (docs/points.md) |
 | stats_* | orders, units, discount given | no capacity: counted only |
 
 Per-order limits need no counter: an order is priced as a whole, so the engine
@@ -72,6 +73,19 @@ def code(promotion: str, code_text: str) -> str:
 def points_streak(rule: str, customer: str, day: dt.date) -> str:
     """A points rule's `streak`: the customer's run of days in a row ending on `day` (no capacity)."""
     return _key("streak", rule, customer, *_day(day))
+
+
+def exchange_count(coupon: str) -> str:
+    """Codes a coupon has issued for points; once > 0, only issued codes of it are accepted."""
+    return _key("exchange", coupon)
+
+
+def exchange_issued(coupon: str, code_text: str) -> str:
+    return _key("issued", coupon, code_text.casefold())
+
+
+def exchange_owner(coupon: str, code_text: str, customer: str) -> str:
+    return _key("owner", coupon, code_text.casefold(), customer)
 
 
 def stats(promotion: str, what: str) -> str:
