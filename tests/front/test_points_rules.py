@@ -31,6 +31,12 @@ points member-day on checkin {
   points x 2
   budget 10000 per day
 }
+
+mall tea-set "积分兑换茶具" {
+  on sku "TEA-SET", sku "TEA-CUP"
+  limit 1 per customer per day
+  stock 100
+}
 """
 
 
@@ -44,6 +50,8 @@ def test_a_points_rule_lowers_to_its_node() -> None:
     assert member.multiplier == Decimal(2) and member.award == 0 and member.audience is not None
     assert member.budget is not None and member.budget.per_day
     assert (daily.id_span.line, daily.id_span.col) == (7, 8)
+    (mall,) = f.mall_items
+    assert mall.id == "tea-set" and mall.stock is not None and mall.stock.units == 100
 
 
 def test_formatting_gives_the_same_text_and_the_same_ast() -> None:

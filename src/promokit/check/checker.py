@@ -14,7 +14,7 @@ Error codes (stable; golden tests pin their rendering)::
     E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
     E005 unknown currency                E014 unknown promotion      E060-E062 stacking
     E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
-    E080-E082 points rules (check/points.py)
+    E080-E084 points rules and mall items (check/points.py)
 
 Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
 
@@ -45,7 +45,7 @@ from ..language.ast import (
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
 from ..money import CURRENCIES
-from .points import check_points_rules
+from .points import check_mall_items, check_points_rules
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
@@ -69,6 +69,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     _check_stacking(rules.promotions, promotions, report)
     _check_coupons(rules.promotions, report)
     check_points_rules(files, segments, _check_timezone, report)
+    check_mall_items(files, report)
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)

@@ -1,6 +1,7 @@
 """Checks of points rules (`points ID on EVENT { ... }`, docs/points.md#points-for-actions).
 
     E080 duplicate points rule id      E081 a value out of range      E082 a limit events cannot have
+    E083 duplicate mall item id        E084 a mall item's goods are not skus
 
 Windows, audiences and time zones are checked as a promotion's (conditions.py).
 """
@@ -10,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from ..language.ast import Per, PointsRule, RuleFile
+from ..language.ast import Per, PointsRule, RuleFile, SelectorKind
 from ..language.diagnostics import did_you_mean
 from ..language.source import Span
 from .conditions import check_condition_types, check_time
 from .report import Report, best_span, segment_refs
 
-__all__ = ["check_points_rules"]
+__all__ = ["check_mall_items", "check_points_rules"]
 
 _MAX_MULTIPLIER = Decimal(100)
 
@@ -57,6 +58,50 @@ def check_points_rules(
                     )
             if rule.timezone is not None:
                 check_timezone(rule.timezone, span, report)
+
+
+def check_mall_items(files: Sequence[RuleFile], report: Report) -> None:
+    seen: dict[str, Span] = {}
+    for f in files:
+        for item in f.mall_items:
+            span = best_span(item.id_span, item.span)
+            if item.id in seen:
+                report.error(
+                    "E083",
+                    f"duplicate mall item id '{item.id}'",
+                    span,
+                    f"'{item.id}' is already declared at {seen[item.id]}",
+                )
+            seen.setdefault(item.id, span)
+            if item.scope.exclude or any(sel.kind is not SelectorKind.SKU for sel in item.scope.include):
+                report.error(
+                    "E084",
+                    "a mall item names its goods by sku",
+                    best_span(item.scope.span, span),
+                    'write `on sku "TEA-SET"` (several: `on sku "A", sku "B"`)',
+                )
+            if item.stock is not None and item.stock.units < 1:
+                report.error(
+                    "E081",
+                    "stock must be at least 1",
+                    best_span(item.stock.span, span),
+                    "write e.g. `stock 100`",
+                )
+            for limit in item.limits:
+                if limit.per is Per.ORDER:
+                    report.error(
+                        "E082",
+                        "a mall item is limited per customer or in total",
+                        best_span(limit.span, span),
+                        "write `limit 1 per customer` or `limit 500 units total`",
+                    )
+                elif limit.count < 1:
+                    report.error(
+                        "E081",
+                        "a limit must be at least 1",
+                        best_span(limit.span, span),
+                        "write e.g. `limit 1 per customer`",
+                    )
 
 
 def _values(rule: PointsRule, report: Report) -> None:

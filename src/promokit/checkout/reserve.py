@@ -36,6 +36,7 @@ from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
 from . import points as P
 from .exchange import not_owned
+from .mall import mall_claims, mall_returned
 from .refunds import refund as money_refund
 
 _GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
@@ -89,7 +90,7 @@ def claims_for(rules: RuleSet, result: PricingResult) -> list[Claim]:
     out: list[Claim] = []
     for applied in sorted(result.applied, key=lambda a: a.promotion):
         out += _claims_for_applied(rules, result, applied)
-    return out
+    return out + mall_claims(rules, result)
 
 
 def reserve(
@@ -133,7 +134,9 @@ def reserve(
     failed = tuple(sorted({c.promotion for c in outcome.failed}))
     if not failed:  # a replay of an order that was released or expired: price it again as is
         return Reservation(False, order_id, rules.price(request, ledger=ledger), (), outcome, claims)
-    repriced = rules.price(request, ledger=ledger, exclude=failed)
+    # A sold-out mall item (`mall.ID`) cannot be priced away: its line stays, the shop removes it.
+    promotions = tuple(f for f in failed if not f.startswith("mall."))
+    repriced = rules.price(request, ledger=ledger, exclude=promotions)
     return Reservation(False, order_id, repriced, failed, outcome, claims)
 
 
@@ -189,6 +192,8 @@ def _returned_targets(
             else:
                 amount = 0
             wanted[claim.key] = wanted.get(claim.key, 0) + min(amount, claim.amount)
+    for key, amount in mall_returned(rules, result, returned_lines).items():
+        wanted[key] = wanted.get(key, 0) + amount
     return wanted
 
 

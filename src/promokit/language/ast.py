@@ -644,6 +644,18 @@ class PointsRule(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class MallItem(Node):
+    """`mall ID "title" { on sku "X" ... }`: limits and stock of points-priced lines of these skus."""
+
+    id: str
+    title: str | None
+    scope: Scope = ALL_ITEMS
+    limits: tuple[Limit, ...] = ()
+    stock: Stock | None = None
+    id_span: Span = NO_SPAN
+
+
+@dataclass(frozen=True, slots=True)
 class RuleFile(Node):
     """One `.promo` file, declarations in source order."""
 
@@ -653,6 +665,7 @@ class RuleFile(Node):
     scopes: tuple[ScopeDecl, ...] = ()
     promotions: tuple[Promotion, ...] = ()
     points_rules: tuple[PointsRule, ...] = ()
+    mall_items: tuple[MallItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -672,6 +685,10 @@ class RuleSetAst:
     @property
     def points_rules(self) -> tuple[PointsRule, ...]:
         return tuple(r for f in self.files for r in f.points_rules)
+
+    @property
+    def mall_items(self) -> tuple[MallItem, ...]:
+        return tuple(m for f in self.files for m in f.mall_items)
 
     @property
     def segments(self) -> dict[str, SegmentDecl]:

@@ -439,6 +439,17 @@ def _points_rule(rule: ast.PointsRule) -> list[_Line]:
     return lines
 
 
+def _mall_item(item: ast.MallItem) -> list[_Line]:
+    title = "" if item.title is None else " " + string(item.title)
+    lines = [_Line(f"mall {item.id}{title} {{", _anchor(item.span))]
+    lines.append(_Line(INDENT + "on " + scope(item.scope), _anchor(item.scope.span)))
+    lines += [_Line(INDENT + _limit(limit), _anchor(limit.span)) for limit in item.limits]
+    if item.stock is not None:
+        lines.append(_Line(INDENT + f"stock {item.stock.units}", _anchor(item.stock.span)))
+    lines.append(_Line("}"))
+    return lines
+
+
 def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
     sections: list[list[_Line]] = []
     s = rule_file.settings
@@ -460,6 +471,7 @@ def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
             sections.append(block)
     sections.extend(_promotion(p, notation) for p in rule_file.promotions)
     sections.extend(_points_rule(r) for r in rule_file.points_rules)
+    sections.extend(_mall_item(m) for m in rule_file.mall_items)
     lines: list[_Line] = []
     for section in sections:
         if lines:

@@ -23,7 +23,7 @@ from . import ast
 from .diagnostics import Diagnostic
 from .lowering_actions import lower_action
 from .lowering_base import Invalid, Lowerer
-from .lowering_points import lower_points_rule
+from .lowering_points import lower_mall_item, lower_points_rule
 from .source import NO_SPAN, Source, Span
 
 __all__ = ["lower_file"]
@@ -38,6 +38,7 @@ def lower_file(
     scopes: list[ast.ScopeDecl] = []
     promotions: list[ast.Promotion] = []
     points_rules: list[ast.PointsRule] = []
+    mall_items: list[ast.MallItem] = []
     diagnostics: list[Diagnostic] = []
     for tree, offset in trees:
         low = _FileLowerer(source, offset, max_nesting)
@@ -59,6 +60,10 @@ def lower_file(
                     rule = lower_points_rule(low, decl)
                     if rule is not None:
                         points_rules.append(rule)
+                elif decl.data == "mall_item":
+                    item = lower_mall_item(low, decl)
+                    if item is not None:
+                        mall_items.append(item)
             except Invalid:
                 pass
             except Exception as exc:  # noqa: BLE001 - a lowering bug must not become a traceback
@@ -77,6 +82,7 @@ def lower_file(
         scopes=tuple(scopes),
         promotions=tuple(promotions),
         points_rules=tuple(points_rules),
+        mall_items=tuple(mall_items),
         span=whole,
     )
     return rule_file, diagnostics

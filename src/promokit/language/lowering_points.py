@@ -16,7 +16,7 @@ from . import ast
 from .lowering_base import Invalid
 from .source import Span
 
-__all__ = ["lower_points_rule"]
+__all__ = ["lower_mall_item", "lower_points_rule"]
 
 _SINGLE = {"award": "earn", "streak": "streak", "award_multiplier": "points x", "timezone": "timezone",
            "audience": "for", "budget": "budget"}  # fmt: skip
@@ -38,6 +38,8 @@ class _Lowerer(Protocol):
     def time_conditions(self, tree: Tree[Token]) -> list[ast.TimeCondition]: ...
     def condition(self, tree: Tree[Token] | Token, depth: int) -> ast.Condition: ...
     def limit(self, tree: Tree[Token]) -> ast.Limit: ...
+    def scope_expr(self, tree: Tree[Token]) -> ast.Scope: ...
+    def subtree(self, tree: Tree[Token], name: str) -> Tree[Token]: ...
 
 
 def lower_points_rule(low: _Lowerer, tree: Tree[Token]) -> ast.PointsRule | None:
@@ -106,6 +108,49 @@ def lower_points_rule(low: _Lowerer, tree: Tree[Token]) -> ast.PointsRule | None
         limits=tuple(limits),
         id_span=id_span,
         event_span=low.span(event_token),
+        span=low.span(tree),
+        **fields,
+    )
+
+
+def lower_mall_item(low: _Lowerer, tree: Tree[Token]) -> ast.MallItem | None:
+    head = [c for c in tree.children if isinstance(c, Token)]
+    id_token = next(t for t in head if t.type == "NAME")
+    title_token = next((t for t in head if t.type == "STRING"), None)
+    fields: dict[str, Any] = {}
+    seen: dict[str, Span] = {}
+    limits: list[ast.Limit] = []
+    failed = False
+    for clause in low.children_trees(tree):
+        span = low.span(clause)
+        kind = str(clause.data)
+        try:
+            if kind in ("scope", "stock"):
+                if kind in seen:
+                    word = "on" if kind == "scope" else kind
+                    low.error("S031", f"`{word}` is already given on line {seen[kind].line}", span,
+                              "a mall item has one such clause; remove one of them")  # fmt: skip
+                    raise Invalid
+                seen[kind] = span
+            if kind == "scope":
+                fields["scope"] = low.scope_expr(low.subtree(clause, "scope_expr"))
+            elif kind == "stock":
+                fields["stock"] = ast.Stock(units=low.integer(low.last_token(clause), "stock"), span=span)
+            elif kind == "limit":
+                limits.append(low.limit(clause))
+        except Invalid:
+            failed = True
+    id_span = low.span(id_token)
+    if not failed and "scope" not in fields:
+        low.error("S032", f"mall item '{id_token}' names no goods", id_span, 'add `on sku "SKU"`')
+        failed = True
+    if failed:
+        return None
+    return ast.MallItem(
+        id=str(id_token),
+        title=low.string(title_token) if title_token is not None else None,
+        limits=tuple(limits),
+        id_span=id_span,
         span=low.span(tree),
         **fields,
     )
