@@ -49,6 +49,7 @@ PUBLIC = {
         "LineResult",
         "Money",
         "NotApplied",
+        "PointsExpiry",
         "PricingResult",
         "Reason",
     ],

@@ -1,14 +1,13 @@
-"""Points for a coupon: `exchange(rules, "coupon-10", "c1", points=500, event_id=..., ledger=...)`.
+"""Points for a coupon: `exchange(rules, "fresh-coupon", "c1", points=500, event_id=..., ledger=...)`.
 
-The coupon is an ordinary `coupon ID { codes "PTS-*" single use ... }` of the rule set. An
-exchange spends the points (refused beyond the balance), draws a code from the pattern
-(`*` becomes 10 random characters) and records it in the ledger as issued to the customer:
-
-- `exchange:COUPON` counts the codes issued — once a coupon has issued a code, every code of
-  it must have been issued (a code merely matching the pattern is refused at reserve);
-- `issued:COUPON:CODE` (capacity 1) and `owner:COUPON:CODE:CUSTOMER` record the code and
-  its owner. `checkout.reserve` refuses the code for anyone else (reason: not theirs) and
-  re-prices without it; the code's `single use` counter makes it one order only.
+The coupon is an ordinary coupon of the rule set with a code pattern (`codes "FRESH-*"`).
+An exchange spends the points (refused beyond the balance), draws a code from the pattern
+(`*` becomes 10 random characters: about 50 bits, not guessable) and records it in the
+ledger (keys.py): `issued:COUPON:CODE` and `owner:COUPON:CODE:CUSTOMER`. At checkout,
+`reserve` refuses an issued code for anyone but its owner (the cart is re-priced without
+the coupon) and claims `redeemed:COUPON:CODE` (capacity 1), so the code pays one order
+only whatever the coupon's own limits; a refund does not give it back. Codes of the
+pattern that were never issued are whatever the coupon declares them to be.
 
 Idempotent by `event_id` (per customer): a replay returns the same code and spends nothing
 more. Points are spent first, so a refused spend records no code; a crash between the two
@@ -58,10 +57,10 @@ def exchange(
         hint = did_you_mean(coupon, ids)
         raise PromokitError(f"no coupon {coupon!r} in the rules" + (f"; {hint}" if hint else "")) from None
     patterns = [p.text for p in promo.codes.patterns if "*" in p.text] if promo.codes else []
-    if not promo.is_coupon or promo.codes is None or not promo.codes.single_use or not patterns:
+    if not promo.is_coupon or not patterns:
         raise PromokitError(
-            f'coupon {coupon!r} cannot be exchanged for points: it needs `codes "PREFIX-*" single use` '
-            "(a pattern to draw codes from, each code usable once)"
+            f"{coupon!r} cannot be exchanged for points: it must be a coupon with a code pattern "
+            '(`codes "PREFIX-*"`) to draw codes from'
         )
     book = getattr(ledger, "points", None)
     if not isinstance(book, PointsBook):
@@ -79,31 +78,33 @@ def exchange(
         code = _draw(patterns[0])
         note_text = json.dumps({"coupon": coupon, "code": code}, ensure_ascii=False)
         code = json.loads(book.spend(customer, points, event_id, note=note_text).note)["code"]
-    count = keys.exchange_count(coupon)
     issued, owner = keys.exchange_issued(coupon, code), keys.exchange_owner(coupon, code, customer)
     order_id = f"exchange:{customer}:{event_id}"[:200]
-    claims = [Claim(count, 1, None, coupon), Claim(issued, 1, 1, coupon), Claim(owner, 1, 1, coupon)]
+    claims = [Claim(issued, 1, 1, coupon), Claim(owner, 1, 1, coupon)]
     if not ledger.reserve(order_id, claims, ttl=300).ok:
         raise PromokitError(f"code {code!r} of coupon {coupon!r} was issued twice; exchange again")
     ledger.commit(order_id)
     return IssuedCoupon(coupon, code, customer, points, event_id, replay)
 
 
-def not_owned(result: PricingResult, ledger: Ledger) -> tuple[str, ...]:
-    """Coupons applied with a code their coupon issued for points to someone else (or never)."""
+def exchanged_codes(result: PricingResult, ledger: Ledger) -> tuple[tuple[str, ...], tuple[Claim, ...]]:
+    """(coupons applied with a code issued to someone else, the single-use claims of issued codes
+    the customer owns). One read, only when the result applies a coupon code."""
     entered = [(a.promotion, a.code) for a in result.applied if a.code]
     if not entered:
-        return ()
+        return (), ()
     cid = result.customer_id or ""
     wanted: list[str] = []
     for coupon, code in entered:
-        wanted += [keys.exchange_count(coupon), keys.exchange_owner(coupon, code or "", cid)]
+        wanted += [keys.exchange_issued(coupon, code or ""), keys.exchange_owner(coupon, code or "", cid)]
     used = ledger.usage(wanted)
-    return tuple(
-        sorted(
-            coupon
-            for coupon, code in entered
-            if used[keys.exchange_count(coupon)] > 0
-            and used[keys.exchange_owner(coupon, code or "", cid)] == 0
-        )
-    )
+    foreign: list[str] = []
+    claims: list[Claim] = []
+    for coupon, code in entered:
+        if used[keys.exchange_issued(coupon, code or "")] == 0:
+            continue  # not a code issued for points
+        if used[keys.exchange_owner(coupon, code or "", cid)] == 0:
+            foreign.append(coupon)
+        else:
+            claims.append(Claim(keys.exchange_redeemed(coupon, code or ""), 1, 1, coupon))
+    return tuple(sorted(foreign)), tuple(claims)

@@ -35,7 +35,7 @@ from ..ledgers.points import InsufficientPoints, PointsOrder
 from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
 from . import points as P
-from .exchange import not_owned
+from .exchange import exchanged_codes
 from .mall import mall_claims, mall_returned
 from .refunds import refund as money_refund
 
@@ -109,8 +109,8 @@ def reserve(
     held first (docs/points.md); when the account has fewer than the result redeems, nothing
     is reserved and `result` is the cart re-priced with the points actually available. Points-priced
     lines costing more than the account has raise `InsufficientPoints` (nothing is reserved)."""
-    claims = tuple(claims_for(rules, result))
-    foreign = not_owned(result, ledger)
+    foreign, exchanged = exchanged_codes(result, ledger)
+    claims = tuple(claims_for(rules, result)) + exchanged
     if foreign:  # a code issued for points to another customer (docs/points.md#coupons-for-points)
         repriced = rules.price(request, ledger=ledger, exclude=foreign)
         return Reservation(False, order_id, repriced, foreign, ReserveOutcome(order_id, False), claims)

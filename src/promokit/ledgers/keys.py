@@ -75,13 +75,14 @@ def points_streak(rule: str, customer: str, day: dt.date) -> str:
     return _key("streak", rule, customer, *_day(day))
 
 
-def exchange_count(coupon: str) -> str:
-    """Codes a coupon has issued for points; once > 0, only issued codes of it are accepted."""
-    return _key("exchange", coupon)
-
-
 def exchange_issued(coupon: str, code_text: str) -> str:
+    """A coupon code issued for points (capacity 1: issued once)."""
     return _key("issued", coupon, code_text.casefold())
+
+
+def exchange_redeemed(coupon: str, code_text: str) -> str:
+    """An issued code paid an order (capacity 1: single use)."""
+    return _key("redeemed", coupon, code_text.casefold())
 
 
 def exchange_owner(coupon: str, code_text: str, customer: str) -> str:
