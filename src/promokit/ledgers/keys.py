@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
+from .base import LedgerError
+
 STATS_ORDERS, STATS_UNITS, STATS_DISCOUNT = "orders", "units", "discount"
 
 
@@ -91,5 +93,5 @@ def exchange_owner(coupon: str, code_text: str, customer: str) -> str:
 
 def stats(promotion: str, what: str) -> str:
     if what not in (STATS_ORDERS, STATS_UNITS, STATS_DISCOUNT):
-        raise ValueError(f"unknown statistic {what!r}")
+        raise LedgerError(f"unknown statistic {what!r}")
     return _key("stats", promotion, what)
