@@ -4,8 +4,11 @@
      └── PromokitError
           ├── RuleError        rule files have errors (.diagnostics)      language/diagnostics.py
           ├── RequestError     a request that does not fit the rules (another currency, ...)
+          │    └── UnknownEvent     an event no points rule knows             checkout/awards.py
           └── LedgerError      a ledger cannot be opened or used           ledgers/base.py
-               └── LedgerConflict   same order id, different content
+               ├── LedgerConflict   same order id, different content
+               └── PointsError      bad points input (ledgers/points_policy.py)
+                    └── InsufficientPoints   more points than the account has
 
 Request *validation* (a malformed cart) raises pydantic's `ValidationError`, also a `ValueError`,
 which names the field path of every problem.

@@ -29,7 +29,8 @@ from ..compile.predicates import compile_audience
 from ..compile.windows import compile_time, local_day
 from ..engine.ruleset import RuleSet
 from ..language import ast as A
-from ..language.diagnostics import PromokitError, did_you_mean
+from ..errors import PromokitError, RequestError
+from ..language.diagnostics import did_you_mean
 from ..ledgers import keys
 from ..ledgers.base import Claim, Ledger
 from ..ledgers.points import PointsBook
@@ -39,7 +40,7 @@ from ..models import CheckoutRequest, Customer
 Why = Literal["window", "audience", "limit", "budget"]
 
 
-class UnknownEvent(PromokitError):
+class UnknownEvent(RequestError):
     """No points rule is declared for this event type."""
 
 

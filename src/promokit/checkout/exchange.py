@@ -21,7 +21,8 @@ import secrets
 from dataclasses import dataclass
 
 from ..engine.ruleset import RuleSet
-from ..language.diagnostics import PromokitError, did_you_mean
+from ..errors import PromokitError
+from ..language.diagnostics import did_you_mean
 from ..ledgers import keys
 from ..ledgers.base import Claim, Ledger
 from ..ledgers.points import PointsBook

@@ -211,6 +211,7 @@ class PointsBook:
         return tuple(Movement.from_json(m) for m in self._store.history(customer, limit))
 
     def order(self, order_id: str) -> PointsOrder | None:
+        """The points side of an order (None: the order holds or earned no points)."""
         check_order_id(order_id)
         found = self._customer_of(order_id)
         if found is None:

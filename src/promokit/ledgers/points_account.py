@@ -41,6 +41,7 @@ class Movement:
     note: str = ""
 
     def to_json(self) -> str:
+        """The movement as one compact JSON array (the stored form of the history)."""
         return json.dumps(
             [self.at, self.kind, self.points, self.pending, self.ref, self.note],
             separators=(",", ":"),
@@ -49,6 +50,7 @@ class Movement:
 
     @classmethod
     def from_json(cls, text: str) -> Movement:
+        """The movement `to_json` wrote."""
         at, kind, points, pending, ref, note = json.loads(text)
         return cls(float(at), kind, int(points), int(pending), str(ref), str(note))
 

@@ -82,6 +82,7 @@ class ExpiryPolicy:
         return None
 
     def to_json(self) -> str:
+        """The policy as compact JSON (stored with a points order; `from_json` reads it back)."""
         return json.dumps(
             {
                 "m": self.months,
@@ -94,6 +95,7 @@ class ExpiryPolicy:
 
     @classmethod
     def from_json(cls, text: str) -> ExpiryPolicy:
+        """The policy `to_json` wrote."""
         d = json.loads(text)
         return cls(months=d["m"], yearly=tuple(d["y"]) if d["y"] else None, years=d["n"], timezone=d["z"])
 
