@@ -28,8 +28,8 @@ from typing import Any, Literal
 from ..compile.predicates import compile_audience
 from ..compile.windows import compile_time, local_day
 from ..engine.ruleset import RuleSet
-from ..language import ast as A
 from ..errors import PromokitError, RequestError
+from ..language import ast as A
 from ..language.diagnostics import did_you_mean
 from ..ledgers import keys
 from ..ledgers.base import Claim, Ledger
