@@ -100,6 +100,7 @@ _DECLARATIONS = {
     "SEGMENT",
     "SCOPE",
     "POINTS",
+    "MALL",
     "TIMEZONE",
     "CURRENCY",
     "ROUNDING",
