@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from promokit import checkout, refund
 from promokit.checkout.points import PointsTerms
 from promokit.ledgers import InsufficientPoints, open_ledger
-from promokit.ledgers.points_policy import ExpiryPolicy
+from promokit.ledgers.points_policy import ExpiryPolicy, PointsError
 from promokit.loader import loads
 from promokit.models import CheckoutRequest
 
@@ -266,3 +266,12 @@ def test_pricing_with_the_ledger_uses_the_account_and_shows_points_expiring_soon
         update={"customer": cart().customer.model_copy(update={"id": "c9", "points": 500})}
     )
     assert rules.price(stranger, ledger=ledger).points_redeemed == 500
+
+
+def test_an_anonymous_cart_cannot_spend_points(rules: Any) -> None:
+    ledger: Any = open_ledger("memory://")
+    request = cart(redeem=1000, balance=3000)
+    request = request.model_copy(update={"customer": request.customer.model_copy(update={"id": None})})
+    with pytest.raises(PointsError, match="no customer id"):
+        checkout.reserve(rules, request, rules.price(request), order_id="A-1", ledger=ledger)
+    assert ledger.state("A-1") is None

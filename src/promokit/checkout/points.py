@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..ledgers.base import Ledger
 from ..ledgers.points import PointsBook, PointsOrder
-from ..ledgers.points_policy import DEFAULT_RETURN_WINDOW, ExpiryPolicy
+from ..ledgers.points_policy import DEFAULT_RETURN_WINDOW, ExpiryPolicy, PointsError
 from ..models import PricingResult
 
 #: The points hold outlives the counters' hold by this margin: whenever the counters'
@@ -64,6 +64,8 @@ def hold(
     redeem, earn = order_points(result)
     customer = result.customer_id
     if customer is None:
+        if redeem:  # points are spent from an account: an anonymous cart has none
+            raise PointsError(f"order {order_id!r} spends {redeem} points but the request has no customer id")
         return None
     if not redeem and not earn:
         earlier = book.order(order_id)
