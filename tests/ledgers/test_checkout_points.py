@@ -275,3 +275,14 @@ def test_an_anonymous_cart_cannot_spend_points(rules: Any) -> None:
     with pytest.raises(PointsError, match="no customer id"):
         checkout.reserve(rules, request, rules.price(request), order_id="A-1", ledger=ledger)
     assert ledger.state("A-1") is None
+
+
+def test_a_retried_checkout_prices_with_its_own_held_points(store: Store, rules: Any) -> None:
+    ledger: Any = store.open()
+    ledger.points.earn("c1", 1000, "register")
+    request = cart(redeem=1000, balance=0)
+    result = rules.price(request, ledger=ledger)
+    assert result.points_redeemed == 1000
+    assert checkout.reserve(rules, request, result, order_id="A-1", ledger=ledger).ok
+    assert rules.price(request, ledger=ledger).points_redeemed == 0  # another order: all held
+    assert rules.price(request, ledger=ledger, order_id="A-1").points_redeemed == 1000  # its own

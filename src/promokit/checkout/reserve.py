@@ -22,25 +22,30 @@ the promotion discounted has been returned in full.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from typing import TypeVar
 
 from ..engine.ruleset import RuleSet
 from ..engine.usage import counters, minor_units
 from ..errors import PromokitError
 from ..language import ast as A
 from ..ledgers import keys
-from ..ledgers.base import Claim, Ledger, OrderState, ReserveOutcome
+from ..ledgers.base import Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome
 from ..ledgers.points import InsufficientPoints, PointsOrder
 from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
+from ..telemetry import ledger_call, ledger_conflict, ledger_log
 from . import points as P
 from .exchange import exchanged_codes
 from .mall import mall_claims, mall_returned
+from .refunds import check_version
 from .refunds import refund as money_refund
+from .retry import cart_changed, race_keys, race_reasons, with_reasons
 
 _GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -106,10 +111,15 @@ def reserve(
 ) -> Reservation:
     """Hold all counters of all applied promotions for `ttl` seconds, all or nothing (one ledger call).
 
+    A retry of the same cart (priced with `order_id=`) returns the stored reservation; a
+    changed cart under a reserved or paid order id raises `CartChanged` (checkout/retry.py).
+    A lost race re-prices without the promotions that did not fit, with their real reasons.
+
     With a known customer and a ledger that keeps points, the points the order redeems are
     held first (docs/points.md); when the account has fewer than the result redeems, nothing
     is reserved and `result` is the cart re-priced with the points actually available. Points-priced
-    lines costing more than the account has raise `InsufficientPoints` (nothing is reserved)."""
+    lines costing more than the account has raise `InsufficientPoints` (nothing is reserved).
+    """
     foreign, exchanged = exchanged_codes(result, ledger)
     claims = tuple(claims_for(rules, result)) + exchanged
     if foreign:  # a code issued for points to another customer (docs/points.md#coupons-for-points)
@@ -124,26 +134,50 @@ def reserve(
             if result.points_priced > exc.available:
                 raise  # points-priced goods cost more than the account has: re-pricing cannot help
             customer = request.customer.model_copy(update={"points": exc.available})
-            repriced = rules.price(request.model_copy(update={"customer": customer}), ledger=ledger)
+            repriced = rules.price(
+                request.model_copy(update={"customer": customer}), ledger=ledger, order_id=order_id
+            )
             failed_points = tuple(sorted({a.promotion for a in result.applied if a.layer == "points"}))
             return Reservation(
                 False, order_id, repriced, failed_points, ReserveOutcome(order_id, False), claims
             )
-    outcome = ledger.reserve(order_id, claims, ttl)
+    try:
+        outcome = _call("reserve", ledger.reserve, order_id, claims, ttl)
+    except LedgerConflict:
+        ledger_conflict("cart_changed")
+        error = cart_changed(order_id, ledger.state(order_id))
+        ledger_log.warning("%s: %s", ledger.url, error)
+        raise error from None
     if outcome.ok:
         return Reservation(True, order_id, result, (), outcome, claims, held)
     failed = tuple(sorted({c.promotion for c in outcome.failed}))
     if not failed:  # a replay of an order that was released or expired: price it again as is
         return Reservation(False, order_id, rules.price(request, ledger=ledger), (), outcome, claims)
+    ledger_conflict("lost_race")
     # A sold-out mall item (`mall.ID`) cannot be priced away: its line stays, the shop removes it.
-    promotions = tuple(f for f in failed if not f.startswith("mall."))
-    repriced = rules.price(request, ledger=ledger, exclude=promotions)
+    lost = [c for c in outcome.failed if not c.promotion.startswith("mall.")]
+    promotions = tuple(sorted({c.promotion for c in lost}))
+    usage = ledger.usage(race_keys(rules, request, lost))
+    reasons = race_reasons(rules, request, lost, usage)
+    repriced = with_reasons(rules.price(request, ledger=ledger, exclude=promotions), reasons)
     return Reservation(False, order_id, repriced, failed, outcome, claims)
+
+
+def _call(operation: str, method: Callable[..., _T], *args: object) -> _T:
+    """One ledger round trip, counted (otel) and logged on failure (`promokit.ledger`)."""
+    ledger_call(operation)
+    try:
+        return method(*args)
+    except LedgerConflict:
+        raise
+    except LedgerError as exc:
+        ledger_log.error("ledger %s failed: %s", operation, exc)
+        raise
 
 
 def commit(ledger: Ledger, order_id: str) -> OrderState:
     """After payment: the held counters become used; held points are spent, earned ones pending."""
-    state = ledger.commit(order_id)
+    state = _call("commit", ledger.commit, order_id)
     book = P.book_of(ledger)
     if book is not None:
         book.commit(order_id)
@@ -152,7 +186,7 @@ def commit(ledger: Ledger, order_id: str) -> OrderState:
 
 def release(ledger: Ledger, order_id: str) -> OrderState:
     """On cancel: give the held counters and points back."""
-    state = ledger.release(order_id)
+    state = _call("release", ledger.release, order_id)
     book = P.book_of(ledger)
     if book is not None:
         book.release(order_id)
@@ -236,9 +270,12 @@ def refund(
     points: redeemed ones come back and earned ones are clawed back as `promokit.refund`
     computes them (docs/points.md#refunds).
 
-    Idempotent per `refund_id`: a replay with the same arguments changes nothing.
+    Idempotent per `refund_id`: a replay with the same arguments changes nothing. Raises
+    `refunds.VersionMismatch` when `rules` is not the version that priced `result`.
     """
-    state = ledger.refund(order_id, returns_for(rules, result, returned_lines, earlier_lines), refund_id)
+    check_version(result, rules)
+    returns = returns_for(rules, result, returned_lines, earlier_lines)
+    state = _call("refund", ledger.refund, order_id, returns, refund_id)
     book = P.book_of(ledger)
     if book is not None and book.order(order_id) is not None:
         money = money_refund(result, returned_lines, rules=rules, already_returned=earlier_lines)

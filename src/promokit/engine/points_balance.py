@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from ..ledgers.base import Ledger
 from ..ledgers.points import PointsBook
 from ..models import CheckoutRequest, PointsExpiry
 
@@ -22,8 +21,12 @@ EXPIRING_SOON_DAYS = 30
 
 
 def with_account(
-    request: CheckoutRequest, ledger: Ledger | None
+    request: CheckoutRequest, ledger: object | None, order_id: str | None = None
 ) -> tuple[CheckoutRequest, tuple[PointsExpiry, ...]]:
+    """The request with the account's available points, and the lots expiring soon (module doc).
+
+    With `order_id` (a retried checkout, as `RuleSet.price(order_id=)`), the points that
+    order holds count as available: they are its own."""
     book = getattr(ledger, "points", None)
     cid = request.customer.id
     if not isinstance(book, PointsBook) or not cid:
@@ -31,6 +34,11 @@ def with_account(
     account = book.account(cid)
     if not account.exists:
         return request, ()
+    available = account.available
+    if order_id is not None:
+        own = book.order(order_id)
+        if own is not None and own.status == "reserved" and own.customer == cid:
+            available += own.redeemed
     soon = request.at + dt.timedelta(days=EXPIRING_SOON_DAYS)
     by_instant: dict[float, int] = defaultdict(int)
     for lot in account.expiring(soon.timestamp()):
@@ -40,5 +48,5 @@ def with_account(
         PointsExpiry(points=n, expires_at=dt.datetime.fromtimestamp(t, request.at.tzinfo))
         for t, n in sorted(by_instant.items())
     )
-    customer = request.customer.model_copy(update={"points": account.available})
+    customer = request.customer.model_copy(update={"points": available})
     return request.model_copy(update={"customer": customer}), expiring

@@ -5,8 +5,9 @@
     result = rules.price(request, ledger=ledger)       # limits, stock and budgets from a ledger
 
 Pricing is pure: it never mutates the request and does no I/O except one read-only
-`ledger.usage()` round trip when a ledger is given (and one read of the customer's points
-account when the ledger keeps points: points_balance.py). The pipeline per request:
+`ledger.usage()` round trip when a ledger is given (plus `ledger.state()` with `order_id=`,
+and one read of the customer's points account when the ledger keeps points:
+points_balance.py). The pipeline per request:
 index lookup (only promotions whose scope can touch the cart) -> pre-checks
 (`actions.eligibility`) -> best-deal search (`selection`) over combinations evaluated by
 `evaluate` -> result with explanations and hints (`explain`, `hints`). All arithmetic runs
@@ -26,9 +27,11 @@ from ..compile.compiler import CompiledRules, compile_rules
 from ..errors import RequestError
 from ..language.ast import Promotion, RuleSetAst
 from ..language.diagnostics import Diagnostic
-from ..ledgers.base import Ledger
+from ..ledgers.base import LedgerError
+from ..ledgers.views import OrderReader, UsageReader, WithoutOrder
 from ..models import CheckoutRequest, PricingResult
 from ..money import PRICING_CONTEXT
+from ..telemetry import PriceProbe
 from . import points_balance, points_lines
 from .actions.eligibility import prepare
 from .evaluate import evaluate
@@ -83,39 +86,60 @@ class RuleSet:
         self,
         request: CheckoutRequest,
         *,
-        ledger: Ledger | None = None,
+        ledger: UsageReader | None = None,
         exclude: Collection[str] = (),
         strategy: Literal["best", "greedy"] = "best",
+        order_id: str | None = None,
     ) -> PricingResult:
         """Price the cart with the best valid combination of promotions (or a greedy pass).
 
         `exclude`: promotion ids to leave out (checkout re-prices without promotions whose
-        reservation failed). Raises ValueError when the request's currency differs from the rules'.
+        reservation failed). `order_id` (with a ledger): price as if that order's own hold
+        were released, so a retried checkout prices exactly as its first attempt (one more
+        read, `ledger.state`). Raises ValueError when the request's currency differs from the rules'.
         """
         self._check_currency(request)
-        request, expiring = points_balance.with_account(request, ledger)
+        request, expiring = points_balance.with_account(request, ledger, order_id)
         full, (request, priced) = request, points_lines.split(request)
-        with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, ledger=ledger, exclude=exclude)
-            selection = select(prepared.cart, prepared.candidates, strategy)
-            result = build_result(
-                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
-            )
-            result = points_lines.merge(full, result, priced)
+        reader = _reader(ledger, order_id)
+        with PriceProbe(
+            "promokit.price",
+            self.version,
+            ledger=reader is not None,
+            reads_order=isinstance(reader, WithoutOrder),
+        ) as probe:
+            with decimal.localcontext(PRICING_CONTEXT):
+                prepared = prepare(self.compiled, request, ledger=reader, exclude=exclude)
+                selection = select(prepared.cart, prepared.candidates, strategy)
+                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
+                result = build_result(
+                    self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                )
+                result = points_lines.merge(full, result, priced)
         return result.model_copy(update={"points_expiring": expiring}) if expiring else result
 
-    def explain(self, request: CheckoutRequest, *, ledger: Ledger | None = None) -> Explanation:
+    def explain(
+        self, request: CheckoutRequest, *, ledger: UsageReader | None = None, order_id: str | None = None
+    ) -> Explanation:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
         self._check_currency(request)
-        request, expiring = points_balance.with_account(request, ledger)
+        request, expiring = points_balance.with_account(request, ledger, order_id)
         full, (request, priced) = request, points_lines.split(request)
-        with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, ledger=ledger)
-            selection = select(prepared.cart, prepared.candidates, explore=True)
-            result = build_result(
-                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
-            )
-            result = points_lines.merge(full, result, priced)
+        reader = _reader(ledger, order_id)
+        with PriceProbe(
+            "promokit.explain",
+            self.version,
+            ledger=reader is not None,
+            reads_order=isinstance(reader, WithoutOrder),
+        ) as probe:
+            with decimal.localcontext(PRICING_CONTEXT):
+                prepared = prepare(self.compiled, request, ledger=reader)
+                selection = select(prepared.cart, prepared.candidates, explore=True)
+                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
+                result = build_result(
+                    self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                )
+                result = points_lines.merge(full, result, priced)
         if expiring:
             result = result.model_copy(update={"points_expiring": expiring})
         order = self.compiled.by_id
@@ -151,3 +175,12 @@ class RuleSet:
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
             return points_lines.merge(full, result, priced)
+
+
+def _reader(ledger: UsageReader | None, order_id: str | None) -> UsageReader | None:
+    """The ledger pricing reads: as is, or without `order_id`'s own hold (a retry)."""
+    if order_id is None or ledger is None:
+        return ledger
+    if not isinstance(ledger, OrderReader):
+        raise LedgerError("price(order_id=...) needs a ledger that can read an order (state(order_id))")
+    return WithoutOrder(ledger, order_id)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .base import LedgerError
+from .redis_lua import namespace_key
 
 WRITE = r"""
 local A, V, R, Q, L = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -32,16 +33,18 @@ return 1
 
 
 class RedisPointsStore:
-    def __init__(self, url: str, client: Any, tag: str, errors: tuple[type[BaseException], ...]) -> None:
+    def __init__(
+        self, url: str, client: Any, namespace: str, errors: tuple[type[BaseException], ...]
+    ) -> None:
         self.url = url
         self._client = client
-        self._tag = tag
+        self._namespace = namespace
         self._errors = errors
-        self.keys = [f"{tag}:pacct", f"{tag}:pver", f"{tag}:prec", f"{tag}:pdue"]
+        self.keys = [namespace_key(namespace, name) for name in ("pacct", "pver", "prec", "pdue")]
         self._script = client.register_script(WRITE)
 
     def _log(self, customer: str) -> str:
-        return f"{self._tag}:plog:{quote(customer, safe='')}"
+        return namespace_key(self._namespace, "plog:" + quote(customer, safe=""))
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
