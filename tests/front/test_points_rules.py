@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -102,6 +103,33 @@ def test_syntax_errors_inside_a_points_rule_say_what_may_come() -> None:
 def test_a_points_rule_without_a_grant_is_an_error() -> None:
     (d,) = errors("points a on e {\n  limit 1 per customer\n}\n")
     assert d.code == "S032" and "grants nothing" in d.message
+
+
+ZH = """points daily-checkin "每日签到" on checkin {
+  每周三
+  送5积分
+  连续7天送20积分
+  积分2倍
+  每人每天限1次
+}
+"""
+
+
+def test_the_chinese_notation_lowers_alike_and_formats_back_as_written() -> None:
+    (zh,) = parse(ZH).points_rules
+    assert (zh.award, zh.multiplier, zh.notation) == (5, Decimal(2), ast.Notation.ZH)
+    assert zh.streak is not None and (zh.streak.days, zh.streak.points) == (7, 20)
+    assert zh.limits[0].per_day
+    assert format_file(parse(ZH)) == ZH
+    english = ZH.replace("每周三", "every wednesday").replace("送5积分", "earn 5 points")
+    english = english.replace("连续7天送20积分", "streak 7 days earn 20 points").replace(
+        "积分2倍", "points x 2"
+    )
+    english = english.replace("每人每天限1次", "limit 1 per customer per day")
+    assert format_file(parse(english)) == english
+    assert ast.strip_spans(parse(english).points_rules[0]) == ast.strip_spans(
+        dataclasses.replace(zh, notation=ast.Notation.EN)
+    )
 
 
 def test_points_x_inside_a_promotion_is_still_its_action() -> None:

@@ -641,6 +641,7 @@ class PointsRule(Node):
     budget: Budget | None = None
     id_span: Span = NO_SPAN
     event_span: Span = NO_SPAN
+    notation: Notation = Notation.EN  # ZH when a grant is written 送5积分 / 连续7天送20积分 / 积分2倍
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,8 @@ def lower_points_rule(low: _Lowerer, tree: Tree[Token]) -> ast.PointsRule | None
                     )
                     raise Invalid
                 seen[kind] = span
+            if kind in ("award", "streak", "award_multiplier") and low.tokens(clause, "ZH_POINTS"):
+                fields["notation"] = ast.Notation.ZH
             if kind in _TIME_CLAUSES:
                 when.extend(low.time_conditions(clause))
             elif kind == "award":

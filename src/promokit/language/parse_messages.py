@@ -62,6 +62,8 @@ _WORDS: dict[str, str] = {
     "ZH_GROUP": "`人团`",
     "ZH_BUY": "`买`",
     "ZH_GIFT": "`赠`",
+    "ZH_STREAK": "`连续`",
+    "ZH_DAYS": "`天`",
     "ZH_CHEAPEST": "`低价优先`",
     "ZH_DEAREST": "`高价优先`",
     "ZH_NTH": "`第`",
@@ -109,7 +111,8 @@ _DECLARATIONS = {
 #: What may start a line inside `points ID on EVENT { ... }` (docs/points.md).
 _POINTS_CLAUSES = {
     "EARN", "STREAK", "POINTS", "TIMEZONE", "DURING", "EVERY", "HOURS", "FOR", "LIMIT", "BUDGET",
-    "ZH_EVERY_WEEK", "ZH_EVERY_MONTH", "ZH_EVERY_DAY", "ZH_LIMIT", "ZH_BUDGET",
+    "ZH_EVERY_WEEK", "ZH_EVERY_MONTH", "ZH_EVERY_DAY", "ZH_LIMIT", "ZH_BUDGET", "ZH_GIFT", "ZH_STREAK",
+    "ZH_POINTS",
 }  # fmt: skip
 _CLAUSES = {
     "PRIORITY", "KIND", "TIMEZONE", "DURING", "EVERY", "HOURS", "ON", "FOR", "CHANNEL", "CODES",
