@@ -278,7 +278,7 @@ class PricingResult(_Model):
     applied: tuple[Applied, ...] = ()
     not_applied: tuple[NotApplied, ...] = ()
     hints: tuple[Hint, ...] = ()
-    selection: Literal["none", "exact", "heuristic"] = "none"
+    selection: Literal["none", "exact", "heuristic", "greedy"] = "none"
     rules_version: str
 
     @model_serializer(mode="wrap")
