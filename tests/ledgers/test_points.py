@@ -10,6 +10,7 @@ import pytest
 from promokit.ledgers import Claim, LedgerConflict, LedgerError
 from promokit.ledgers.points import InsufficientPoints, PointsBook
 from promokit.ledgers.points_policy import PointsError
+from promokit.ledgers.redis_lua import EPOCH
 
 from .conftest import FakeClock, Store, make_store
 
@@ -246,5 +247,21 @@ def test_a_version_2_ledger_gains_the_points_tables_when_opened(kind: str, tmp_p
         assert migrated.usage(["stock:p"])["stock:p"] == 2
         migrated.points.earn("c1", 10, "e1")
         assert migrated.points.account("c1").balance == 10
+    finally:
+        cleanup()
+
+
+def test_points_on_redis_fail_closed_when_the_namespace_lost_its_data(tmp_path: Path) -> None:
+    store, cleanup = make_store("redis", tmp_path)
+    try:
+        ledger: Any = store.open()
+        ledger.points.earn("c1", 10, "e1")
+        ledger._client.delete(ledger.keys[EPOCH])  # what a restart without persistence leaves behind
+        with pytest.raises(LedgerError, match="epoch|lost|initialised"):
+            ledger.points.earn("c1", 5, "e2")
+        with pytest.raises(LedgerError, match="epoch|lost|initialised"):
+            ledger.points.account("c1")
+        with pytest.raises(LedgerError, match="epoch|lost|initialised"):
+            ledger.points.order("o1")
     finally:
         cleanup()
