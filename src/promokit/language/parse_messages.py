@@ -88,6 +88,14 @@ _WORDS: dict[str, str] = {
     "ZH_EXCLUSIVE": "`互斥`",
     "ZH_EXCLUSIVE_GROUP": "`互斥组`",
     "ZH_THRESHOLD_ORIGINAL": "`门槛按原价`",
+    # composed offers (grammar.lark, "composed offers" block)
+    "ZH_CONDITION": "`条件`",
+    "ZH_DA": "`打`",
+    "ZH_INSTANT_MINUS": "`立减`",
+    "ZH_FREE": "`免费`",
+    "ZH_KINDS": "`种`",
+    "ZH_PER_LINE_LIMIT": "`每行限`",
+    "ZH_STACK_GROUP": "`叠加组`",
 }
 
 #: Where a number is money, the message says so (the operator typed 满100减 and stopped).
