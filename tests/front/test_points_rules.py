@@ -65,18 +65,18 @@ def test_formatting_gives_the_same_text_and_the_same_ast() -> None:
 @pytest.mark.parametrize(
     ("text", "code", "where", "words"),
     [
-        ("points a on e {\n  earn 0 points\n}\n", "E081", (1, 8), "at least 1 point"),
-        ("points a on e {\n  earn 5 points\n  limit 1 per order\n}\n", "E082", (3, 3), "no order"),
+        ("points a on e {\n  earn 0 points\n}\n", "E091", (1, 8), "at least 1 point"),
+        ("points a on e {\n  earn 5 points\n  limit 1 per order\n}\n", "E092", (3, 3), "no order"),
         (
             "points a on e {\n  earn 5 points\n}\npoints a on f {\n  earn 1 point\n}\n",
-            "E080",
+            "E090",
             (4, 8),
             "duplicate",
         ),
-        ("points a on e {\n  points x 0\n}\n", "E081", (1, 8), "multiplier"),
+        ("points a on e {\n  points x 0\n}\n", "E091", (1, 8), "multiplier"),
         ("points a on e {\n  earn 5 points\n  for vip\n}\n", "E010", (3, 7), "unknown segment 'vip'"),
-        ("points a on e {\n  earn 5 points\n  budget 10.5\n}\n", "E081", (3, 3), "whole number"),
-        ("points a on e {\n  streak 1 days earn 5 points\n}\n", "E081", (2, 3), "2 or more"),
+        ("points a on e {\n  earn 5 points\n  budget 10.5\n}\n", "E091", (3, 3), "whole number"),
+        ("points a on e {\n  streak 1 days earn 5 points\n}\n", "E091", (2, 3), "2 or more"),
     ],
 )
 def test_bad_points_rules_name_the_place_and_the_fix(

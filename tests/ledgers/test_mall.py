@@ -70,9 +70,9 @@ def test_mall_items_are_limited_per_customer_and_by_stock(store: Store, rules: A
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ('mall a {\n  on category "tea"\n}\n', "E084"),
-        ('mall a {\n  on sku "A"\n  limit 1 per order\n}\n', "E082"),
-        ('mall a {\n  on sku "A"\n}\nmall a {\n  on sku "B"\n}\n', "E083"),
+        ('mall a {\n  on category "tea"\n}\n', "E094"),
+        ('mall a {\n  on sku "A"\n  limit 1 per order\n}\n', "E092"),
+        ('mall a {\n  on sku "A"\n}\nmall a {\n  on sku "B"\n}\n', "E093"),
         ("mall a {\n  stock 3\n}\n", "S032"),
     ],
 )

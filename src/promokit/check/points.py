@@ -1,7 +1,7 @@
 """Checks of points rules (`points ID on EVENT { ... }`, docs/points.md#points-for-actions).
 
-    E080 duplicate points rule id      E081 a value out of range      E082 a limit events cannot have
-    E083 duplicate mall item id        E084 a mall item's goods are not skus
+    E090 duplicate points rule id      E091 a value out of range      E092 a limit events cannot have
+    E093 duplicate mall item id        E094 a mall item's goods are not skus
 
 Windows, audiences and time zones are checked as a promotion's (conditions.py).
 """
@@ -35,7 +35,7 @@ def check_points_rules(
             first = seen.get(rule.id)
             if first is not None:
                 report.error(
-                    "E080",
+                    "E090",
                     f"duplicate points rule id '{rule.id}'",
                     span,
                     f"'{rule.id}' is already declared at {best_span(first.id_span, first.span)}; rename one",
@@ -67,7 +67,7 @@ def check_mall_items(files: Sequence[RuleFile], report: Report) -> None:
             span = best_span(item.id_span, item.span)
             if item.id in seen:
                 report.error(
-                    "E083",
+                    "E093",
                     f"duplicate mall item id '{item.id}'",
                     span,
                     f"'{item.id}' is already declared at {seen[item.id]}",
@@ -75,14 +75,14 @@ def check_mall_items(files: Sequence[RuleFile], report: Report) -> None:
             seen.setdefault(item.id, span)
             if item.scope.exclude or any(sel.kind is not SelectorKind.SKU for sel in item.scope.include):
                 report.error(
-                    "E084",
+                    "E094",
                     "a mall item names its goods by sku",
                     best_span(item.scope.span, span),
                     'write `on sku "TEA-SET"` (several: `on sku "A", sku "B"`)',
                 )
             if item.stock is not None and item.stock.units < 1:
                 report.error(
-                    "E081",
+                    "E091",
                     "stock must be at least 1",
                     best_span(item.stock.span, span),
                     "write e.g. `stock 100`",
@@ -90,14 +90,14 @@ def check_mall_items(files: Sequence[RuleFile], report: Report) -> None:
             for limit in item.limits:
                 if limit.per is Per.ORDER:
                     report.error(
-                        "E082",
+                        "E092",
                         "a mall item is limited per customer or in total",
                         best_span(limit.span, span),
                         "write `limit 1 per customer` or `limit 500 units total`",
                     )
                 elif limit.count < 1:
                     report.error(
-                        "E081",
+                        "E091",
                         "a limit must be at least 1",
                         best_span(limit.span, span),
                         "write e.g. `limit 1 per customer`",
@@ -108,16 +108,16 @@ def _values(rule: PointsRule, report: Report) -> None:
     span = best_span(rule.id_span, rule.span)
     if rule.multiplier is not None and not (0 < rule.multiplier <= _MAX_MULTIPLIER):
         report.error(
-            "E081",
+            "E091",
             f"points x {rule.multiplier}: a multiplier must be more than 0 and at most 100",
             span,
             "write e.g. `points x 2` for double points",
         )
     if rule.multiplier is None and rule.award < 1 and rule.streak is None:
-        report.error("E081", "a points rule must earn at least 1 point", span, "write e.g. `earn 5 points`")
+        report.error("E091", "a points rule must earn at least 1 point", span, "write e.g. `earn 5 points`")
     if rule.streak is not None and (rule.streak.days < 2 or rule.streak.points < 1):
         report.error(
-            "E081",
+            "E091",
             f"streak {rule.streak.days} days earn {rule.streak.points} points: a streak needs 2 or more "
             "days and at least 1 point",
             best_span(rule.streak.span, span),
@@ -127,7 +127,7 @@ def _values(rule: PointsRule, report: Report) -> None:
         rule.budget.amount != rule.budget.amount.to_integral_value() or rule.budget.amount < 1
     ):
         report.error(
-            "E081",
+            "E091",
             f"budget {rule.budget.amount}: a points budget is a whole number of points, at least 1",
             best_span(rule.budget.span, span),
             "write e.g. `budget 100000` (points)",
@@ -135,14 +135,14 @@ def _values(rule: PointsRule, report: Report) -> None:
     for limit in rule.limits:
         if limit.per is Per.ORDER or limit.counted.value == "units":
             report.error(
-                "E082",
+                "E092",
                 "an event has no order and no units: limit a points rule per customer or in total",
                 best_span(limit.span, span),
                 "write `limit 1 per customer per day` or `limit 1000 total`",
             )
         elif limit.count < 1:
             report.error(
-                "E081",
+                "E091",
                 "a limit must be at least 1",
                 best_span(limit.span, span),
                 "write e.g. `limit 1 per customer`",
