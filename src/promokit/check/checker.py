@@ -14,6 +14,7 @@ Error codes (stable; golden tests pin their rendering)::
     E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
     E005 unknown currency                E014 unknown promotion      E060-E062 stacking
     E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
+    E080-E084 points rules and mall items (check/points.py)
 
 Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
 
@@ -47,6 +48,7 @@ from ..language.source import Span
 from ..money import CURRENCIES
 from .compose import check_composed, check_stack_groups
 from .magnitudes import check_magnitudes
+from .points import check_mall_items, check_points_rules
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
@@ -72,6 +74,8 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     _check_coupons(rules.promotions, report)
     check_stack_groups(rules.promotions, report)
     _check_redemptions(rules.promotions, report)
+    check_points_rules(files, segments, _check_timezone, report)
+    check_mall_items(files, report)
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)
