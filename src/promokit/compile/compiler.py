@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..language import ast as A
@@ -145,6 +145,7 @@ class CompiledRules:
     max_order_discount: Decimal | None
     default_tz: str
     version: str
+    scope_titles: dict[str, str] = field(default_factory=dict)  # named scope -> its title
 
 
 def compile_rules(rules: RuleSetAst) -> CompiledRules:
@@ -186,6 +187,7 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         max_order_discount=rules.max_order_discount,
         default_tz=rules.timezone,
         version=rules_version(rules),
+        scope_titles={d.name: d.title for f in rules.files for d in f.scopes if d.title is not None},
     )
 
 

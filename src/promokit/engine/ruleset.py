@@ -30,7 +30,9 @@ from ..money import PRICING_CONTEXT
 from .actions.eligibility import prepare
 from .evaluate import evaluate
 from .explain import build_result
+from .finish import finish, without_zero_lines
 from .selection import Selection, select
+from .texts import check_locale
 
 __all__ = ["Alternative", "Explanation", "RuleSet"]
 
@@ -83,29 +85,39 @@ class RuleSet:
         ledger: Ledger | None = None,
         exclude: Collection[str] = (),
         strategy: Literal["best", "greedy"] = "best",
+        locale: str = "en",
     ) -> PricingResult:
         """Price the cart with the best valid combination of promotions (or a greedy pass).
 
         `exclude`: promotion ids to leave out (checkout re-prices without promotions whose
-        reservation failed). Raises ValueError when the request's currency differs from the rules'.
+        reservation failed). `locale` ("en", "zh-CN"): the language of the customer texts
+        (`NotApplied.text`, `Hint.text`). Raises ValueError when the request's currency
+        differs from the rules', or for an unknown locale.
         """
         self._check_currency(request)
+        check_locale(locale)
+        priced = without_zero_lines(request)
         with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, ledger=ledger, exclude=exclude)
+            prepared = prepare(self.compiled, priced, ledger=ledger, exclude=exclude)
             selection = select(prepared.cart, prepared.candidates, strategy)
-            return build_result(
+            result = build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
+            return finish(result, request, self.compiled, locale)
 
-    def explain(self, request: CheckoutRequest, *, ledger: Ledger | None = None) -> Explanation:
+    def explain(
+        self, request: CheckoutRequest, *, ledger: Ledger | None = None, locale: str = "en"
+    ) -> Explanation:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
         self._check_currency(request)
+        check_locale(locale)
         with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, ledger=ledger)
+            prepared = prepare(self.compiled, without_zero_lines(request), ledger=ledger)
             selection = select(prepared.cart, prepared.candidates, explore=True)
             result = build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
+            result = finish(result, request, self.compiled, locale)
         order = self.compiled.by_id
         alternatives = tuple(
             Alternative(
@@ -129,11 +141,12 @@ class RuleSet:
         for pid in ids:
             self.compiled.by_id[pid]  # noqa: B018 - KeyError for an unknown id
         with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, only=set(ids))
+            prepared = prepare(self.compiled, without_zero_lines(request), only=set(ids))
             ev = evaluate(prepared.cart, prepared.candidates)
             if ev is None:
                 return None
             selection = Selection(best=ev, mode="none", alone={}, dropped={})
-            return build_result(
+            result = build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
+            return finish(result, request, self.compiled, "en")

@@ -424,7 +424,13 @@ def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
     declarations = [
         _Line(f"segment {d.name} = {condition(d.condition)}", _anchor(d.span)) for d in rule_file.segments
     ]
-    declarations += [_Line(f"scope {d.name} = {scope(d.scope)}", _anchor(d.span)) for d in rule_file.scopes]
+    declarations += [
+        _Line(
+            f"scope {d.name}{'' if d.title is None else ' ' + string(d.title)} = {scope(d.scope)}",
+            _anchor(d.span),
+        )
+        for d in rule_file.scopes
+    ]
     for block in (settings, declarations):
         if block:
             sections.append(block)

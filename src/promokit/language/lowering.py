@@ -198,7 +198,13 @@ class _FileLowerer(Lowerer):
     def scope_decl(self, tree: Tree[Token]) -> ast.ScopeDecl:
         name = self.token(tree, "NAME")
         scope = self.scope_expr(self.subtree(tree, "scope_expr"))
-        return ast.ScopeDecl(name=str(name), scope=scope, span=self.span(tree))
+        title = next((t for t in tree.children if isinstance(t, Token) and t.type == "STRING"), None)
+        return ast.ScopeDecl(
+            name=str(name),
+            scope=scope,
+            span=self.span(tree),
+            title=None if title is None else self.string(title),
+        )
 
     def promotion(self, tree: Tree[Token]) -> ast.Promotion | None:
         head = [c for c in tree.children if isinstance(c, Token)]
