@@ -93,3 +93,36 @@ def test_fmt_refuses_to_rewrite_a_file_with_errors(
 
 def test_fmt_exits_2_on_a_missing_file(tmp_path: Path) -> None:
     assert fmt.run(_args(fmt, [str(tmp_path / "nope.promo")])) == 2
+
+
+def test_check_json_prints_every_diagnostic_as_an_object(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    path = _write(tmp_path, "bad.promo", BAD)
+    assert check.run(_args(check, [str(path), "--json"])) == 1
+    out, err = capsys.readouterr()
+    [item] = json.loads(out)
+    assert item["file"] == str(path) and (item["line"], item["column"]) == (2, 8)
+    assert set(item["end"]) == {"line", "column"}
+    assert (item["severity"], item["code"]) == ("error", "S001")
+    assert item["message"].startswith("expected an amount") and item["help"]
+    assert "error[" not in err and "1 error" in err  # the summary stays on stderr
+
+
+def test_check_json_on_a_clean_file_is_an_empty_array(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "good.promo", GOOD)
+    assert check.run(_args(check, [str(path), "--json"])) == 0
+    assert capsys.readouterr().out.strip() == "[]"
+
+
+def test_check_format_github_annotates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "bad.promo", BAD)
+    assert check.run(_args(check, [str(path), "--format", "github"])) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"::error file={path},line=2,col=8,endLine=")
+    assert ",title=S001::expected an amount" in out
+    assert "%0Ahelp: " in out
