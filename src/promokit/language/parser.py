@@ -37,6 +37,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .ast import RuleFile
 from .diagnostics import Diagnostic, did_you_mean
+from .habits import normalise
 from .lowering import lower_file
 from .parse_messages import describe_expected, describe_found, help_for, keyword_words
 from .source import Source, Span, code_chars
@@ -211,6 +212,11 @@ def parse_source(source: Source, *, limits: Limits | None = None) -> tuple[RuleF
         return None, [_too_big(source.name, size, limits)]
     diagnostics: list[Diagnostic] = []
     trees: list[tuple[lark.Tree[Any], int]] = []
+    # Input habits (issue 12, `habits.py`): `：` `＞＝` `¥` `元` `1,299` `2026/11/11` are read
+    # as the grammar's notation. Same length, so every span still points into the file as written.
+    normalised = normalise(source.text)
+    if normalised is not source.text:
+        source = Source(source.name, normalised)
     chunks = split_chunks(source.text)
     for first in range(0, len(chunks), BATCH):
         batch = chunks[first : first + BATCH]
