@@ -3,7 +3,9 @@
 Each case must produce at least one error, and its rendered diagnostics (with source lines
 and carets, as `promokit check` prints them) must equal `NAME.expected` byte for byte.
 Syntax cases are `syntax_*` (S codes, the front end), semantic ones `semantic_*` (E codes,
-the checker). After a deliberate message change, regenerate with
+the checker). Two kinds never fail: `warning_*` cases must produce warnings and no error
+(rules that would otherwise stay silent), `accepted_*` cases no error at all (input habits
+that are read as the operator meant, docs/language.md#input-habits). After a deliberate message change, regenerate with
 `PROMOKIT_UPDATE_GOLDEN=1 pytest tests/golden/test_error_corpus.py` and read the diff.
 """
 
@@ -45,7 +47,12 @@ def test_the_corpus_has_at_least_forty_cases_of_which_twenty_five_are_syntax_err
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_golden_case_renders_exactly_its_expected_diagnostics(path: Path) -> None:
     text, diagnostics = render(path)
-    assert any(d.is_error for d in diagnostics), f"{path.name} has no error"
+    if path.name.startswith("warning_"):
+        assert diagnostics and not any(d.is_error for d in diagnostics), f"{path.name}: warnings only"
+    elif path.name.startswith("accepted_"):
+        assert not any(d.is_error for d in diagnostics), f"{path.name} is not accepted"
+    else:
+        assert any(d.is_error for d in diagnostics), f"{path.name} has no error"
     expected = path.with_suffix(".expected")
     if os.environ.get("PROMOKIT_UPDATE_GOLDEN") == "1":
         expected.write_text(text, encoding="utf-8")
@@ -57,3 +64,9 @@ def test_golden_case_renders_exactly_its_expected_diagnostics(path: Path) -> Non
 def test_syntax_cases_fail_in_the_front_end(path: Path) -> None:
     _, diagnostics = render(path)
     assert all(d.code.startswith("S") for d in diagnostics if d.is_error)
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if p.name.startswith("syntax_")], ids=lambda p: p.stem)
+def test_every_syntax_error_has_a_help_line(path: Path) -> None:
+    _, diagnostics = render(path)
+    assert all(d.help for d in diagnostics if d.is_error), [d.code for d in diagnostics if not d.help]

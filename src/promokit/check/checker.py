@@ -45,6 +45,7 @@ from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
 from ..money import CURRENCIES
 from .report import Report, best_span, scope_refs, segment_refs, where
+from .silent import check_silent
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
 __all__ = ["check", "code_pattern_regex", "timezone_exists"]
@@ -66,6 +67,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     promotions = {p.id: p for p in reversed(rules.promotions)}  # first declaration wins
     _check_stacking(rules.promotions, promotions, report)
     _check_coupons(rules.promotions, report)
+    check_silent(files, rules, report)  # W020-W022: valid rules that would do nothing (issue 12)
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)

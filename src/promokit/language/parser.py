@@ -41,6 +41,7 @@ from .habits import normalise
 from .lowering import lower_file
 from .parse_messages import describe_expected, describe_found, help_for, keyword_words
 from .source import Source, Span, code_chars
+from .syntax_help import fallback_help, full_width_help, specific
 
 __all__ = ["Chunk", "Limits", "decode_source", "parse_source", "split_chunks"]
 
@@ -349,8 +350,10 @@ def _diagnose(source: Source, chunk: Chunk, text: str, exc: UnexpectedInput) -> 
         pos = _end_of_content(text)
         span = source.span(base + pos, base + pos + 1)
         found = "the end of the file"
-        message = f"expected {describe_expected(expected, text[:pos])}, found {found}"
-        return Diagnostic("S001", "error", message, span, help_for(expected, "$END")), None
+        wanted = describe_expected(expected, text[:pos])
+        message = f"expected {wanted}, found {found}"
+        hint = help_for(expected, "$END") or fallback_help(True, wanted)
+        return Diagnostic("S001", "error", message, span, hint), None
     pos = (
         token.start_pos
         if isinstance(token.start_pos, int) and token.start_pos >= 0
@@ -361,12 +364,20 @@ def _diagnose(source: Source, chunk: Chunk, text: str, exc: UnexpectedInput) -> 
     else:
         end = pos + max(1, len(str(token.value)))
     span = source.span(base + pos, base + end)
-    before = text[_line_bounds(text, pos)[0] : pos]
+    line_start, line_end = _line_bounds(text, pos)
+    before = text[line_start:pos]
     found = describe_found(token.type, str(token.value))
-    message = f"expected {describe_expected(expected, before)}, found {found}"
-    hint = help_for(expected, token.type)
+    wanted = describe_expected(expected, before)
+    message = f"expected {wanted}, found {found}"
+    hint: str | None = help_for(expected, token.type)
     if hint is None and token.type in ("NAME", "TZ_NAME"):
         hint = did_you_mean(str(token.value), keyword_words(expected))
+    # issue 12: precise words for operators' habits, and a help line on every syntax error
+    line = source.text[base + line_start : base + line_end]
+    own_message, own_hint = specific(line, pos - line_start, token.type, str(token.value), expected)
+    if own_message is not None:
+        message, hint = own_message, own_hint or hint
+    hint = hint or own_hint or fallback_help(token.type == "_NL", wanted)
     diagnostic = Diagnostic("S001", "error", message, span, hint)
     return diagnostic, _blank_line(text, pos, first_line_end)
 
@@ -385,8 +396,15 @@ def _bad_character(source: Source, at: int, char: str, allowed: Any) -> Diagnost
         return Diagnostic("S004", "error", message, span, "rule files are plain UTF-8 text")
     expected = set(allowed or ())
     shown = f"'{char}'" if char.isprintable() else f"U+{code:04X}"
-    message = f"unexpected character {shown}; expected {describe_expected(expected)}"
-    return Diagnostic("S005", "error", message, span, help_for(expected, "CHAR"))
+    wanted = describe_expected(expected)
+    message = f"unexpected character {shown}; expected {wanted}"
+    line_start, line_end = _line_bounds(source.text, at)
+    hint = (
+        full_width_help(source.text[line_start:line_end], at - line_start, char)
+        or help_for(expected, "CHAR")
+        or fallback_help(False, wanted)
+    )
+    return Diagnostic("S005", "error", message, span, hint)
 
 
 def _unclosed_block(source: Source, chunk: Chunk, text: str) -> Diagnostic:
