@@ -369,16 +369,16 @@ def _diagnose(source: Source, chunk: Chunk, text: str, exc: UnexpectedInput) -> 
     found = describe_found(token.type, str(token.value))
     wanted = describe_expected(expected, before)
     message = f"expected {wanted}, found {found}"
-    hint: str | None = help_for(expected, token.type)
-    if hint is None and token.type in ("NAME", "TZ_NAME"):
-        hint = did_you_mean(str(token.value), keyword_words(expected))
+    known = help_for(expected, token.type)
+    if known is None and token.type in ("NAME", "TZ_NAME"):
+        known = did_you_mean(str(token.value), keyword_words(expected))
     # issue 12: precise words for operators' habits, and a help line on every syntax error
     line = source.text[base + line_start : base + line_end]
     own_message, own_hint = specific(line, pos - line_start, token.type, str(token.value), expected)
     if own_message is not None:
-        message, hint = own_message, own_hint or hint
-    hint = hint or own_hint or fallback_help(token.type == "_NL", wanted)
-    diagnostic = Diagnostic("S001", "error", message, span, hint)
+        message, known = own_message, own_hint or known
+    help_line = known or own_hint or fallback_help(token.type == "_NL", wanted)
+    diagnostic = Diagnostic("S001", "error", message, span, help_line)
     return diagnostic, _blank_line(text, pos, first_line_end)
 
 
