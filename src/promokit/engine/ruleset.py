@@ -23,7 +23,7 @@ from typing import Literal
 from ..check.frontend import CheckedRules
 from ..compile.compiler import CompiledRules, compile_rules
 from ..language.ast import Promotion, RuleSetAst
-from ..language.diagnostics import Diagnostic
+from ..language.diagnostics import Diagnostic, PromokitError
 from ..ledgers.base import Ledger
 from ..models import CheckoutRequest, PricingResult
 from ..money import PRICING_CONTEXT
@@ -74,7 +74,7 @@ class RuleSet:
 
     def _check_currency(self, request: CheckoutRequest) -> None:
         if request.currency != self.compiled.currency.code:
-            raise ValueError(
+            raise PromokitError(  # a ValueError, as before; a PromokitError like every user error
                 f"the request is in {request.currency} but the rules are in {self.compiled.currency.code}"
             )
 

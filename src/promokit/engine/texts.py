@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from ..compile.compiler import CompiledRules
 from ..language.ast import Layer, ThresholdBase
+from ..language.diagnostics import PromokitError
 from ..models import Applied, CheckoutRequest, Hint, NotApplied, PricingResult
 from ..money import format_money
 
@@ -106,7 +107,7 @@ LOCALES: tuple[str, ...] = tuple(_REASONS)
 _LAYER_ORDER = {layer.value: n for n, layer in enumerate(Layer)}
 
 
-class UnknownLocale(ValueError):
+class UnknownLocale(PromokitError):
     """A locale with no catalogue; the message lists the known ones."""
 
 
