@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ..compile.compiler import CompiledPromotion, conflicts
-from ..language.ast import GiftOnBuy, GiftOnSpend, SelectorKind
+from ..language.ast import Bundle, GiftOnBuy, GiftOnSpend, SelectorKind
 from ..models import Hint
 from .actions import ZERO, Upsell
 from .actions.cart import Cart
@@ -50,6 +50,11 @@ def build_hints(
             continue
         if up.units is not None and _beyond_cap(cart, best, p.id, up.units):
             continue  # the cap leaves no room for the next deal: the promise would be false
+        if up.units is not None and _saves_nothing(cart, p):
+            continue  # more units at these prices would not beat the deal's price
+        budget = cart.budgets.get(p.id)
+        if budget is not None and up.unlocks is not None and budget < up.unlocks:
+            continue  # the budget left cannot pay what the hint would promise (docs/semantics.md#hints)
         scope = p.scope.describe()
         where = "" if scope == "all items" else f" of {scope}"
         if up.units is not None:
@@ -96,6 +101,15 @@ def _beyond_cap(cart: Cart, best: Evaluation, pid: str, more: int) -> bool:
     effect = best.effects.get(pid)
     already = sum(effect.units.values()) if effect is not None else 0
     return already + more > cap
+
+
+def _saves_nothing(cart: Cart, p: CompiledPromotion) -> bool:
+    """A bundle (N for ¥X) whose N units, even at the dearest price in scope, cost no more than ¥X."""
+    action = p.action
+    if not isinstance(action, Bundle):
+        return False
+    prices = [cart.lines[i].unit_price for i in cart.eligible.get(p.id, ())]
+    return bool(prices) and max(prices) * action.count <= action.price
 
 
 def _scope_name(p: CompiledPromotion) -> str:
