@@ -58,10 +58,10 @@ def test_one_bad_promotion_reports_each_problem_at_its_own_node() -> None:
     assert errors_of(text) == [
         ("E040", 2, 10),
         ("E041", 4, 9),
-        ("E070", 5, 7),
+        ("E070", 5, 17),  # at the bad value (check/narrow.py)
         ("E020", 6, 12),
         ("E021", 6, 12),
-        ("E031", 7, 3),
+        ("E031", 7, 9),
     ]
 
 
