@@ -16,8 +16,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ..compile.compiler import CompiledRules
+from ..errors import RequestError
 from ..language.ast import Layer, ThresholdBase
-from ..language.diagnostics import PromokitError
 from ..models import Applied, CheckoutRequest, Hint, NotApplied, PricingResult
 from ..money import format_money
 
@@ -107,7 +107,7 @@ LOCALES: tuple[str, ...] = tuple(_REASONS)
 _LAYER_ORDER = {layer.value: n for n, layer in enumerate(Layer)}
 
 
-class UnknownLocale(PromokitError):
+class UnknownLocale(RequestError):
     """A locale with no catalogue; the message lists the known ones."""
 
 
