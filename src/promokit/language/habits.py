@@ -36,6 +36,8 @@ _ZH_DATE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
 _YUAN = re.compile(r"(?<=\d)元(?!任选|积)")
 _SIGN = re.compile(r"[¥￥](?=\d)")
 _REDEEM_YUAN = re.compile(r"抵\s*\d+(?:\.\d+)?$")
+#: anything any rewrite below could apply to; most lines and most files have none
+_CANDIDATE = re.compile(r"[：＞＜＝！．¥￥元年]|\d,\d{3}|\d/\d")
 
 
 def _masked(line: str) -> str:
@@ -51,9 +53,9 @@ def _masked(line: str) -> str:
 
 
 def _line(line: str) -> str:
-    masked = _masked(line)
-    if not any(ch in masked for ch in "：＞＜＝！．¥￥元,/年") or masked.isspace():
+    if not _CANDIDATE.search(line):
         return line
+    masked = _masked(line)
     chars = list(line)
 
     def put(start: int, text: str) -> None:
@@ -92,6 +94,6 @@ def _is_amount(masked: str, m: re.Match[str]) -> bool:
 
 def normalise(text: str) -> str:
     """`text` with the habits above rewritten; same length, same line breaks."""
-    if not any(ch in text for ch in "：＞＜＝！．¥￥元,/年"):
+    if not _CANDIDATE.search(text):
         return text  # most files: nothing to do
     return "".join(_line(line) for line in text.splitlines(keepends=True))
