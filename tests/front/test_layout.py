@@ -62,7 +62,16 @@ def test_a_messed_up_layout_formats_back_to_the_example(index: int, rnd: random.
 
 @pytest.mark.parametrize(
     "kept",
-    ["95折", "半价", "第二件半价", "85折", "每1元积1分 积分2倍", "100积分抵1元 最多抵20%", "9.5折", "满 100 减 20"],
+    [
+        "95折",
+        "半价",
+        "第二件半价",
+        "85折",
+        "每1元积1分 积分2倍",
+        "100积分抵1元 最多抵20%",
+        "9.5折",
+        "满 100 减 20",
+    ],
 )
 def test_notation_and_spelling_stay(kept: str) -> None:
     text = f"promotion p {{\n  limit 1 per customer\n  {kept}\n}}\n"

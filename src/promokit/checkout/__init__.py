@@ -3,9 +3,26 @@
 `promokit.checkout` is public: `reserve`/`commit`/`release` move an order's counters (stock,
 limits, budgets, codes) in one atomic ledger call each, `refund` gives counters back for a
 partial return (policy: docs/ledgers.md), and `claims_for`/`returns_for` show what they would
-claim. The money side of a return is `promokit.refund` (module `refunds`).
+claim. The money side of a return is `promokit.refund` (module `refunds`). `aprice`,
+`areserve`, `acommit`, `arelease` and `arefund` are the same flow over an async ledger (aio.py).
 """
 
+from .aio import acommit, aprice, arefund, arelease, areserve
 from .reserve import Reservation, claims_for, commit, refund, release, reserve, returns_for
+from .retry import CartChanged
 
-__all__ = ["Reservation", "claims_for", "commit", "refund", "release", "reserve", "returns_for"]
+__all__ = [
+    "CartChanged",
+    "Reservation",
+    "acommit",
+    "aprice",
+    "arefund",
+    "arelease",
+    "areserve",
+    "claims_for",
+    "commit",
+    "refund",
+    "release",
+    "reserve",
+    "returns_for",
+]

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "schema": "Print the JSON Schema of a pricing request or result.",
     "lint": "lint rule files for costly mistakes (overlaps, windows, limits, discount rates)",
     "test": "Run rule test files (*.promotest): price each case and check its expectations.",
+    "versions": "List the rule versions kept in an archive (a directory or a sqlite/redis/postgresql ledger URL).",
     "ledger": "Initialise a ledger, sweep expired reservations, purge old finished orders, or show a promotion's statistics.",
 }
 
