@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..compile.compiler import CompiledRules, conflicts
 from ..language.ast import ThresholdBase
-from ..models import Adjustment, Applied, Gift, LineResult, NotApplied, PricingResult
+from ..models import Adjustment, Applied, Gift, Hint, LineResult, NotApplied, PricingResult
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
 from .hints import base_in, build_hints
@@ -28,73 +28,12 @@ def build_result(
     pre_misses: dict[str, Miss],
     unknown_codes: list[str],
 ) -> PricingResult:
+    """The `PricingResult` of a selection: lines, applied promotions, outcomes, hints, totals."""
     best = selection.best
     request = cart.request
     m = cart.q  # amounts are exact multiples of the minor unit already: this only fixes the scale
-    adjustments: dict[int, list[Adjustment]] = {}
-    applied: list[Applied] = []
-    gifts: list[Gift] = []
-    for pid, effect in best.effects.items():
-        p = rules.by_id[pid]
-        for i in sorted(effect.amounts):
-            adjustments.setdefault(i, []).append(
-                Adjustment(promotion=pid, units=effect.units.get(i, 0), amount=effect.amounts[i])
-            )
-        gifts += [Gift(sku=sku, quantity=q, promotion=pid) for sku, q in effect.gifts]
-        applied.append(
-            Applied(
-                promotion=pid,
-                title=p.title,
-                layer=p.layer.value,
-                amount=m(effect.saving),
-                # the lines it discounted; for gifts, shipping and points, those it was measured on
-                lines=tuple(cart.lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
-                units=sum(effect.units.values()),
-                code=cart.codes.get(pid),
-                points=effect.points or effect.redeemed,
-            )
-        )
-    by_index = {line.id: i for i, line in enumerate(cart.lines)}
-    line_results = []
-    for line in request.lines:
-        i = by_index[line.id]
-        adj = tuple(adjustments.get(i, ()))
-        discount = sum((a.amount for a in adj), ZERO)
-        subtotal = cart.subtotals[i]
-        line_results.append(
-            LineResult(
-                id=line.id,
-                sku=line.sku,
-                quantity=line.quantity,
-                unit_price=m(line.unit_price),
-                subtotal=m(subtotal),
-                discount=m(discount),
-                total=m(subtotal - discount),
-                adjustments=adj,
-            )
-        )
-    misses: dict[str, Miss] = dict(pre_misses)
-    for pid, miss in selection.dropped.items():
-        remeasured = _in_chosen_deal(cart, selection, pid, miss)
-        misses[pid] = remeasured
-    for source in (selection.dropped, selection.excluded, best.misses):
-        for pid, miss in source.items():
-            if pid not in best.effects:
-                misses.setdefault(pid, miss)
-    not_applied = [
-        _not_applied(rules, cart, pid, misses[pid])
-        for pid in sorted(misses, key=lambda i: rules.by_id[i].order)
-        if pid not in best.effects
-    ]
-    not_applied += [
-        NotApplied(promotion="", reason="coupon_unknown", detail=f"code {c!r} matches no coupon", code=c)
-        for c in unknown_codes
-    ]
-    upsells: list[Upsell] = list(selection.upsells)
-    for pid, miss in selection.dropped.items():
-        if miss.reason == "threshold":
-            upsells += selection.alone[pid].upsells
-    hints = build_hints(cart, best, upsells, cart.promotions)
+    applied, gifts, adjustments = _applied(rules, cart, selection)
+    line_results = _lines(cart, adjustments)
     subtotal = sum(cart.subtotals, ZERO)
     discount = sum((r.discount for r in line_results), ZERO)
     shipping_original = request.shipping
@@ -114,11 +53,104 @@ def build_result(
         lines=tuple(line_results),
         gifts=tuple(gifts),
         applied=tuple(applied),
-        not_applied=tuple(not_applied),
-        hints=hints,
+        not_applied=tuple(_outcomes(rules, cart, selection, pre_misses, unknown_codes)),
+        hints=_hints(cart, selection),
         selection=selection.mode,
         rules_version=rules.version,
     )
+
+
+def _applied(
+    rules: CompiledRules, cart: Cart, selection: Selection
+) -> tuple[list[Applied], list[Gift], dict[int, list[Adjustment]]]:
+    """What each applied promotion did: its record, its gifts, its adjustments per line index."""
+    m = cart.q
+    adjustments: dict[int, list[Adjustment]] = {}
+    applied: list[Applied] = []
+    gifts: list[Gift] = []
+    for pid, effect in selection.best.effects.items():
+        p = rules.by_id[pid]
+        for i in sorted(effect.amounts):
+            adjustments.setdefault(i, []).append(
+                Adjustment(promotion=pid, units=effect.units.get(i, 0), amount=effect.amounts[i])
+            )
+        gifts += [Gift(sku=sku, quantity=q, promotion=pid) for sku, q in effect.gifts]
+        applied.append(
+            Applied(
+                promotion=pid,
+                title=p.title,
+                layer=p.layer.value,
+                amount=m(effect.saving),
+                # the lines it discounted; for gifts, shipping and points, those it was measured on
+                lines=tuple(cart.lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
+                units=sum(effect.units.values()),
+                code=cart.codes.get(pid),
+                points=effect.points or effect.redeemed,
+            )
+        )
+    return applied, gifts, adjustments
+
+
+def _lines(cart: Cart, adjustments: dict[int, list[Adjustment]]) -> list[LineResult]:
+    """Every request line, in the order the request sent them, with its adjustments."""
+    m = cart.q
+    by_index = {line.id: i for i, line in enumerate(cart.lines)}
+    out = []
+    for line in cart.request.lines:
+        i = by_index[line.id]
+        adj = tuple(adjustments.get(i, ()))
+        discount = sum((a.amount for a in adj), ZERO)
+        subtotal = cart.subtotals[i]
+        out.append(
+            LineResult(
+                id=line.id,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=m(line.unit_price),
+                subtotal=m(subtotal),
+                discount=m(discount),
+                total=m(subtotal - discount),
+                adjustments=adj,
+            )
+        )
+    return out
+
+
+def _outcomes(
+    rules: CompiledRules,
+    cart: Cart,
+    selection: Selection,
+    pre_misses: dict[str, Miss],
+    unknown_codes: list[str],
+) -> list[NotApplied]:
+    """One `not_applied` record per promotion that did not apply, in rank order, then unknown codes."""
+    best = selection.best
+    misses: dict[str, Miss] = dict(pre_misses)
+    for pid, miss in selection.dropped.items():
+        misses[pid] = _in_chosen_deal(cart, selection, pid, miss)
+    for source in (selection.dropped, selection.excluded, best.misses):
+        for pid, miss in source.items():
+            if pid not in best.effects:
+                misses.setdefault(pid, miss)
+    not_applied = [
+        _not_applied(rules, cart, pid, misses[pid])
+        for pid in sorted(misses, key=lambda i: rules.by_id[i].order)
+        if pid not in best.effects
+    ]
+    not_applied += [
+        NotApplied(promotion="", reason="coupon_unknown", detail=f"code {c!r} matches no coupon", code=c)
+        for c in unknown_codes
+    ]
+    return not_applied
+
+
+def _hints(cart: Cart, selection: Selection) -> tuple[Hint, ...]:
+    """Hints from the upsells the evaluations recorded (nothing is evaluated again)."""
+    upsells: list[Upsell] = list(selection.upsells)
+    for pid, miss in selection.dropped.items():
+        if miss.reason == "threshold":
+            upsells += selection.alone[pid].upsells
+    return build_hints(cart, selection.best, upsells, cart.promotions)
 
 
 def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> Miss:
