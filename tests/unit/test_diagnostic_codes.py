@@ -1,4 +1,4 @@
-"""The diagnostics registry (`language/codes.py`) is complete, documented and shown.
+"""The diagnostics registry (`language/diagnostic_codes.py`) is complete, documented and shown.
 
 - every code the source emits is registered, and every registered code is emitted;
 - every code is described in the docs file its row names, under an anchor that exists;
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from promokit.language.codes import CODES, by_code
+from promokit.language.diagnostic_codes import CODES, by_code
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "promokit"
@@ -30,7 +30,7 @@ NO_GOLDEN = {
 def _emitted() -> set[str]:
     found: set[str] = set()
     for path in SRC.rglob("*.py"):
-        if path.name != "codes.py":
+        if path.name != "diagnostic_codes.py":
             found |= set(_CODE.findall(path.read_text(encoding="utf-8")))
     return found
 
@@ -69,7 +69,7 @@ def test_codes_are_unique_and_sorted() -> None:
 def test_every_emitted_code_is_registered_and_every_registered_code_is_emitted() -> None:
     registered = {c.code for c in CODES}
     emitted = _emitted()
-    assert sorted(emitted - registered) == [], "add these codes to language/codes.py"
+    assert sorted(emitted - registered) == [], "add these codes to language/diagnostic_codes.py"
     assert sorted(registered - emitted) == [], "these registered codes are never reported"
 
 

@@ -79,6 +79,12 @@ CODES: tuple[Code, ...] = (
     ),
     Code("E015", "error", "a promotion stackable with itself", "docs/lint.md#checker-codes-promokit-check"),
     Code(
+        "E016",
+        "error",
+        "a segment or scope defined through a chain of more than 50 others (each link nests once when compiled)",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
         "E020",
         "error",
         "tier thresholds / rewards not strictly increasing",
@@ -143,6 +149,12 @@ CODES: tuple[Code, ...] = (
         "docs/lint.md#checker-codes-promokit-check",
     ),
     Code(
+        "E044",
+        "error",
+        "a date outside 1900-01-01 … 9998-12-31 (windows are shifted across time zones)",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
         "E050",
         "error",
         "a `kind` that does not fit the action (kind shipping on 满减; kind coupon on a promotion)",
@@ -162,6 +174,24 @@ CODES: tuple[Code, ...] = (
         "docs/lint.md#checker-codes-promokit-check",
     ),
     Code("E054", "error", "an empty code", "docs/lint.md#checker-codes-promokit-check"),
+    Code(
+        "E055",
+        "error",
+        "a code no shopper can type: over 64 characters, or an invisible or control character (docs/semantics.md#coupon-codes)",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
+        "E056",
+        "error",
+        "two points redemptions that can apply to the same order (neither `exclusive`, nor both in one exclusive group): each would spend the same balance",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
+        "E057",
+        "error",
+        "a number promokit cannot compute with: an amount above 10^13 or with more than 18 significant digits, a count above 10^12",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
     Code(
         "E060",
         "error",
