@@ -8,6 +8,7 @@ rounding ever reaches a price. JSON Schema: `promokit schema request|result`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -18,6 +19,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
+    StrictInt,
+    model_serializer,
     model_validator,
 )
 
@@ -102,6 +106,7 @@ __all__ = [
     "LineResult",
     "Money",
     "NotApplied",
+    "PointsExpiry",
     "PricingResult",
     "Reason",
 ]
@@ -137,12 +142,27 @@ class Customer(_Model):
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
 
 
+def _category_path(value: str | None) -> str | None:
+    if value is not None and any(not part.strip() for part in value.split("/")):
+        raise ValueError(f'category path "{value}" has an empty segment (write e.g. "fresh/fruit/apple")')
+    return value
+
+
+CategoryPath = Annotated[str, AfterValidator(_category_path)]
+
+
 class Line(_Model):
-    """One cart line: `quantity` units of `sku` at `unit_price` each."""
+    """One cart line: `quantity` units of `sku` at `unit_price` each.
+
+    `category` may be a path (`fresh/fruit/apple`): a scope `category "fresh"` matches it and
+    everything under it. `categories` names further categories (paths too) the product is in
+    (docs/semantics.md#category-trees).
+    """
 
     id: str = Field(min_length=1, max_length=200)
     sku: str = Field(min_length=1, max_length=200)
-    category: str | None = None
+    category: CategoryPath | None = None
+    categories: tuple[CategoryPath, ...] = ()
     brand: str | None = None
     tags: tuple[str, ...] = ()
     unit_price: NonNegativeMoney
@@ -150,6 +170,23 @@ class Line(_Model):
     # priced at zero and never discounted or counted (docs/semantics.md#zero-quantity-lines).
     quantity: Count = Field(ge=0, le=MAX_QUANTITY)
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    points_price: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=10**9,
+        description="points per unit: a points-mall line paid with points plus `unit_price` (docs/points.md)",
+    )
+
+    @functools.cached_property
+    def category_paths(self) -> frozenset[str]:
+        """Every category this line is in: each of its paths and every path above it."""
+        out: set[str] = set()
+        for path in (self.category, *self.categories):
+            if path is None:
+                continue
+            parts = path.split("/")
+            out.update("/".join(parts[: n + 1]) for n in range(len(parts)))
+        return frozenset(out)
 
 
 class Group(_Model):
@@ -227,6 +264,15 @@ class Adjustment(_Model):
     amount: Money
 
 
+def _omit_empty(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """Points-program fields (docs/points.md) are left out while empty, so a result without
+    points goods or expiring points serialises exactly as it did before they existed."""
+    for name in names:
+        if name in data and not data[name]:
+            del data[name]
+    return data
+
+
 class LineResult(_Model):
     """One cart line after pricing: what it cost, what it pays, and every adjustment on it."""
 
@@ -238,6 +284,11 @@ class LineResult(_Model):
     discount: Money
     total: Money
     adjustments: tuple[Adjustment, ...] = ()
+    points: int = Field(default=0, description="points the line costs (points_price x quantity)")
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_empty(handler(self), ("points",))
 
 
 class Gift(_Model):
@@ -298,6 +349,13 @@ class Hint(_Model):
     text: str = ""
 
 
+class PointsExpiry(_Model):
+    """`points` of the customer's balance expire at `expires_at` (shown before they do)."""
+
+    points: int
+    expires_at: AwareDatetime
+
+
 class PricingResult(_Model):
     """The priced cart. `total == subtotal - discount + shipping`, line discounts sum to `discount`."""
 
@@ -312,6 +370,11 @@ class PricingResult(_Model):
     total: Money
     points_earned: int = 0
     points_redeemed: int = 0
+    points_priced: int = Field(default=0, description="points the points-priced lines cost")
+    points_expiring: tuple[PointsExpiry, ...] = Field(
+        default=(),
+        description="the customer's points expiring soon (pricing with a ledger that keeps points)",
+    )
     lines: tuple[LineResult, ...]
     gifts: tuple[Gift, ...] = ()
     applied: tuple[Applied, ...] = ()
@@ -319,3 +382,7 @@ class PricingResult(_Model):
     hints: tuple[Hint, ...] = ()
     selection: Literal["none", "exact", "heuristic", "greedy"] = "none"
     rules_version: str
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_empty(handler(self), ("points_priced", "points_expiring"))

@@ -14,6 +14,7 @@ Error codes (stable; golden tests pin their rendering)::
     E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
     E005 unknown currency                E014 unknown promotion      E060-E062 stacking
     E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
+    E080-E084 points rules and mall items (check/points.py)
 
 Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
 
@@ -45,7 +46,9 @@ from ..language.ast import (
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
 from ..money import CURRENCIES
+from .compose import check_composed, check_stack_groups
 from .magnitudes import check_magnitudes
+from .points import check_mall_items, check_points_rules
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .silent import check_silent
 from .values import check_promotion_values, check_segment_values, check_settings_values
@@ -70,13 +73,17 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     promotions = {p.id: p for p in reversed(rules.promotions)}  # first declaration wins
     _check_stacking(rules.promotions, promotions, report)
     _check_coupons(rules.promotions, report)
+    check_stack_groups(rules.promotions, report)
     _check_redemptions(rules.promotions, report)
+    check_points_rules(files, segments, _check_timezone, report)
+    check_mall_items(files, report)
     check_silent(files, rules, report)  # W020-W022: valid rules that would do nothing (issue 12)
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)
         for promo in f.promotions:
             check_promotion_values(promo, rules, report)
+            check_composed(promo, report, CURRENCIES.get(rules.currency))
             if promo.timezone is not None:
                 _check_timezone(
                     promo.timezone, best_span(promo.timezone_span, promo.id_span, promo.span), report
@@ -256,7 +263,8 @@ def _check_scope_references(files: Sequence[RuleFile], scopes: Mapping[str, obje
                     if name not in scopes:
                         _unknown_name("scope", name, scopes, ref.span, "E011", report)
         for p in f.promotions:
-            for ref in scope_refs(p.scope):
+            condition_refs = scope_refs(p.condition.scope) if p.condition and p.condition.scope else []
+            for ref in [*scope_refs(p.scope), *condition_refs]:
                 for name in ref.values:
                     if name not in scopes:
                         _unknown_name("scope", name, scopes, ref.span, "E011", report)

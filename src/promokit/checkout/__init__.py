@@ -5,22 +5,34 @@ limits, budgets, codes) in one atomic ledger call each, `refund` gives counters 
 partial return (policy: docs/ledgers.md), and `claims_for`/`returns_for` show what they would
 claim. The money side of a return is `promokit.refund` (module `refunds`). `aprice`,
 `areserve`, `acommit`, `arelease` and `arefund` are the same flow over an async ledger (aio.py).
+Orders move points too, and `award` grants points for actions (docs/points.md).
 """
 
 from .aio import acommit, aprice, arefund, arelease, areserve
+from .awards import Award, Granted, NotGranted, UnknownEvent, award
+from .exchange import IssuedCoupon, exchange
+from .points import PointsTerms
 from .reserve import Reservation, claims_for, commit, refund, release, reserve, returns_for
 from .retry import CartChanged
 
 __all__ = [
+    "Award",
     "CartChanged",
+    "Granted",
+    "IssuedCoupon",
+    "NotGranted",
+    "PointsTerms",
     "Reservation",
+    "UnknownEvent",
     "acommit",
     "aprice",
     "arefund",
     "arelease",
     "areserve",
+    "award",
     "claims_for",
     "commit",
+    "exchange",
     "refund",
     "release",
     "reserve",

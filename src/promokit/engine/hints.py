@@ -55,7 +55,7 @@ def build_hints(
         budget = cart.budgets.get(p.id)
         if budget is not None and up.unlocks is not None and budget < up.unlocks:
             continue  # the budget left cannot pay what the hint would promise (docs/semantics.md#hints)
-        scope = p.scope.describe()
+        scope = up.scope or p.scope.describe()
         where = "" if scope == "all items" else f" of {scope}"
         if up.units is not None:
             noun = "unit" if up.units == 1 else "units"

@@ -5,8 +5,9 @@
     result = rules.price(request, ledger=ledger)       # limits, stock and budgets from a ledger
 
 Pricing is pure: it never mutates the request and does no I/O except one read-only
-`ledger.usage()` round trip when a ledger is given (plus `ledger.state()` with `order_id=`).
-The pipeline per request:
+`ledger.usage()` round trip when a ledger is given (plus `ledger.state()` with `order_id=`,
+and one read of the customer's points account when the ledger keeps points:
+points_balance.py). The pipeline per request:
 index lookup (only promotions whose scope can touch the cart) -> pre-checks
 (`actions.eligibility`) -> best-deal search (`selection`) over combinations evaluated by
 `evaluate` -> result with explanations and hints (`explain`, `hints`). All arithmetic runs
@@ -31,6 +32,7 @@ from ..ledgers.views import OrderReader, UsageReader, WithoutOrder
 from ..models import CheckoutRequest, PricingResult
 from ..money import PRICING_CONTEXT
 from ..telemetry import PriceProbe
+from . import points_balance, points_lines
 from .actions.eligibility import prepare
 from .evaluate import evaluate
 from .explain import build_result
@@ -103,6 +105,8 @@ class RuleSet:
         """
         self._check_currency(request)
         check_locale(locale)
+        request, expiring = points_balance.with_account(request, ledger, order_id)
+        full, (request, priced) = request, points_lines.split(request)
         reader = _reader(ledger, order_id)
         with PriceProbe(
             "promokit.price",
@@ -117,7 +121,9 @@ class RuleSet:
                 result = build_result(
                     self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
                 )
-                return finish(result, request, self.compiled, locale)
+                result = finish(result, request, self.compiled, locale)
+                result = points_lines.merge(full, result, priced)
+        return result.model_copy(update={"points_expiring": expiring}) if expiring else result
 
     def explain(
         self,
@@ -130,6 +136,8 @@ class RuleSet:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
         self._check_currency(request)
         check_locale(locale)
+        request, expiring = points_balance.with_account(request, ledger, order_id)
+        full, (request, priced) = request, points_lines.split(request)
         reader = _reader(ledger, order_id)
         with PriceProbe(
             "promokit.explain",
@@ -145,6 +153,9 @@ class RuleSet:
                     self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
                 )
                 result = finish(result, request, self.compiled, locale)
+                result = points_lines.merge(full, result, priced)
+        if expiring:
+            result = result.model_copy(update={"points_expiring": expiring})
         order = self.compiled.by_id
         alternatives = tuple(
             Alternative(
@@ -167,6 +178,7 @@ class RuleSet:
         self._check_currency(request)
         for pid in ids:
             self.compiled.by_id[pid]  # noqa: B018 - KeyError for an unknown id
+        full, (request, priced) = request, points_lines.split(request)
         with decimal.localcontext(PRICING_CONTEXT):
             prepared = prepare(self.compiled, without_zero_lines(request), only=set(ids))
             ev = evaluate(prepared.cart, prepared.candidates)
@@ -176,7 +188,8 @@ class RuleSet:
             result = build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
-            return finish(result, request, self.compiled, "en")
+            result = finish(result, request, self.compiled, "en")
+            return points_lines.merge(full, result, priced)
 
 
 def _reader(ledger: UsageReader | None, order_id: str | None) -> UsageReader | None:

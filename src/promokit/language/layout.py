@@ -6,7 +6,7 @@ its order, blank lines between declarations (runs of blank lines become one), ev
 comment. What changes is layout only: two-space indentation per block level (one level
 more for a line that continues a list ending in `,`), one space between words, two spaces
 before a trailing comment, no blank line just inside `{` or `}`, one newline at the end,
-and the input habits `habits.normalise` accepts (full-width `：` becomes `:` ...).
+and the input habits the parser reads (`parser.with_habits`: full-width `：` becomes `:` ...).
 
 The result is checked: it must parse to the same AST (`ast.strip_spans`) as the input.
 A layout this module cannot keep line by line (a clause on the line of its `{`, two
@@ -19,8 +19,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import ast
-from .habits import normalise
-from .parser import parse_source
+from .parser import parse_source, with_habits
 from .source import Source, code_chars
 
 __all__ = ["format_as_written"]
@@ -103,7 +102,7 @@ def _meaning(rule_file: ast.RuleFile) -> ast.RuleFile:
 
 def format_as_written(source: Source, rule_file: ast.RuleFile) -> str | None:
     """`source` (which parsed to `rule_file` without errors) laid out, or None (see above)."""
-    text = _lay_out(normalise(source.text))
+    text = _lay_out(with_habits(source))
     if text is None:
         return None
     again, diagnostics = parse_source(Source(source.name, text))

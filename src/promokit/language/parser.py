@@ -42,7 +42,7 @@ from .parse_messages import describe_expected, describe_found, help_for, keyword
 from .source import Source, Span, code_chars
 from .syntax_help import fallback_help, full_width_help, specific
 
-__all__ = ["Chunk", "Limits", "decode_source", "parse_source", "split_chunks"]
+__all__ = ["Chunk", "Limits", "decode_source", "parse_source", "split_chunks", "with_habits"]
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,10 @@ def _too_big(name: str, size: int, limits: Limits) -> Diagnostic:
 
 # ----------------------------------------------------------------------------- chunks
 
-_SETTING_WORDS = frozenset({"timezone", "currency", "rounding", "order"})
-_DECLARATION_WORDS = frozenset({"promotion", "coupon", "segment", "scope"})
+# `points` starts a points rule (docs/points.md) but also the clause `points x 2` inside a
+# promotion, so like a setting it starts a declaration only outside braces.
+_SETTING_WORDS = frozenset({"timezone", "currency", "rounding", "order", "points"})
+_DECLARATION_WORDS = frozenset({"promotion", "coupon", "segment", "scope", "mall"})
 _FIRST_WORD = re.compile(r"[ \t\f\r\u3000]*([a-z]+)(?![\w-])")
 
 
@@ -181,11 +183,6 @@ def parse_source(source: Source, *, limits: Limits | None = None) -> tuple[RuleF
         return None, [_too_big(source.name, size, limits)]
     diagnostics: list[Diagnostic] = []
     trees: list[tuple[lark.Tree[Any], int]] = []
-    # Input habits (issue 12, `habits.py`): `：` `＞＝` `¥` `元` `1,299` `2026/11/11` are read
-    # as the grammar's notation. Same length, so every span still points into the file as written.
-    normalised = normalise(source.text)
-    if normalised is not source.text:
-        source = Source(source.name, normalised)
     chunks = split_chunks(source.text)
     for first in range(0, len(chunks), BATCH):
         batch = chunks[first : first + BATCH]
@@ -194,7 +191,9 @@ def parse_source(source: Source, *, limits: Limits | None = None) -> tuple[RuleF
             trees.append((tree, batch[0].start))
             continue
         for chunk in batch:
-            tree = _parse_chunk(source, chunk, limits, diagnostics)
+            tree = _as_written(source, chunk, limits) or _with_habits(source, chunk, limits)
+            if tree is None:
+                tree = _parse_chunk(source, chunk, limits, diagnostics)  # diagnosed as written
             if tree is not None:
                 trees.append((tree, chunk.start))
     rule_file, lowered = lower_file(source, trees, limits.max_nesting)
@@ -227,6 +226,46 @@ def _parse_batch(source: Source, batch: Sequence[Chunk], limits: Limits) -> lark
     except UnexpectedInput:
         return None
     return tree
+
+
+def _as_written(source: Source, chunk: Chunk, limits: Limits) -> lark.Tree[Any] | None:
+    text = source.text[chunk.start : chunk.end]
+    if not text.strip() or _nesting_problem(source, chunk, text, limits) is not None:
+        return None
+    try:
+        tree: lark.Tree[Any] = get_parser().parse(text)
+    except UnexpectedInput:
+        return None
+    return tree
+
+
+def _with_habits(source: Source, chunk: Chunk, limits: Limits) -> lark.Tree[Any] | None:
+    """A declaration that does not parse as written, read with the input habits of `habits.py`
+    (`：` `＞＝` `¥` `元` `1,299` `2026/11/11`), when that parses. Only then: the habits never
+    change a declaration the grammar reads as written (`0元` is a price in composed offers).
+    Same length, so every span still points into the file as written."""
+    text = source.text[chunk.start : chunk.end]
+    fixed = normalise(text)
+    if fixed == text or _nesting_problem(source, chunk, fixed, limits) is not None:
+        return None
+    try:
+        tree: lark.Tree[Any] = get_parser().parse(fixed)
+    except UnexpectedInput:
+        return None
+    return tree
+
+
+def with_habits(source: Source, *, limits: Limits | None = None) -> str:
+    """The text the parser reads: each declaration as written, or with the input habits read
+    where only that parses (`promokit fmt` writes this form back)."""
+    limits = limits or Limits.from_env()
+    parts: list[str] = []
+    for chunk in split_chunks(source.text):
+        text = source.text[chunk.start : chunk.end]
+        if _as_written(source, chunk, limits) is None and _with_habits(source, chunk, limits) is not None:
+            text = normalise(text)
+        parts.append(text)
+    return "".join(parts) if parts else source.text
 
 
 def _parse_chunk(

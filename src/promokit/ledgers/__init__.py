@@ -12,6 +12,9 @@ from ._core import Clock, redact
 from .aio import AsyncLedger, open_async_ledger
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
 from .memory import MemoryLedger
+from .points import InsufficientPoints, PointsBook, PointsEvent, PointsOrder
+from .points_account import Movement, PointsAccount, PointsLot
+from .points_policy import ExpiryPolicy, PointsError
 from .sqlite import SQLiteLedger
 from .stats import PromotionStats, stats
 from .urls import unknown_scheme, url_scheme
@@ -22,10 +25,19 @@ __all__ = [
     "AsyncLedger",
     "Balance",
     "Claim",
+    "ExpiryPolicy",
+    "InsufficientPoints",
     "Ledger",
     "LedgerConflict",
     "LedgerError",
+    "Movement",
     "OrderState",
+    "PointsAccount",
+    "PointsBook",
+    "PointsError",
+    "PointsEvent",
+    "PointsLot",
+    "PointsOrder",
     "PromotionStats",
     "ReserveOutcome",
     "Status",
