@@ -59,3 +59,10 @@ def test_normalising_keeps_length_and_line_breaks(text: str) -> None:
     out = normalise(text)
     assert len(out) == len(text)
     assert [i for i, ch in enumerate(out) if ch == "\n"] == [i for i, ch in enumerate(text) if ch == "\n"]
+
+
+def test_habits_never_change_a_declaration_that_parses_as_written() -> None:
+    # `0元` is a composed offer's free unit price: the `元` is notation there, not a habit
+    text = 'promotion a {\n  on sku "TEA"\n  0元\n}\npromotion b {\n  满100元减20元\n}\n'
+    rule_file = parse(text, "t.promo")
+    assert [p.id for p in rule_file.promotions] == ["a", "b"]
