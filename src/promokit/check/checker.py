@@ -50,6 +50,7 @@ from .compose import check_composed, check_stack_groups
 from .magnitudes import check_magnitudes
 from .points import check_mall_items, check_points_rules
 from .report import Report, best_span, scope_refs, segment_refs, where
+from .silent import check_silent
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
 __all__ = ["check", "timezone_exists"]
@@ -76,6 +77,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     _check_redemptions(rules.promotions, report)
     check_points_rules(files, segments, _check_timezone, report)
     check_mall_items(files, report)
+    check_silent(files, rules, report)  # W020-W022: valid rules that would do nothing (issue 12)
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..check.layers import infer_layer as infer_layer  # the one layer policy, re-exported
@@ -113,6 +113,7 @@ class CompiledRules:
     max_order_discount: Decimal | None
     default_tz: str
     version: str
+    scope_titles: dict[str, str] = field(default_factory=dict)  # named scope -> its title
 
 
 def compile_rules(rules: RuleSetAst) -> CompiledRules:
@@ -169,6 +170,7 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         max_order_discount=rules.max_order_discount,
         default_tz=rules.timezone,
         version=rules_version(rules),
+        scope_titles={d.name: d.title for f in rules.files for d in f.scopes if d.title is not None},
     )
 
 
