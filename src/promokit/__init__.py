@@ -35,6 +35,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .checkout.refunds import RefundResult, refund
     from .checkout.reserve import Reservation, reserve
+    from .engine.display import DisplayItem, DisplayPrice
     from .engine.ruleset import Explanation, RuleSet
     from .language.diagnostics import Diagnostic, PromokitError, RuleError
     from .ledgers import open_ledger
@@ -48,6 +49,8 @@ _WHERE = {
     "Claim": "promokit.ledgers.base",
     "Customer": "promokit.models",
     "Diagnostic": "promokit.language.diagnostics",
+    "DisplayItem": "promokit.engine.display",
+    "DisplayPrice": "promokit.engine.display",
     "Explanation": "promokit.engine.ruleset",
     "Group": "promokit.models",
     "Ledger": "promokit.ledgers.base",
@@ -72,6 +75,8 @@ __all__ = [
     "Claim",
     "Customer",
     "Diagnostic",
+    "DisplayItem",
+    "DisplayPrice",
     "Explanation",
     "Group",
     "Ledger",

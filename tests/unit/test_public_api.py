@@ -17,6 +17,8 @@ PUBLIC = {
         "Claim",
         "Customer",
         "Diagnostic",
+        "DisplayItem",
+        "DisplayPrice",
         "Explanation",
         "Group",
         "Ledger",

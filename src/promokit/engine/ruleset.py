@@ -14,8 +14,9 @@ in `money.PRICING_CONTEXT` (floats mixed with Decimals trap).
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -25,9 +26,10 @@ from ..compile.compiler import CompiledRules, compile_rules
 from ..language.ast import Promotion, RuleSetAst
 from ..language.diagnostics import Diagnostic
 from ..ledgers.base import Ledger
-from ..models import CheckoutRequest, PricingResult
+from ..models import CheckoutRequest, Customer, Line, PricingResult
 from ..money import PRICING_CONTEXT
 from .actions.eligibility import prepare
+from .display import DisplayItem, DisplayPrice, display_prices
 from .evaluate import evaluate
 from .explain import build_result
 from .selection import Selection, select
@@ -96,6 +98,23 @@ class RuleSet:
             return build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
+
+    def display_prices(
+        self,
+        items: Iterable[DisplayItem | Line],
+        *,
+        customer: Customer | None = None,
+        at: dt.datetime | None = None,
+        channel: str | None = None,
+    ) -> tuple[DisplayPrice, ...]:
+        """The price a product page shows for each item (划线价), without a cart: one unit with the
+        best item-level promotion, the badges of the others, the window end for a countdown.
+
+        `at` defaults to now; `customer` None is an anonymous visitor (audiences such as members
+        do not match). docs/programs.md#display-prices says where this may differ from the cart.
+        """
+        when = at if at is not None else dt.datetime.now(dt.UTC)
+        return display_prices(self.compiled, items, customer=customer, at=when, channel=channel)
 
     def explain(self, request: CheckoutRequest, *, ledger: Ledger | None = None) -> Explanation:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
