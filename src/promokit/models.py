@@ -193,6 +193,7 @@ class Applied(_Model):
     units: int = 0
     code: str | None = None
     points: int = 0
+    variant: str | None = Field(default=None, description="the A/B variant applied (docs/programs.md)")
 
 
 class NotApplied(_Model):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..language import ast as A
@@ -20,6 +20,7 @@ from ..language.cache import structure
 from ..money import Currency, currency
 from .index import PromotionIndex
 from .predicates import Audience, ScopeMatcher, compile_audience, compile_scope
+from .variants import Experiment, experiments
 from .windows import TimeRule, compile_time
 
 _ITEM_ACTIONS = (
@@ -145,6 +146,7 @@ class CompiledRules:
     max_order_discount: Decimal | None
     default_tz: str
     version: str
+    experiments: dict[str, Experiment] = field(default_factory=dict)  # A/B tests by name
 
 
 def compile_rules(rules: RuleSetAst) -> CompiledRules:
@@ -186,6 +188,7 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         max_order_discount=rules.max_order_discount,
         default_tz=rules.timezone,
         version=rules_version(rules),
+        experiments=experiments(p.variant for p in rules.promotions if p.variant is not None),
     )
 
 

@@ -52,6 +52,7 @@ def build_result(
                 units=sum(effect.units.values()),
                 code=cart.codes.get(pid),
                 points=effect.points or effect.redeemed,
+                variant=p.promotion.variant.name if p.promotion.variant is not None else None,
             )
         )
     by_index = {line.id: i for i, line in enumerate(cart.lines)}

@@ -569,11 +569,26 @@ class Promotion(Node):
     exclusive_group: Name | None = None
     stackable_with: tuple[Name, ...] = ()
     threshold_base: ThresholdBase = ThresholdBase.AFTER_DISCOUNTS
+    variant: Variant | None = None  # an A/B variant (docs/programs.md#ab-variants)
     id_span: Span = NO_SPAN
     # Where `kind ...` and `timezone ...` were written, for diagnostics (NO_SPAN: not written
     # or not recorded; the checker then points at the promotion).
     kind_span: Span = NO_SPAN
     timezone_span: Span = NO_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Variant(Node):
+    """`experiment tiers-test variant A 50%` / `实验 tiers-test 分组 A 50%` (docs/programs.md#ab-variants).
+
+    The promotion applies only to customers bucketed into variant `name` of `experiment`;
+    `weight` is the variant's share in percent (the variants of an experiment sum to 100).
+    """
+
+    experiment: str
+    name: str
+    weight: Decimal
+    notation: Notation = Notation.EN
 
 
 @dataclass(frozen=True, slots=True)

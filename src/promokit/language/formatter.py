@@ -405,6 +405,11 @@ def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
         add("stackable with " + ", ".join(n.text for n in promo.stackable_with), promo.stackable_with[0].span)
     if promo.threshold_base is ast.ThresholdBase.ORIGINAL:
         add("门槛按原价" if zh else "threshold on original prices")
+    if promo.variant is not None:
+        v = promo.variant
+        in_zh = notation is ZH if notation is not None else v.notation is ZH  # its own, unless one is forced
+        words = ("实验", "分组") if in_zh else ("experiment", "variant")
+        add(f"{words[0]} {v.experiment} {words[1]} {v.name} {num(v.weight)}%", v.span)
     lines.append(_Line("}"))
     return lines
 

@@ -159,6 +159,7 @@ _SINGLE = {
     "cap": "at most",
     "exclusive": "exclusive",
     "exclusive_group": "exclusive group",
+    "variant": "experiment",
     "threshold_original": "threshold",
     "threshold_after": "threshold",
 }
@@ -274,6 +275,15 @@ class _FileLowerer(Lowerer):
                 elif kind == "stackable":
                     stackable.extend(
                         ast.Name(text=str(t), span=self.span(t)) for t in self.tokens(clause, "NAME")
+                    )
+                elif kind == "variant":
+                    experiment, variant = self.tokens(clause, "NAME")
+                    fields["variant"] = ast.Variant(
+                        experiment=str(experiment),
+                        name=str(variant),
+                        weight=self.decimal(self.token(clause, "NUMBER")),
+                        notation=ast.Notation.ZH if self.tokens(clause, "ZH_EXPERIMENT") else ast.Notation.EN,
+                        span=span,
                     )
                 elif kind == "threshold_original":
                     fields["threshold_base"] = ast.ThresholdBase.ORIGINAL

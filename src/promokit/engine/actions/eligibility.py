@@ -51,6 +51,15 @@ def local_unit_cap(p: CompiledPromotion) -> int | None:
     return min(caps) if caps else None
 
 
+def _other_variant(rules: CompiledRules, variant: A.Variant, request: CheckoutRequest) -> str | None:
+    """Why the customer does not see this A/B variant (None: they do). docs/programs.md#ab-variants"""
+    seen = rules.experiments[variant.experiment].variant_for(request.customer.id)
+    if seen == variant.name:
+        return None
+    who = "an anonymous cart" if request.customer.id is None else "this customer"
+    return f"variant {variant.name} of experiment {variant.experiment}; {who} is in variant {seen}"
+
+
 def prepare(
     rules: CompiledRules,
     request: CheckoutRequest,
@@ -106,6 +115,8 @@ def prepare(
             )
             continue
         failure = p.audience.failure(request)
+        if failure is None and p.promotion.variant is not None:
+            failure = _other_variant(rules, p.promotion.variant, request)
         if failure is not None:
             misses[p.id] = Miss("audience", failure)
             continue
