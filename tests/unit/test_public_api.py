@@ -65,6 +65,7 @@ PUBLIC = {
     ],
     "promokit.ledgers": [
         "Balance",
+        "CampaignStats",
         "Claim",
         "Ledger",
         "LedgerConflict",
@@ -73,6 +74,8 @@ PUBLIC = {
         "PromotionStats",
         "ReserveOutcome",
         "Status",
+        "UnknownPromotion",
+        "campaign_stats",
         "open_ledger",
         "stats",
     ],

@@ -14,12 +14,13 @@ from ._core import Clock, redact
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
 from .memory import MemoryLedger
 from .sqlite import SQLiteLedger
-from .stats import PromotionStats, stats
+from .stats import CampaignStats, PromotionStats, UnknownPromotion, campaign_stats, stats
 
 SCHEMES = ("memory", "sqlite", "redis", "rediss", "postgresql", "postgres")
 
 __all__ = [
     "Balance",
+    "CampaignStats",
     "Claim",
     "Ledger",
     "LedgerConflict",
@@ -28,6 +29,8 @@ __all__ = [
     "PromotionStats",
     "ReserveOutcome",
     "Status",
+    "UnknownPromotion",
+    "campaign_stats",
     "open_ledger",
     "stats",
 ]
