@@ -16,13 +16,7 @@ Public names are exactly `__all__`. The public modules are `promokit`, `promokit
 `import promokit` is cheap: each public name is imported from its module the first time it
 is used (PEP 562 `__getattr__`), so a command that never prices never loads the engine.
 
-Error tree::
-
-    ValueError
-     └── PromokitError
-          ├── RuleError        rule files have errors (.diagnostics)
-          └── LedgerError      a ledger cannot be opened or used
-               └── LedgerConflict   same order id, different content
+The error tree is drawn in `promokit.errors`.
 """
 
 from __future__ import annotations
@@ -37,7 +31,8 @@ if TYPE_CHECKING:
     from .checkout.reserve import Reservation, reserve
     from .engine.display import DisplayItem, DisplayPrice
     from .engine.ruleset import Explanation, RuleSet
-    from .language.diagnostics import Diagnostic, PromokitError, RuleError
+    from .errors import PromokitError, RequestError
+    from .language.diagnostics import Diagnostic, RuleError
     from .ledgers import open_ledger
     from .ledgers.base import Claim, Ledger, LedgerConflict, LedgerError
     from .loader import load, loads
@@ -58,8 +53,9 @@ _WHERE = {
     "LedgerError": "promokit.ledgers.base",
     "Line": "promokit.models",
     "PricingResult": "promokit.models",
-    "PromokitError": "promokit.language.diagnostics",
+    "PromokitError": "promokit.errors",
     "RefundResult": "promokit.checkout.refunds",
+    "RequestError": "promokit.errors",
     "Reservation": "promokit.checkout.reserve",
     "RuleError": "promokit.language.diagnostics",
     "RuleSet": "promokit.engine.ruleset",
@@ -86,6 +82,7 @@ __all__ = [
     "PricingResult",
     "PromokitError",
     "RefundResult",
+    "RequestError",
     "Reservation",
     "RuleError",
     "RuleSet",

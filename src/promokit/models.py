@@ -168,6 +168,8 @@ class Adjustment(_Model):
 
 
 class LineResult(_Model):
+    """One cart line after pricing: what it cost, what it pays, and every adjustment on it."""
+
     id: str
     sku: str
     quantity: int
@@ -179,12 +181,16 @@ class LineResult(_Model):
 
 
 class Gift(_Model):
+    """A gift line (priced at zero) and the promotion that granted it."""
+
     sku: str
     quantity: int
     promotion: str
 
 
 class Applied(_Model):
+    """A promotion that applied: how much it saved, on which lines, in which layer."""
+
     promotion: str
     title: str | None
     layer: str
@@ -197,6 +203,8 @@ class Applied(_Model):
 
 
 class NotApplied(_Model):
+    """A promotion (or an unknown code) that did not apply, with its reason code and detail."""
+
     promotion: str
     title: str | None = None
     reason: Reason

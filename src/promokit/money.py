@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from .errors import PromokitError
+
 
 class Rounding(StrEnum):
     """How amounts are rounded to the currency's minor unit (docs/semantics.md)."""
@@ -74,7 +76,7 @@ def currency(code: str) -> Currency:
     try:
         return CURRENCIES[code]
     except KeyError:
-        raise ValueError(f"unknown currency {code!r}; known: {', '.join(sorted(CURRENCIES))}") from None
+        raise PromokitError(f"unknown currency {code!r}; known: {', '.join(sorted(CURRENCIES))}") from None
 
 
 def quantize(amount: Decimal, cur: Currency, rounding: Rounding = Rounding.HALF_UP) -> Decimal:
@@ -103,14 +105,14 @@ def allocate(
     everything on the parts in order, up to their caps.
     """
     if amount < 0:
-        raise ValueError("cannot allocate a negative amount")
+        raise PromokitError("cannot allocate a negative amount")
     q = cur.quantum
     units = int((amount / q).to_integral_value(rounding=decimal.ROUND_HALF_UP))
     if Decimal(units) * q != amount:
-        raise ValueError(f"{amount} is not a multiple of the minor unit {q}")
+        raise PromokitError(f"{amount} is not a multiple of the minor unit {q}")
     cap_units = [int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)) for c in caps] if caps else None
     if cap_units is not None and units > sum(cap_units):
-        raise ValueError(f"cannot allocate {amount}: it exceeds the sum of the caps")
+        raise PromokitError(f"cannot allocate {amount}: it exceeds the sum of the caps")
     n = len(weights)
     result = [0] * n
     remaining = units
@@ -147,5 +149,5 @@ def allocate(
         remaining = overflow
         active = next_active
     if remaining:
-        raise ValueError("allocation could not place the whole amount")  # guarded above
+        raise PromokitError("allocation could not place the whole amount")  # guarded above
     return [Decimal(r) * q for r in result]

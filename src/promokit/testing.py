@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from .engine.ruleset import RuleSet
-from .language.diagnostics import PromokitError, did_you_mean, render_all
+from .errors import PromokitError
+from .language.diagnostics import did_you_mean, render_all
 from .language.source import NO_SPAN, Source
 from .ledgers.base import Ledger
 from .models import CheckoutRequest, Customer, Group, Line, PricingResult
@@ -106,10 +107,10 @@ def _instant(at: str | dt.datetime) -> dt.datetime:
         value = dt.datetime.fromisoformat(text)
         if zone is not None:
             if value.tzinfo is not None:
-                raise ValueError(f"{at!r} gives both an offset and a zone")
+                raise PromokitError(f"{at!r} gives both an offset and a zone")
             value = value.replace(tzinfo=zone)
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(
+        raise PromokitError(
             f"{at!r} has no time zone: write e.g. '2026-10-02 10:00+08:00' or add ' Asia/Shanghai'"
         )
     return value
@@ -136,7 +137,7 @@ def cart(
     """
     lines_spec, diagnostics = parse_cart_items(items)
     if diagnostics:
-        raise ValueError(render_all(diagnostics, {"<cart>": Source("<cart>", items)}))
+        raise PromokitError(render_all(diagnostics, {"<cart>": Source("<cart>", items)}))
     products = _products(catalogue)
     lines: list[Line] = []
     seen: dict[str, int] = {}
@@ -144,7 +145,7 @@ def cart(
         line = make_line(spec, products.get(spec.product.sku.text), seen)
         if line is None:
             sku = spec.product.sku.text
-            raise ValueError(
+            raise PromokitError(
                 f"sku {sku!r} has no price: give one (`{sku} x 1 price 9.90`) or pass a catalogue"
             )
         lines.append(line)
@@ -177,7 +178,7 @@ def seed_ledger(ledger: Ledger, rules: RuleSet, request: CheckoutRequest, *state
     if not diagnostics:
         diagnostics = runner.seed_ledger(ledger, states, rules, request)
     if diagnostics:
-        raise ValueError(render_all(diagnostics, {"<ledger state>": Source("<ledger state>", text)}))
+        raise PromokitError(render_all(diagnostics, {"<ledger state>": Source("<ledger state>", text)}))
     return ledger
 
 
@@ -261,7 +262,7 @@ def assert_not_applied(
     """Check that `promotion` did not apply (for `reason`, and losing to `lost_to`, if given)."""
     _known(rules, promotion)
     if reason is not None and reason not in REASONS:
-        raise ValueError(f"unknown reason {reason!r}; reasons: {', '.join(REASONS)}")
+        raise PromokitError(f"unknown reason {reason!r}; reasons: {', '.join(REASONS)}")
     result, explanation = _price(rules, request, ledger)
     e = Expectation(
         "not_applied",
@@ -281,4 +282,4 @@ def _known(rules: RuleSet, promotion: str) -> None:
     except KeyError:
         ids = [p.id for p in rules.ast.promotions]
         hint = did_you_mean(promotion, ids)
-        raise ValueError(f"unknown promotion {promotion!r}" + (f"; {hint}" if hint else "")) from None
+        raise PromokitError(f"unknown promotion {promotion!r}" + (f"; {hint}" if hint else "")) from None

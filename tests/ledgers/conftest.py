@@ -48,8 +48,12 @@ def postgres_base_url() -> str:
         return POSTGRES_URL
     url = POSTGRES_DEFAULT_SERVER.rsplit("/", 1)[0] + "/promokit_test"
     if "pg_created" not in _checked:
-        import psycopg
-
+        try:
+            import psycopg
+        except ImportError:  # the `postgres` extra is not installed: skip, do not error
+            _unavailable(
+                "PostgreSQL", "the psycopg client is not installed (pip install 'promokit[postgres]')"
+            )
         try:
             with psycopg.connect(POSTGRES_DEFAULT_SERVER, autocommit=True, connect_timeout=3) as conn:
                 if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'promokit_test'").fetchone():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import subprocess
 import sys
 
@@ -28,6 +29,7 @@ PUBLIC = {
         "PricingResult",
         "PromokitError",
         "RefundResult",
+        "RequestError",
         "Reservation",
         "RuleError",
         "RuleSet",
@@ -141,3 +143,24 @@ def test_load_and_loads_give_the_same_rule_set_version() -> None:
 def test_errors_subclass_value_error() -> None:
     assert issubclass(promokit.RuleError, ValueError)
     assert issubclass(promokit.LedgerConflict, promokit.LedgerError)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_every_public_class_and_function_has_a_docstring(name: str) -> None:
+    module = importlib.import_module(name)
+    missing = []
+    for attr in module.__all__:
+        obj = getattr(module, attr)
+        if not (isinstance(obj, type) or inspect.isfunction(obj)):
+            continue  # type aliases and constants
+        if not (obj.__doc__ or "").strip():
+            missing.append(attr)
+        if isinstance(obj, type):
+            for key, value in vars(obj).items():
+                if (
+                    not key.startswith("_")
+                    and inspect.isfunction(value)
+                    and not (value.__doc__ or "").strip()
+                ):
+                    missing.append(f"{attr}.{key}")
+    assert missing == []

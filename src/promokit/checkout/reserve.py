@@ -30,6 +30,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from ..engine.ruleset import RuleSet
 from ..engine.usage import counters, minor_units
+from ..errors import PromokitError
 from ..language import ast as A
 from ..ledgers import keys
 from ..ledgers.base import Claim, Ledger, OrderState, ReserveOutcome
@@ -128,7 +129,7 @@ def _returned_targets(
     lines = {line.id: line for line in result.lines}
     for line_id, n in returned_lines.items():
         if line_id not in lines or not 0 <= n <= lines[line_id].quantity:
-            raise ValueError(f"returned line {line_id!r}: unknown line or {n} units out of range")
+            raise PromokitError(f"returned line {line_id!r}: unknown line or {n} units out of range")
     cur = currency(result.currency)
     units_back: dict[str, int] = defaultdict(int)
     money_back: dict[str, Decimal] = defaultdict(Decimal)

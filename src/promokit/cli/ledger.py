@@ -14,6 +14,7 @@ import math
 import re
 import sys
 
+from ..errors import PromokitError
 from ..ledgers import LedgerError, open_ledger, stats
 from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -26,10 +27,12 @@ def parse_duration(text: str) -> float:
     for a command that deletes records. Raises ValueError with words for the user."""
     m = _DURATION.match(text)
     if m is None:
-        raise ValueError(f"--older-than must be a number with a unit s, m, h or d (e.g. 30d), got {text!r}")
+        raise PromokitError(
+            f"--older-than must be a number with a unit s, m, h or d (e.g. 30d), got {text!r}"
+        )
     seconds = float(m.group(1)) * _UNITS[m.group(2)]
     if not math.isfinite(seconds) or seconds > 86400 * 36500:
-        raise ValueError(f"--older-than is too large: {text!r}")
+        raise PromokitError(f"--older-than is too large: {text!r}")
     return seconds
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from ..errors import PromokitError
 from ..language.ast import (
     And,
     Collection,
@@ -324,10 +325,10 @@ class _Compiler:
         if name in self.done:
             return self.done[name]
         if name in self.open:
-            raise ValueError(f"segment {name!r} refers to itself: {' -> '.join([*self.open, name])}")
+            raise PromokitError(f"segment {name!r} refers to itself: {' -> '.join([*self.open, name])}")
         decl = self.segments.get(name)
         if decl is None:
-            raise ValueError(f"unknown segment {name!r}")
+            raise PromokitError(f"unknown segment {name!r}")
         self.open.append(name)
         test = self.build(decl.condition)
         self.open.pop()

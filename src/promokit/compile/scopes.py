@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..errors import PromokitError
 from ..language.ast import Scope, ScopeDecl, Selector, SelectorKind
 from ..models import Line
 
@@ -107,10 +108,10 @@ class _ScopeCompiler:
         if name in self.done:
             return self.done[name]
         if name in self.open:
-            raise ValueError(f"scope {name!r} refers to itself: {' -> '.join([*self.open, name])}")
+            raise PromokitError(f"scope {name!r} refers to itself: {' -> '.join([*self.open, name])}")
         decl = self.scopes.get(name)
         if decl is None:
-            raise ValueError(f"unknown scope {name!r}")
+            raise PromokitError(f"unknown scope {name!r}")
         self.open.append(name)
         matcher = self.build(decl.scope, name=name)
         self.open.pop()

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import rrule
 
+from ..errors import PromokitError
 from ..language.ast import (
     DailyHours,
     DateTimePoint,
@@ -61,13 +62,13 @@ def zone(tz: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {tz!r}") from exc
+        raise PromokitError(f"unknown time zone {tz!r}") from exc
 
 
 def local_day(at: dt.datetime, tz: str) -> dt.date:
     """The calendar day of the aware instant `at` in zone `tz` (per-day limits and budgets)."""
     if at.tzinfo is None:
-        raise ValueError("a naive datetime has no time zone; pass an aware datetime")
+        raise PromokitError("a naive datetime has no time zone; pass an aware datetime")
     return at.astimezone(zone(tz)).date()
 
 
@@ -197,7 +198,7 @@ class TimeRule:
     def _first_failure(self, at: dt.datetime) -> TimeCondition | None:
         """The first condition (in source order) that `at` fails, or None."""
         if at.tzinfo is None:
-            raise ValueError("a naive datetime has no time zone; pass an aware datetime")
+            raise PromokitError("a naive datetime has no time zone; pass an aware datetime")
         for ranges, during in zip(self._ranges, self._durings, strict=True):
             if not any(start <= at < end for start, end in ranges):
                 return during

@@ -23,6 +23,7 @@ from typing import Literal
 
 from ..check.frontend import CheckedRules
 from ..compile.compiler import CompiledRules, compile_rules
+from ..errors import RequestError
 from ..language.ast import Promotion, RuleSetAst
 from ..language.diagnostics import Diagnostic
 from ..ledgers.base import Ledger
@@ -74,7 +75,7 @@ class RuleSet:
 
     def _check_currency(self, request: CheckoutRequest) -> None:
         if request.currency != self.compiled.currency.code:
-            raise ValueError(
+            raise RequestError(
                 f"the request is in {request.currency} but the rules are in {self.compiled.currency.code}"
             )
 

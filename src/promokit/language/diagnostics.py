@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..errors import PromokitError as PromokitError  # RuleError's base, re-exported
 from .source import Source, Span
 
 Severity = Literal["error", "warning"]
@@ -44,6 +45,7 @@ class Diagnostic:
         return self.severity == "error"
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by file, line, column, then code and message: reports read top to bottom."""
         return (self.span.file, self.span.line, self.span.col, self.code, self.message)
 
     def render(self, source: Source | None = None) -> str:
@@ -95,10 +97,6 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean ...?' hint for a misspelt name, or None when nothing is close."""
     matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return f"did you mean '{matches[0]}'?" if matches else None
-
-
-class PromokitError(ValueError):
-    """Base of promokit's user-facing errors."""
 
 
 class RuleError(PromokitError):

@@ -51,7 +51,7 @@ def redact(url: str) -> str:
 
 def check_order_id(order_id: str) -> None:
     if not isinstance(order_id, str) or not order_id or len(order_id) > MAX_ORDER_ID:
-        raise ValueError(f"order id must be a non-empty string of at most {MAX_ORDER_ID} characters")
+        raise LedgerError(f"order id must be a non-empty string of at most {MAX_ORDER_ID} characters")
 
 
 def normalize(claims: Sequence[Claim]) -> tuple[Claim, ...]:
@@ -63,15 +63,15 @@ def normalize(claims: Sequence[Claim]) -> tuple[Claim, ...]:
     merged: dict[str, Claim] = {}
     for c in claims:
         if isinstance(c.amount, bool) or not isinstance(c.amount, int) or not 0 < c.amount <= MAX_AMOUNT:
-            raise ValueError(
+            raise LedgerError(
                 f"claim {c.key!r}: amount must be a positive integer below 2**53, got {c.amount!r}"
             )
         if c.limit is not None and (
             isinstance(c.limit, bool) or not isinstance(c.limit, int) or not 0 <= c.limit <= MAX_AMOUNT
         ):
-            raise ValueError(f"claim {c.key!r}: limit must be None or an integer >= 0, got {c.limit!r}")
+            raise LedgerError(f"claim {c.key!r}: limit must be None or an integer >= 0, got {c.limit!r}")
         if not c.key:
-            raise ValueError("claim key must not be empty")
+            raise LedgerError("claim key must not be empty")
         prev = merged.get(c.key)
         if prev is None:
             merged[c.key] = c
@@ -111,12 +111,12 @@ def check_retention(older_than: float) -> None:
         or isinstance(older_than, bool)
         or not 0 <= older_than <= 86400 * 36500
     ):
-        raise ValueError(f"older_than must be a number of seconds >= 0, got {older_than!r}")
+        raise LedgerError(f"older_than must be a number of seconds >= 0, got {older_than!r}")
 
 
 def check_ttl(ttl: float) -> None:
     if not isinstance(ttl, int | float) or isinstance(ttl, bool) or not ttl > 0 or ttl > 86400 * 365:
-        raise ValueError(f"ttl must be a positive number of seconds, got {ttl!r}")
+        raise LedgerError(f"ttl must be a positive number of seconds, got {ttl!r}")
 
 
 @dataclass

@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-from ..language.diagnostics import PromokitError
+from ..errors import PromokitError
 
 
 class LedgerError(PromokitError):
@@ -144,6 +144,10 @@ class Ledger(Protocol):
         """
         ...
 
-    def state(self, order_id: str) -> OrderState | None: ...
+    def state(self, order_id: str) -> OrderState | None:
+        """The order's reservation as the ledger holds it (status, claims, returns), or None if unknown."""
+        ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the connection or pool; the ledger is unusable afterwards."""
+        ...

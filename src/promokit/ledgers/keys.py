@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
+from .base import LedgerError
+
 STATS_ORDERS, STATS_UNITS, STATS_DISCOUNT = "orders", "units", "discount"
 
 
@@ -70,5 +72,5 @@ def code(promotion: str, code_text: str) -> str:
 
 def stats(promotion: str, what: str) -> str:
     if what not in (STATS_ORDERS, STATS_UNITS, STATS_DISCOUNT):
-        raise ValueError(f"unknown statistic {what!r}")
+        raise LedgerError(f"unknown statistic {what!r}")
     return _key("stats", promotion, what)

@@ -27,6 +27,7 @@ from ..check.frontend import CheckedRules
 from ..check.report import Report, best_span
 from ..check.values import num
 from ..engine.ruleset import RuleSet
+from ..errors import PromokitError
 from ..language.ast import (
     Bundle,
     BuyGetFree,
@@ -38,7 +39,6 @@ from ..language.ast import (
     RuleSetAst,
     Tiers,
 )
-from ..language.diagnostics import PromokitError
 from ..models import CheckoutRequest, Customer, Line
 from ..money import CURRENCIES, format_money
 from .actions import Rate, candidate_spends, order_discount, rate_pct, worst_rate

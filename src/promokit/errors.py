@@ -1,0 +1,24 @@
+"""The root of every error promokit raises.
+
+    ValueError
+     └── PromokitError
+          ├── RuleError        rule files have errors (.diagnostics)      language/diagnostics.py
+          ├── RequestError     a request that does not fit the rules (another currency, ...)
+          └── LedgerError      a ledger cannot be opened or used           ledgers/base.py
+               └── LedgerConflict   same order id, different content
+
+Request *validation* (a malformed cart) raises pydantic's `ValidationError`, also a `ValueError`,
+which names the field path of every problem.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PromokitError", "RequestError"]
+
+
+class PromokitError(ValueError):
+    """Base of promokit's user-facing errors."""
+
+
+class RequestError(PromokitError):
+    """A well-formed request that these rules cannot price or use (e.g. another currency)."""
