@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from . import keys
+from .base import LedgerError
 
 SALES = "sales"
 #: Figures kept per day (and all-time by `keys.stats` / `sales`).
@@ -31,7 +32,7 @@ DAILY = (keys.STATS_ORDERS, keys.STATS_UNITS, keys.STATS_DISCOUNT, SALES)
 
 def stat(promotion: str, what: str, day: dt.date | None = None) -> str:
     if what not in DAILY:
-        raise ValueError(f"unknown statistic {what!r}")
+        raise LedgerError(f"unknown statistic {what!r}")
     return keys._key("stats", promotion, what, *keys._day(day))
 
 
