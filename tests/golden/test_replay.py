@@ -17,7 +17,7 @@ results in examples/fresh-market/expected (every amount below is new minus old):
   85折 3.84 + broccoli 4.00 + yogurt 6.90 = 14.74 leaves 99.36, which reaches 满99减10: 24.74 beats
   22.90. A *smaller* fruit discount makes this order cost 1.84 more. Total 99.20 -> 97.36, points
   91 -> 89.
-- the other five requests (three plus the two A/B snack carts) do not change. Total cost difference: 10.00 + 5.09 + 1.84 - 1.49 - 1.29 = 14.15.
+- the other six requests (three, the two A/B snack carts and the invite) do not change. Total cost difference: 10.00 + 5.09 + 1.84 - 1.49 - 1.29 = 14.15.
 """
 
 from __future__ import annotations
@@ -89,9 +89,9 @@ def test_fresh_market_replay_matches_the_hand_computed_differences(
         {"promotion": "fruit-80", "old": None, "new": "3.84"},
     ]
     totals = data["totals"]
-    assert (totals["requests"], totals["changed"], totals["errors"]) == (10, 5, 0)
+    assert (totals["requests"], totals["changed"], totals["errors"]) == (11, 5, 0)
     assert totals["cost_difference"] == "14.15"
-    assert (totals["old_discount"], totals["new_discount"]) == ("414.19", "428.34")
+    assert (totals["old_discount"], totals["new_discount"]) == ("424.19", "438.34")
     assert totals["promotions"] == {
         "bread-2nd-half": 1,
         "broccoli-special": 1,
@@ -102,14 +102,14 @@ def test_fresh_market_replay_matches_the_hand_computed_differences(
 
 def test_same_rules_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert run([str(OLD), str(OLD), str(REQUESTS)]) == 0
-    assert "10 request(s), 0 changed" in capsys.readouterr().out
+    assert "11 request(s), 0 changed" in capsys.readouterr().out
 
 
 def test_csv_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "replay.html"
     assert run([str(OLD), str(NEW), str(REQUESTS), "--csv", "--html", str(page)]) == 1
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(rows) == 10 and sum(r["changed"] == "True" for r in rows) == 5
+    assert len(rows) == 11 and sum(r["changed"] == "True" for r in rows) == 5
     assert rows[0]["cost_difference"] == "10.00" and rows[0]["promotions"] == "store-tiers 30.00->40.00"
     text = page.read_text(encoding="utf-8")
     assert "<svg" in text and "<rect" in text and "cost difference +14.15" in text

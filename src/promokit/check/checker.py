@@ -14,7 +14,7 @@ Error codes (stable; golden tests pin their rendering)::
     E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
     E005 unknown currency                E014 unknown promotion      E060-E062 stacking
     E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
-                                                                     E080-E082 experiments (programs.py)
+                                                                     E080-E084 experiments, invites (programs.py)
 
 Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
 
@@ -45,7 +45,7 @@ from ..language.ast import (
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
 from ..money import CURRENCIES
-from .programs import check_experiments
+from .programs import check_experiments, check_invites
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
@@ -69,6 +69,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     _check_stacking(rules.promotions, promotions, report)
     _check_coupons(rules.promotions, report)
     check_experiments(rules.promotions, report)
+    check_invites(rules.promotions, report)
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)

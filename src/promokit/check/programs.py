@@ -1,4 +1,4 @@
-"""Checks of marketing programs across the rule set: A/B experiments (E080-E082).
+"""Checks of marketing programs across the rule set: A/B experiments (E080-E082), invites (E083-E084).
 
 An experiment is the set of `experiment NAME variant V W%` clauses with the same NAME, in any
 file. Its variants must be declared consistently (one weight per variant, wherever it is
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ..language.ast import Promotion, Variant
+from ..language.ast import InviteLimit, Promotion, Variant
 from .report import Report, where
 
 _HUNDRED = Decimal(100)
@@ -57,3 +57,43 @@ def check_experiments(promotions: Sequence[Promotion], report: Report) -> None:
                 last.span,
                 "adjust the weights so that they add up to 100%; a customer must land in exactly one variant",
             )
+
+
+def check_invites(promotions: Sequence[Promotion], report: Report) -> None:
+    """E083: a reward that cannot be granted; E084: invite limits without a reward, or repeated."""
+    for p in promotions:
+        r = p.invite
+        if r is not None:
+            if r.kind == "coupon" and (r.pattern is None or r.pattern.count("*") != 1):
+                report.error(
+                    "E083",
+                    f"the invite coupon pattern {r.pattern!r} of '{p.id}' needs exactly one `*`",
+                    r.span,
+                    'the `*` is replaced by a code unique to the order, e.g. "INV-*"',
+                )
+            elif r.kind == "points" and (
+                r.amount is None or r.amount <= 0 or r.amount != r.amount.to_integral_value()
+            ):
+                report.error("E083", f"invite points of '{p.id}' must be a whole number above 0", r.span)
+            elif r.kind == "credit" and (r.amount is None or r.amount <= 0):
+                report.error("E083", f"the invite credit of '{p.id}' must be above 0", r.span)
+        if p.invite_limits and r is None:
+            report.error(
+                "E084",
+                f"'{p.id}' limits invite rewards but gives none",
+                p.invite_limits[0].span,
+                "add `invite reward 500 points` (or credit, or coupon), or remove the invite limit",
+            )
+        seen: dict[bool, InviteLimit] = {}
+        for lim in p.invite_limits:
+            if lim.count <= 0:
+                report.error("E084", f"an invite limit of '{p.id}' must be above 0", lim.span)
+            if lim.per_day in seen:
+                report.error(
+                    "E084",
+                    f"'{p.id}' repeats its {'per-day ' if lim.per_day else ''}invite limit "
+                    f"(first at {where(seen[lim.per_day].span)})",
+                    lim.span,
+                    "keep one total and at most one per-day limit",
+                )
+            seen[lim.per_day] = lim

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from ._core import Clock, redact
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
+from .invites import InviteRewards, invite_rewards
 from .memory import MemoryLedger
 from .sqlite import SQLiteLedger
 from .stats import CampaignStats, PromotionStats, UnknownPromotion, campaign_stats, stats
@@ -22,6 +23,7 @@ __all__ = [
     "Balance",
     "CampaignStats",
     "Claim",
+    "InviteRewards",
     "Ledger",
     "LedgerConflict",
     "LedgerError",
@@ -31,6 +33,7 @@ __all__ = [
     "Status",
     "UnknownPromotion",
     "campaign_stats",
+    "invite_rewards",
     "open_ledger",
     "stats",
 ]

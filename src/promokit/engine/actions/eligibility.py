@@ -60,6 +60,11 @@ def _other_variant(rules: CompiledRules, variant: A.Variant, request: CheckoutRe
     return f"variant {variant.name} of experiment {variant.experiment}; {who} is in variant {seen}"
 
 
+def _invited(request: CheckoutRequest) -> bool:
+    """An invite program needs both sides identified (docs/programs.md#invite-rewards)."""
+    return request.customer.id is not None and request.customer.invited_by is not None
+
+
 def prepare(
     rules: CompiledRules,
     request: CheckoutRequest,
@@ -117,6 +122,8 @@ def prepare(
         failure = p.audience.failure(request)
         if failure is None and p.promotion.variant is not None:
             failure = _other_variant(rules, p.promotion.variant, request)
+        if failure is None and p.promotion.invite is not None and not _invited(request):
+            failure = "only for an invited customer: the request names no inviter (customer.invited_by) or no customer id"
         if failure is not None:
             misses[p.id] = Miss("audience", failure)
             continue
