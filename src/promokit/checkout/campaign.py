@@ -1,8 +1,8 @@
 """The campaign-statistics claims of an order (docs/programs.md#campaign-statistics).
 
-Per applied promotion: the order's goods revenue after discounts (sales), the day's orders,
-units, discount and sales in the promotion's time zone, the customer (participants), the
-coupon code redeemed and the A/B variant. Keys are built by `ledgers.campaign_keys`; all
+Per applied promotion: the day's orders, units, discount and sales (the order's goods revenue
+after discounts) in the promotion's time zone, the customer of the day (participants), the
+coupon code redeemed and the A/B variant. All-time figures are sums over the days. Keys are built by `ledgers.campaign_keys`; all
 claims are counted only (no capacity), so they can never make a reservation fail.
 On a refund `sales_back` returns sales by the returned lines' share; the other statistics
 come back with the order statistic (checkout/reserve.py).
@@ -30,10 +30,9 @@ def campaign_claims(
     day = local_day(result.at, p.timezone or default_tz)
     sales = minor_units(result.subtotal - result.discount, cur)
     figures = {keys.STATS_ORDERS: 1, keys.STATS_UNITS: units, keys.STATS_DISCOUNT: discount, ck.SALES: sales}
-    out = [Claim(ck.stat(p.id, ck.SALES), sales, None, p.id)] if sales > 0 else []
-    out += [Claim(ck.stat(p.id, what, day), n, None, p.id) for what, n in figures.items() if n > 0]
+    # Per day only: all-time figures are the sums over the days (fewer counters per order).
+    out = [Claim(ck.stat(p.id, what, day), n, None, p.id) for what, n in figures.items() if n > 0]
     if result.customer_id is not None:
-        out.append(Claim(ck.customer(p.id, result.customer_id), 1, None, p.id))
         out.append(Claim(ck.customer(p.id, result.customer_id, day), 1, None, p.id))
     if applied.code:
         out.append(Claim(ck.code(p.id, applied.code), 1, None, p.id))

@@ -5,13 +5,13 @@ order adds, per applied promotion (all counted only, no capacity):
 
 | key | counts |
 |---|---|
-| `stats:P:sales` | goods revenue of the order after discounts, minor units |
-| `stats:P:WHAT:day:D` | orders, units, discount, sales on the local day D |
-| `stats:P:customer:C` / `stats:P:customer:C:day:D` | orders of customer C (participants) |
+| `stats:P:WHAT:day:D` | orders, units, discount, sales (goods revenue after discounts, minor units) on the local day D |
+| `stats:P:customer:C:day:D` | orders of customer C on day D (participants) |
 | `stats:P:code:CODE` | orders that redeemed the coupon code CODE |
 | `stats:P:variant:E:V` | orders in variant V of experiment E (A/B) |
 
-Parts are percent-encoded like every key (`keys._part`), so splitting on `:` is safe;
+All-time figures are the sums over the days (the all-time `keys.stats` counters include live
+reservations and stay for `stats()`). Parts are percent-encoded like every key (`keys._part`), so splitting on `:` is safe;
 `parse` reads a key back into its parts. Statistics read only `used` (committed orders,
 refunds subtracted), never held reservations.
 """

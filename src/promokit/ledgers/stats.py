@@ -148,8 +148,9 @@ def campaign_stats(
                 if balance.used > 0:
                     codes.setdefault(promo, {})[k.code or ""] = balance.used
                 continue
-            daily = since is not None or by == "day"
-            if (k.day is not None) != daily or (since is not None and k.day is not None and k.day < since):
+            # Campaign figures live in the per-day keys (checkout/campaign.py); the day-less
+            # `keys.stats` counters include live reservations and belong to `stats()`.
+            if k.day is None or (since is not None and k.day < since):
                 continue
             acc = rows.setdefault((promo, k.day.isoformat() if by == "day" and k.day else ""), _Acc())
             if k.kind == "customer":
