@@ -158,3 +158,28 @@ def test_a_request_in_another_currency_is_reported(
     path.write_text(json.dumps(data), encoding="utf-8")
     assert run([str(OLD), str(NEW), str(path)]) == 2
     assert "usd.json: cannot be priced: the request is in USD" in capsys.readouterr().err
+
+
+def test_progress_bar_on_a_terminal_for_long_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = json.dumps(json.loads((REQUESTS / "weekday-basket.json").read_text(encoding="utf-8")))
+    many = tmp_path / "many.jsonl"
+    many.write_text((one + "\n") * 25, encoding="utf-8")
+    monkeypatch.setattr(replay.sys.stderr, "isatty", lambda: True)
+    assert run([str(OLD), str(OLD), str(many)]) == 0
+    err = capsys.readouterr().err
+    assert "replay [" in err and "25/25" in err
+    monkeypatch.setattr(replay.sys.stderr, "isatty", lambda: False)
+    assert run([str(OLD), str(OLD), str(many)]) == 0
+    assert capsys.readouterr().err == ""  # not a terminal: no bar
+
+
+def test_html_escapes_request_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    odd = tmp_path / "<b>odd&.json"
+    shutil.copy(REQUESTS / "weekday-basket.json", odd)
+    page = tmp_path / "r.html"
+    assert run([str(OLD), str(NEW), str(odd), "--html", str(page)]) == 1
+    capsys.readouterr()
+    text = page.read_text(encoding="utf-8")
+    assert "&lt;b&gt;odd&amp;.json" in text and "<b>odd" not in text
