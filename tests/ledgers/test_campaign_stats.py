@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from promokit import checkout
 from promokit.cli import stats as stats_cli
-from promokit.ledgers import Ledger, UnknownPromotion, campaign_stats
+from promokit.ledgers import Ledger, UnknownPromotion, campaign_stats, open_ledger
 from promokit.ledgers.catalog import counters
 from promokit.loader import loads
 from promokit.models import CheckoutRequest, PricingResult
@@ -192,13 +193,27 @@ def test_cli(shared_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     assert "snack-tiers  A" in text and "snack-tiers  B" in text
 
 
-def test_cli_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("matplotlib", reason="the `plot` extra is not installed")
-    from .conftest import make_store
+def test_cli_plot_and_budget_left(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """matplotlib is in the `test` extra, so this runs wherever the suite runs."""
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    shop(open_ledger(url))
+    for by in ("day", "variant"):
+        png = tmp_path / f"stats-{by}.png"
+        assert _cli([url, "--by", by, "--plot", str(png)]) == 0
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    rules = tmp_path / "rules.promo"
+    rules.write_text(RULES, encoding="utf-8")
+    capsys.readouterr()
+    assert _cli([url, "tiers-a", "--rules", str(rules), "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["budget_used"], row["budget_left"]) == ("32.00", "68.00")
 
-    store, cleanup = make_store("sqlite", tmp_path)
-    shop(store.open())
-    png = tmp_path / "stats.png"
-    assert _cli([store.url, "--by", "day", "--plot", str(png)]) == 0
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
-    cleanup()
+
+def test_cli_plot_without_matplotlib(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    shop(open_ledger(url))
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the `plot` extra were not installed
+    assert _cli([url, "--plot", str(tmp_path / "x.png")]) == 2
+    assert "--plot needs matplotlib: pip install 'promokit[plot]'" in capsys.readouterr().err
