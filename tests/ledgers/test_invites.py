@@ -176,3 +176,18 @@ def test_bad_invites() -> None:
             known_inviter=lambda who: who == "alice",
         )
     assert ledger.state("o1#invite") is None
+
+
+def test_replayed_calls_count_nothing_twice(store: Store) -> None:
+    ledger = store.open()
+    req = request("friend-1", "alice")
+    result = RULES.price(req)
+    for _ in range(2):  # a retried checkout: the same order id
+        reward = invites.reserve_invite(RULES, req, result, order_id="o1", ledger=ledger)
+        assert reward is not None and reward.ok
+    assert invite_rewards(ledger, "invite", "alice").pending == 1
+    for _ in range(2):
+        invites.commit_invite(ledger, "o1")
+    assert invite_rewards(ledger, "invite", "alice").invites == 1
+    assert invite_rewards(ledger, "invite", "alice").points == 500
+    assert invites.commit_invite(ledger, "no-such-order") is None  # an order without a reward
