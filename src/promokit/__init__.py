@@ -8,6 +8,7 @@
                          order_id="A-1001", ledger=ledger)
     ledger.commit("A-1001")                              # after payment
     back = promokit.refund(result, {"l1": 1}, rules=rules)   # a partial return
+    live = promokit.watch("rules/", interval=1.0)          # rules that follow their files
 
 Public names are exactly `__all__`. The public modules are `promokit`, `promokit.models`,
 `promokit.checkout`, `promokit.ledgers` and `promokit.testing`; every other module is internal and may change
@@ -27,19 +28,31 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .checkout.refunds import RefundResult, refund
+    from .archive import VersionNotFound, load_version
+    from .checkout.refunds import RefundResult, VersionMismatch, refund
     from .checkout.reserve import Reservation, reserve
+    from .checkout.retry import CartChanged
     from .engine.display import DisplayItem, DisplayPrice
     from .engine.ruleset import Explanation, RuleSet
     from .errors import PromokitError, RequestError
     from .language.diagnostics import Diagnostic, RuleError
     from .ledgers import open_ledger
+    from .ledgers.aio import AsyncLedger, open_async_ledger
     from .ledgers.base import Claim, Ledger, LedgerConflict, LedgerError
+    from .live import LiveRules, watch
     from .loader import load, loads
     from .models import CheckoutRequest, Customer, Group, Line, PricingResult
 
 #: public name -> the module that defines it
 _WHERE = {
+    "AsyncLedger": "promokit.ledgers.aio",
+    "open_async_ledger": "promokit.ledgers.aio",
+    "CartChanged": "promokit.checkout.retry",
+    "LiveRules": "promokit.live",
+    "VersionMismatch": "promokit.checkout.refunds",
+    "VersionNotFound": "promokit.archive",
+    "load_version": "promokit.archive",
+    "watch": "promokit.live",
     "CheckoutRequest": "promokit.models",
     "Claim": "promokit.ledgers.base",
     "Customer": "promokit.models",
@@ -67,6 +80,8 @@ _WHERE = {
 }
 
 __all__ = [
+    "AsyncLedger",
+    "CartChanged",
     "CheckoutRequest",
     "Claim",
     "Customer",
@@ -79,6 +94,7 @@ __all__ = [
     "LedgerConflict",
     "LedgerError",
     "Line",
+    "LiveRules",
     "PricingResult",
     "PromokitError",
     "RefundResult",
@@ -86,12 +102,17 @@ __all__ = [
     "Reservation",
     "RuleError",
     "RuleSet",
+    "VersionMismatch",
+    "VersionNotFound",
     "__version__",
     "load",
+    "load_version",
     "loads",
+    "open_async_ledger",
     "open_ledger",
     "refund",
     "reserve",
+    "watch",
 ]
 
 

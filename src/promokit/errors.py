@@ -4,8 +4,11 @@
      └── PromokitError
           ├── RuleError        rule files have errors (.diagnostics)      language/diagnostics.py
           ├── RequestError     a request that does not fit the rules (another currency, ...)
-          └── LedgerError      a ledger cannot be opened or used           ledgers/base.py
-               └── LedgerConflict   same order id, different content
+          ├── LedgerError      a ledger (or a rules archive) cannot be used ledgers/base.py
+          │    └── LedgerConflict   same order id, different content
+          │         └── CartChanged   a retry with another cart           checkout/retry.py
+          ├── VersionMismatch  a refund given rules of another version      checkout/refunds.py
+          └── VersionNotFound  a rules version the archive does not hold    archive.py
 
 Request *validation* (a malformed cart) raises pydantic's `ValidationError`, also a `ValueError`,
 which names the field path of every problem.

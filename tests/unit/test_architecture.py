@@ -21,6 +21,7 @@ RANKS: list[tuple[str, int]] = [
     ("promokit.money", 0),
     ("promokit.errors", 0),
     ("promokit.models", 0),
+    ("promokit.telemetry", 0),
     ("promokit.language", 1),
     ("promokit.check", 2),
     ("promokit.compile", 3),
@@ -29,6 +30,8 @@ RANKS: list[tuple[str, int]] = [
     ("promokit.loader", 5),
     ("promokit.checkout", 5),
     ("promokit.lint", 5),
+    ("promokit.archive", 5),
+    ("promokit.live", 5),
     ("promokit.ruletests", 6),
     ("promokit.testing", 6),
     ("promokit.pytest_plugin", 6),
@@ -38,7 +41,7 @@ RANKS: list[tuple[str, int]] = [
 ]
 
 #: Modules allowed to import promokit modules inside a function: the optional-client adapters.
-LATE_IMPORTS_ALLOWED = {"promokit.ledgers"}
+LATE_IMPORTS_ALLOWED = {"promokit.ledgers", "promokit.ledgers.aio"}  # open_ledger, open_async_ledger
 
 
 def rank(module: str) -> int:

@@ -15,7 +15,7 @@ set would report spurious problems (a segment "unknown" because its file failed 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,15 @@ from ..language.parser import Limits, decode_source, parse_source
 from ..language.source import NO_SPAN, Source, Span
 from .checker import check
 
-__all__ = ["CheckedRules", "Limits", "parse_file_ast", "parse_paths", "parse_text", "promo_files"]
+__all__ = [
+    "CheckedRules",
+    "Limits",
+    "parse_file_ast",
+    "parse_paths",
+    "parse_sources",
+    "parse_text",
+    "promo_files",
+]
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,11 @@ def parse_file_ast(
 def parse_text(text: str, name: str = "<string>", *, limits: Limits | None = None) -> CheckedRules:
     """Parse, lower and check rules given as text. Raises `RuleError` on any error."""
     return _check_all([Source(name, text)], [], limits)
+
+
+def parse_sources(texts: Mapping[str, str], *, limits: Limits | None = None) -> CheckedRules:
+    """Parse, lower and check several files given as text by name (an archived rule version)."""
+    return _check_all([Source(name, texts[name]) for name in sorted(texts)], [], limits)
 
 
 def promo_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]:

@@ -3,10 +3,13 @@
 `promokit.checkout` is public: `reserve`/`commit`/`release` move an order's counters (stock,
 limits, budgets, codes) in one atomic ledger call each, `refund` gives counters back for a
 partial return (policy: docs/ledgers.md), and `claims_for`/`returns_for` show what they would
-claim. The money side of a return is `promokit.refund` (module `refunds`). Invite rewards
-(邀请有礼) are ledger orders of their own: `reserve_invite` ... `claw_back_invite` (module `invites`).
+claim. The money side of a return is `promokit.refund` (module `refunds`). `aprice`,
+`areserve`, `acommit`, `arelease` and `arefund` are the same flow over an async ledger (aio.py).
+Invite rewards (邀请有礼) are ledger orders of their own: `reserve_invite` ... `claw_back_invite`
+(module `invites`).
 """
 
+from .aio import acommit, aprice, arefund, arelease, areserve
 from .invites import (
     InviteError,
     InviteReservation,
@@ -16,11 +19,18 @@ from .invites import (
     reserve_invite,
 )
 from .reserve import Reservation, claims_for, commit, refund, release, reserve, returns_for
+from .retry import CartChanged
 
 __all__ = [
+    "CartChanged",
     "InviteError",
     "InviteReservation",
     "Reservation",
+    "acommit",
+    "aprice",
+    "arefund",
+    "arelease",
+    "areserve",
     "claims_for",
     "claw_back_invite",
     "commit",

@@ -46,11 +46,30 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from ..compile.predicates import compile_scope
+from ..errors import PromokitError
 from ..language import ast as A
 from ..language.ast import ThresholdBase
 from ..language.diagnostics import did_you_mean
 from ..models import CheckoutRequest, Gift, LineResult, Money, PricingResult
 from ..money import Currency, Rounding, allocate, currency, format_money, quantize
+
+
+class VersionMismatch(PromokitError):
+    """The rules given to a refund are not the version that priced the order."""
+
+
+def check_version(result: PricingResult, rules: object) -> None:
+    """Refuse rules whose version differs from `result.rules_version` (a changed rule set would
+    re-measure thresholds and counters with rules the order never saw)."""
+    version = getattr(rules, "version", None)
+    if rules is None or version is None or version == result.rules_version:
+        return
+    raise VersionMismatch(
+        f"this order was priced with rules version {result.rules_version!r}, but the rules given are "
+        f"version {version!r}; refund with the rules that priced it: "
+        f"promokit.load_version({result.rules_version!r}, archive=ARCHIVE) "
+        "(keep an archive with promokit.load(path, archive=ARCHIVE); docs/production.md#versioned-rules)"
+    )
 
 
 class PromotionLookup(Protocol):
@@ -333,8 +352,10 @@ def refund(
     With the `RuleSet` that priced the order, broken thresholds are clawed back (module doc).
     Pass the priced `request` too when gift or shipping promotions have a scope narrower than
     all items: the result does not record which lines they were measured on.
-    Raises ValueError for unknown line ids or more units than were bought.
+    Raises ValueError for unknown line ids or more units than were bought, and
+    `VersionMismatch` when `rules` is not the version that priced the order.
     """
+    check_version(priced_result, rules)
     earlier = dict(already_returned or {})
     returning = {k: v for k, v in returned_lines.items() if v}
     _validate(priced_result, returned_lines, earlier)

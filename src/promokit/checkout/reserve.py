@@ -24,21 +24,26 @@ order statistic).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from typing import TypeVar
 
 from ..engine.ruleset import RuleSet
 from ..engine.usage import counters, minor_units
 from ..errors import PromokitError
 from ..language import ast as A
 from ..ledgers import keys
-from ..ledgers.base import Claim, Ledger, OrderState, ReserveOutcome
+from ..ledgers.base import Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome
 from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
+from ..telemetry import ledger_call, ledger_conflict, ledger_log
 from .campaign import campaign_claims, sales_back, statistic
+from .refunds import check_version
+from .retry import cart_changed, race_keys, race_reasons, with_reasons
 
 _GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -100,26 +105,52 @@ def reserve(
     ledger: Ledger,
     ttl: float = 900,
 ) -> Reservation:
-    """Hold all counters of all applied promotions for `ttl` seconds, all or nothing (one ledger call)."""
+    """Hold all counters of all applied promotions for `ttl` seconds, all or nothing (one ledger call).
+
+    A retry of the same cart (priced with `order_id=`) returns the stored reservation; a
+    changed cart under a reserved or paid order id raises `CartChanged` (checkout/retry.py).
+    A lost race re-prices without the promotions that did not fit, with their real reasons.
+    """
     claims = tuple(claims_for(rules, result))
-    outcome = ledger.reserve(order_id, claims, ttl)
+    try:
+        outcome = _call("reserve", ledger.reserve, order_id, claims, ttl)
+    except LedgerConflict:
+        ledger_conflict("cart_changed")
+        error = cart_changed(order_id, ledger.state(order_id))
+        ledger_log.warning("%s: %s", ledger.url, error)
+        raise error from None
     if outcome.ok:
         return Reservation(True, order_id, result, (), outcome, claims)
     failed = tuple(sorted({c.promotion for c in outcome.failed}))
     if not failed:  # a replay of an order that was released or expired: price it again as is
         return Reservation(False, order_id, rules.price(request, ledger=ledger), (), outcome, claims)
-    repriced = rules.price(request, ledger=ledger, exclude=failed)
+    ledger_conflict("lost_race")
+    usage = ledger.usage(race_keys(rules, request, outcome.failed))
+    reasons = race_reasons(rules, request, outcome.failed, usage)
+    repriced = with_reasons(rules.price(request, ledger=ledger, exclude=failed), reasons)
     return Reservation(False, order_id, repriced, failed, outcome, claims)
+
+
+def _call(operation: str, method: Callable[..., _T], *args: object) -> _T:
+    """One ledger round trip, counted (otel) and logged on failure (`promokit.ledger`)."""
+    ledger_call(operation)
+    try:
+        return method(*args)
+    except LedgerConflict:
+        raise
+    except LedgerError as exc:
+        ledger_log.error("ledger %s failed: %s", operation, exc)
+        raise
 
 
 def commit(ledger: Ledger, order_id: str) -> OrderState:
     """After payment: the held counters become used."""
-    return ledger.commit(order_id)
+    return _call("commit", ledger.commit, order_id)
 
 
 def release(ledger: Ledger, order_id: str) -> OrderState:
     """On cancel: give the held counters back."""
-    return ledger.release(order_id)
+    return _call("release", ledger.release, order_id)
 
 
 def _returned_targets(
@@ -198,6 +229,9 @@ def refund(
 ) -> OrderState:
     """Give back counters for returned goods (see `returns_for` and the module's policy).
 
-    Idempotent per `refund_id`: a replay with the same arguments changes nothing.
+    Idempotent per `refund_id`: a replay with the same arguments changes nothing. Raises
+    `refunds.VersionMismatch` when `rules` is not the version that priced `result`.
     """
-    return ledger.refund(order_id, returns_for(rules, result, returned_lines, earlier_lines), refund_id)
+    check_version(result, rules)
+    returns = returns_for(rules, result, returned_lines, earlier_lines)
+    return _call("refund", ledger.refund, order_id, returns, refund_id)

@@ -5,7 +5,8 @@
     result = rules.price(request, ledger=ledger)       # limits, stock and budgets from a ledger
 
 Pricing is pure: it never mutates the request and does no I/O except one read-only
-`ledger.usage()` round trip when a ledger is given. The pipeline per request:
+`ledger.usage()` round trip when a ledger is given (plus `ledger.state()` with `order_id=`).
+The pipeline per request:
 index lookup (only promotions whose scope can touch the cart) -> pre-checks
 (`actions.eligibility`) -> best-deal search (`selection`) over combinations evaluated by
 `evaluate` -> result with explanations and hints (`explain`, `hints`). All arithmetic runs
@@ -26,9 +27,11 @@ from ..compile.compiler import CompiledRules, compile_rules
 from ..errors import RequestError
 from ..language.ast import Promotion, RuleSetAst
 from ..language.diagnostics import Diagnostic
-from ..ledgers.base import Ledger
+from ..ledgers.base import LedgerError
+from ..ledgers.views import OrderReader, UsageReader, WithoutOrder
 from ..models import CheckoutRequest, Customer, Line, PricingResult
 from ..money import PRICING_CONTEXT
+from ..telemetry import PriceProbe
 from .actions.eligibility import prepare
 from .display import DisplayItem, DisplayPrice, display_prices
 from .evaluate import evaluate
@@ -83,22 +86,33 @@ class RuleSet:
         self,
         request: CheckoutRequest,
         *,
-        ledger: Ledger | None = None,
+        ledger: UsageReader | None = None,
         exclude: Collection[str] = (),
         strategy: Literal["best", "greedy"] = "best",
+        order_id: str | None = None,
     ) -> PricingResult:
         """Price the cart with the best valid combination of promotions (or a greedy pass).
 
         `exclude`: promotion ids to leave out (checkout re-prices without promotions whose
-        reservation failed). Raises ValueError when the request's currency differs from the rules'.
+        reservation failed). `order_id` (with a ledger): price as if that order's own hold
+        were released, so a retried checkout prices exactly as its first attempt (one more
+        read, `ledger.state`). Raises ValueError when the request's currency differs from the rules'.
         """
         self._check_currency(request)
-        with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, ledger=ledger, exclude=exclude)
-            selection = select(prepared.cart, prepared.candidates, strategy)
-            return build_result(
-                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
-            )
+        reader = _reader(ledger, order_id)
+        with PriceProbe(
+            "promokit.price",
+            self.version,
+            ledger=reader is not None,
+            reads_order=isinstance(reader, WithoutOrder),
+        ) as probe:
+            with decimal.localcontext(PRICING_CONTEXT):
+                prepared = prepare(self.compiled, request, ledger=reader, exclude=exclude)
+                selection = select(prepared.cart, prepared.candidates, strategy)
+                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
+                return build_result(
+                    self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                )
 
     def display_prices(
         self,
@@ -117,15 +131,25 @@ class RuleSet:
         when = at if at is not None else dt.datetime.now(dt.UTC)
         return display_prices(self.compiled, items, customer=customer, at=when, channel=channel)
 
-    def explain(self, request: CheckoutRequest, *, ledger: Ledger | None = None) -> Explanation:
+    def explain(
+        self, request: CheckoutRequest, *, ledger: UsageReader | None = None, order_id: str | None = None
+    ) -> Explanation:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
         self._check_currency(request)
-        with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, ledger=ledger)
-            selection = select(prepared.cart, prepared.candidates, explore=True)
-            result = build_result(
-                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
-            )
+        reader = _reader(ledger, order_id)
+        with PriceProbe(
+            "promokit.explain",
+            self.version,
+            ledger=reader is not None,
+            reads_order=isinstance(reader, WithoutOrder),
+        ) as probe:
+            with decimal.localcontext(PRICING_CONTEXT):
+                prepared = prepare(self.compiled, request, ledger=reader)
+                selection = select(prepared.cart, prepared.candidates, explore=True)
+                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
+                result = build_result(
+                    self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                )
         order = self.compiled.by_id
         alternatives = tuple(
             Alternative(
@@ -157,3 +181,12 @@ class RuleSet:
             return build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
+
+
+def _reader(ledger: UsageReader | None, order_id: str | None) -> UsageReader | None:
+    """The ledger pricing reads: as is, or without `order_id`'s own hold (a retry)."""
+    if order_id is None or ledger is None:
+        return ledger
+    if not isinstance(ledger, OrderReader):
+        raise LedgerError("price(order_id=...) needs a ledger that can read an order (state(order_id))")
+    return WithoutOrder(ledger, order_id)

@@ -27,6 +27,7 @@ from ..compile.windows import local_day
 from ..language import ast as A
 from ..ledgers import keys
 from ..ledgers.base import Ledger
+from ..ledgers.views import UsageReader
 from ..models import CheckoutRequest
 from ..money import Currency
 
@@ -144,7 +145,7 @@ def counters(
 
 def availability(
     promotions: Sequence[A.Promotion],
-    ledger: Ledger,
+    ledger: UsageReader,
     request: CheckoutRequest,
     default_tz: str,
     currency: Currency,

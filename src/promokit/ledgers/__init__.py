@@ -8,18 +8,19 @@ choosing an adapter. Redis and PostgreSQL clients are imported only when used.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from ._core import Clock, redact
+from .aio import AsyncLedger, open_async_ledger
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
 from .invites import InviteRewards, invite_rewards
 from .memory import MemoryLedger
 from .sqlite import SQLiteLedger
 from .stats import CampaignStats, PromotionStats, UnknownPromotion, campaign_stats, stats
+from .urls import unknown_scheme, url_scheme
 
 SCHEMES = ("memory", "sqlite", "redis", "rediss", "postgresql", "postgres")
 
 __all__ = [
+    "AsyncLedger",
     "Balance",
     "CampaignStats",
     "Claim",
@@ -34,6 +35,7 @@ __all__ = [
     "UnknownPromotion",
     "campaign_stats",
     "invite_rewards",
+    "open_async_ledger",
     "open_ledger",
     "stats",
 ]
@@ -45,12 +47,7 @@ def open_ledger(url: str, *, clock: Clock | None = None) -> Ledger:
     Raises LedgerError naming the URL (without credentials) for an unknown scheme,
     an unreachable server, a missing optional client package or a wrong schema version.
     """
-    if not isinstance(url, str):
-        raise LedgerError(f"a ledger URL must be a string, got {type(url).__name__}")
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        raise LedgerError(f"{redact(url)}: not a valid ledger URL") from None
+    scheme = url_scheme(url)
     if scheme == "memory":
         return MemoryLedger(redact(url), clock=clock)
     if scheme == "sqlite":
@@ -63,7 +60,4 @@ def open_ledger(url: str, *, clock: Clock | None = None) -> Ledger:
         from .postgres import PostgresLedger
 
         return PostgresLedger(url, clock=clock)
-    raise LedgerError(
-        f"{redact(url)}: unknown ledger URL scheme {scheme + '://' if scheme else '(none)'}; "
-        "use memory://, sqlite:///path.db, redis://host:port/db or postgresql://user@host/db"
-    )
+    raise unknown_scheme(url, scheme)

@@ -30,16 +30,15 @@ from ._core import (
     check_order_id,
     check_retention,
     check_ttl,
-    decode,
     encode,
     encode_returns,
     normalize,
     normalize_returns,
     redact,
-    reply_error,
 )
-from .base import Balance, Claim, LedgerConflict, LedgerError, OrderState, ReserveOutcome
+from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
 from .postgres_sql import DDL, MIGRATE_V1, SCHEMA_VERSION
+from .replies import balances, postgres_answer, reserve_outcome
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _RETRY = {"40P01", "40001", "23505"}  # deadlock, serialization failure, unique violation
@@ -143,24 +142,8 @@ class PostgresLedger:
                 raise LedgerError(f"{self.url}: {function} failed: {_first_line(exc)}") from None
         raise AssertionError("unreachable")
 
-    def _state(self, order_id: str, reply: list[str]) -> OrderState:
-        import json
-
-        _, status, claims_text, expires, returned_text = reply
-        claims = decode(claims_text)
-        by_key = {c.key: c for c in claims}
-        returned = tuple(
-            Claim(k, int(a), by_key[k].limit, by_key[k].promotion)
-            for k, a in sorted(json.loads(returned_text).items())
-            if int(a)
-        )
-        return OrderState(order_id, status, claims, None if expires is None else float(expires), returned)  # type: ignore[arg-type]
-
     def _answer(self, order_id: str, reply: list[str], verb: str) -> OrderState:
-        tag = reply[0]
-        if tag == "state":
-            return self._state(order_id, reply)
-        raise reply_error(self.url, order_id, verb, tag, reply[1] if len(reply) > 1 else None)
+        return postgres_answer(self.url, order_id, reply, verb)
 
     # ------------------------------------------------------------------ contract
     def usage(self, keys: Sequence[str]) -> Mapping[str, int]:
@@ -170,8 +153,7 @@ class PostgresLedger:
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
-        reply = self._call("pk_balances", wanted)
-        return {k: Balance(int(reply[2 * i]), int(reply[2 * i + 1])) for i, k in enumerate(wanted)}
+        return balances(wanted, self._call("pk_balances", wanted))
 
     def reserve(self, order_id: str, claims: Sequence[Claim], ttl: float) -> ReserveOutcome:
         check_order_id(order_id)
@@ -187,17 +169,7 @@ class PostgresLedger:
             float(ttl),
             self._soft,
         )
-        tag = reply[0]
-        if tag == "ok":
-            return ReserveOutcome(order_id, True, (), "reserved")
-        if tag == "failed":
-            return ReserveOutcome(order_id, False, tuple(wanted[int(i)] for i in reply[1:]), None)
-        if tag == "conflict":
-            raise LedgerConflict(f"{self.url}: order {order_id!r} was reserved with different claims")
-        if tag == "existing":
-            status = reply[1]
-            return ReserveOutcome(order_id, status in ("reserved", "committed", "refunded"), (), status)  # type: ignore[arg-type]
-        raise LedgerError(f"{self.url}: unexpected reply {reply!r}")
+        return reserve_outcome(self.url, order_id, wanted, reply)
 
     def commit(self, order_id: str) -> OrderState:
         check_order_id(order_id)

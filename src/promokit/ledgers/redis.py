@@ -21,12 +21,10 @@ Durability: see docs/ledgers.md (AOF `appendfsync everysec`, async replication).
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ._core import (
     PURGE_BATCH,
@@ -34,16 +32,15 @@ from ._core import (
     check_order_id,
     check_retention,
     check_ttl,
-    decode,
     encode,
     encode_returns,
     normalize,
     normalize_returns,
     redact,
-    reply_error,
 )
-from .base import Balance, Claim, LedgerConflict, LedgerError, OrderState, ReserveOutcome
-from .redis_lua import SCRIPT
+from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
+from .redis_lua import SCRIPT, script_keys, url_options
+from .replies import balances, redis_answer, reserve_outcome
 
 SWEEP_BATCH = 256
 
@@ -60,17 +57,13 @@ class RedisLedger:
     def __init__(self, url: str, *, clock: Clock | None = None) -> None:
         redis = _import_redis()
         self.url = redact(url)
-        parts = urlsplit(url)
-        query = dict(parse_qsl(parts.query))
-        namespace = query.pop("namespace", "promokit")
+        client_url, namespace, wait_replicas = url_options(url)
         try:
             # WAIT for this many replicas after a commit (a second round trip, commits only).
-            self._wait_replicas = int(query.pop("wait_replicas", "0"))
+            self._wait_replicas = int(wait_replicas)
         except ValueError:
             raise LedgerError(f"{self.url}: wait_replicas must be an integer") from None
-        client_url = urlunsplit(parts._replace(query=urlencode(query)))
-        tag = "{promokit:" + namespace + "}"
-        self.keys = [f"{tag}:used", f"{tag}:held", f"{tag}:due", f"{tag}:orders", f"{tag}:done"]
+        self.keys = script_keys(namespace)
         self._clock = clock
         self._errors: tuple[type[BaseException], ...] = (redis.exceptions.RedisError,)
         self._noscript: type[BaseException] = redis.exceptions.NoScriptError
@@ -128,23 +121,8 @@ class RedisLedger:
                 raise LedgerError(f"{self.url}: Redis call failed: {exc}") from None
         raise AssertionError("unreachable")
 
-    def _state(self, order_id: str, raw: str) -> OrderState:
-        o = json.loads(raw)
-        claims = decode(o["c"])
-        by_key = {c.key: c for c in claims}
-        returned = tuple(
-            Claim(k, int(a), by_key[k].limit, by_key[k].promotion)
-            for k, a in sorted(o["r"].items())
-            if int(a)
-        )
-        expires = float(o["e"]) if o["e"] != "" else None
-        return OrderState(order_id, o["s"], claims, expires, returned)
-
     def _answer(self, order_id: str, reply: list[Any], verb: str) -> OrderState:
-        tag = reply[0]
-        if tag == "state":
-            return self._state(order_id, reply[1])
-        raise reply_error(self.url, order_id, verb, tag, reply[1] if len(reply) > 1 else None)
+        return redis_answer(self.url, order_id, reply, verb)
 
     # ------------------------------------------------------------------ contract
     def usage(self, keys: Sequence[str]) -> Mapping[str, int]:
@@ -154,25 +132,14 @@ class RedisLedger:
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
-        reply = self._call("balances", *wanted)
-        return {k: Balance(int(reply[1 + 2 * i]), int(reply[2 + 2 * i])) for i, k in enumerate(wanted)}
+        return balances(wanted, self._call("balances", *wanted)[1:])
 
     def reserve(self, order_id: str, claims: Sequence[Claim], ttl: float) -> ReserveOutcome:
         check_order_id(order_id)
         check_ttl(ttl)
         wanted = normalize(claims)
         reply = self._call("reserve", order_id, encode(wanted), repr(float(ttl)))
-        tag = reply[0]
-        if tag == "ok":
-            return ReserveOutcome(order_id, True, (), "reserved")
-        if tag == "failed":
-            return ReserveOutcome(order_id, False, tuple(wanted[int(i)] for i in reply[1:]), None)
-        if tag == "conflict":
-            raise LedgerConflict(f"{self.url}: order {order_id!r} was reserved with different claims")
-        if tag == "existing":
-            status = reply[1]
-            return ReserveOutcome(order_id, status in ("reserved", "committed", "refunded"), (), status)
-        raise LedgerError(f"{self.url}: unexpected reply {reply!r}")
+        return reserve_outcome(self.url, order_id, wanted, reply)
 
     def commit(self, order_id: str) -> OrderState:
         check_order_id(order_id)

@@ -10,6 +10,29 @@ Order JSON: s status, c canonical claims text (compared byte for byte for confli
 e expires_at as "%.17g" text ("" once committed), r returned per key, f refund id -> returns text.
 """
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+
+def namespace_key(namespace: str, name: str) -> str:
+    """A key of the namespace: every one shares the hash tag `{promokit:NAMESPACE}` (one slot)."""
+    return "{promokit:" + namespace + "}:" + name
+
+
+def script_keys(namespace: str) -> list[str]:
+    """KEYS of every call: the namespace's five keys."""
+    return [namespace_key(namespace, name) for name in ("used", "held", "due", "orders", "done")]
+
+
+def url_options(url: str) -> tuple[str, str, str]:
+    """(the URL for the Redis client, the namespace, the wait_replicas text) of a ledger URL;
+    the sync (redis.py) and async (redis_async.py) adapters read a URL alike."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    namespace = query.pop("namespace", "promokit")
+    wait_replicas = query.pop("wait_replicas", "0")
+    return urlunsplit(parts._replace(query=urlencode(query))), namespace, wait_replicas
+
+
 SCRIPT = r"""
 local U, H, X, O, D = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local op = ARGV[1]

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from ...compile.compiler import CompiledPromotion, CompiledRules
 from ...language import ast as A
-from ...ledgers.base import Ledger
+from ...ledgers.views import UsageReader
 from ...models import CheckoutRequest
-from ..usage import availability
+from ..usage import Availability, availability
 from . import Miss
 from .cart import Cart
 
@@ -69,7 +69,7 @@ def prepare(
     rules: CompiledRules,
     request: CheckoutRequest,
     *,
-    ledger: Ledger | None = None,
+    ledger: UsageReader | None = None,
     exclude: Collection[str] = (),
     only: Collection[str] | None = None,
 ) -> Prepared:
@@ -153,11 +153,26 @@ def prepare(
     return Prepared(cart, passed, ordered, unknown)
 
 
+def used_up(av: Availability, *, coupon: bool) -> Miss | None:
+    """The miss of a promotion whose ledger counters leave nothing (None: something is left).
+
+    Also what checkout reports for a reservation that lost a race (checkout/retry.py).
+    """
+    detail = av.detail or "used up"
+    if av.uses is not None and av.uses <= 0:
+        return Miss("coupon_used" if coupon else "limit", detail)
+    if av.units is not None and av.units <= 0:
+        return Miss("stock" if av.limited_by == "stock" else "limit", detail)
+    if av.budget is not None and av.budget <= 0:
+        return Miss("budget", detail)
+    return None
+
+
 def _apply_ledger(
     rules: CompiledRules,
     cart: Cart,
     request: CheckoutRequest,
-    ledger: Ledger,
+    ledger: UsageReader,
     passed: list[CompiledPromotion],
     misses: dict[str, Miss],
 ) -> list[CompiledPromotion]:
@@ -170,16 +185,9 @@ def _apply_ledger(
         if av is None:
             kept.append(p)
             continue
-        detail = av.detail or "used up"
-        if av.uses is not None and av.uses <= 0:
-            misses[p.id] = Miss("coupon_used" if p.codes is not None else "limit", detail)
-            continue
-        if av.units is not None and av.units <= 0:
-            reason = "stock" if av.limited_by == "stock" else "limit"
-            misses[p.id] = Miss(reason, detail)  # type: ignore[arg-type]
-            continue
-        if av.budget is not None and av.budget <= 0:
-            misses[p.id] = Miss("budget", detail)
+        miss = used_up(av, coupon=p.codes is not None)
+        if miss is not None:
+            misses[p.id] = miss
             continue
         if av.units is not None:
             local = cart.unit_caps.get(p.id)
