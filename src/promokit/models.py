@@ -254,5 +254,5 @@ class PricingResult(_Model):
     applied: tuple[Applied, ...] = ()
     not_applied: tuple[NotApplied, ...] = ()
     hints: tuple[Hint, ...] = ()
-    selection: Literal["none", "exact", "heuristic"] = "none"
+    selection: Literal["none", "exact", "heuristic", "greedy"] = "none"
     rules_version: str

@@ -11,7 +11,7 @@ import pytest
 
 import promokit
 from promokit import CheckoutRequest, PricingResult
-from promokit.engine import selection
+from promokit.engine import branch_and_bound
 
 # Two order promotions in one exclusive group that save the same ¥10 on this cart, plus
 # item promotions on separate lines and free shipping: nothing spoils anything.
@@ -76,7 +76,7 @@ def test_group_tie_goes_to_the_higher_priority_member_without_a_search(
     def no_search(*args: object) -> object:
         raise AssertionError("the seed reaches the bound: the branch and bound should not run")
 
-    monkeypatch.setattr(selection, "_branch_and_bound", no_search)
+    monkeypatch.setattr(branch_and_bound.BranchAndBound, "run", no_search)
     result = rules.price(request)
     assert result.total == best.total
     applied = {a.promotion for a in result.applied}
@@ -89,5 +89,19 @@ def test_explain_still_lists_the_group_alternative() -> None:
     rules = promokit.loads(TIED_GROUP)
     request = CheckoutRequest.model_validate_json(CART)
     explanation = rules.explain(request)
-    assert explanation.result == rules.price(request)
+    priced = rules.price(request)
+    # the same result, but `price` does not measure by how much a promotion that cannot apply
+    # with the chosen deal lost (docs/semantics.md#best-deal: lazy explanations); `explain` does
+    assert _unworded(explanation.result) == _unworded(priced)
+    lost = {n.promotion: n for n in priced.not_applied}["s-second"]
+    assert (lost.reason, lost.lost_to) == ("excluded", "s-first")
+    assert "explain" in lost.detail
+    measured = {n.promotion: n for n in explanation.result.not_applied}["s-second"]
+    assert measured.detail.startswith("lost to s-first: equal saving")
     assert any("s-second" in alt.promotions for alt in explanation.alternatives)
+
+
+def _unworded(result: PricingResult) -> PricingResult:
+    """The result with the not-applied details blanked (their reasons and rivals stay)."""
+    blank = tuple(n.model_copy(update={"detail": ""}) for n in result.not_applied)
+    return result.model_copy(update={"not_applied": blank})

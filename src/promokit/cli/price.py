@@ -35,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         rules = load_rules(args.rules)
         request = load_request(args.request, args.at)
-        result = rules.price(request, strategy=args.strategy)
+        if args.json or args.strategy == "greedy":
+            result = rules.price(request, strategy=args.strategy)
+        else:  # the table says by how much each left-out promotion lost, which `explain` measures
+            result = rules.explain(request).result
     except RuleError as exc:
         print(render_all(exc.diagnostics, exc.sources), file=sys.stderr)
         return EXIT_FAILED

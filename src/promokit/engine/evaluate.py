@@ -26,6 +26,7 @@ from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
 from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
 from .actions.order import evaluate_order
+from .stacking import StackableSets, stack_partners
 
 #: Contested-line assignments tried exhaustively per combination; above it, the heuristic.
 MAX_ASSIGNMENTS = 16
@@ -107,7 +108,7 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
     if count > MAX_ASSIGNMENTS:
         assignment = dict(fixed)
         for i in contested:
-            assignment[i] = max(choices[i], key=lambda c: (_alone_value(cart, c, i), -choices[i].index(c)))
+            assignment[i] = _likely_winner(cart, i, choices[i])
         result = _run(cart, ordered, assignment)
         result.exhaustive = False
         return result
@@ -126,26 +127,18 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
 
 
 def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
-    """Per line, the maximal sets of its item promotions that are mutually stackable."""
+    """Per line, the maximal sets of its item promotions that are mutually stackable
+    (`stacking.StackableSets`: no enumeration of subsets)."""
     covering: dict[int, list[CompiledPromotion]] = {}
     for p in items:
         for i in holdable(cart, p):
             covering.setdefault(i, []).append(p)
-    result: dict[int, list[tuple[str, ...]]] = {}
-    for i, ps in covering.items():
-        if len(ps) == 1 or all(stackable(a, b) for a, b in itertools.combinations(ps, 2)):
-            result[i] = [tuple(p.id for p in ps)]
-            continue
-        cliques: list[tuple[CompiledPromotion, ...]] = []
-        for size in range(len(ps), 0, -1):
-            for combo in itertools.combinations(ps, size):
-                if all(stackable(a, b) for a, b in itertools.combinations(combo, 2)) and not any(
-                    set(combo) <= set(c) for c in cliques
-                ):
-                    cliques.append(combo)
-        cliques.sort(key=lambda c: [p.order for p in c])
-        result[i] = [tuple(p.id for p in c) for c in cliques]
-    return result
+    if cart.stacking is None:
+        cart.stacking = StackableSets(stack_partners(cart.promotions.values()))
+    sets = cart.stacking
+    if not sets.partners:  # nothing stacks (the common case): one promotion per choice, rank order
+        return {i: [(p.id,) for p in ps] for i, ps in covering.items()}
+    return {i: [tuple(p.id for p in members) for members in sets(ps)] for i, ps in covering.items()}
 
 
 def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
@@ -172,6 +165,17 @@ def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
             # the outcome its evaluation alone needs (`_item_outcome`'s key): computed once
             key = ("item", p.id, found, tuple(cart.subtotals[i] for i in found))
             cart.item_layers.setdefault(key, (outcome, ups))
+    return found
+
+
+def _likely_winner(cart: Cart, line: int, choices: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The choice that saves most on `line` alone (the earlier one on ties), memoised per
+    (line, choices): the assignment heuristic asks again for every combination."""
+    key = ("winner", line, tuple(choices))
+    found = cast("tuple[str, ...] | None", cart.item_layers.get(key))
+    if found is None:
+        best = max(range(len(choices)), key=lambda k: (_alone_value(cart, choices[k], line), -k))
+        found = cart.item_layers[key] = choices[best]
     return found
 
 
@@ -352,8 +356,10 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
         if p.layer not in before:
             before[p.layer] = tuple(remaining)
         # One promotion on the same amounts gives the same outcome in every combination
-        # (outcomes are never mutated: `_limits` cuts a copy).
-        key_p = ("order", p.id, tuple(remaining), shipping)
+        # (outcomes are never mutated: `_limits` cuts a copy). It reads only its eligible
+        # lines (threshold, apportionment), so only their amounts key it: combinations that
+        # differ elsewhere share it.
+        key_p = ("order", p.id, tuple(remaining[i] for i in cart.eligible[p.id]), shipping)
         found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
         if found is None:
             found = evaluate_order(p, cart, remaining, shipping)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..compile.compiler import CompiledRules, conflicts
 from ..language.ast import ThresholdBase
-from ..models import Adjustment, Applied, Gift, LineResult, NotApplied, PricingResult
+from ..models import Adjustment, Applied, Gift, Hint, LineResult, NotApplied, PricingResult
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
 from .hints import base_in, build_hints
@@ -28,13 +28,47 @@ def build_result(
     pre_misses: dict[str, Miss],
     unknown_codes: list[str],
 ) -> PricingResult:
+    """The `PricingResult` of a selection: lines, applied promotions, outcomes, hints, totals."""
     best = selection.best
     request = cart.request
     m = cart.q  # amounts are exact multiples of the minor unit already: this only fixes the scale
+    applied, gifts, adjustments = _applied(rules, cart, selection)
+    line_results = _lines(cart, adjustments)
+    subtotal = sum(cart.subtotals, ZERO)
+    discount = sum((r.discount for r in line_results), ZERO)
+    shipping_original = request.shipping
+    shipping = best.shipping
+    return PricingResult(
+        currency=request.currency,
+        at=request.at,
+        customer_id=request.customer.id,
+        subtotal=m(subtotal),
+        discount=m(discount),
+        shipping_original=m(shipping_original),
+        shipping_discount=m(shipping_original - shipping),
+        shipping=m(shipping),
+        total=m(subtotal - discount + shipping),
+        points_earned=best.points_earned,
+        points_redeemed=best.points_redeemed,
+        lines=tuple(line_results),
+        gifts=tuple(gifts),
+        applied=tuple(applied),
+        not_applied=tuple(_outcomes(rules, cart, selection, pre_misses, unknown_codes)),
+        hints=_hints(cart, selection),
+        selection=selection.mode,
+        rules_version=rules.version,
+    )
+
+
+def _applied(
+    rules: CompiledRules, cart: Cart, selection: Selection
+) -> tuple[list[Applied], list[Gift], dict[int, list[Adjustment]]]:
+    """What each applied promotion did: its record, its gifts, its adjustments per line index."""
+    m = cart.q
     adjustments: dict[int, list[Adjustment]] = {}
     applied: list[Applied] = []
     gifts: list[Gift] = []
-    for pid, effect in best.effects.items():
+    for pid, effect in selection.best.effects.items():
         p = rules.by_id[pid]
         for i in sorted(effect.amounts):
             adjustments.setdefault(i, []).append(
@@ -55,14 +89,20 @@ def build_result(
                 variant=p.promotion.variant.name if p.promotion.variant is not None else None,
             )
         )
+    return applied, gifts, adjustments
+
+
+def _lines(cart: Cart, adjustments: dict[int, list[Adjustment]]) -> list[LineResult]:
+    """Every request line, in the order the request sent them, with its adjustments."""
+    m = cart.q
     by_index = {line.id: i for i, line in enumerate(cart.lines)}
-    line_results = []
-    for line in request.lines:
+    out = []
+    for line in cart.request.lines:
         i = by_index[line.id]
         adj = tuple(adjustments.get(i, ()))
         discount = sum((a.amount for a in adj), ZERO)
         subtotal = cart.subtotals[i]
-        line_results.append(
+        out.append(
             LineResult(
                 id=line.id,
                 sku=line.sku,
@@ -74,10 +114,21 @@ def build_result(
                 adjustments=adj,
             )
         )
+    return out
+
+
+def _outcomes(
+    rules: CompiledRules,
+    cart: Cart,
+    selection: Selection,
+    pre_misses: dict[str, Miss],
+    unknown_codes: list[str],
+) -> list[NotApplied]:
+    """One `not_applied` record per promotion that did not apply, in rank order, then unknown codes."""
+    best = selection.best
     misses: dict[str, Miss] = dict(pre_misses)
     for pid, miss in selection.dropped.items():
-        remeasured = _in_chosen_deal(cart, selection, pid, miss)
-        misses[pid] = remeasured
+        misses[pid] = _in_chosen_deal(cart, selection, pid, miss)
     for source in (selection.dropped, selection.excluded, best.misses):
         for pid, miss in source.items():
             if pid not in best.effects:
@@ -91,35 +142,16 @@ def build_result(
         NotApplied(promotion="", reason="coupon_unknown", detail=f"code {c!r} matches no coupon", code=c)
         for c in unknown_codes
     ]
+    return not_applied
+
+
+def _hints(cart: Cart, selection: Selection) -> tuple[Hint, ...]:
+    """Hints from the upsells the evaluations recorded (nothing is evaluated again)."""
     upsells: list[Upsell] = list(selection.upsells)
     for pid, miss in selection.dropped.items():
         if miss.reason == "threshold":
             upsells += selection.alone[pid].upsells
-    hints = build_hints(cart, best, upsells, cart.promotions)
-    subtotal = sum(cart.subtotals, ZERO)
-    discount = sum((r.discount for r in line_results), ZERO)
-    shipping_original = request.shipping
-    shipping = best.shipping
-    return PricingResult(
-        currency=request.currency,
-        at=request.at,
-        customer_id=request.customer.id,
-        subtotal=m(subtotal),
-        discount=m(discount),
-        shipping_original=m(shipping_original),
-        shipping_discount=m(shipping_original - shipping),
-        shipping=m(shipping),
-        total=m(subtotal - discount + shipping),
-        points_earned=best.points_earned,
-        points_redeemed=best.points_redeemed,
-        lines=tuple(line_results),
-        gifts=tuple(gifts),
-        applied=tuple(applied),
-        not_applied=tuple(not_applied),
-        hints=hints,
-        selection=selection.mode,
-        rules_version=rules.version,
-    )
+    return build_hints(cart, selection.best, upsells, cart.promotions)
 
 
 def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> Miss:

@@ -25,7 +25,9 @@ def render_explanation(explanation: Explanation) -> str:
         + {
             "none": " (no promotions competed: no search needed).",
             "exact": " (the best of every valid combination: exact search).",
-            "heuristic": " (too many competing promotions for an exact search: heuristic).",
+            "heuristic": " (too many competing promotions for an exact search: heuristic,"
+            " never worse than greedy).",
+            "greedy": " (greedy pass by priority, as asked).",
         }[result.selection],
     ]
     if result.points_earned or result.points_redeemed:

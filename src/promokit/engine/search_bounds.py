@@ -1,4 +1,4 @@
-"""Item-layer bounds for the best-deal search (`selection._branch_and_bound`)."""
+"""Item-layer bounds for the best-deal search (`branch_and_bound.BranchAndBound`)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from ...compile.compiler import CompiledPromotion
 from ...models import CheckoutRequest, Line
 from ...money import Currency, Rounding, allocate, format_money, quantize
+from ..stacking import StackableSets
 
 ZERO = Decimal(0)
 
@@ -37,6 +38,7 @@ class Cart:
     choices: dict[frozenset[str], dict[int, list[tuple[str, ...]]]] = field(default_factory=dict)
     item_layers: dict[object, object] = field(default_factory=dict)  # evaluate._ItemLayer memo
     holdable: dict[str, tuple[int, ...]] = field(default_factory=dict)  # evaluate.holdable memo
+    stacking: StackableSets | None = None  # over the candidates, built on first use (evaluate)
 
     def q(self, amount: Decimal) -> Decimal:
         """Round a computed amount with the rule set's rounding mode."""
