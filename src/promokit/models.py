@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from .codes import normalize_code
 from .money import CURRENCIES
 
 #: Documented request limits (docs/semantics.md). Larger carts are refused, not truncated.
@@ -29,9 +30,56 @@ MAX_QUANTITY = 10_000
 MAX_UNIT_PRICE = Decimal("100000000")  # 10^8 in the major unit
 
 
+#: The longest decimal text accepted (digits, sign and point): far beyond any real amount,
+#: short enough that no input makes Decimal parsing or arithmetic expensive.
+MAX_DECIMAL_TEXT = 40
+
+#: Instants promokit can place in any time zone and shift by a day without leaving the calendar.
+MIN_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+MAX_AT = dt.datetime(9998, 12, 31, tzinfo=dt.UTC)
+
+
 def _refuse_float(value: Any) -> Any:
+    """Money input: a Decimal, an int, or ASCII decimal text (docs/semantics.md#money-input)."""
     if isinstance(value, float):
         raise ValueError('money must be a decimal string or an integer, not a float (e.g. "12.50")')
+    if isinstance(value, bool):
+        raise ValueError('money must be a decimal string or an integer, not true/false (e.g. "12.50")')
+    return value
+
+
+def _strict_text(value: Any) -> Any:
+    if isinstance(value, str):
+        _check_decimal_text(value)
+    return value
+
+
+def _check_decimal_text(text: str) -> None:
+    """Strict: ASCII digits, one optional sign, an optional point with digits on both sides.
+
+    Python's Decimal also reads "１２", "٣", "1_000", " 12.50 " and "1e3"; a price is never
+    written like that, so such text is more likely a bug upstream than a price.
+    """
+    body = text[1:] if text[:1] in ("-", "+") else text
+    whole, point, fraction = body.partition(".")
+    digits = (
+        whole.isascii() and whole.isdigit() and (not point or (fraction.isascii() and fraction.isdigit()))
+    )
+    if not digits or len(text) > MAX_DECIMAL_TEXT:
+        shown = text if len(text) <= MAX_DECIMAL_TEXT else text[:MAX_DECIMAL_TEXT] + "..."
+        raise ValueError(
+            f"{shown!r} is not a decimal number: write ASCII digits with an optional point, "
+            'e.g. "12.50" (no spaces, underscores, exponents or other scripts\' digits)'
+        )
+
+
+def _at_in_range(value: dt.datetime) -> dt.datetime:
+    try:
+        utc = value.astimezone(dt.UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not MIN_AT <= utc <= MAX_AT:
+        raise ValueError("at must be between 1900-01-01 and 9998-12-31 (UTC)")
     return value
 
 
@@ -59,7 +107,11 @@ __all__ = [
 ]
 
 Money = Annotated[Decimal, BeforeValidator(_refuse_float), AfterValidator(_finite)]
-NonNegativeMoney = Annotated[Money, Field(ge=0, le=MAX_UNIT_PRICE)]
+#: A count in a request: a JSON integer only (not true, "3" or 3.0).
+Count = Annotated[int, Field(strict=True)]
+Instant = Annotated[AwareDatetime, AfterValidator(_at_in_range)]
+#: Money in a request: also strict decimal text (results keep accepting what they print).
+NonNegativeMoney = Annotated[Money, BeforeValidator(_strict_text), Field(ge=0, le=MAX_UNIT_PRICE)]
 AttributeValue = str | int | bool | Decimal
 
 
@@ -74,13 +126,13 @@ class Customer(_Model):
     """Facts about the buyer (docs/semantics.md#time-and-audience). A new customer has `orders == 0`."""
 
     id: str | None = Field(default=None, max_length=200)
-    level: int = Field(default=0, ge=0)
+    level: Count = Field(default=0, ge=0)
     segments: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     region: str | None = None
-    orders: int = Field(default=0, ge=0, description="number of previous orders")
+    orders: Count = Field(default=0, ge=0, description="number of previous orders")
     total_spent: NonNegativeMoney = Decimal(0)
-    points: int = Field(default=0, ge=0, description="points balance")
+    points: Count = Field(default=0, ge=0, description="points balance")
     registered_at: dt.date | None = None
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
     invited_by: str | None = Field(
@@ -105,7 +157,7 @@ class Line(_Model):
     brand: str | None = None
     tags: tuple[str, ...] = ()
     unit_price: NonNegativeMoney
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    quantity: Count = Field(ge=1, le=MAX_QUANTITY)
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
 
 
@@ -113,21 +165,23 @@ class Group(_Model):
     """A group buy (拼团) the order belongs to."""
 
     id: str = Field(min_length=1)
-    size: int = Field(ge=1)
+    size: Count = Field(ge=1)
 
 
 class CheckoutRequest(_Model):
     """A cart to price: the lines, the customer, the instant and the codes entered."""
 
     currency: str = "CNY"
-    at: AwareDatetime
+    at: Instant
     customer: Customer = Field(default_factory=Customer)
     lines: tuple[Line, ...] = Field(max_length=MAX_LINES)
     shipping: NonNegativeMoney = Decimal(0)
-    coupons: tuple[str, ...] = Field(default=(), max_length=20)
+    coupons: tuple[Annotated[str, AfterValidator(normalize_code)], ...] = Field(
+        default=(), max_length=20, description="codes entered; normalised (docs/semantics.md#coupon-codes)"
+    )
     group: Group | None = None
     channel: str | None = None
-    redeem_points: int = Field(default=0, ge=0, description="points the customer chooses to spend")
+    redeem_points: Count = Field(default=0, ge=0, description="points the customer chooses to spend")
 
     @model_validator(mode="after")
     def _check(self) -> CheckoutRequest:
@@ -144,6 +198,10 @@ class CheckoutRequest(_Model):
                     f"line {line.id!r}: unit_price {line.unit_price} has more decimals than "
                     f"{self.currency} allows ({currency.minor_unit})"
                 )
+        if -self.shipping.as_tuple().exponent > currency.minor_unit:  # type: ignore[operator]
+            raise ValueError(
+                f"shipping {self.shipping} has more decimals than {self.currency} allows ({currency.minor_unit})"
+            )
         return self
 
 

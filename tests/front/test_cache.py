@@ -6,17 +6,21 @@ never reads or writes the user's real cache.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import lark
 import pytest
 
 from promokit.check import frontend
 from promokit.check.frontend import parse_file_ast, parse_paths, parse_text
-from promokit.language import ast, cache
+from promokit.language import ast, cache, grammar_cache
 from promokit.language.diagnostics import Diagnostic, RuleError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -232,15 +236,104 @@ def test_old_entries_are_pruned(isolated_cache: Path, monkeypatch: pytest.Monkey
     assert len(entries(isolated_cache)) == 2
 
 
-def test_the_grammar_cache_follows_the_same_folder_and_switch(
+def test_no_grammar_is_ever_cached_as_a_pickle(isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: lark's `cache=` files are pickles that ran planted code on `promokit test`."""
+    from promokit.language import parser as parser_module
+    from promokit.ruletests import syntax
+
+    given: list[dict[str, Any]] = []
+    real = lark.Lark.__init__
+
+    def spy(self: Any, grammar: Any, **options: Any) -> None:
+        given.append(options)
+        real(self, grammar, **options)
+
+    monkeypatch.setattr(lark.Lark, "__init__", spy)
+    parser_module.get_parser.cache_clear()
+    syntax.grammar_parser.cache_clear()
+    try:
+        parser_module.get_parser()
+        syntax.grammar_parser()
+    finally:
+        parser_module.get_parser.cache_clear()
+        syntax.grammar_parser.cache_clear()
+    assert len(given) == 2 and all(not options.get("cache") for options in given)
+    files = [p for p in isolated_cache.parent.rglob("*") if p.is_file()]
+    assert files and not [p for p in files if p.read_bytes()[:1] == b"\x80"]  # pickle protocol 2+
+    for entry in isolated_cache.glob("grammar-*.json"):
+        header, _, payload = entry.read_bytes().partition(b"\n")
+        assert json.loads(header)["format"] == grammar_cache.FORMAT
+        json.loads(payload)  # plain JSON data
+
+
+def test_grammar_tables_load_from_signed_data_and_ignore_edits(
     isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from promokit.language import parser as parser_module
+    grammar = 'start: "a" NAME\nNAME: /[a-z]+/\n%ignore " "\n'
+    first = grammar_cache.build_parser(grammar, parser="lalr")
+    (entry,) = isolated_cache.glob("grammar-*.json")
+    built: list[str] = []
+    real = lark.Lark.__init__
 
-    where = parser_module._cache_file("grammar")
-    assert isinstance(where, str) and Path(where).parent == isolated_cache
+    def spy(self: Any, text: Any, **options: Any) -> None:
+        built.append(text)
+        real(self, text, **options)
+
+    monkeypatch.setattr(lark.Lark, "__init__", spy)
+    again = grammar_cache.build_parser(grammar, parser="lalr")
+    assert built == [] and again.parse("a xyz") == first.parse("a xyz")
+    header, _, payload = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(header + b"\n" + payload.replace(b"[a-z]+", b"[a-b]+"))
+    edited = grammar_cache.build_parser(grammar, parser="lalr")
+    assert built == [grammar] and edited.parse("a xyz") == first.parse("a xyz")
     monkeypatch.setenv("PROMOKIT_NO_CACHE", "1")
-    assert parser_module._cache_file("grammar") is False
+    entry.unlink()
+    grammar_cache.build_parser(grammar, parser="lalr")
+    assert not list(isolated_cache.glob("grammar-*.json"))
+
+
+def test_the_cache_folder_is_private(isolated_cache: Path) -> None:
+    folder = cache.cache_dir()
+    assert folder == isolated_cache
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o1777])
+def test_a_group_or_world_writable_cache_folder_is_refused(
+    tmp_path: Path, isolated_cache: Path, mode: int
+) -> None:
+    isolated_cache.mkdir()
+    os.chmod(isolated_cache, mode)
+    assert cache.cache_dir() is None
+    parse_paths([write_rules(tmp_path / "rules")])
+    assert entries(isolated_cache) == []
+
+
+def test_a_symlinked_cache_folder_is_refused(tmp_path: Path, isolated_cache: Path) -> None:
+    real = tmp_path / "elsewhere"
+    real.mkdir(mode=0o700)
+    isolated_cache.symlink_to(real)
+    assert cache.cache_dir() is None
+
+
+def test_a_forged_entry_with_a_recomputed_digest_cannot_change_a_price(
+    tmp_path: Path, isolated_cache: Path
+) -> None:
+    """Issue 15: an edited entry whose SHA-256 was recomputed priced an item at 0.00."""
+    path = write_rules(tmp_path / "rules")
+    parse_paths([path])
+    (entry,) = entries(isolated_cache)
+    header, _, payload = entry.read_bytes().partition(b"\n")
+    forged = payload.replace(b'"20"', b'"99"')
+    assert forged != payload
+    meta = json.loads(header)
+    meta.pop("hmac", None)
+    meta["sha256"] = hashlib.sha256(forged).hexdigest()
+    meta["hmac"] = hashlib.sha256(forged).hexdigest()  # without the folder's secret
+    entry.write_bytes(json.dumps(meta).encode() + b"\n" + forged)
+    assert cache.load(entry.stem) is None
+    tiers = parse_paths([path]).ast.promotions[0].action
+    assert "99" not in repr(tiers)
 
 
 def test_structure_ignores_positions_but_not_what_is_written() -> None:

@@ -100,6 +100,7 @@ def make_store(kind: str, tmp: Path) -> tuple[Store, Callable[[], None]]:
         url = with_query(REDIS_URL, "namespace", f"test-{token}")
         try:
             ledger: Any = open_ledger(url)
+            ledger.init()  # the epoch marker every Redis call checks (docs/ledgers.md#running-in-production)
         except LedgerError as exc:
             _unavailable(f"Redis at {REDIS_URL}", str(exc))
 

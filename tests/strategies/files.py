@@ -103,6 +103,8 @@ def promotions(
         kind = _natural_layer(action)  # `kind` written out, agreeing with the action
     exclusive = draw(_ints(0, 5)) == 0
     group = None if exclusive or not draw(_BOOLS) else ast.Name(text=draw(_pick(("grp-a", "grp-b"))))
+    if isinstance(action, ast.PointsRedeem) and not exclusive:
+        group = ast.Name(text="points")  # one redemption per order (E056)
     stackable: tuple[ast.Name, ...] = ()
     partners = [p for p in earlier if not p.exclusive and not p.is_coupon]
     if partners and not exclusive and not is_coupon and draw(_BOOLS):

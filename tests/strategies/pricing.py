@@ -145,6 +145,8 @@ def small_rule_sets(draw: st.DrawFn, max_promotions: int = 6) -> ast.RuleFile:
         if layer != "points" and draw(_ints(0, 2)) == 0:
             group = ast.Name(text=draw(_pick(("grp-a", "grp-b"))))
         exclusive = group is None and layer != "points" and draw(_ints(0, 9)) == 0
+        if isinstance(action, ast.PointsRedeem):
+            group = ast.Name(text="points")  # one redemption per order (E056)
         stackable: tuple[ast.Name, ...] = ()
         if layer == "item" and not exclusive:
             partners = [

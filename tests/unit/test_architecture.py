@@ -19,6 +19,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 RANKS: list[tuple[str, int]] = [
     ("promokit._version", 0),
     ("promokit.money", 0),
+    ("promokit.codes", 0),
     ("promokit.errors", 0),
     ("promokit.models", 0),
     ("promokit.telemetry", 0),

@@ -25,15 +25,16 @@ transitive: A with B and B with C does not let A and C apply together.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
-import re
+import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
+from ..codes import MAX_CODE_LENGTH, glob_match, normalize_code, rule_code_key
 from ..language.ast import (
+    PointsRedeem,
     Promotion,
     Rounding,
     RuleFile,
@@ -45,11 +46,12 @@ from ..language.ast import (
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
 from ..money import CURRENCIES
+from .magnitudes import check_magnitudes
 from .programs import check_experiments, check_invites
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
-__all__ = ["check", "code_pattern_regex", "timezone_exists"]
+__all__ = ["check", "timezone_exists"]
 
 T = TypeVar("T")
 
@@ -58,6 +60,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     """Check `files` together; return the merged rule set and every error and warning. Never raises."""
 
     report = Report()
+    check_magnitudes(files, report)
     rules = _merge_settings(files, report)
     check_settings_values(files, rules, report)
     _check_duplicates(files, report)
@@ -68,6 +71,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     promotions = {p.id: p for p in reversed(rules.promotions)}  # first declaration wins
     _check_stacking(rules.promotions, promotions, report)
     _check_coupons(rules.promotions, report)
+    _check_redemptions(rules.promotions, report)
     check_experiments(rules.promotions, report)
     check_invites(rules.promotions, report)
     for f in files:
@@ -173,7 +177,7 @@ def _check_timezone(name: str, span: Span, report: Report) -> None:
     if name.lower() in by_lower:
         hint = f"time zone names are case-sensitive: write '{by_lower[name.lower()]}'"
     else:
-        hint = did_you_mean(name, zones)
+        hint = report.suggest(name, zones)
     report.error(
         "E006",
         f"unknown time zone '{name}'",
@@ -218,7 +222,7 @@ def _duplicate(seen: dict[str, Span], name: str, span: Span, code: str, what: st
 
 def _unknown_name(kind: str, name: str, known: Iterable[str], span: Span, code: str, report: Report) -> None:
     names = sorted(set(known))
-    hint = did_you_mean(name, names)
+    hint = report.suggest(name, names)
     if hint is None:
         declare = "segment NAME = CONDITION" if kind == "segment" else 'scope NAME = category "..."'
         hint = f"declare it with `{declare}`" + (f"; known {kind}s: {', '.join(names)}" if names else "")
@@ -267,6 +271,10 @@ def _check_scope_references(files: Sequence[RuleFile], scopes: Mapping[str, obje
     )
 
 
+#: The longest chain of segment (or scope) definitions through one another.
+MAX_REFERENCE_DEPTH = 50
+
+
 def _report_cycles(
     graph: Mapping[str, Sequence[T]],
     target: Callable[[T], str],
@@ -275,8 +283,11 @@ def _report_cycles(
     kind: str,
     report: Report,
 ) -> None:
-    """Report each reference that closes a cycle (a back edge of a depth-first search)."""
+    """Report each reference that closes a cycle (a back edge of a depth-first search), and
+    the first name defined through a chain of more than `MAX_REFERENCE_DEPTH` names (E016):
+    the compiled predicates nest once per link, so a 500-deep chain overflowed the stack."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    depth: dict[str, int] = {}  # longest chain of names below a done name, itself included
     for root in graph:
         if state.get(root):
             continue
@@ -287,7 +298,18 @@ def _report_cycles(
             ref = next(stack[-1], None)
             if ref is None:
                 stack.pop()
-                state[path.pop()] = 2
+                done = path.pop()
+                state[done] = 2
+                refs = [r for r in graph[done] if target(r) in graph]
+                depth[done] = 1 + max((depth.get(target(r), 0) for r in refs), default=0)
+                if depth[done] == MAX_REFERENCE_DEPTH + 1 and refs:
+                    report.error(
+                        "E016",
+                        f"{kind} '{done}' is defined through a chain of {depth[done]} {kind}s; "
+                        f"at most {MAX_REFERENCE_DEPTH} are allowed",
+                        span_of(refs[0]),
+                        f"define the {kind} directly instead of through another {kind} at each step",
+                    )
                 continue
             name = target(ref)
             if name not in graph:
@@ -335,7 +357,7 @@ def _check_stacking(
                 )
                 continue
             if other is None:
-                hint = did_you_mean(name.text, promotions)
+                hint = report.suggest(name.text, promotions)
                 report.error(
                     "E014",
                     f"unknown promotion '{name.text}' in `stackable with`",
@@ -375,7 +397,7 @@ def _check_stacking(
         if len(members) == 1:
             only = members[0]
             assert only.exclusive_group is not None
-            hint = did_you_mean(group, [g for g in groups if g != group])
+            hint = report.suggest(group, [g for g in groups if g != group])
             report.warning(
                 "W006",
                 f"exclusive group '{group}' has only one member, '{only.id}', so it excludes nothing",
@@ -385,11 +407,6 @@ def _check_stacking(
 
 
 # --------------------------------------------------------------------------- coupons
-
-
-def code_pattern_regex(text: str) -> re.Pattern[str]:
-    """A code pattern (`*` any run, `?` one character) as a case-insensitive regex."""
-    return re.compile(fnmatch.translate(text.upper().replace("[", "[[]")), re.IGNORECASE)
 
 
 def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
@@ -415,13 +432,23 @@ def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
             continue
         mine: dict[str, Span] = {}
         for code in p.codes.patterns:
-            key = code.text.strip().upper()
+            key = rule_code_key(code.text)
             if not key:
                 report.error(
                     "E054",
                     f"coupon '{p.id}' has an empty code",
                     code.span,
                     'write the code between quotes, e.g. "SAVE10"',
+                )
+                continue
+            unusable = _unusable(code.text)
+            if unusable is not None:
+                report.error(
+                    "E055",
+                    f"code '{_visible(code.text[:MAX_CODE_LENGTH])}' of coupon '{p.id}' can never be "
+                    f"entered: it {unusable}",
+                    code.span,
+                    f"codes are at most {MAX_CODE_LENGTH} visible characters (docs/semantics.md#coupon-codes)",
                 )
                 continue
             if key in mine:
@@ -447,9 +474,9 @@ def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
             else:
                 exact[key] = (p, code.span)
     for p, text, span in patterns:
-        rx = code_pattern_regex(text)
+        pattern = rule_code_key(text)
         for key, (other, other_span) in sorted(exact.items()):
-            if other.id != p.id and rx.fullmatch(key):
+            if other.id != p.id and glob_match(pattern, key):
                 report.warning(
                     "W010",
                     f"pattern '{text}' of coupon '{p.id}' also matches code '{key}' of coupon '{other.id}'",
@@ -457,3 +484,57 @@ def _check_coupons(ordered: Sequence[Promotion], report: Report) -> None:
                     f"'{other.id}' lists it at {where(other_span)}; a customer entering it could redeem "
                     "either coupon: narrow the pattern, or remove the code",
                 )
+
+
+def _unusable(text: str) -> str | None:
+    """Why no shopper can type a rule-file code (`promokit.codes.normalize_code` refuses it)."""
+    try:
+        normalize_code(text.replace("*", "x").replace("?", "x"))
+    except ValueError as exc:
+        return str(exc).removeprefix("coupon code ").split(";")[0]
+    return None
+
+
+def _visible(text: str) -> str:
+    """`text` with invisible characters written as escapes (`\\u{200B}`), for messages."""
+    return "".join(
+        f"\\u{{{ord(ch):X}}}"
+        if unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+        else ch
+        for ch in text
+    )
+
+
+# --------------------------------------------------------------------------- points redemption
+
+
+def _check_redemptions(ordered: Sequence[Promotion], report: Report) -> None:
+    """E056: at most one points redemption per order (docs/semantics.md#points).
+
+    Each redemption spends the customer's balance on its own, so two that apply together
+    redeem the same points twice. They may coexist only where they exclude each other: one
+    is `exclusive`, or both are in the same exclusive group.
+    """
+    redeems = [p for p in ordered if isinstance(p.action, PointsRedeem)]
+    for i, later in enumerate(redeems):
+        first = next((p for p in redeems[:i] if _may_combine(p, later)), None)
+        if first is None:
+            continue
+        report.error(
+            "E056",
+            f"points redemptions '{first.id}' and '{later.id}' can apply to the same order, "
+            "and each would spend the customer's points",
+            best_span(later.id_span, later.span),
+            f"'{first.id}' is at {where(best_span(first.id_span, first.span))}; put both in one exclusive "
+            "group (e.g. `exclusive group points`) so at most one redeems per order, or remove one",
+        )
+
+
+def _may_combine(a: Promotion, b: Promotion) -> bool:
+    if a.exclusive or b.exclusive:
+        return False
+    return not (
+        a.exclusive_group is not None
+        and b.exclusive_group is not None
+        and a.exclusive_group.text == b.exclusive_group.text
+    )

@@ -24,6 +24,7 @@ from ..language.ast import (
     TimeCondition,
     Value,
 )
+from .magnitudes import MAX_DATE, MIN_DATE
 from .report import Report, best_span, condition_nodes
 
 __all__ = [
@@ -58,6 +59,8 @@ _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
 def check_time(cond: TimeCondition, report: Report) -> None:
     if isinstance(cond, During):
         for r in cond.ranges:
+            if not MIN_DATE <= r.start.date <= MAX_DATE or not MIN_DATE <= r.end.date <= MAX_DATE:
+                continue  # E044 (check/magnitudes.py); the arithmetic below would overflow
             start = window_start(r.start.date, r.start.time)
             end = window_end(r.end.date, r.end.time)
             if end <= start:

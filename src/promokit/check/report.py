@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..language.ast import And, Condition, Not, Or, Scope, SegmentRef, Selector, SelectorKind
-from ..language.diagnostics import Diagnostic, Severity
+from ..language.diagnostics import Diagnostic, Severity, did_you_mean
 from ..language.source import NO_SPAN, Span
 
 __all__ = ["Report", "best_span", "condition_nodes", "scope_refs", "segment_refs", "where"]
+
+
+#: Did-you-mean searches per check run (see `Report.suggest`).
+MAX_SUGGESTIONS = 50
 
 
 @dataclass
@@ -17,6 +21,16 @@ class Report:
     """Collects diagnostics; checks append to it instead of raising."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Did-you-mean searches left: each compares a name with every candidate, so 5,000
+    #: unknown names among 5,000 names once took minutes. Later unknown names get no hint.
+    suggestions_left: int = MAX_SUGGESTIONS
+
+    def suggest(self, name: str, candidates: Iterable[str]) -> str | None:
+        """`did_you_mean`, while this report's budget of searches lasts."""
+        if self.suggestions_left <= 0:
+            return None
+        self.suggestions_left -= 1
+        return did_you_mean(name, candidates)
 
     def add(self, severity: Severity, code: str, message: str, span: Span, help: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, severity, message, span, help))

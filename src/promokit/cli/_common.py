@@ -34,10 +34,14 @@ def load_request(path: str, at: str | None = None) -> CheckoutRequest:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:  # json's decoder recurses once per [ or {
+        raise InputError(f"{path}: invalid request: JSON nested too deeply") from None
     if at is not None:
         if not isinstance(data, dict):
             raise InputError(f"{path}: the request must be a JSON object")

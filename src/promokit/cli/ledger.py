@@ -39,7 +39,9 @@ def parse_duration(text: str) -> float:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     init = sub.add_parser(
-        "init", help="create the ledger's schema/script (idempotent); checks the schema version"
+        "init",
+        help="create the ledger's schema (idempotent), check its version; Redis: write the epoch marker "
+        "every call checks (docs/ledgers.md#running-in-production)",
     )
     init.add_argument(
         "url", help="memory://, sqlite:///path.db, redis://host:port/db, postgresql://user@host/db"

@@ -9,11 +9,11 @@ candidate promotions. The compiler may assume its input passed the checker.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..codes import MAX_CODE_LENGTH, code_key, glob_match, rule_code_key
 from ..language import ast as A
 from ..language.ast import Layer, Promotion, RuleSetAst, ScopeDecl, SegmentDecl
 from ..language.cache import structure
@@ -63,26 +63,24 @@ def infer_layer(promotion: Promotion) -> Layer:
 
 
 class CodeMatcher:
-    """A coupon's codes: exact codes and `*`/`?` patterns, matched case-insensitively."""
+    """A coupon's codes: exact codes and `*`/`?` patterns, matched case-insensitively.
+
+    Matching is `promokit.codes.glob_match` (no regular expression runs on a shopper's code).
+    """
 
     __slots__ = ("_exact", "_patterns", "single_use")
 
     def __init__(self, codes: A.Codes) -> None:
-        self._exact = frozenset(p.text.casefold() for p in codes.patterns if not p.is_pattern)
-        self._patterns = tuple(
-            re.compile(
-                "".join(
-                    ".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in p.text.casefold()
-                )
-            )
-            for p in codes.patterns
-            if p.is_pattern
-        )
+        self._exact = frozenset(rule_code_key(p.text) for p in codes.patterns if not p.is_pattern)
+        self._patterns = tuple(rule_code_key(p.text) for p in codes.patterns if p.is_pattern)
         self.single_use = codes.single_use
 
     def matches(self, code: str) -> bool:
-        folded = code.casefold()
-        return folded in self._exact or any(p.fullmatch(folded) for p in self._patterns)
+        """`code` is a normalised request code (`promokit.codes.normalize_code`)."""
+        if len(code) > MAX_CODE_LENGTH:
+            return False
+        key = code_key(code)
+        return key in self._exact or any(glob_match(p, key) for p in self._patterns)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,22 @@ the result depends on:
 - the input limits in force (they decide which files are rejected);
 - every file's display name and text, in order.
 
-Where: `$PROMOKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/promokit`, else `~/.cache/promokit`.
-`PROMOKIT_NO_CACHE=1` turns it off. When the folder cannot be created or written, or an
-entry is unreadable, stale or corrupted, the rules are simply parsed again: the cache can
-make loading faster, never make it fail.
+Where: `$PROMOKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/promokit`, else `~/.cache/promokit`
+(`cache_dir`, the one cache-folder lookup of promokit). `PROMOKIT_NO_CACHE=1` turns it off.
+The folder is created 0700 and used only while it is a real directory (not a symlink) owned
+by the current user and not writable by group or others; anything else turns the cache
+off, so an entry planted in a shared folder is never read. When the folder cannot be
+created or written, or an entry is unreadable, stale, corrupted or forged, the rules are
+simply parsed again: the cache can make loading faster, never make it fail.
 
 Rule files are data, so entries are JSON, never pickle: a small reflective serializer walks
 the AST's frozen dataclasses by their fields and type hints (Decimal as text, dates and
 times in ISO form, enums by value, tuples as lists, a `Span` as a 7-element list, a member
 of a union of classes tagged with its class name). Fields equal to their default are left
-out. Each entry records the format, its key and a SHA-256 of its payload, so a truncated or
-edited file is detected and ignored. Small rule sets (under `MIN_CHARS` characters in all)
+out. Each entry records the format, its key and an HMAC-SHA-256 of its payload under a
+random secret kept in the folder (`key`, mode 0600, created once): a truncated or edited
+file is ignored, and forging an entry that decodes needs the secret, i.e. the rights of
+the user who could as well edit the rule files. Small rule sets (under `MIN_CHARS` characters in all)
 are not cached: they parse in milliseconds, less than a disk write costs.
 """
 
@@ -34,8 +39,6 @@ import enum
 import functools
 import hashlib
 import json
-import os
-import tempfile
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -46,13 +49,26 @@ from typing import Any
 
 from .._version import __version__
 from . import ast as A
+from .cache_folder import cache_dir, read_signed, write_signed
 from .diagnostics import Diagnostic
 from .source import Source, Span
 
-__all__ = ["FORMAT", "MIN_CHARS", "cache_dir", "cache_key", "decode", "encode", "load", "store", "structure"]
+__all__ = [
+    "FORMAT",
+    "MIN_CHARS",
+    "cache_dir",
+    "cache_key",
+    "decode",
+    "encode",
+    "load",
+    "read_signed",
+    "store",
+    "structure",
+    "write_signed",
+]
 
 #: Bumped whenever the layout of an entry changes; part of every key and every entry.
-FORMAT = "promokit-ast-cache/1"
+FORMAT = "promokit-ast-cache/2"
 
 #: Rule sets smaller than this many characters (all files together) are not cached.
 MIN_CHARS = 8_000
@@ -85,23 +101,6 @@ Decoder = Callable[[Any], Any]
 
 
 # ----------------------------------------------------------------------------- where
-
-
-def cache_dir() -> Path | None:
-    """The cache folder, created if needed; None when caching is off or impossible."""
-    if os.environ.get("PROMOKIT_NO_CACHE", "") not in ("", "0"):
-        return None
-    configured = os.environ.get("PROMOKIT_CACHE_DIR")
-    if configured:
-        folder = Path(configured)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = Path(base) / "promokit"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK | os.X_OK) else None
 
 
 @functools.cache
@@ -139,51 +138,35 @@ def worth_caching(sources: Sequence[Source]) -> bool:
 
 def load(key: str) -> tuple[A.RuleSetAst, tuple[Diagnostic, ...]] | None:
     """The cached result for `key`, or None (no cache, no entry, or an entry not to trust)."""
-    folder = cache_dir()
-    if folder is None:
+    body = read_signed(f"{key}.json", FORMAT, key)
+    if body is None:
         return None
     try:
-        data = (folder / f"{key}.json").read_bytes()
-        header, _, payload = data.partition(b"\n")
-        meta = json.loads(header)
-        if (
-            meta.get("format") != FORMAT
-            or meta.get("key") != key
-            or meta.get("sha256") != hashlib.sha256(payload).hexdigest()
-        ):
-            return None
-        body = json.loads(payload)
         ruleset = decode(A.RuleSetAst, body["ast"])
         warnings = decode(tuple[Diagnostic, ...], body["warnings"])
-    except Exception:  # noqa: BLE001 - any unreadable or malformed entry is a cache miss
+    except Exception:  # noqa: BLE001 - any malformed entry is a cache miss
         return None
     return ruleset, warnings
 
 
 def store(key: str, ruleset: A.RuleSetAst, warnings: Sequence[Diagnostic]) -> bool:
     """Write an entry (atomically: a temporary file renamed into place). False if not written."""
-    folder = cache_dir()
-    if folder is None:
-        return False
     try:
         body = {
             "ast": encode(A.RuleSetAst, ruleset),
             "warnings": encode(tuple[Diagnostic, ...], tuple(warnings)),
         }
-        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        header = json.dumps({"format": FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()})
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(header.encode() + b"\n" + payload)
-            os.replace(tmp, folder / f"{key}.json")
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        _prune(folder)
-    except Exception:  # noqa: BLE001 - a full disk or a read-only folder only costs speed
+    except Exception:  # noqa: BLE001 - a value the serializer refuses is simply not cached
         return False
-    return True
+    written = write_signed(f"{key}.json", FORMAT, key, body)
+    if written:
+        folder = cache_dir()
+        if folder is not None:
+            try:
+                _prune(folder)
+            except OSError:
+                pass
+    return written
 
 
 def _prune(folder: Path) -> None:

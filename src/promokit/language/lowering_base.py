@@ -26,6 +26,12 @@ _ESCAPE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 
 
+def _scalar(code: int) -> bool:
+    """A Unicode scalar value: in range and not a surrogate half (U+D800..U+DFFF), which no
+    UTF-8 text can hold (it failed later with UnicodeEncodeError)."""
+    return code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+
+
 class Lowerer:
     def __init__(self, source: Source, offset: int, max_nesting: int) -> None:
         self.source = source
@@ -120,7 +126,7 @@ class Lowerer:
             escape = match.group(1)
             if escape in _SIMPLE_ESCAPES:
                 out.append(_SIMPLE_ESCAPES[escape])
-            elif escape.startswith("u{") and int(escape[2:-1], 16) <= 0x10FFFF:
+            elif escape.startswith("u{") and _scalar(int(escape[2:-1], 16)):
                 out.append(chr(int(escape[2:-1], 16)))
             else:
                 at = (token.start_pos or 0) + 1 + match.start()

@@ -1,7 +1,8 @@
 """Text -> parse trees, and every syntax problem as a `Diagnostic` (codes S0xx).
 
-The grammar (`grammar.lark`) is LALR(1), built once per process (`functools.cache`) and
-cached on disk by lark (`cache=`), so constructing it costs milliseconds, not a second.
+The grammar (`grammar.lark`) is LALR(1), built once per process (`functools.cache`) and its
+tables kept on disk as signed JSON data (`grammar_cache.py`), never as lark's pickles
+(docs/language.md#loading-and-caching).
 
 A file is split into top-level declarations (a line starting with `promotion`,
 `coupon`, `segment`, `scope` or a setting keyword) and each is parsed on its own, so one
@@ -22,14 +23,11 @@ found the end of the line").
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import lark
@@ -37,6 +35,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .ast import RuleFile
 from .diagnostics import Diagnostic, did_you_mean
+from .grammar_cache import build_parser
 from .lowering import lower_file
 from .parse_messages import describe_expected, describe_found, help_for, keyword_words
 from .source import Source, Span, code_chars
@@ -71,41 +70,10 @@ class Limits:
 # ----------------------------------------------------------------------------- the parser
 
 
-def _cache_file(grammar: str) -> str | bool:
-    """A writable per-user cache file for lark, or False (no cache) when none is writable.
-
-    Same folder and switches as the compile cache (`promokit.language.cache`): `PROMOKIT_CACHE_DIR`
-    when set, and `PROMOKIT_NO_CACHE=1` turns it off.
-    """
-    if os.environ.get("PROMOKIT_NO_CACHE", "") not in ("", "0"):
-        return False
-    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    candidates = [Path(base) / "promokit", Path(tempfile.gettempdir()) / f"promokit-{os.getuid()}"]
-    configured = os.environ.get("PROMOKIT_CACHE_DIR")
-    if configured:
-        candidates = [Path(configured)]
-    for folder in candidates:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if os.access(folder, os.W_OK):
-                return str(folder / f"grammar-{digest}.lark-cache")
-        except OSError:
-            continue
-    return False
-
-
 @functools.cache
 def get_parser() -> lark.Lark:
     grammar = resources.files("promokit.language").joinpath("grammar.lark").read_text(encoding="utf-8")
-    options: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "propagate_positions": True}
-    cache = _cache_file(grammar)
-    if cache:
-        try:
-            return lark.Lark(grammar, cache=cache, **options)
-        except Exception:  # noqa: BLE001 - a corrupt or unreadable cache must not stop parsing
-            pass
-    return lark.Lark(grammar, **options)
+    return build_parser(grammar, parser="lalr", lexer="contextual", propagate_positions=True)
 
 
 # ----------------------------------------------------------------------------- decoding

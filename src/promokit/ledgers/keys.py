@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
+from ..codes import code_key, normalize_code
 from .base import LedgerError
 
 STATS_ORDERS, STATS_UNITS, STATS_DISCOUNT = "orders", "units", "discount"
@@ -66,8 +67,14 @@ def budget(promotion: str, day: dt.date | None = None) -> str:
 
 
 def code(promotion: str, code_text: str) -> str:
-    """Codes are case-insensitive (ast.CodePattern), so the key uses the case-folded code."""
-    return _key("code", promotion, code_text.casefold())
+    """The key of one code: normalised and case-folded exactly as pricing matched it
+    (`promokit.codes`), so " save10" and "SAVE10" are one code. An unusable code (too long,
+    invisible characters) never becomes a key: LedgerError."""
+    try:
+        normal = normalize_code(code_text)
+    except ValueError as exc:
+        raise LedgerError(f"cannot count coupon code for {promotion!r}: {exc}") from None
+    return _key("code", promotion, code_key(normal))
 
 
 def stats(promotion: str, what: str) -> str:

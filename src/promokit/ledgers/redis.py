@@ -16,12 +16,22 @@ All keys a script touches are declared in KEYS, so the script is cluster-correct
 
 Time: by default the script reads the server's `TIME`, so clients with skewed clocks
 agree on expiry. A `clock=` passed to `open_ledger` (tests) is sent instead.
-Durability: see docs/ledgers.md (AOF `appendfsync everysec`, async replication).
+Durability: see docs/ledgers.md#running-in-production (AOF, `noeviction`, async replication).
+
+Fail closed: `init()` (`promokit ledger init URL`) writes a random epoch to
+`{promokit:NAME}:epoch`; a client reads it when it opens, and every script call checks it
+first, atomically. A Redis that lost the namespace (restart without persistence, eviction)
+has no marker, so every call raises LedgerError instead of counting from zero.
+
+Connections: each thread keeps one connection of the pool (fast path, see `_call`); it goes
+back to the pool when the connection drops and when the thread ends, so dropped sockets and
+short-lived threads never exhaust the pool.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -39,10 +49,39 @@ from ._core import (
     redact,
 )
 from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
-from .redis_lua import SCRIPT, script_keys, url_options
-from .replies import balances, redis_answer, reserve_outcome
+from .redis_lua import EPOCH, SCRIPT, script_keys, url_options
+from .replies import balances, redis_answer, reserve_outcome, reset_error
 
 SWEEP_BATCH = 256
+
+
+class _Held:
+    """One thread's pool connection; handed back to the pool when dropped or garbage.
+
+    Lives in a `threading.local`, which CPython clears when its thread ends, so the
+    connection of a finished thread returns to the pool instead of leaking its slot.
+    """
+
+    __slots__ = ("conn", "pid", "pool")
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+        self.pid = os.getpid()
+        self.conn: Any = pool.get_connection()
+
+    def give_back(self, *, broken: bool = False) -> None:
+        conn, self.conn = self.conn, None
+        if conn is None or self.pid != os.getpid():
+            return  # a forked child must not touch its parent's pool
+        if broken:
+            conn.disconnect()
+        self.pool.release(conn)
+
+    def __del__(self) -> None:
+        try:
+            self.give_back()
+        except Exception:  # noqa: BLE001 - interpreter shutdown: nothing left to leak into
+            pass
 
 
 def _import_redis() -> Any:
@@ -64,6 +103,7 @@ class RedisLedger:
         except ValueError:
             raise LedgerError(f"{self.url}: wait_replicas must be an integer") from None
         self.keys = script_keys(namespace)
+        self._epoch: str | None = None
         self._clock = clock
         self._errors: tuple[type[BaseException], ...] = (redis.exceptions.RedisError,)
         self._noscript: type[BaseException] = redis.exceptions.NoScriptError
@@ -72,20 +112,33 @@ class RedisLedger:
         try:
             self._client = redis.Redis.from_url(client_url, decode_responses=True, socket_timeout=10)
             self._client.ping()
+            self._script = self._client.register_script(SCRIPT)
+            self._epoch = self._client.get(self.keys[EPOCH])
         except (ValueError, *self._errors) as exc:
             raise LedgerError(f"{self.url}: cannot reach Redis: {exc}") from None
-        self._script = self._client.register_script(SCRIPT)
         self.sha: str = self._script.sha
+
+    def init(self) -> None:
+        """Write the namespace's epoch marker if it has none (idempotent), and adopt it.
+
+        Run once for a new ledger (`promokit ledger init URL`). After Redis lost data, run it
+        only once the counters are restored or reconciled: it makes the namespace usable again.
+        """
+        try:
+            self._client.set(self.keys[EPOCH], secrets.token_hex(16), nx=True)
+            self._epoch = self._client.get(self.keys[EPOCH])
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: cannot initialise the ledger: {exc}") from None
 
     def _now(self) -> str:
         return "" if self._clock is None else repr(float(self._clock()))
 
-    def _connection(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or self._local.pid != os.getpid():
-            conn = self._client.connection_pool.get_connection()
-            self._local.conn, self._local.pid = conn, os.getpid()
-        return conn
+    def _held(self) -> _Held:
+        held: _Held | None = getattr(self._local, "held", None)
+        if held is None or held.conn is None or held.pid != os.getpid():
+            held = _Held(self._client.connection_pool)
+            self._local.held = held
+        return held
 
     def _call(self, *args: object) -> list[Any]:
         """One EVALSHA on this thread's own connection.
@@ -94,32 +147,46 @@ class RedisLedger:
         more than the script itself; a dedicated connection per thread sends the command
         and reads the reply directly (~1.6x the throughput of `Script.__call__` here).
         NOSCRIPT (a restarted or flushed server) is answered with EVAL, which reloads
-        the script; a dropped connection is retried once on a new one, which is safe
-        because every ledger call is idempotent.
+        the script; a dropped connection is given back to the pool and the call retried
+        once on a new one, which is safe because every ledger call is idempotent. Every
+        driver error, the connect included, becomes LedgerError.
         """
-        argv = [len(self.keys), *self.keys, args[0], self._now(), *args[1:]]
+        if self._epoch is None:
+            self._adopt_epoch()
+        argv = [len(self.keys), *self.keys, self._epoch, args[0], self._now(), *args[1:]]
         for attempt in (1, 2):
-            conn = self._connection()
-            if attempt == 2:
-                # The pool may hand back another connection the server also dropped:
-                # start the retry on a fresh socket.
-                conn.disconnect()
+            held: _Held | None = None
             try:
+                held = self._held()
+                conn = held.conn
                 try:
                     conn.send_command("EVALSHA", self.sha, *argv)
                     reply: list[Any] = conn.read_response()
                 except self._noscript:
                     conn.send_command("EVAL", SCRIPT, *argv)
                     reply = conn.read_response()
-                return reply
             except self._dropped as exc:
-                conn.disconnect()
-                self._local.conn = None
+                if held is not None:
+                    held.give_back(broken=True)
+                self._local.held = None
                 if attempt == 2:
                     raise LedgerError(f"{self.url}: Redis call failed: {exc}") from None
+                continue
             except self._errors as exc:
                 raise LedgerError(f"{self.url}: Redis call failed: {exc}") from None
+            if reply and reply[0] == "reset":
+                raise reset_error(self.url, self._epoch, reply[1])
+            return reply
         raise AssertionError("unreachable")
+
+    def _adopt_epoch(self) -> None:
+        """A client opened before `init` counted nothing yet: it may adopt the new marker."""
+        try:
+            self._epoch = self._client.get(self.keys[EPOCH])
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: Redis call failed: {exc}") from None
+        if self._epoch is None:
+            raise reset_error(self.url, None, "")
 
     def _answer(self, order_id: str, reply: list[Any], verb: str) -> OrderState:
         return redis_answer(self.url, order_id, reply, verb)
@@ -197,15 +264,18 @@ class RedisLedger:
         return self._answer(order_id, reply, "read")
 
     def flush(self) -> None:
-        """Delete this namespace's keys (tests and `ledger init --reset`); never other data."""
+        """Delete this namespace's keys, its epoch marker included (tests); never other data."""
         try:
             self._client.delete(*self.keys)
         except self._errors as exc:
             raise LedgerError(f"{self.url}: {exc}") from None
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.disconnect()
-            self._local.conn = None
-        self._client.close()
+        held: _Held | None = getattr(self._local, "held", None)
+        if held is not None:
+            held.give_back(broken=True)
+            self._local.held = None
+        try:
+            self._client.close()
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: {exc}") from None

@@ -4,12 +4,15 @@ The same script (redis_lua.py), keys and arguments as the sync adapter (redis.py
 `EVALSHA` per call, replies decoded by replies.py. redis-py's async client keeps its own
 connection pool, so concurrent tasks do not queue behind one socket. A `NOSCRIPT` reply (a
 restarted or flushed server) is answered with `EVAL`, which reloads the script; a dropped
-connection is retried once (every call is idempotent per order or refund id).
+connection is retried once (every call is idempotent per order or refund id). Like the sync
+adapter, every call sends the epoch read at connect and the script refuses it once Redis
+lost the namespace (docs/ledgers.md#running-in-production).
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,8 +30,8 @@ from ._core import (
 )
 from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
 from .redis import SWEEP_BATCH, _import_redis
-from .redis_lua import SCRIPT, script_keys, url_options
-from .replies import balances, redis_answer, reserve_outcome
+from .redis_lua import EPOCH, SCRIPT, script_keys, url_options
+from .replies import balances, redis_answer, reserve_outcome, reset_error
 
 
 class AsyncRedisLedger:
@@ -42,6 +45,7 @@ class AsyncRedisLedger:
         self._noscript: type[BaseException] = redis.exceptions.NoScriptError
         self._dropped = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
         self.sha: str = _sha(SCRIPT)
+        self._epoch: str | None = None
 
     @classmethod
     async def connect(cls, url: str, *, clock: Clock | None = None) -> AsyncRedisLedger:
@@ -56,21 +60,43 @@ class AsyncRedisLedger:
         try:
             client = aioredis.Redis.from_url(client_url, decode_responses=True, socket_timeout=10)
             await client.ping()
+            keys = script_keys(namespace)
+            marker = await client.get(keys[EPOCH])
+            epoch = None if marker is None else str(marker)  # decode_responses: already text
         except (ValueError, redis.exceptions.RedisError) as exc:
             raise LedgerError(f"{redact(url)}: cannot reach Redis: {exc}") from None
-        return cls(url, client, script_keys(namespace), wait_replicas, clock)
+        ledger = cls(url, client, keys, wait_replicas, clock)
+        ledger._epoch = epoch
+        return ledger
+
+    async def init(self) -> None:
+        """Write the namespace's epoch marker if it has none (idempotent), and adopt it."""
+        try:
+            await self._client.set(self.keys[EPOCH], secrets.token_hex(16), nx=True)
+            self._epoch = await self._client.get(self.keys[EPOCH])
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: cannot initialise the ledger: {exc}") from None
 
     def _now(self) -> str:
         return "" if self._clock is None else repr(float(self._clock()))
 
     async def _call(self, *args: object) -> list[Any]:
-        argv = [len(self.keys), *self.keys, args[0], self._now(), *args[1:]]
+        if self._epoch is None:  # opened before `init`: nothing counted yet, adopt the marker
+            try:
+                self._epoch = await self._client.get(self.keys[EPOCH])
+            except self._errors as exc:
+                raise LedgerError(f"{self.url}: Redis call failed: {exc}") from None
+            if self._epoch is None:
+                raise reset_error(self.url, None, "")
+        argv = [len(self.keys), *self.keys, self._epoch, args[0], self._now(), *args[1:]]
         for attempt in (1, 2):
             try:
                 try:
                     reply: list[Any] = await self._client.execute_command("EVALSHA", self.sha, *argv)
                 except self._noscript:
                     reply = await self._client.execute_command("EVAL", SCRIPT, *argv)
+                if reply and reply[0] == "reset":
+                    raise reset_error(self.url, self._epoch, reply[1])
                 return reply
             except self._dropped as exc:
                 if attempt == 2:

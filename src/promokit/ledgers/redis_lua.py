@@ -4,7 +4,9 @@ KEYS: 1 used (hash key -> committed amount), 2 held (hash key -> reserved amount
 3 due (zset order id -> expires_at), 4 orders (hash order id -> JSON),
 5 done (zset order id -> when a finished order last changed, for `purge`; reserved
 orders are never in it, so purge cannot touch a live reservation).
-ARGV: 1 op, 2 now ("" = the server's TIME), then per op (see redis.py); reserve passes the
+6 epoch (the marker `promokit ledger init` writes; docs/ledgers.md#running-in-production).
+ARGV: 0 the epoch the client saw when it opened (removed before anything else runs, so the
+ops below still read 1 op, 2 now ("" = the server's TIME), then per op (see redis.py)); reserve passes the
 canonical claims JSON once and the script decodes it (fewer arguments to pack client-side).
 Order JSON: s status, c canonical claims text (compared byte for byte for conflicts),
 e expires_at as "%.17g" text ("" once committed), r returned per key, f refund id -> returns text.
@@ -18,9 +20,13 @@ def namespace_key(namespace: str, name: str) -> str:
     return "{promokit:" + namespace + "}:" + name
 
 
+#: Index in `script_keys` of the epoch marker (docs/ledgers.md#running-in-production).
+EPOCH = 5
+
+
 def script_keys(namespace: str) -> list[str]:
-    """KEYS of every call: the namespace's five keys."""
-    return [namespace_key(namespace, name) for name in ("used", "held", "due", "orders", "done")]
+    """KEYS of every call: the namespace's six keys (the last is the epoch marker)."""
+    return [namespace_key(namespace, name) for name in ("used", "held", "due", "orders", "done", "epoch")]
 
 
 def url_options(url: str) -> tuple[str, str, str]:
@@ -34,6 +40,11 @@ def url_options(url: str) -> tuple[str, str, str]:
 
 
 SCRIPT = r"""
+-- Fail closed: a namespace whose epoch marker is gone or changed lost its data (a restart
+-- without persistence, an eviction, a flush); its counters must not be trusted.
+local seen = table.remove(ARGV, 1)
+local epoch = redis.call('GET', KEYS[6])
+if not epoch or epoch ~= seen then return {'reset', epoch or ''} end
 local U, H, X, O, D = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local op = ARGV[1]
 local now = tonumber(ARGV[2])

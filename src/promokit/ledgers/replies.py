@@ -74,3 +74,25 @@ def postgres_answer(url: str, order_id: str, reply: Sequence[Any], verb: str) ->
     if reply[0] == "state":
         return postgres_state(order_id, reply)
     raise reply_error(url, order_id, verb, reply[0], reply[1] if len(reply) > 1 else None)
+
+
+def reset_error(url: str, seen: str | None, found: str) -> LedgerError:
+    """The Redis script's `reset` reply (or no marker at all): the namespace lost its data.
+
+    `seen` is the epoch the client opened with (None: there was none), `found` the marker
+    Redis holds now ("" when it has none). docs/ledgers.md#running-in-production.
+    """
+    if seen is None and not found:
+        return LedgerError(
+            f"{url}: the ledger is not initialised (no epoch marker in Redis): run "
+            "`promokit ledger init URL` once for a new ledger. If it held data before, Redis "
+            "lost it (restart without persistence, eviction): restore it first "
+            "(docs/ledgers.md#running-in-production)"
+        )
+    return LedgerError(
+        f"{url}: the ledger was reset: its epoch marker is "
+        + ("gone" if not found else "a different one")
+        + ", so Redis lost or replaced its data (restart without persistence, eviction, flush). "
+        "Refusing to count from zero; restore the data, then run `promokit ledger init URL` "
+        "(docs/ledgers.md#running-in-production)"
+    )

@@ -77,6 +77,15 @@ def sqlite_path(url: str) -> str:
     return path
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is open; a failing rollback must not hide the first error."""
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
+
+
 class SQLiteLedger(StoreLedger):
     def __init__(self, url: str, *, clock: Clock | None = None) -> None:
         super().__init__(redact(url), clock)
@@ -120,8 +129,7 @@ class SQLiteLedger(StoreLedger):
             )
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            _rollback(conn)
             raise LedgerError(f"{self.url}: cannot initialise the ledger: {exc}") from None
 
     def _conn(self) -> sqlite3.Connection:
@@ -168,11 +176,13 @@ class SQLiteLedger(StoreLedger):
             raise LedgerError(f"{self.url}: {exc}") from None
         try:
             yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:  # e.g. a corrupt file found mid-transaction: LedgerError
+            _rollback(conn)
+            raise LedgerError(f"{self.url}: {exc}") from None
+        except BaseException:
+            _rollback(conn)
+            raise
 
     @contextmanager
     def _read_tx(self) -> Iterator[None]:
@@ -185,8 +195,13 @@ class SQLiteLedger(StoreLedger):
             raise LedgerError(f"{self.url}: {exc}") from None
         try:
             yield
-        finally:
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            _rollback(conn)
+            raise LedgerError(f"{self.url}: {exc}") from None
+        except BaseException:
+            _rollback(conn)
+            raise
 
     def _get_balances(self, keys: Sequence[str]) -> dict[str, Balance]:
         found = {k: Balance() for k in keys}

@@ -24,9 +24,10 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ..check.checker import check, code_pattern_regex
+from ..check.checker import check
 from ..check.report import Report, best_span, scope_refs, segment_refs
 from ..check.values import num, window_end
+from ..codes import glob_match, rule_code_key
 from ..language.ast import (
     AmountOffEach,
     Bundle,
@@ -254,7 +255,8 @@ def _samples(text: str) -> list[str]:
     """Codes a pattern accepts: wildcards filled a few different ways."""
     out = []
     for star, one in (("", "A"), ("Q7", "Z"), ("LONGER-CODE-99", "5")):
-        out.append("".join(star if ch == "*" else one if ch == "?" else ch for ch in text.upper()))
+        filled = "".join(star if ch == "*" else one if ch == "?" else ch for ch in text)
+        out.append(rule_code_key(filled))
     return out
 
 
@@ -262,15 +264,16 @@ def _lint_coupons(rules: RuleSetAst, report: Report) -> None:
     coupons = [(p, p.codes) for p in rules.promotions if p.is_coupon and p.codes and p.codes.patterns]
     for p, codes in coupons:
         others = [
-            (o, code_pattern_regex(c.text), c.text) for o, oc in coupons if o.id != p.id for c in oc.patterns
+            (o, rule_code_key(c.text), c.text) for o, oc in coupons if o.id != p.id for c in oc.patterns
         ]
         if not others:
             continue
         captor: tuple[str, str] | None = None
         for code in codes.patterns:
-            samples = _samples(code.text) if code.is_pattern else [code.text.upper()]
+            samples = _samples(code.text) if code.is_pattern else [rule_code_key(code.text)]
             hit = next(
-                ((o.id, text) for o, rx, text in others if all(rx.fullmatch(s) for s in samples)), None
+                ((o.id, text) for o, pattern, text in others if all(glob_match(pattern, s) for s in samples)),
+                None,
             )
             if hit is None:
                 captor = None

@@ -10,7 +10,6 @@ the models refuse) are T-coded diagnostics on the case, never tracebacks.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..codes import glob_match, rule_code_key
 from ..engine.explain_text import render_explanation
 from ..engine.ruleset import RuleSet
 from ..language.ast import FlashPrice, Promotion
@@ -358,7 +358,8 @@ def _stock_of(promo: Promotion) -> int | None:
 
 def _code_matches(promo: Promotion, code: str) -> bool:
     assert promo.codes is not None
-    return any(fnmatch.fnmatchcase(code.upper(), p.text.upper()) for p in promo.codes.patterns)
+    key = rule_code_key(code)
+    return any(glob_match(rule_code_key(p.text), key) for p in promo.codes.patterns)
 
 
 def _local_day(at: dt.datetime, zone_name: str) -> dt.date:

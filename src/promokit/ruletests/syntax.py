@@ -18,6 +18,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ..language.diagnostics import Diagnostic, did_you_mean
+from ..language.grammar_cache import build_parser
 from ..language.source import Source, Span
 
 _DESCRIBE = {
@@ -42,13 +43,13 @@ def grammar_parser() -> Lark:
     text = (
         importlib.resources.files("promokit.ruletests").joinpath("promotest.lark").read_text(encoding="utf-8")
     )
-    return Lark(
+    # Not lark's `cache=` (a pickle): signed JSON tables (docs/language.md#loading-and-caching).
+    return build_parser(
         text,
         parser="lalr",
         start=["start", "cart_items", "ledger_state"],
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=True,
     )
 
 
