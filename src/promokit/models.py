@@ -8,6 +8,7 @@ rounding ever reaches a price. JSON Schema: `promokit schema request|result`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -148,17 +149,43 @@ class Customer(_Model):
         return self
 
 
+def _category_path(value: str | None) -> str | None:
+    if value is not None and any(not part.strip() for part in value.split("/")):
+        raise ValueError(f'category path "{value}" has an empty segment (write e.g. "fresh/fruit/apple")')
+    return value
+
+
+CategoryPath = Annotated[str, AfterValidator(_category_path)]
+
+
 class Line(_Model):
-    """One cart line: `quantity` units of `sku` at `unit_price` each."""
+    """One cart line: `quantity` units of `sku` at `unit_price` each.
+
+    `category` may be a path (`fresh/fruit/apple`): a scope `category "fresh"` matches it and
+    everything under it. `categories` names further categories (paths too) the product is in
+    (docs/semantics.md#category-trees).
+    """
 
     id: str = Field(min_length=1, max_length=200)
     sku: str = Field(min_length=1, max_length=200)
-    category: str | None = None
+    category: CategoryPath | None = None
+    categories: tuple[CategoryPath, ...] = ()
     brand: str | None = None
     tags: tuple[str, ...] = ()
     unit_price: NonNegativeMoney
     quantity: Count = Field(ge=1, le=MAX_QUANTITY)
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+    @functools.cached_property
+    def category_paths(self) -> frozenset[str]:
+        """Every category this line is in: each of its paths and every path above it."""
+        out: set[str] = set()
+        for path in (self.category, *self.categories):
+            if path is None:
+                continue
+            parts = path.split("/")
+            out.update("/".join(parts[: n + 1]) for n in range(len(parts)))
+        return frozenset(out)
 
 
 class Group(_Model):

@@ -27,6 +27,48 @@ from promokit.lint.linter import lint
 ROOT = Path(__file__).resolve().parents[2]
 
 INLINE = [
+    # composed offers (issue 9): every construct of the grammar's composed-offers block
+    """promotion c-en "composed" {
+  on sku "CUP"
+  when buy 2 kinds on category "drinks" except sku "X" repeat up to 3
+  get 1 free
+  dearest first
+  limit 1 units per line
+  limit 1 per order
+  stack group c-grp
+}
+
+promotion c-zh "组合" {
+  on category "fresh/fruit"
+  条件 满50 on category "dairy" 可叠加 最多2次
+  满2件9折，满3件打8折
+  低价优先
+  每行限1件
+  每单限2件
+  叠加组 c-grp
+}
+
+promotion c-more {
+  立减10
+}
+
+promotion c-free {
+  免费
+}
+
+promotion c-yuan {
+  特价 0元
+}
+
+promotion c-tiers {
+  spend 100 get 10% off, spend 200 get 20% off
+}
+
+promotion c-units {
+  buy 3 get 10 off, buy 5 get 20 off
+  when buy 2 units
+}
+""",
     """timezone Asia/Shanghai
 currency CNY
 segment gold = level >= 3 or "vip" in segments

@@ -66,3 +66,18 @@ def test_an_order_cap_couples_every_promotion() -> None:
         assert not feet.apart(dairy, [fruit])
         both = search.run([fruit, dairy])
         assert both is not None and both.saving == D("6.00")
+
+
+def test_a_condition_on_another_scope_reads_that_scopes_lines() -> None:
+    # `when spend 20 on dairy` (after item discounts) reads the dairy line although the benefit
+    # is on fruit: 8折 on dairy would lower it (docs/semantics.md#composed-offers)
+    text = (
+        'promotion dairy-pct {\n on category "dairy"\n 8折\n}\n'
+        'promotion fruit-if-dairy {\n on category "fruit"\n when spend 25 on category "dairy"\n 立减5\n}\n'
+    )
+    with priced(text) as (search, feet):
+        pct, cond = search.by_id["dairy-pct"], search.by_id["fruit-if-dairy"]
+        assert not feet.apart(cond, [pct])
+        both, alone = search.run([pct, cond]), search.run([cond])
+        assert both is not None and alone is not None
+        assert alone.saving == D("5.00") and both.saving == D("5.00")  # 25 -> 20: the condition fails

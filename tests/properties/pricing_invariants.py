@@ -109,7 +109,10 @@ def _selector_matches(selector: ast.Selector, line: Line) -> bool | None:
     if kind is ast.SelectorKind.SKU:
         return line.sku in values
     if kind is ast.SelectorKind.CATEGORY:
-        return line.category in values
+        # docs/semantics.md#category-trees: a path is in every category above it, and a line
+        # is also in its extra `categories`
+        mine = [c for c in (line.category, *line.categories) if c is not None]
+        return any(c == v or c.startswith(v + "/") for c in mine for v in values)
     if kind is ast.SelectorKind.BRAND:
         return line.brand in values
     if kind is ast.SelectorKind.TAG:

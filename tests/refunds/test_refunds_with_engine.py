@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import promokit
 from promokit.check.frontend import parse_paths
 from promokit.checkout.refunds import refund
 from promokit.engine.ruleset import RuleSet
@@ -66,3 +67,28 @@ def test_a_scoped_spend_gift_is_measured_on_its_scope_when_the_request_is_given(
     # promo-goods count 270.81 - 134.30 = 136.51 after item discounts: the gift goes back.
     back = refund(order, {"salmon": 2}, rules=rules, request=request)
     assert back.gifts_to_return == (Gift(sku="OIL-1L", quantity=1, promotion="spend-gift"),)
+
+
+def test_a_units_tier_no_longer_reached_is_clawed_back() -> None:
+    # 满3件减10 on snacks: SNACK-A×2 (24.00) + SNACK-B×1 (11.00) got 10.00 off (6.86 / 3.14).
+    # Returning one SNACK-A leaves 2 units: no tier, so the kept units give back what they got.
+
+    rules = promokit.loads('promotion three {\n  on category "snacks"\n  满3件减10\n}\n', name="r.promo")
+    order = rules.price(
+        CheckoutRequest.model_validate(
+            {
+                "at": "2026-12-01T12:00:00Z",
+                "lines": [
+                    {"id": "a", "sku": "SNACK-A", "category": "snacks", "unit_price": "12.00", "quantity": 2},
+                    {"id": "b", "sku": "SNACK-B", "category": "snacks", "unit_price": "11.00", "quantity": 1},
+                ],
+            }
+        )
+    )
+    assert order.discount == D("10.00")
+    a = next(line for line in order.lines if line.id == "a")
+    b = next(line for line in order.lines if line.id == "b")
+    back = refund(order, {"a": 1}, rules=rules)
+    kept = a.discount / 2 + b.discount  # what the kept SNACK-A and SNACK-B received
+    assert back.clawback == kept
+    assert back.amount == a.total / 2 and back.refund == back.amount - back.clawback

@@ -20,13 +20,22 @@ CATALOGUE: tuple[tuple[str, str, str, tuple[str, ...], Decimal], ...] = (
     ("APPLE", "fruit", "orchard", ("organic",), Decimal("12.50")),
     ("PEAR", "fruit", "orchard", (), Decimal("8.00")),
     ("DURIAN", "fruit", "tropic", ("imported",), Decimal("99.90")),
-    ("KALE", "veg", "greenly", ("organic",), Decimal("6.30")),
+    ("KALE", "veg/leafy", "greenly", ("organic",), Decimal("6.30")),  # a category path
     ("MILK", "dairy", "cowco", (), Decimal("15")),
     ("YOGURT", "dairy", "cowco", ("organic",), Decimal("4.99")),
     ("BREAD", "bakery", "oven", (), Decimal("0.99")),
 )
 SKUS = tuple(c[0] for c in CATALOGUE)
-CATEGORIES = tuple(sorted({c[1] for c in CATALOGUE}))
+#: Every category a scope may name: each path and the paths above it, and `fresh`, the extra
+#: category (`Line.categories`) of fruit and vegetables.
+CATEGORIES = tuple(
+    sorted(
+        {"/".join(c[1].split("/")[: n + 1]) for c in CATALOGUE for n in range(c[1].count("/") + 1)}
+        | {"fresh"}
+    )
+)
+#: Extra categories a line of that category carries (docs/semantics.md#category-trees).
+EXTRA_CATEGORIES = {"fruit": ("fresh",), "veg/leafy": ("fresh",)}
 BRANDS = tuple(sorted({c[2] for c in CATALOGUE}))
 TAGS = ("organic", "imported", "local")
 SEGMENT_VALUES = ("vip", "student", "staff")

@@ -92,9 +92,15 @@ def _notated(draw: st.DrawFn, notation: Notation, places: int) -> ast.Action:
                 "shipping",
                 "earn",
                 "redeem",
+                "amount",
+                "free_units",
+                "tiered",
             )
         )
     )
+    composed = _composed(draw, kind, notation, places)
+    if composed is not None:
+        return composed
     if kind == "tiers":
         return draw(tiers(notation, places))
     if kind == "every":
@@ -158,6 +164,39 @@ def _notated(draw: st.DrawFn, notation: Notation, places: int) -> ast.Action:
     )
 
 
+def _composed(draw: st.DrawFn, kind: str, notation: Notation, places: int) -> ast.Action | None:
+    """The benefits of composed offers (issue 9): 立减10, 赠1件, 满3件8折 / 满100打9折 tiers."""
+    if kind == "amount":
+        return ast.AmountOff(amount=draw(amounts(1, 200, places)), notation=notation)
+    if kind == "free_units":
+        return ast.FreeUnits(count=draw(_ints(1, 3)), notation=notation)
+    if kind != "tiered":
+        return None
+    tiers: list[ast.OfferTier] = []
+    at_least = Decimal(0)
+    # every tier a percentage or every tier an amount (E085), rewards increasing; a list of
+    # amount tiers by spend only would be 满减 `Tiers`, so amount tiers start by units
+    as_percent = draw(_BOOLS)
+    reward = 0
+    for n in range(draw(_ints(1, 3))):
+        units = draw(_BOOLS) or (n == 0 and not as_percent)
+        at_least += Decimal(draw(_ints(1, 4))) if units else draw(amounts(20, 200, places))
+        if units and at_least != at_least.to_integral_value():  # a unit count is whole
+            at_least = at_least.to_integral_value(rounding=ROUND_DOWN) + 1
+        reward += draw(_ints(1, 30))
+        if as_percent and reward >= 100:
+            break
+        tiers.append(
+            ast.OfferTier(
+                measure=ast.Measure.UNITS if units else ast.Measure.SPEND,
+                at_least=at_least,
+                percent=ast.Percent(off=Decimal(reward), notation=notation) if as_percent else None,
+                off=None if as_percent else Decimal(reward),
+            )
+        )
+    return ast.TieredOffer(tiers=tuple(tiers), notation=notation)
+
+
 @functools.cache
 @st.composite
 def actions(draw: st.DrawFn, notation: Notation | None = None, places: int = 2) -> ast.Action:
@@ -166,7 +205,15 @@ def actions(draw: st.DrawFn, notation: Notation | None = None, places: int = 2) 
     return _notated(draw, chosen, places)
 
 
-_COUPON_ACTIONS = (ast.Tiers, ast.EveryOff, ast.PercentOff, ast.ShippingOff, ast.AmountOffEach)
+_COUPON_ACTIONS = (
+    ast.Tiers,
+    ast.EveryOff,
+    ast.PercentOff,
+    ast.ShippingOff,
+    ast.AmountOffEach,
+    ast.AmountOff,
+    ast.TieredOffer,
+)
 
 
 @functools.cache
@@ -176,7 +223,9 @@ def _coupon_actions(places: int) -> st.SearchStrategy[ast.Action]:
 
 def _natural_layer(action: ast.Action) -> Layer:
     """The layer an action belongs to when nothing else is declared (docs/semantics.md#layers)."""
-    if isinstance(action, ast.Tiers | ast.EveryOff | ast.GiftOnBuy | ast.GiftOnSpend):
+    if isinstance(action, ast.Tiers | ast.EveryOff | ast.GiftOnBuy | ast.GiftOnSpend | ast.AmountOff):
+        return Layer.ORDER
+    if isinstance(action, ast.TieredOffer):
         return Layer.ORDER
     if isinstance(action, ast.ShippingOff):
         return Layer.SHIPPING
@@ -185,7 +234,7 @@ def _natural_layer(action: ast.Action) -> Layer:
     return Layer.ITEM
 
 
-_THRESHOLD_ACTIONS = (ast.Tiers, ast.EveryOff, ast.GiftOnSpend)
+_THRESHOLD_ACTIONS = (ast.Tiers, ast.EveryOff, ast.GiftOnSpend, ast.TieredOffer)
 _OWN_CAP = (ast.EveryOff, ast.PercentOff)
 _CAPPABLE = (
     ast.Tiers,
@@ -198,6 +247,9 @@ _CAPPABLE = (
     ast.BuyGetFree,
     ast.NthUnitOff,
     ast.Bundle,
+    ast.AmountOff,
+    ast.FreeUnits,
+    ast.TieredOffer,
 )
 _STOCKED = (ast.FlashPrice, ast.SpecialPrice, ast.GiftOnBuy, ast.GiftOnSpend, ast.GroupPrice)
 
@@ -208,13 +260,15 @@ _LIMIT_SHAPES = (
     (Counted.UNITS, Per.CUSTOMER, False),
     (Counted.UNITS, Per.ORDER, False),
     (Counted.USES, Per.TOTAL, False),
+    (Counted.UNITS, Per.LINE, False),
 )
 
 
 @st.composite
 def limits(draw: st.DrawFn, action: ast.Action) -> tuple[ast.Limit, ...]:
     shapes: tuple[tuple[Counted, Per, bool], ...] = _LIMIT_SHAPES
-    if isinstance(action, ast.FlashPrice) and action.per_customer is not None:
+    no_units = isinstance(action, ast.ShippingOff | ast.PointsEarn | ast.PointsRedeem)  # E082
+    if no_units or (isinstance(action, ast.FlashPrice) and action.per_customer is not None):
         shapes = tuple(s for s in shapes if s[0] is not Counted.UNITS)
     chosen = draw(_subsets(shapes, 0, 2))
     return tuple(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from decimal import Decimal
@@ -118,9 +119,16 @@ def promotions(
     threshold_base = ThresholdBase.AFTER_DISCOUNTS
     if isinstance(action, _THRESHOLD_ACTIONS) or (isinstance(action, ast.PercentOff) and action.min_spend):
         threshold_base = draw(_pick(ThresholdBase))
+    takes_units = not isinstance(action, ast.ShippingOff | ast.PointsEarn | ast.PointsRedeem)
+    condition = draw(_maybe(requirements(tuple(scope_names), places))) if takes_units else None
     return ast.Promotion(
         id=pid,
         title=draw(_maybe(texts())),
+        condition=condition,
+        pick=draw(_maybe(_pick(ast.UnitChoice))) if takes_units else None,
+        stack_group=ast.Name(text="stk-a")
+        if takes_units and not exclusive and draw(_ints(0, 3)) == 0
+        else None,
         action=action,
         is_coupon=is_coupon,
         priority=draw(_ints(0, 100)),
@@ -146,6 +154,37 @@ def promotions(
         threshold_base=threshold_base,
         **draw(program_clauses(index, is_coupon, places)),  # type: ignore[arg-type]
     )
+
+
+@functools.cache
+@st.composite
+def requirements(draw: st.DrawFn, scope_names: tuple[str, ...] = (), places: int = 2) -> ast.Requirement:
+    """A `when` condition: spend, units or distinct SKUs on a scope (None: the promotion's)."""
+    measure = draw(_pick(ast.Measure))
+    at_least = draw(amounts(10, 200, places)) if measure is ast.Measure.SPEND else Decimal(draw(_ints(1, 4)))
+    repeat = draw(_BOOLS)
+    return ast.Requirement(
+        measure=measure,
+        at_least=at_least,
+        scope=draw(_maybe(scopes(scope_names))),
+        repeat=repeat,
+        max_times=draw(_maybe(_ints(1, 3))) if repeat else None,
+        notation=draw(_pick(ast.Notation)),
+    )
+
+
+def alone_out_of_stack_groups(promos: Sequence[ast.Promotion]) -> list[ast.Promotion]:
+    """A stacking group needs two members (E083): drop the group from a lone member."""
+    counts: dict[str, int] = {}
+    for p in promos:
+        if p.stack_group is not None:
+            counts[p.stack_group.text] = counts.get(p.stack_group.text, 0) + 1
+    return [
+        dataclasses.replace(p, stack_group=None)
+        if p.stack_group is not None and counts[p.stack_group.text] < 2
+        else p
+        for p in promos
+    ]
 
 
 @functools.cache
@@ -182,6 +221,7 @@ def rule_files(draw: st.DrawFn, name: str = "generated.promo", max_promotions: i
     promos: list[ast.Promotion] = []
     for i, pid in enumerate(ids):
         promos.append(draw(promotions(i, pid, promos, seg_names, scope_names, places)))
+    promos = alone_out_of_stack_groups(promos)
     return ast.RuleFile(
         name=name, settings=settings, segments=tuple(segments), scopes=scope_decls, promotions=tuple(promos)
     )

@@ -37,6 +37,7 @@ from .carts import (
     requests,
 )
 from .files import (
+    alone_out_of_stack_groups,
     rule_files,
 )
 
@@ -86,7 +87,9 @@ def _small_action(draw: st.DrawFn, layer: str) -> ast.Action:
     notation = draw(_pick(Notation))
     money = amounts(1, 60)
     if layer == "item":
-        kind = draw(_pick(("percent", "each", "special", "flash", "bgf", "nth", "bundle", "group")))
+        kind = draw(_pick(("percent", "each", "special", "flash", "bgf", "nth", "bundle", "group", "free")))
+        if kind == "free":
+            return ast.FreeUnits(count=draw(_ints(1, 2)), notation=notation)
         if kind == "percent":
             return ast.PercentOff(percent=draw(percents(notation)), cap=draw(_maybe(amounts(5, 50))))
         if kind == "each":
@@ -107,7 +110,11 @@ def _small_action(draw: st.DrawFn, layer: str) -> ast.Action:
             return ast.GroupPrice(price=draw(amounts(1, 20)), min_size=draw(_ints(2, 4)), notation=notation)
         return ast.Bundle(count=draw(_ints(2, 3)), price=draw(amounts(5, 40)), notation=notation)
     if layer in ("order", "coupon"):
-        kind = draw(_pick(("tiers", "every", "percent", "gift")))
+        kind = draw(_pick(("tiers", "every", "percent", "gift", "amount", "tiered")))
+        if kind == "amount":
+            return ast.AmountOff(amount=draw(amounts(1, 40)), notation=notation)
+        if kind == "tiered":
+            return _tiered(draw, notation)
         if kind == "tiers":
             return draw(tiers(notation))
         if kind == "every":
@@ -124,6 +131,47 @@ def _small_action(draw: st.DrawFn, layer: str) -> ast.Action:
     threshold = draw(_maybe(amounts(20, 150)))
     off = draw(_maybe(amounts(1, 8))) if threshold is not None else None
     return ast.ShippingOff(threshold=threshold, off=off, notation=notation)
+
+
+def _tiered(draw: st.DrawFn, notation: Notation) -> ast.TieredOffer:
+    """满2件9折，满3件8折 or 满30打9折，满60打8折 (percent or amount tiers, by units or spend)."""
+    units = draw(_BOOLS)
+    first = Decimal(draw(_ints(1, 3))) if units else draw(amounts(10, 60))
+    second = first + (Decimal(draw(_ints(1, 2))) if units else draw(amounts(10, 60)))
+    measure = ast.Measure.UNITS if units else ast.Measure.SPEND
+    if draw(_BOOLS) or not units:
+        return ast.TieredOffer(
+            tiers=(
+                ast.OfferTier(measure=measure, at_least=first, percent=ast.Percent(Decimal(10), notation)),
+                ast.OfferTier(measure=measure, at_least=second, percent=ast.Percent(Decimal(20), notation)),
+            ),
+            notation=notation,
+        )
+    off = draw(amounts(1, 20))
+    return ast.TieredOffer(
+        tiers=(ast.OfferTier(measure=measure, at_least=first, off=off),), notation=notation
+    )
+
+
+#: `when` conditions for pricing rule sets: spend / units / distinct SKUs on a scope.
+_SMALL_CONDITIONS = (
+    None,
+    None,
+    None,
+    ast.Requirement(measure=ast.Measure.SPEND, at_least=Decimal(30)),
+    ast.Requirement(
+        measure=ast.Measure.UNITS,
+        at_least=Decimal(2),
+        scope=ast.Scope(include=(_sel(SelectorKind.CATEGORY, "fruit"),)),
+        repeat=True,
+    ),
+    ast.Requirement(
+        measure=ast.Measure.SPEND,
+        at_least=Decimal(20),
+        scope=ast.Scope(include=(_sel(SelectorKind.CATEGORY, "dairy"),)),
+    ),
+    ast.Requirement(measure=ast.Measure.KINDS, at_least=Decimal(2)),
+)
 
 
 @st.composite
@@ -172,11 +220,26 @@ def small_rule_sets(draw: st.DrawFn, max_promotions: int = 6) -> ast.RuleFile:
             ]
             if draw(_BOOLS) and partners:
                 stackable = (ast.Name(text=draw(_pick(tuple(partners)))),)
+        takes_units = layer in ("item", "order", "coupon")
+        unit_limits: tuple[ast.Limit, ...] = ()
+        if takes_units and draw(_ints(0, 3)) == 0:  # 每单限2件 / 每行限1件
+            per = draw(_pick((ast.Per.ORDER, ast.Per.LINE)))
+            unit_limits = (ast.Limit(count=draw(_ints(1, 2)), per=per, counted=ast.Counted.UNITS),)
         promos.append(
             ast.Promotion(
                 id=pid,
                 title=f"promotion {pid}",
                 action=action,
+                condition=draw(_pick(_SMALL_CONDITIONS)) if takes_units else None,
+                pick=draw(_pick((None, None, ast.UnitChoice.CHEAPEST, ast.UnitChoice.DEAREST)))
+                if takes_units
+                else None,
+                limits=unit_limits
+                if not isinstance(action, ast.FlashPrice) or action.per_customer is None
+                else (),
+                stack_group=ast.Name(text="stk")
+                if layer == "item" and not exclusive and draw(_ints(0, 2)) == 0
+                else None,
                 is_coupon=is_coupon,
                 priority=draw(_ints(0, 2)),
                 kind=Layer.ORDER if layer == "order" and isinstance(action, ast.PercentOff) else None,
@@ -197,6 +260,7 @@ def small_rule_sets(draw: st.DrawFn, max_promotions: int = 6) -> ast.RuleFile:
                 else ThresholdBase.AFTER_DISCOUNTS,
             )
         )
+    promos = alone_out_of_stack_groups(promos)
     return ast.RuleFile(
         name="small.promo",
         settings=ast.Settings(timezone="Asia/Shanghai", currency="CNY"),

@@ -14,7 +14,7 @@ Error codes (stable; golden tests pin their rendering)::
     E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
     E005 unknown currency                E014 unknown promotion      E060-E062 stacking
     E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
-                                                                     E080-E084 experiments, invites (programs.py)
+                                                                     E090-E094 experiments, invites (programs.py)
 
 Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
 
@@ -46,6 +46,7 @@ from ..language.ast import (
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Span
 from ..money import CURRENCIES
+from .compose import check_composed, check_stack_groups
 from .magnitudes import check_magnitudes
 from .programs import check_experiments, check_invites
 from .report import Report, best_span, scope_refs, segment_refs, where
@@ -71,6 +72,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     promotions = {p.id: p for p in reversed(rules.promotions)}  # first declaration wins
     _check_stacking(rules.promotions, promotions, report)
     _check_coupons(rules.promotions, report)
+    check_stack_groups(rules.promotions, report)
     _check_redemptions(rules.promotions, report)
     check_experiments(rules.promotions, report)
     check_invites(rules.promotions, report)
@@ -79,6 +81,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
             check_segment_values(seg, report)
         for promo in f.promotions:
             check_promotion_values(promo, rules, report)
+            check_composed(promo, report, CURRENCIES.get(rules.currency))
             if promo.timezone is not None:
                 _check_timezone(
                     promo.timezone, best_span(promo.timezone_span, promo.id_span, promo.span), report
@@ -258,7 +261,8 @@ def _check_scope_references(files: Sequence[RuleFile], scopes: Mapping[str, obje
                     if name not in scopes:
                         _unknown_name("scope", name, scopes, ref.span, "E011", report)
         for p in f.promotions:
-            for ref in scope_refs(p.scope):
+            condition_refs = scope_refs(p.condition.scope) if p.condition and p.condition.scope else []
+            for ref in [*scope_refs(p.scope), *condition_refs]:
                 for name in ref.values:
                     if name not in scopes:
                         _unknown_name("scope", name, scopes, ref.span, "E011", report)

@@ -13,11 +13,13 @@ from decimal import Decimal
 
 from ..language.ast import (
     Action,
+    AmountOff,
     AmountOffEach,
     Bundle,
     BuyGetFree,
     EveryOff,
     FlashPrice,
+    FreeUnits,
     GiftOnBuy,
     GiftOnSpend,
     GroupPrice,
@@ -37,6 +39,7 @@ from ..language.ast import (
     ShippingOff,
     SpecialPrice,
     Tier,
+    TieredOffer,
     Tiers,
 )
 from ..language.source import Span
@@ -48,10 +51,15 @@ from .conditions import (
     window_end,
     window_start,
 )
+from .layers import allowed_layers
 from .report import Report, best_span
 
 __all__ = [
     "allowed_layers",
+    "check_count",
+    "check_money",
+    "check_percent",
+    "check_scope",
     "check_promotion_values",
     "check_segment_values",
     "check_settings_values",
@@ -70,31 +78,6 @@ def num(value: Decimal) -> str:
 
 # --------------------------------------------------------------------------- layers
 
-_ITEM_ACTIONS = (AmountOffEach, SpecialPrice, FlashPrice, GroupPrice, BuyGetFree, NthUnitOff, Bundle)
-
-
-def allowed_layers(action: Action, is_coupon: bool) -> frozenset[Layer]:
-    """The layers a declared `kind` may name for this action (mirrors `compiler.infer_layer`).
-
-    Prices, per-unit amounts and quantity deals are item level; shipping and points actions
-    have their own layers; tiers, every-X and gifts are order level; a plain percentage may
-    be item or order level, one with a minimum spend only order level. A coupon may also run
-    a non-item action in the coupon layer (docs/semantics.md#layers).
-    """
-    if isinstance(action, _ITEM_ACTIONS):
-        return frozenset({Layer.ITEM})
-    if isinstance(action, ShippingOff):
-        return frozenset({Layer.SHIPPING})
-    if isinstance(action, PointsEarn | PointsRedeem):
-        return frozenset({Layer.POINTS})
-    layers = {Layer.ORDER}
-    if isinstance(action, PercentOff) and action.min_spend is None:
-        layers.add(Layer.ITEM)
-    if is_coupon:
-        layers.add(Layer.COUPON)
-    return frozenset(layers)
-
-
 _ACTION_NAMES: dict[type, str] = {
     Tiers: "full reduction (满减)",
     EveryOff: "every-X-off (每满减)",
@@ -111,6 +94,9 @@ _ACTION_NAMES: dict[type, str] = {
     ShippingOff: "shipping (包邮)",
     PointsEarn: "points earning (积分)",
     PointsRedeem: "points redemption (积分抵现)",
+    AmountOff: "amount off (立减)",
+    FreeUnits: "free units (赠N件)",
+    TieredOffer: "tiered offer (满N件8折)",
 }
 
 
@@ -144,18 +130,18 @@ def _check_kind(p: Promotion, report: Report) -> None:
 def _money(
     report: Report, value: Decimal, what: str, span: Span, cur: Currency | None, *, is_price: bool = False
 ) -> None:
+    """A positive amount; a unit price may be 0 (免费, `price 0`: the units are free)."""
     if not value.is_finite():
         report.error(
             "E034", f"{what} must be a number, got {value}", span, "write an amount such as 100 or 9.90"
         )
         return
-    if value <= 0:
+    if value < 0 or (value == 0 and not is_price):
         report.error(
             "E034",
-            f"{what} must be more than 0, got {num(value)}",
+            f"{what} must be " + ("0 or more" if is_price else "more than 0") + f", got {num(value)}",
             span,
-            "write a positive amount"
-            + ("; to give an item away use a gift (buy N get gift ...)" if is_price else ""),
+            "write a positive amount" + ("; 免费 or `price 0` gives the units away" if is_price else ""),
         )
     if cur is not None:
         exponent = value.as_tuple().exponent
@@ -205,11 +191,12 @@ def _percent(report: Report, p: Percent, what: str, *, allow_full: bool = False)
             "10折 or more takes nothing off",
         )
         return
+    bounds = "more than 0% and at most 100%" if allow_full else "between 0% and 100% (exclusive)"
     report.error(
         "E030",
-        f"{what} must be between 0% and 100% (exclusive), got {off}%",
+        f"{what} must be {bounds}, got {off}%",
         p.span,
-        "write e.g. 20% off (or 8折); for free units use `buy N get M free` or a gift",
+        "write e.g. 20% off (or 8折); 100% off (免费) makes the units free",
     )
 
 
@@ -226,16 +213,8 @@ def _check_tiers(action: Tiers, report: Report, cur: Currency | None) -> None:
         _money(report, t.threshold, "a tier threshold", span, cur)
         _money(report, t.off, "a tier reward", span, cur)
         text = _tier_text(t, action.notation)
-        if t.off >= t.threshold > 0:
-            report.error(
-                "E022",
-                f"tier {text} takes off "
-                + ("all of" if t.off == t.threshold else "more than")
-                + " the spend that reaches it",
-                span,
-                "a tier's reward must be below its threshold (an order of exactly the threshold "
-                "would be free); check for a swapped or mistyped number",
-            )
+        # A reward at or above its threshold is a real offer (spend 10, get up to 10 off): it
+        # loads, lint L001 warns, and the discount never exceeds the spend it applies to.
         if prev is not None:
             before = _tier_text(prev, action.notation)
             if t.threshold <= prev.threshold:
@@ -272,7 +251,8 @@ def _check_action(action: Action, report: Report, cur: Currency | None) -> None:
                     "the cap always binds, so the step never repeats; raise the cap or lower the reward",
                 )
     elif isinstance(action, PercentOff):
-        _percent(report, action.percent, "percentage off")
+        # 100% off is a free item (issue 9); 0折 stays an error: operators write 免费 for free
+        _percent(report, action.percent, "percentage off", allow_full=action.percent.notation is Notation.EN)
         if action.cap is not None:
             _money(report, action.cap, "the cap", s, cur)
         if action.min_spend is not None:
@@ -298,7 +278,7 @@ def _check_action(action: Action, report: Report, cur: Currency | None) -> None:
         _percent(report, action.percent, "the Nth unit's percentage off", allow_full=True)
     elif isinstance(action, Bundle):
         _count(report, action.count, 2, "the bundle size", s, "E033")
-        _money(report, action.price, "the bundle price", s, cur, is_price=True)
+        _money(report, action.price, "the bundle price", s, cur)
     elif isinstance(action, GiftOnBuy):
         _count(report, action.buy, 1, "the number to buy", s)
         _count(report, action.quantity, 1, "the gift quantity", s)
@@ -336,6 +316,12 @@ def _gift_sku(sku: str, span: Span, report: Report) -> None:
         report.error("E037", "the gift has an empty sku", span, 'name the gift\'s sku, e.g. "TOTE-BAG"')
 
 
+#: Public names for the checks of composed offers (check/compose.py).
+check_money = _money
+check_count = _count
+check_percent = _percent
+
+
 def check_segment_values(seg: SegmentDecl, report: Report) -> None:
     check_condition_types(seg.condition, report)
 
@@ -343,8 +329,17 @@ def check_segment_values(seg: SegmentDecl, report: Report) -> None:
 # --------------------------------------------------------------------------- scope and limits
 
 
-def _check_scope(scope: Scope, report: Report) -> None:
+def _check_scope(scope: Scope, report: Report, *, warn_empty: bool = True) -> None:
     for sel in (*scope.include, *scope.exclude):
+        if sel.kind is SelectorKind.CATEGORY:
+            for value in sel.values:
+                if value.strip() and any(not part.strip() for part in value.split("/")):
+                    report.error(
+                        "E084",
+                        f'category path "{value}" has an empty segment',
+                        best_span(sel.span, scope.span),
+                        'write the path from the top without empty parts, e.g. category "fresh/fruit"',
+                    )
         if sel.kind is not SelectorKind.ALL and not [v for v in sel.values if v.strip()]:
             report.error(
                 "E039",
@@ -355,7 +350,7 @@ def _check_scope(scope: Scope, report: Report) -> None:
     included = {(s.kind, v) for s in scope.include for v in s.values}
     excluded = {(s.kind, v) for s in scope.exclude for v in s.values}
     everything_out = any(s.kind is SelectorKind.ALL for s in scope.exclude)
-    if scope.include and (everything_out or (included and included <= excluded)):
+    if warn_empty and scope.include and (everything_out or (included and included <= excluded)):
         report.warning(
             "W009",
             "this scope excludes everything it includes, so it matches no item",
@@ -387,6 +382,9 @@ def _check_limits(p: Promotion, report: Report, cur: Currency | None) -> None:
         _money(report, p.budget.amount, "the budget", best_span(p.budget.span, p.span), cur)
     if p.cap is not None:
         _money(report, p.cap.amount, "the cap", best_span(p.cap.span, p.span), cur)
+
+
+check_scope = _check_scope
 
 
 def _currency(rules: RuleSetAst) -> Currency | None:

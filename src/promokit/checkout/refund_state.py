@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from ..compile.predicates import compile_scope
+from ..compile.spend import discount_at, every_steps, reached_tier
 from ..language import ast as A
 from ..language.ast import ThresholdBase
 from ..models import CheckoutRequest, LineResult, PricingResult
@@ -118,7 +119,8 @@ class Refunder:
             ) from None
         action = promo.action
         if not isinstance(
-            action, A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff
+            action,
+            A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer,
         ):
             return
         measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
@@ -136,16 +138,29 @@ class Refunder:
                     received += adj.amount - self.share(adj.amount, r, line.quantity)
         money = self.money
         if isinstance(action, A.Tiers):
-            reached = [t for t in action.tiers if base >= t.threshold]
-            best = max(reached, key=lambda t: t.threshold) if reached else None
+            best = reached_tier(action.tiers, base)
             entitled = best.off if best else ZERO
             now = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
             words = f"kept items count {money(base)} and {now}"
+        elif isinstance(action, A.TieredOffer):
+            # 满3件减10 / 满100打9折: the highest tier the kept items still reach. An amount tier
+            # gives its amount; a percentage tier keeps what the kept units received (a lower
+            # percentage tier is not recomputed: docs/refunds.md), none reached gives nothing.
+            top = None
+            for t in action.tiers:
+                if (Decimal(kept_units) if t.measure is A.Measure.UNITS else base) >= t.at_least:
+                    top = t
+            if top is not None and top.percent is not None:
+                return
+            entitled = top.off or ZERO if top is not None else ZERO
+            words = f"kept items count {money(base)} and {kept_units} units: " + (
+                f"the tier at {top.at_least} gives {money(entitled)}"
+                if top is not None
+                else "no tier is reached"
+            )
         elif isinstance(action, A.EveryOff):
-            steps = int((base / action.step).to_integral_value(rounding=ROUND_FLOOR))
-            entitled = steps * action.off
-            if action.cap is not None:
-                entitled = min(entitled, action.cap)
+            steps = every_steps(action, base)
+            entitled = discount_at(action, base)
             words = f"kept items count {money(base)}: {steps} x {money(action.off)} off"
         elif isinstance(action, A.PercentOff):
             if action.min_spend is None or base >= action.min_spend:

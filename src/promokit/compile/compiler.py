@@ -9,10 +9,11 @@ candidate promotions. The compiler may assume its input passed the checker.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..check.layers import infer_layer as infer_layer  # the one layer policy, re-exported
 from ..codes import MAX_CODE_LENGTH, code_key, glob_match, rule_code_key
 from ..language import ast as A
 from ..language.ast import Layer, Promotion, RuleSetAst, ScopeDecl, SegmentDecl
@@ -22,44 +23,6 @@ from .index import PromotionIndex
 from .predicates import Audience, ScopeMatcher, compile_audience, compile_scope
 from .variants import Experiment, experiments
 from .windows import TimeRule, compile_time
-
-_ITEM_ACTIONS = (
-    A.SpecialPrice,
-    A.FlashPrice,
-    A.GroupPrice,
-    A.AmountOffEach,
-    A.BuyGetFree,
-    A.NthUnitOff,
-    A.Bundle,
-)
-
-
-def infer_layer(promotion: Promotion) -> Layer:
-    """The stacking layer of a promotion (docs/semantics.md#layers).
-
-    A declared `kind` wins where the action allows it (a percentage can be item, order or
-    coupon level; tiers order or coupon level). Otherwise from the action: prices, per-unit amounts and
-    quantity deals are item level; tiers, every-X, spend/buy gifts and a percentage with a
-    minimum spend are order level; a plain percentage is item level; shipping and points
-    actions are their own layers. A coupon is the coupon layer unless its action is an
-    item-level or shipping action (a coupon for "特价 9.90" prices units, a free-shipping
-    coupon discounts shipping); a percentage coupon is coupon level, measured after the
-    automatic promotions.
-    """
-    action = promotion.action
-    kind = promotion.kind
-    if isinstance(action, A.ShippingOff):
-        return Layer.SHIPPING
-    if isinstance(action, A.PointsEarn | A.PointsRedeem):
-        return Layer.POINTS
-    if isinstance(action, _ITEM_ACTIONS):
-        return Layer.ITEM  # prices and quantity deals only make sense per unit
-    plain_percent = isinstance(action, A.PercentOff) and action.min_spend is None
-    if kind in (Layer.ORDER, Layer.COUPON) or (kind is Layer.ITEM and plain_percent):
-        return kind
-    if plain_percent and not promotion.is_coupon:
-        return Layer.ITEM
-    return Layer.COUPON if promotion.is_coupon else Layer.ORDER
 
 
 class CodeMatcher:
@@ -103,6 +66,13 @@ class CompiledPromotion:
     stackable: frozenset[str]
     cap: Decimal | None
     order: int
+    # the lines a `when` condition counts (None: the promotion's own scope)
+    condition_scope: ScopeMatcher | None = None
+    # from its limits, once: units per cart line (每行限N件), applications per order (每单限N次),
+    # and whether units are limited at all (每单限N件 caps an order-level benefit's units)
+    line_cap: int | None = None
+    uses_cap: int | None = None
+    unit_limited: bool = False
 
     @property
     def action(self) -> A.Action:
@@ -152,6 +122,7 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
     segments = rules.segments
     scopes = rules.scopes
     ordered = sorted(rules.promotions, key=lambda p: (-p.priority, p.id))
+    groups = stack_groups(rules.promotions)
     compiled: list[CompiledPromotion] = []
     for rank, p in enumerate(ordered):
         tz = p.timezone or rules.timezone
@@ -170,9 +141,23 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
                 codes=CodeMatcher(p.codes) if p.codes is not None else None,
                 group=p.exclusive_group.text if p.exclusive_group is not None else None,
                 exclusive=p.exclusive,
-                stackable=frozenset(n.text for n in p.stackable_with),
+                stackable=frozenset(n.text for n in p.stackable_with) | groups.get(p.id, frozenset()),
                 cap=p.cap.amount if p.cap is not None else None,
                 order=rank,
+                condition_scope=(
+                    compile_scope(p.condition.scope, scopes)
+                    if p.condition is not None and p.condition.scope is not None
+                    else None
+                ),
+                line_cap=_smallest(lim.count for lim in p.limits if lim.per is A.Per.LINE),
+                uses_cap=_smallest(
+                    lim.count
+                    for lim in p.limits
+                    if lim.per is A.Per.ORDER and lim.counted is A.Counted.USES and not lim.per_day
+                ),
+                unit_limited=any(
+                    lim.counted is A.Counted.UNITS and lim.per is not A.Per.LINE for lim in p.limits
+                ),
             )
         )
     entries = [(c, c.scope.keys) for c in compiled]
@@ -188,6 +173,22 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         version=rules_version(rules),
         experiments=experiments(p.variant for p in rules.promotions if p.variant is not None),
     )
+
+
+def _smallest(counts: Iterable[int]) -> int | None:
+    return min(counts, default=None)
+
+
+def stack_groups(promotions: Sequence[Promotion]) -> dict[str, frozenset[str]]:
+    """Promotion id -> the other members of its stacking group (`stack group NAME` / 叠加组):
+    members stack with each other as if each listed the others in `stackable with`."""
+    members: dict[str, set[str]] = {}
+    for p in promotions:
+        if p.stack_group is not None:
+            members.setdefault(p.stack_group.text, set()).add(p.id)
+    return {
+        p.id: frozenset(members[p.stack_group.text] - {p.id}) for p in promotions if p.stack_group is not None
+    }
 
 
 def rules_version(rules: RuleSetAst) -> str:

@@ -54,8 +54,9 @@ class PromotionIndex(Generic[T]):
             hit = sku.get(line.sku)
             if hit:
                 found.update(hit)
-            if line.category is not None and (hit := category.get(line.category)):
-                found.update(hit)
+            for path in line.category_paths:  # `fresh/fruit` is also in `fresh`
+                if hit := category.get(path):
+                    found.update(hit)
             if line.brand is not None and (hit := brand.get(line.brand)):
                 found.update(hit)
             for t in line.tags:

@@ -54,7 +54,7 @@ class _SelectorSet:
     def matches(self, line: Line) -> bool:
         if self.all_items or line.sku in self.skus:
             return True
-        if line.category is not None and line.category in self.categories:
+        if self.categories and not self.categories.isdisjoint(line.category_paths):
             return True
         if line.brand is not None and line.brand in self.brands:
             return True

@@ -24,6 +24,7 @@ from ..compile.compiler import CompiledPromotion, conflicts, stackable
 from ..language.ast import Layer, PointsRedeem
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
+from .actions.condition import read_lines
 from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
 from .actions.order import evaluate_order
 from .stacking import StackableSets, stack_partners
@@ -357,9 +358,9 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
             before[p.layer] = tuple(remaining)
         # One promotion on the same amounts gives the same outcome in every combination
         # (outcomes are never mutated: `_limits` cuts a copy). It reads only its eligible
-        # lines (threshold, apportionment), so only their amounts key it: combinations that
-        # differ elsewhere share it.
-        key_p = ("order", p.id, tuple(remaining[i] for i in cart.eligible[p.id]), shipping)
+        # lines (threshold, apportionment) and its `when` condition's lines, so only their
+        # amounts key it: combinations that differ elsewhere share it.
+        key_p = ("order", p.id, tuple(remaining[i] for i in read_lines(p, cart)), shipping)
         found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
         if found is None:
             found = evaluate_order(p, cart, remaining, shipping)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from ..compile.compiler import CompiledPromotion
 from ..language.ast import Layer
 from .actions.cart import Cart
+from .actions.condition import read_lines
 
 _LINE_BOUND = (Layer.ITEM, Layer.ORDER, Layer.COUPON)
 
@@ -26,8 +27,11 @@ class Footprints:
         self.cart = cart
 
     def lines(self, p: CompiledPromotion) -> frozenset[int]:
-        """The lines whose amounts `p` reads (its eligible lines)."""
-        return frozenset(self.cart.eligible.get(p.id, ()))
+        """The lines whose amounts `p` reads: its eligible lines, and the lines its `when`
+        condition counts when that condition has a scope of its own (docs/semantics.md#composed-offers)."""
+        if p.id not in self.cart.eligible:
+            return frozenset()
+        return frozenset(read_lines(p, self.cart))
 
     def movable(self, p: CompiledPromotion) -> bool:
         """Whether `p` acts on its own lines only (no shipping, no order cap to share)."""

@@ -47,7 +47,7 @@ def build_hints(
             continue
         if p.id not in best.ids and any(conflicts(p, q) for q in chosen):
             continue
-        scope = p.scope.describe()
+        scope = up.scope or p.scope.describe()
         where = "" if scope == "all items" else f" of {scope}"
         if up.units is not None:
             noun = "unit" if up.units == 1 else "units"

@@ -443,6 +443,74 @@ class PointsRedeem(Node):
     max_percent: Decimal | None = None
 
 
+# --------------------------------------------------------------------------- composed offers
+# A condition (`when spend 50 on category "dairy"`, 满3件) and a benefit on a target scope
+# that may differ from the condition's (docs/language.md#composed-offers).
+
+
+class Measure(StrEnum):
+    """What a condition counts on its scope."""
+
+    SPEND = "spend"
+    UNITS = "units"
+    KINDS = "kinds"  # distinct SKUs
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement(Node):
+    """`when spend 50 on category "dairy"` / `条件 买2件 on sku "TEA" 可叠加`.
+
+    A condition for any action: the promotion applies only when the measure of the lines in
+    `scope` (None: the promotion's own scope) reaches `at_least`. `repeat`: the benefit applies
+    once per full `at_least` (at most `max_times`), for benefits that count applications
+    (amount off, free units). Layer: the action's.
+    """
+
+    measure: Measure
+    at_least: Decimal
+    scope: Scope | None = None
+    repeat: bool = False
+    max_times: int | None = None
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class AmountOff(Node):
+    """`10 off` / `立减10`: an amount off the promotion's scope, spread over its lines. Layer: order."""
+
+    amount: Decimal
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class FreeUnits(Node):
+    """`get 1 free` / `赠1件`: `count` units of the scope free per application. Layer: item."""
+
+    count: int
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class OfferTier(Node):
+    """One tier of a `TieredOffer`: at `at_least` (spend or units), `percent` off or `off` spread."""
+
+    measure: Measure
+    at_least: Decimal
+    percent: Percent | None = None
+    off: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TieredOffer(Node):
+    """满3件8折 / 满100打9折，满200打8折 / `buy 3 get 20% off` / `buy 3 get 10 off`.
+
+    The highest reached tier applies, alone. Layer: order (like 满减).
+    """
+
+    tiers: tuple[OfferTier, ...]
+    notation: Notation = Notation.EN
+
+
 Action = (
     Tiers
     | EveryOff
@@ -459,6 +527,9 @@ Action = (
     | ShippingOff
     | PointsEarn
     | PointsRedeem
+    | AmountOff
+    | FreeUnits
+    | TieredOffer
 )
 
 
@@ -469,6 +540,7 @@ class Per(StrEnum):
     CUSTOMER = "customer"
     ORDER = "order"
     TOTAL = "total"
+    LINE = "line"  # units per cart line (`limit 1 units per line` / 每行限1件); order-local
 
 
 class Counted(StrEnum):
@@ -545,7 +617,7 @@ class Promotion(Node):
     """`promotion ID "title" { ... }` or `coupon ID "title" { ... }` (`is_coupon`).
 
     `kind` is the declared layer (None: inferred from the action by the compiler,
-    see `promokit.compile.compiler.infer_layer`). A coupon's layer is COUPON unless it is a
+    see `promokit.check.layers.infer_layer`). A coupon's layer is COUPON unless it is a
     shipping or item action.
     """
 
@@ -569,6 +641,12 @@ class Promotion(Node):
     exclusive_group: Name | None = None
     stackable_with: tuple[Name, ...] = ()
     threshold_base: ThresholdBase = ThresholdBase.AFTER_DISCOUNTS
+    # composed offers (docs/language.md#composed-offers): a condition for the action, which
+    # units a capped benefit takes (`dearest first` / 高价优先), and a stacking group
+    condition: Requirement | None = None
+    pick: UnitChoice | None = None
+    stack_group: Name | None = None
+    pick_span: Span = NO_SPAN  # where `dearest first` / 高价优先 was written
     variant: Variant | None = None  # an A/B variant (docs/programs.md#ab-variants)
     invite: InviteReward | None = None  # an invite program (docs/programs.md#invite-rewards)
     invite_limits: tuple[InviteLimit, ...] = ()

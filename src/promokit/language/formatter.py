@@ -219,7 +219,7 @@ def action(node: ast.Action, notation: Notation | None = None) -> str:
         own = node.percent.notation
     chosen = notation or own or EN
     if chosen is ZH:
-        text = _action_zh(node)
+        text = _compose_zh(node, forced=notation is ZH) if _is_composed(node) else _action_zh(node)
         if text is not None:
             return text
     return _action_en(node)
@@ -234,6 +234,9 @@ def _dearest(units: ast.UnitChoice, word: str) -> str:
 
 
 def _action_en(node: ast.Action) -> str:
+    composed = _compose_en(node)
+    if composed is not None:
+        return composed
     if isinstance(node, ast.Tiers):
         return ", ".join(f"spend {num(t.threshold)} get {num(t.off)} off" for t in node.tiers)
     if isinstance(node, ast.EveryOff):
@@ -243,7 +246,7 @@ def _action_en(node: ast.Action) -> str:
     if isinstance(node, ast.AmountOffEach):
         return f"{num(node.amount)} off each"
     if isinstance(node, ast.SpecialPrice):
-        return f"price {num(node.price)}"
+        return "free" if node.price == 0 else f"price {num(node.price)}"
     if isinstance(node, ast.FlashPrice):
         limit = _opt(" limit ", node.per_customer, " per customer")
         return f"flash price {num(node.price)}{limit}" + _opt(" stock ", node.stock)
@@ -269,6 +272,7 @@ def _action_en(node: ast.Action) -> str:
         multiplier = "" if node.multiplier == 1 else f" x {num(node.multiplier)}"
         unit = "point" if node.points == 1 else "points"
         return f"earn {num(node.points)} {unit} per {num(node.per)}{multiplier}"
+    assert isinstance(node, ast.PointsRedeem), type(node).__name__  # composed offers: _compose_en
     return f"redeem {num(node.points)} points per {num(node.per)}" + _opt(" up to ", node.max_percent, "%")
 
 
@@ -285,7 +289,7 @@ def _action_zh(node: ast.Action) -> str | None:
     if isinstance(node, ast.AmountOffEach):
         return f"每件减{num(node.amount)}"
     if isinstance(node, ast.SpecialPrice):
-        return f"特价 {num(node.price)}"
+        return "免费" if node.price == 0 else f"特价 {num(node.price)}"
     if isinstance(node, ast.FlashPrice):
         return (
             f"秒杀 {num(node.price)}" + _opt(" 每人限", node.per_customer, "件") + _opt(" 库存", node.stock)
@@ -315,7 +319,101 @@ def _action_zh(node: ast.Action) -> str | None:
     if isinstance(node, ast.PointsEarn):
         multiplier = "" if node.multiplier == 1 else f" 积分{num(node.multiplier)}倍"
         return f"每{num(node.per)}元积{num(node.points)}分{multiplier}"
+    if not isinstance(node, ast.PointsRedeem):  # composed offers: _compose_zh
+        return None
     return f"{num(node.points)}积分抵{num(node.per)}元" + _opt(" 最多抵", node.max_percent, "%")
+
+
+# ----------------------------------------------------------------------------- composed offers
+
+
+def _compose_en(node: ast.Action) -> str | None:
+    if isinstance(node, ast.AmountOff):
+        return f"{num(node.amount)} off"
+    if isinstance(node, ast.FreeUnits):
+        return f"get {node.count} free"
+    if isinstance(node, ast.TieredOffer):
+        return ", ".join(_offer_tier_en(t) for t in node.tiers)
+    return None
+
+
+def _count(value: Decimal) -> str:
+    """A number of units or skus as a whole number (`21.00` units is written `21`)."""
+    return num(int(value)) if value == value.to_integral_value() else num(value)
+
+
+def _offer_tier_en(tier: ast.OfferTier) -> str:
+    head = (
+        f"buy {_count(tier.at_least)}" if tier.measure is ast.Measure.UNITS else f"spend {num(tier.at_least)}"
+    )
+    return (
+        head
+        + " get "
+        + (_percent_en(tier.percent) if tier.percent is not None else f"{num(tier.off or 0)} off")
+    )
+
+
+def _is_composed(node: ast.Action) -> bool:
+    return isinstance(node, ast.AmountOff | ast.FreeUnits | ast.TieredOffer)
+
+
+def _compose_zh(node: ast.Action, forced: bool) -> str | None:
+    """`forced`: every tier in 中文 where 折 can say it; otherwise each tier keeps its percent's notation."""
+    if isinstance(node, ast.AmountOff):
+        return f"立减{num(node.amount)}"
+    if isinstance(node, ast.FreeUnits):
+        return f"赠{node.count}件"
+    if not isinstance(node, ast.TieredOffer):
+        return None
+    return ", ".join(_offer_tier_zh(t, forced) for t in node.tiers)
+
+
+def _offer_tier_zh(tier: ast.OfferTier, forced: bool) -> str:
+    units = tier.measure is ast.Measure.UNITS
+    head = f"满{_count(tier.at_least) if units else num(tier.at_least)}" + ("件" if units else "")
+    if tier.percent is None:
+        return f"{head}减{num(tier.off or 0)}"
+    percent = _percent_zh(tier.percent, half=True)
+    if percent is None or (
+        tier.percent.notation is EN and not forced
+    ):  # 折 cannot say 100% off; keep `20% off` English
+        return _offer_tier_en(tier)
+    return head + ("" if units else "打") + percent
+
+
+def requirement(req: ast.Requirement, notation: Notation | None = None) -> str:
+    """The `when` clause in `notation` (None: its own)."""
+    zh = (notation or req.notation) is ZH
+    where = "" if req.scope is None else " on " + scope(req.scope)
+    if zh:
+        head = {
+            ast.Measure.SPEND: f"满{num(req.at_least)}",
+            ast.Measure.UNITS: f"买{_count(req.at_least)}件",
+            ast.Measure.KINDS: f"买{_count(req.at_least)}种",
+        }[req.measure]
+        tail = (" 可叠加" + _opt(" 最多", req.max_times, "次")) if req.repeat else ""
+        return f"条件 {head}{where}{tail}"
+    head = {
+        ast.Measure.SPEND: f"spend {num(req.at_least)}",
+        ast.Measure.UNITS: f"buy {_count(req.at_least)}",
+        ast.Measure.KINDS: f"buy {_count(req.at_least)} kinds",
+    }[req.measure]
+    tail = (" repeat" + _opt(" up to ", req.max_times)) if req.repeat else ""
+    return f"when {head}{where}{tail}"
+
+
+def _after_action(promo: ast.Promotion, zh: bool) -> list[tuple[str, Span | None]]:
+    """`dearest first` and `stack group`, printed after the action."""
+    out: list[tuple[str, Span | None]] = []
+    if promo.pick is not None:
+        word = {
+            ast.UnitChoice.CHEAPEST: ("低价优先", "cheapest first"),
+            ast.UnitChoice.DEAREST: ("高价优先", "dearest first"),
+        }
+        out.append((word[promo.pick][0 if zh else 1], promo.pick_span))
+    if promo.stack_group is not None:
+        out.append((("叠加组 " if zh else "stack group ") + promo.stack_group.text, promo.stack_group.span))
+    return out
 
 
 # ----------------------------------------------------------------------------- declarations
@@ -331,6 +429,8 @@ _ZH_LIMIT_WORDS = {
 
 
 def _limit(limit: ast.Limit, zh: bool = False) -> str:
+    if limit.per is ast.Per.LINE:
+        return f"每行限{limit.count}件" if zh else f"limit {limit.count} units per line"
     head = _ZH_LIMIT_WORDS.get((limit.per, limit.per_day)) if zh else None
     if head is not None:
         return f"{head}{limit.count}{'件' if limit.counted is ast.Counted.UNITS else '次'}"
@@ -380,7 +480,11 @@ def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
         add("codes " + ", ".join(string(p.text) for p in promo.codes.patterns), promo.codes.span)
         if promo.codes.single_use:
             add("一次性" if zh else "single use")
+    if promo.condition is not None:  # its own notation unless one is forced (round trip)
+        add(requirement(promo.condition, notation), promo.condition.span)
     add(action(promo.action, notation), promo.action.span)
+    for text, span in _after_action(promo, zh):
+        add(text, span)
     for limit in promo.limits:
         add(_limit(limit, zh), limit.span)
     if promo.stock is not None:

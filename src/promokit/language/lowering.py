@@ -21,8 +21,8 @@ from lark import Token, Tree
 
 from . import ast
 from .diagnostics import Diagnostic
-from .lowering_actions import lower_action
 from .lowering_base import Invalid, Lowerer
+from .lowering_compose import CLAUSE_RULES, lower_clause, lower_promotion_action
 from .source import NO_SPAN, Source, Span
 
 __all__ = ["lower_file"]
@@ -234,7 +234,19 @@ class _FileLowerer(Lowerer):
                         )
                         raise Invalid
                     seen[key] = span
-                if kind in _TIME_CLAUSES:
+                if kind in CLAUSE_RULES:
+                    once = CLAUSE_RULES[kind][0]
+                    if once is not None and kind in seen:
+                        self.error(
+                            "S031",
+                            f"`{once}` is already given on line {seen[kind].line}",
+                            span,
+                            "a promotion has one such clause; remove one of them",
+                        )
+                        raise Invalid
+                    seen[kind] = span
+                    lower_clause(self, clause, fields, limits, self.scope_expr)
+                elif kind in _TIME_CLAUSES:
                     when.extend(self.time_conditions(clause))
                 elif kind == "priority":
                     fields["priority"] = self.integer(self.last_token(clause), "a priority")
@@ -317,7 +329,7 @@ class _FileLowerer(Lowerer):
                 elif kind == "threshold_after":
                     fields["threshold_base"] = ast.ThresholdBase.AFTER_DISCOUNTS
                 else:
-                    lowered = lower_action(self, clause)
+                    lowered = lower_promotion_action(self, clause)
                     if action_span is not None:
                         self.error(
                             "S031",

@@ -6,6 +6,7 @@ English and operator (中文) forms of one action lower to the same node; only i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from lark import Token, Tree
@@ -13,7 +14,7 @@ from lark import Token, Tree
 from . import ast
 from .lowering_base import Invalid, Lowerer
 
-__all__ = ["lower_action", "zhe_to_percent"]
+__all__ = ["RULES", "lower_action", "zhe_to_percent"]
 
 EN, ZH = ast.Notation.EN, ast.Notation.ZH
 _NUMERALS = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -71,149 +72,225 @@ def _gift_count(low: Lowerer, tree: Tree[Token]) -> int:
     return low.integer(numbers[0], "a gift quantity") if numbers else 1
 
 
-def lower_action(low: Lowerer, tree: Tree[Token]) -> ast.Action:
-    span = low.span(tree)
-    kind = str(tree.data)
-    keyed = _after(low, tree)
-    zh = any(isinstance(c, Token) and c.type.startswith("ZH_") for c in tree.children)
-    notation = ZH if zh else EN
+class _Action:
+    """One action subtree: its tokens keyed by the keyword before them, its notation, its span."""
 
-    def amount(key: str) -> Decimal:
-        return low.decimal(keyed[key])
+    __slots__ = ("keyed", "low", "notation", "span", "tree", "zh")
 
-    def optional(key: str) -> Decimal | None:
-        return low.decimal(keyed[key]) if key in keyed else None
+    def __init__(self, low: Lowerer, tree: Tree[Token]) -> None:
+        self.low, self.tree = low, tree
+        self.span = low.span(tree)
+        self.keyed = _after(low, tree)
+        self.zh = any(isinstance(c, Token) and c.type.startswith("ZH_") for c in tree.children)
+        self.notation = ZH if self.zh else EN
 
-    def count(key: str, what: str) -> int:
-        return low.integer(keyed[key], what)
+    def amount(self, key: str) -> Decimal:
+        return self.low.decimal(self.keyed[key])
 
-    if kind == "tiers":
-        tiers = []
-        for tier in low.children_trees(tree):
-            first, second = low.tokens(tier, "NUMBER")
-            tiers.append(ast.Tier(threshold=low.decimal(first), off=low.decimal(second), span=low.span(tier)))
-        tier_zh = low.children_trees(tree)[0].data == "tier_zh"
-        return ast.Tiers(tiers=tuple(tiers), notation=ZH if tier_zh else EN, span=span)
-    if kind == "every_off":
-        if zh:
-            return ast.EveryOff(
-                step=amount("ZH_EVERY_FULL"),
-                off=amount("ZH_MINUS"),
-                cap=optional("ZH_CAP"),
-                notation=ZH,
-                span=span,
-            )
+    def optional(self, key: str) -> Decimal | None:
+        return self.low.decimal(self.keyed[key]) if key in self.keyed else None
+
+    def count(self, key: str, what: str) -> int:
+        return self.low.integer(self.keyed[key], what)
+
+    def optional_count(self, key: str, what: str) -> int | None:
+        return self.count(key, what) if key in self.keyed else None
+
+
+def _tiers(a: _Action) -> ast.Action:
+    low = a.low
+    tiers = []
+    for tier in low.children_trees(a.tree):
+        first, second = low.tokens(tier, "NUMBER")
+        tiers.append(ast.Tier(threshold=low.decimal(first), off=low.decimal(second), span=low.span(tier)))
+    tier_zh = low.children_trees(a.tree)[0].data == "tier_zh"
+    return ast.Tiers(tiers=tuple(tiers), notation=ZH if tier_zh else EN, span=a.span)
+
+
+def _every_off(a: _Action) -> ast.Action:
+    if a.zh:
         return ast.EveryOff(
-            step=amount("EVERY"), off=amount("GET"), cap=optional("TO"), notation=EN, span=span
+            step=a.amount("ZH_EVERY_FULL"),
+            off=a.amount("ZH_MINUS"),
+            cap=a.optional("ZH_CAP"),
+            notation=ZH,
+            span=a.span,
         )
-    if kind in ("percent_off_en", "percent_off_zh"):
-        percent = _percent(low, low.children_trees(tree)[0])
-        if kind == "percent_off_zh":
-            return ast.PercentOff(
-                percent=percent, cap=optional("ZH_CAP"), min_spend=optional("ZH_FULL"), span=span
-            )
-        return ast.PercentOff(percent=percent, cap=optional("TO"), min_spend=optional("OVER"), span=span)
-    if kind == "amount_off_each":
-        return ast.AmountOffEach(
-            amount=amount("ZH_EACH_MINUS" if zh else "first"), notation=notation, span=span
-        )
-    if kind == "special_price":
-        return ast.SpecialPrice(price=amount("ZH_SPECIAL" if zh else "PRICE"), notation=notation, span=span)
-    if kind == "flash_price":
-        if zh:
-            per = count("ZH_PER_PERSON_LIMIT", "a unit limit") if "ZH_PER_PERSON_LIMIT" in keyed else None
-            stock = count("ZH_STOCK", "stock") if "ZH_STOCK" in keyed else None
-            return ast.FlashPrice(
-                price=amount("ZH_FLASH"), per_customer=per, stock=stock, notation=ZH, span=span
-            )
-        per = count("LIMIT", "a unit limit") if "LIMIT" in keyed else None
-        stock = count("STOCK", "stock") if "STOCK" in keyed else None
-        return ast.FlashPrice(price=amount("PRICE"), per_customer=per, stock=stock, notation=EN, span=span)
-    if kind == "group_price":
-        if zh:
-            return ast.GroupPrice(
-                price=amount("ZH_GROUP"), min_size=count("first", "a group size"), notation=ZH, span=span
-            )
-        return ast.GroupPrice(
-            price=amount("PRICE"), min_size=count("FOR", "a group size"), notation=EN, span=span
-        )
-    if kind == "buy_get_free":
-        buy = count("ZH_BUY" if zh else "BUY", "a quantity to buy")
-        free = count("ZH_GIFT" if zh else "GET", "a quantity given free")
-        return ast.BuyGetFree(buy=buy, free=free, units=_units(low, tree), notation=notation, span=span)
-    if kind == "nth_unit_off":
-        percent = _percent(
-            low, next(c for c in low.children_trees(tree) if c.data in ("nth_percent", "nth_zh_percent"))
-        )
-        if zh:
-            nth_tree = low.subtree(tree, "nth_number")
-            token = low.first_token(nth_tree)
-            nth = (
-                _NUMERALS[str(token)] if token.type == "ZH_NUMERAL" else low.integer(token, "a unit position")
-            )
-        else:
-            nth = int("".join(ch for ch in str(low.token(tree, "ORDINAL")) if ch.isdigit()))
-        return ast.NthUnitOff(nth=nth, percent=percent, units=_units(low, tree), notation=notation, span=span)
-    if kind == "bundle":
-        if zh:
-            return ast.Bundle(
-                count=count("ZH_YUAN_ANY", "a unit count"), price=amount("first"), notation=ZH, span=span
-            )
-        return ast.Bundle(count=count("first", "a unit count"), price=amount("FOR"), notation=EN, span=span)
-    if kind == "gift_on_buy":
-        buy = count("ZH_BUY" if zh else "BUY", "a quantity to buy")
-        repeat = bool(low.tokens(tree, "ZH_REPEAT" if zh else "REPEAT"))
-        most_key = "ZH_AT_MOST" if zh else "TO"
-        most = count(most_key, "a number of times") if most_key in keyed else None
-        sku = low.string(low.token(tree, "STRING"))
-        return ast.GiftOnBuy(
-            buy=buy,
-            gift_sku=sku,
-            quantity=_gift_count(low, tree),
-            repeat=repeat,
-            max_times=most,
-            notation=notation,
-            span=span,
-        )
-    if kind == "gift_on_spend":
-        threshold = amount("ZH_FULL" if zh else "SPEND")
-        sku = low.string(low.token(tree, "STRING"))
-        return ast.GiftOnSpend(
-            threshold=threshold, gift_sku=sku, quantity=_gift_count(low, tree), notation=notation, span=span
-        )
-    if kind in ("free_shipping_en", "free_shipping_zh"):
-        return ast.ShippingOff(
-            threshold=optional("ZH_FULL" if zh else "OVER"), off=None, notation=notation, span=span
-        )
-    if kind in ("shipping_off_en", "shipping_off_zh"):
-        off = amount("ZH_SHIPPING_MINUS" if zh else "SHIPPING")
-        return ast.ShippingOff(
-            threshold=optional("ZH_FULL" if zh else "OVER"), off=off, notation=notation, span=span
-        )
-    if kind == "earn_en":
-        return ast.PointsEarn(
-            points=amount("EARN"), per=amount("PER"), multiplier=_one(optional("TIMES")), span=span
-        )
-    if kind == "earn_zh":
-        return ast.PointsEarn(
-            points=amount("ZH_YUAN_EARN"),
-            per=amount("ZH_EVERY"),
-            multiplier=_one(optional("ZH_POINTS")),
-            span=span,
-        )
-    if kind == "earn_multiplier_en":
-        return ast.PointsEarn(multiplier=amount("TIMES"), span=span)
-    if kind == "earn_multiplier_zh":
-        return ast.PointsEarn(multiplier=amount("ZH_POINTS"), span=span)
-    if kind == "points_redeem":
-        if zh:
-            return ast.PointsRedeem(
-                points=amount("first"),
-                per=amount("ZH_POINTS_FOR"),
-                max_percent=optional("ZH_AT_MOST_FOR"),
-                span=span,
-            )
+    return ast.EveryOff(
+        step=a.amount("EVERY"), off=a.amount("GET"), cap=a.optional("TO"), notation=EN, span=a.span
+    )
+
+
+def _percent_off_en(a: _Action) -> ast.Action:
+    percent = _percent(a.low, a.low.children_trees(a.tree)[0])
+    return ast.PercentOff(percent=percent, cap=a.optional("TO"), min_spend=a.optional("OVER"), span=a.span)
+
+
+def _percent_off_zh(a: _Action) -> ast.Action:
+    percent = _percent(a.low, a.low.children_trees(a.tree)[0])
+    return ast.PercentOff(
+        percent=percent, cap=a.optional("ZH_CAP"), min_spend=a.optional("ZH_FULL"), span=a.span
+    )
+
+
+def _amount_off_each(a: _Action) -> ast.Action:
+    return ast.AmountOffEach(
+        amount=a.amount("ZH_EACH_MINUS" if a.zh else "first"), notation=a.notation, span=a.span
+    )
+
+
+def _special_price(a: _Action) -> ast.Action:
+    return ast.SpecialPrice(
+        price=a.amount("ZH_SPECIAL" if a.zh else "PRICE"), notation=a.notation, span=a.span
+    )
+
+
+def _flash_price(a: _Action) -> ast.Action:
+    limit, stock, price = (
+        ("ZH_PER_PERSON_LIMIT", "ZH_STOCK", "ZH_FLASH") if a.zh else ("LIMIT", "STOCK", "PRICE")
+    )
+    return ast.FlashPrice(
+        price=a.amount(price),
+        per_customer=a.optional_count(limit, "a unit limit"),
+        stock=a.optional_count(stock, "stock"),
+        notation=a.notation,
+        span=a.span,
+    )
+
+
+def _group_price(a: _Action) -> ast.Action:
+    price, size = ("ZH_GROUP", "first") if a.zh else ("PRICE", "FOR")
+    return ast.GroupPrice(
+        price=a.amount(price), min_size=a.count(size, "a group size"), notation=a.notation, span=a.span
+    )
+
+
+def _buy_get_free(a: _Action) -> ast.Action:
+    buy = a.count("ZH_BUY" if a.zh else "BUY", "a quantity to buy")
+    free = a.count("ZH_GIFT" if a.zh else "GET", "a quantity given free")
+    return ast.BuyGetFree(buy=buy, free=free, units=_units(a.low, a.tree), notation=a.notation, span=a.span)
+
+
+def _nth_unit_off(a: _Action) -> ast.Action:
+    low, tree = a.low, a.tree
+    percent = _percent(
+        low, next(c for c in low.children_trees(tree) if c.data in ("nth_percent", "nth_zh_percent"))
+    )
+    if a.zh:
+        token = low.first_token(low.subtree(tree, "nth_number"))
+        nth = _NUMERALS[str(token)] if token.type == "ZH_NUMERAL" else low.integer(token, "a unit position")
+    else:
+        nth = int("".join(ch for ch in str(low.token(tree, "ORDINAL")) if ch.isdigit()))
+    return ast.NthUnitOff(nth=nth, percent=percent, units=_units(low, tree), notation=a.notation, span=a.span)
+
+
+def _bundle(a: _Action) -> ast.Action:
+    count, price = ("ZH_YUAN_ANY", "first") if a.zh else ("first", "FOR")
+    return ast.Bundle(
+        count=a.count(count, "a unit count"), price=a.amount(price), notation=a.notation, span=a.span
+    )
+
+
+def _gift_on_buy(a: _Action) -> ast.Action:
+    most_key = "ZH_AT_MOST" if a.zh else "TO"
+    return ast.GiftOnBuy(
+        buy=a.count("ZH_BUY" if a.zh else "BUY", "a quantity to buy"),
+        gift_sku=a.low.string(a.low.token(a.tree, "STRING")),
+        quantity=_gift_count(a.low, a.tree),
+        repeat=bool(a.low.tokens(a.tree, "ZH_REPEAT" if a.zh else "REPEAT")),
+        max_times=a.optional_count(most_key, "a number of times"),
+        notation=a.notation,
+        span=a.span,
+    )
+
+
+def _gift_on_spend(a: _Action) -> ast.Action:
+    return ast.GiftOnSpend(
+        threshold=a.amount("ZH_FULL" if a.zh else "SPEND"),
+        gift_sku=a.low.string(a.low.token(a.tree, "STRING")),
+        quantity=_gift_count(a.low, a.tree),
+        notation=a.notation,
+        span=a.span,
+    )
+
+
+def _free_shipping(a: _Action) -> ast.Action:
+    threshold = a.optional("ZH_FULL" if a.zh else "OVER")
+    return ast.ShippingOff(threshold=threshold, off=None, notation=a.notation, span=a.span)
+
+
+def _shipping_off(a: _Action) -> ast.Action:
+    off = a.amount("ZH_SHIPPING_MINUS" if a.zh else "SHIPPING")
+    threshold = a.optional("ZH_FULL" if a.zh else "OVER")
+    return ast.ShippingOff(threshold=threshold, off=off, notation=a.notation, span=a.span)
+
+
+def _earn_en(a: _Action) -> ast.Action:
+    return ast.PointsEarn(
+        points=a.amount("EARN"), per=a.amount("PER"), multiplier=_one(a.optional("TIMES")), span=a.span
+    )
+
+
+def _earn_zh(a: _Action) -> ast.Action:
+    return ast.PointsEarn(
+        points=a.amount("ZH_YUAN_EARN"),
+        per=a.amount("ZH_EVERY"),
+        multiplier=_one(a.optional("ZH_POINTS")),
+        span=a.span,
+    )
+
+
+def _earn_multiplier_en(a: _Action) -> ast.Action:
+    return ast.PointsEarn(multiplier=a.amount("TIMES"), span=a.span)
+
+
+def _earn_multiplier_zh(a: _Action) -> ast.Action:
+    return ast.PointsEarn(multiplier=a.amount("ZH_POINTS"), span=a.span)
+
+
+def _points_redeem(a: _Action) -> ast.Action:
+    if a.zh:
         return ast.PointsRedeem(
-            points=amount("REDEEM"), per=amount("PER"), max_percent=optional("TO"), span=span
+            points=a.amount("first"),
+            per=a.amount("ZH_POINTS_FOR"),
+            max_percent=a.optional("ZH_AT_MOST_FOR"),
+            span=a.span,
         )
-    raise Invalid  # pragma: no cover - every action rule of the grammar is handled above
+    return ast.PointsRedeem(
+        points=a.amount("REDEEM"), per=a.amount("PER"), max_percent=a.optional("TO"), span=a.span
+    )
+
+
+#: grammar rule (or alias) of an action -> its lowering; composed offers: lowering_compose.ACTION_RULES
+RULES: dict[str, Callable[[_Action], ast.Action]] = {
+    "tiers": _tiers,
+    "every_off": _every_off,
+    "percent_off_en": _percent_off_en,
+    "percent_off_zh": _percent_off_zh,
+    "amount_off_each": _amount_off_each,
+    "special_price": _special_price,
+    "flash_price": _flash_price,
+    "group_price": _group_price,
+    "buy_get_free": _buy_get_free,
+    "nth_unit_off": _nth_unit_off,
+    "bundle": _bundle,
+    "gift_on_buy": _gift_on_buy,
+    "gift_on_spend": _gift_on_spend,
+    "free_shipping_en": _free_shipping,
+    "free_shipping_zh": _free_shipping,
+    "shipping_off_en": _shipping_off,
+    "shipping_off_zh": _shipping_off,
+    "earn_en": _earn_en,
+    "earn_zh": _earn_zh,
+    "earn_multiplier_en": _earn_multiplier_en,
+    "earn_multiplier_zh": _earn_multiplier_zh,
+    "points_redeem": _points_redeem,
+}
+
+
+def lower_action(low: Lowerer, tree: Tree[Token]) -> ast.Action:
+    """Lower an action subtree by its grammar rule's name (one function per rule in `RULES`)."""
+    rule = RULES.get(str(tree.data))
+    if rule is None:  # pragma: no cover - every action rule of the grammar has an entry
+        raise Invalid
+    return rule(_Action(low, tree))

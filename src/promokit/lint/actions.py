@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from ..check.values import num
+from ..compile.spend import discount_at as discount_at  # the one formula, re-exported for the lints
 from ..language.ast import (
-    Action,
     AmountOffEach,
     Bundle,
     BuyGetFree,
@@ -107,25 +107,6 @@ def _selector_covers(
         ]
         return True if True in results else None if None in results else False
     return None  # category, brand, tag: the catalogue does not know them
-
-
-def discount_at(action: Action, spend: Decimal) -> Decimal:
-    """An order-level action's discount at an eligible spend (before caps of the promotion)."""
-    if isinstance(action, Tiers):
-        reached = [t.off for t in action.tiers if t.threshold <= spend]
-        return max(reached, default=Decimal(0))
-    if isinstance(action, EveryOff):
-        if action.step <= 0:
-            return Decimal(0)
-        times = (spend / action.step).to_integral_value(rounding=ROUND_FLOOR)
-        off = times * action.off
-        return min(off, action.cap) if action.cap is not None else off
-    if isinstance(action, PercentOff):
-        if action.min_spend is not None and spend < action.min_spend:
-            return Decimal(0)
-        off = spend * action.percent.off / 100
-        return min(off, action.cap) if action.cap is not None else off
-    return Decimal(0)
 
 
 def order_discount(p: Promotion, spend: Decimal) -> Decimal:

@@ -37,12 +37,14 @@ from ..language.ast import (
     EveryOff,
     FlashPrice,
     GroupPrice,
+    Measure,
     OnMonthDays,
     OnWeekdays,
     Per,
     Promotion,
     RuleSetAst,
     SpecialPrice,
+    TieredOffer,
     Tiers,
 )
 from ..language.diagnostics import Diagnostic, RuleError
@@ -103,8 +105,19 @@ def _lint_exceeds(
                 report.warning(
                     "L001",
                     f"'{p.id}': the tier at {num(t.threshold)} takes off {num(t.off)}, "
-                    "all of the spend that reaches it",
+                    + ("all of" if t.off == t.threshold else "more than")
+                    + " the spend that reaches it (the discount stops at what the scope costs)",
                     best_span(t.span, a.span),
+                    "a reward at or above its threshold makes the order free; check for swapped numbers",
+                )
+    elif isinstance(a, TieredOffer):
+        for tier in a.tiers:
+            if tier.measure is Measure.SPEND and tier.off is not None and tier.off >= tier.at_least:
+                report.warning(
+                    "L001",
+                    f"'{p.id}': the tier at {num(tier.at_least)} takes off {num(tier.off)}, "
+                    "all of the spend that reaches it (the discount stops at what the scope costs)",
+                    best_span(tier.span, a.span),
                     "a reward at or above its threshold makes the order free; check for swapped numbers",
                 )
     elif isinstance(a, EveryOff) and a.off >= a.step:
@@ -331,7 +344,7 @@ def _lint_unused(rules: RuleSetAst, report: Report) -> None:
 
 # --------------------------------------------------------------------------- L010
 
-_BREADTH = {Per.ORDER: 0, Per.CUSTOMER: 1, Per.TOTAL: 2}
+_BREADTH = {Per.LINE: -1, Per.ORDER: 0, Per.CUSTOMER: 1, Per.TOTAL: 2}
 
 
 def _lint_limits(p: Promotion, report: Report) -> None:

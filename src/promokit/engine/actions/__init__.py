@@ -66,6 +66,7 @@ class Upsell:
     unlocks: Decimal | None = None
     deal: str | None = None  # quantity deals: what the next unit gets ("the 2nd is 50% off")
     need: Decimal | None = None  # the spend threshold itself, to re-measure the shortfall
+    scope: str | None = None  # where to add, when not the promotion's scope (a `when` condition's)
 
 
 Outcome = Effect | Miss

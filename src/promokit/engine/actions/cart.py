@@ -39,6 +39,8 @@ class Cart:
     item_layers: dict[object, object] = field(default_factory=dict)  # evaluate._ItemLayer memo
     holdable: dict[str, tuple[int, ...]] = field(default_factory=dict)  # evaluate.holdable memo
     stacking: StackableSets | None = None  # over the candidates, built on first use (evaluate)
+    # promotion id -> the lines its `when` condition counts (condition.condition_lines memo)
+    condition_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def q(self, amount: Decimal) -> Decimal:
         """Round a computed amount with the rule set's rounding mode."""

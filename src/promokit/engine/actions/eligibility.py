@@ -47,7 +47,11 @@ def local_unit_cap(p: CompiledPromotion) -> int | None:
         caps += [n for n in (action.per_customer, action.stock) if n is not None]
     if p.promotion.stock is not None:
         caps.append(p.promotion.stock.units)
-    caps += [lim.count for lim in p.promotion.limits if lim.counted is A.Counted.UNITS]
+    caps += [
+        lim.count
+        for lim in p.promotion.limits
+        if lim.counted is A.Counted.UNITS and lim.per is not A.Per.LINE  # per line: condition.per_line
+    ]
     return min(caps) if caps else None
 
 

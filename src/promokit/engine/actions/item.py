@@ -18,10 +18,59 @@ from ...compile.compiler import CompiledPromotion
 from ...language import ast as A
 from . import ZERO, Effect, Miss, Outcome, Upsell
 from .cart import Cart, shrink
+from .condition import applications, per_line, take_units, uses_per_order
 
 HUNDRED = Decimal(100)
+#: The action classes `evaluate_item` prices (tests/unit/test_action_registry.py checks that
+#: every item-layer action of check/layers.py is here).
+ITEM_KINDS: tuple[type, ...] = (
+    A.PercentOff,
+    A.AmountOffEach,
+    A.SpecialPrice,
+    A.FlashPrice,
+    A.GroupPrice,
+    A.BuyGetFree,
+    A.NthUnitOff,
+    A.Bundle,
+    A.FreeUnits,
+)
 #: saving(value of the units, number of units) -> unrounded saving on them
 Saving = Callable[[Decimal, int], Decimal]
+
+
+def unit_saving(action: A.Action) -> Saving | None:
+    """The one formula of a per-unit action: what it saves on `n` units worth `value` together
+    (unrounded); None for actions that pool units (quantity deals, bundles, free units)."""
+    if isinstance(action, A.PercentOff):
+        rate = action.percent.off / HUNDRED
+        return lambda value, n: value * rate
+    if isinstance(action, A.AmountOffEach):
+        each = action.amount
+        return lambda value, n: min(each * n, value)
+    if isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
+        price = action.price
+        return lambda value, n: max(value - price * n, ZERO)
+    return None
+
+
+def deal_shape(cp: CompiledPromotion) -> tuple[int, int, Decimal] | None:
+    """The one shape of a pooled-units deal: every `step` units, `per_step` get `rate` off
+    (buy N get M free, Nth unit, N for P); None for the other actions."""
+    action = cp.action
+    if isinstance(action, A.BuyGetFree):
+        return action.buy + action.free, action.free, Decimal(1)
+    if isinstance(action, A.NthUnitOff):
+        return action.nth, 1, action.percent.off / HUNDRED
+    if isinstance(action, A.Bundle):
+        return action.count, action.count, Decimal(1)
+    return None
+
+
+def _choice(cp: CompiledPromotion, default: A.UnitChoice) -> A.UnitChoice:
+    """Which units a deal takes: `cheapest first` / `dearest first` on the promotion, else the
+    action's own choice (`买2赠1 高价优先`), else the benefit's default."""
+    own = getattr(cp.action, "units", None)
+    return cp.promotion.pick or (own if isinstance(own, A.UnitChoice) else default)
 
 
 def evaluate_item(
@@ -29,26 +78,33 @@ def evaluate_item(
 ) -> tuple[Outcome, list[Upsell]]:
     """Apply one item-level promotion to `lines` (those assigned to it) on their remaining amounts."""
     action = cp.action
-    if isinstance(action, A.PercentOff):
-        rate = action.percent.off / HUNDRED
-        out = _linear(cp, cart, lines, remaining, lambda v, n: v * rate, f"{action.percent.off}% off")
-        return _cap(cart, out, action.cap, "its `up to`"), []
-    if isinstance(action, A.AmountOffEach):
-        each = action.amount
-        return _linear(cp, cart, lines, remaining, lambda v, n: min(each * n, v), f"{each} off each"), []
-    if isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
-        price = action.price
+    times, miss, ups = applications(cp, cart, remaining, item_layer=True)
+    if miss is not None:
+        return miss, ups
+    if isinstance(action, A.FreeUnits):
+        count = action.count * times
+        deal = f"{count} free"
+        choice = _choice(cp, A.UnitChoice.CHEAPEST)
+        return _pick_units(cp, cart, lines, remaining, count, count, Decimal(1), choice, deal, once=True)
+    saving = unit_saving(action)
+    if saving is not None:
+        if isinstance(action, A.PercentOff):
+            out = _linear(cp, cart, lines, remaining, saving, f"{action.percent.off}% off")
+            return _cap(cart, out, action.cap, "its `up to`"), []
+        if isinstance(action, A.AmountOffEach):
+            return _linear(cp, cart, lines, remaining, saving, f"{action.amount} off each"), []
+        price = getattr(action, "price", ZERO)
         words = f"price {cart.money(price)} is not below the current price"
-        return _linear(cp, cart, lines, remaining, lambda v, n: max(v - price * n, ZERO), words), []
-    if isinstance(action, A.BuyGetFree):
-        rate_free = Decimal(1)
-        step = action.buy + action.free
-        deal = f"{action.free} free"
-        return _pick_units(cp, cart, lines, remaining, step, action.free, rate_free, action.units, deal)
-    if isinstance(action, A.NthUnitOff):
-        deal = f"unit {action.nth} is {action.percent.off}% off"
-        rate = action.percent.off / HUNDRED
-        return _pick_units(cp, cart, lines, remaining, action.nth, 1, rate, action.units, deal)
+        return _linear(cp, cart, lines, remaining, saving, words), []
+    shape = deal_shape(cp)
+    if shape is not None and not isinstance(action, A.Bundle):
+        step, per_step, rate = shape
+        if isinstance(action, A.NthUnitOff):
+            deal = f"unit {action.nth} is {action.percent.off}% off"
+        else:
+            deal = f"{per_step} free"
+        choice = _choice(cp, A.UnitChoice.CHEAPEST)
+        return _pick_units(cp, cart, lines, remaining, step, per_step, rate, choice, deal)
     if isinstance(action, A.Bundle):
         return _bundle(cp, cart, lines, remaining, action)
     raise TypeError(f"{type(action).__name__} is not an item-level action")  # pragma: no cover
@@ -73,16 +129,9 @@ def _linear(
             rows.append((per_unit, i))
     if not rows:
         return Miss("no_saving", f"saves nothing: {no_saving_words}")
-    units: dict[int, int] = {}
-    if cap is None:
-        units = {i: qty[i] for _, i in rows}
-    else:
-        left = cap
-        for _, i in sorted(rows, key=lambda r: (-r[0], r[1])):  # units that save most first
-            take = min(left, qty[i])
-            if take > 0:
-                units[i] = take
-            left -= take
+    # units that save most first (`cheapest first`: those that save least), at most the caps
+    choice = cp.promotion.pick or A.UnitChoice.DEAREST
+    units = take_units([(saving, i, qty[i]) for saving, i in rows], cap, choice, per_line(cp))
     amounts: dict[int, Decimal] = {}
     for i, n in units.items():
         value = remaining[i] if n == qty[i] else remaining[i] * n / qty[i]
@@ -119,37 +168,36 @@ def _pick_units(
     rate: Decimal,
     choice: A.UnitChoice,
     deal: str,
+    *,
+    once: bool = False,
 ) -> tuple[Outcome, list[Upsell]]:
-    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1)."""
+    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1). `once`:
+    `per_step` units in all, however many units there are (free units of a composed offer)."""
     runs = _runs(cart, lines, remaining)
     total = sum(n for _, _, n in runs)
     scope = cp.scope.describe()
-    if total < step:
+    if total < step and not once:
         missing = step - total
         up = Upsell(cp.id, deal, units=missing, deal=deal)
         return Miss("threshold", f"needs {step} units of {scope}; the cart has {total}"), [up]
-    discounted = (total // step) * per_step
+    steps = 1 if once else total // step
+    most = uses_per_order(cp)  # 每单限N次: applications per order
+    if most is not None and not once:
+        steps = min(steps, most)
+    discounted = steps * per_step
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         discounted = min(discounted, cap)
-    if choice is A.UnitChoice.DEAREST:
-        runs.sort(key=lambda r: (-r[0], r[1]))
-    else:
-        runs.sort(key=lambda r: (r[0], r[1]))
+    taken = take_units(runs, discounted, choice, per_line(cp))
     amounts: dict[int, Decimal] = {}
     units: dict[int, int] = {}
-    left = discounted
-    for _, i, n in runs:
-        if left <= 0:
-            break
-        take = min(n, left)
-        left -= take
+    for i, take in taken.items():
         value = remaining[i] if take == cart.quantities[i] else remaining[i] * take / cart.quantities[i]
         amount = min(cart.q(value * rate), remaining[i])
         if amount > 0:
             amounts[i], units[i] = amount, take
     upsells = []
-    if total % step and (cap is None or discounted < cap):
+    if not once and total % step and (cap is None or discounted < cap):
         upsells.append(Upsell(cp.id, deal, units=step - total % step, deal=deal))
     if not amounts:
         return Miss("no_saving", "the discounted units cost nothing"), upsells
@@ -168,6 +216,9 @@ def _bundle(
         up = Upsell(cp.id, deal, units=count - total, deal=deal)
         return Miss("threshold", f"needs {count} units of {cp.scope.describe()}; the cart has {total}"), [up]
     bundles_left = total // count
+    most = uses_per_order(cp)  # 每单限N次: bundles per order
+    if most is not None:
+        bundles_left = min(bundles_left, most)
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         bundles_left = min(bundles_left, cap // count)
@@ -225,9 +276,7 @@ def _bundle(
 
 def is_per_unit(cp: CompiledPromotion) -> bool:
     """A promotion that discounts each unit of a line alike (no pooling of units)."""
-    return isinstance(
-        cp.action, A.PercentOff | A.AmountOffEach | A.SpecialPrice | A.FlashPrice | A.GroupPrice
-    )
+    return unit_saving(cp.action) is not None
 
 
 def leftover_saving(cp: CompiledPromotion, cart: Cart, value: Decimal, units: int) -> Decimal | None:
@@ -235,19 +284,12 @@ def leftover_saving(cp: CompiledPromotion, cart: Cart, value: Decimal, units: in
     `value` (rounded once, as `_linear` does); None when it cannot take them (not per unit,
     or capped: its amount would then depend on its other lines)."""
     action = cp.action
-    if cp.cap is not None:
+    saving = unit_saving(action)
+    if saving is None or cp.cap is not None or per_line(cp) is not None:
         return None
-    if isinstance(action, A.PercentOff):
-        if action.cap is not None:
-            return None
-        saving = value * action.percent.off / HUNDRED
-    elif isinstance(action, A.AmountOffEach):
-        saving = min(action.amount * units, value)
-    elif isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
-        saving = max(value - action.price * units, ZERO)
-    else:
+    if isinstance(action, A.PercentOff) and action.cap is not None:
         return None
-    return min(cart.q(saving), value)
+    return min(cart.q(saving(value, units)), value)
 
 
 def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
@@ -259,14 +301,19 @@ def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
     on all its lines already bounds what it saves in any combination.
     """
     action = cp.action
-    if isinstance(action, A.BuyGetFree) and action.units is A.UnitChoice.CHEAPEST:
-        step, per_step, rate = action.buy + action.free, action.free, Decimal(1)
-    elif isinstance(action, A.NthUnitOff) and action.units is A.UnitChoice.CHEAPEST:
-        step, per_step, rate = action.nth, 1, action.percent.off / HUNDRED
+    if _choice(cp, A.UnitChoice.CHEAPEST) is not A.UnitChoice.CHEAPEST:
+        return None
+    shape = deal_shape(cp)
+    if isinstance(action, A.FreeUnits):
+        times, miss, _ = applications(cp, cart, cart.subtotals, item_layer=True)
+        step, per_step, rate = 1, (0 if miss is not None else action.count * times), Decimal(1)
+    elif shape is not None and not isinstance(action, A.Bundle):
+        step, per_step, rate = shape
     else:
         return None
     runs = sorted(_runs(cart, cart.eligible[cp.id], cart.subtotals), key=lambda r: (-r[0], r[1]))
-    left = (sum(n for _, _, n in runs) // step) * per_step
+    units = sum(n for _, _, n in runs)
+    left = per_step if isinstance(action, A.FreeUnits) else (units // step) * per_step
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         left = min(left, cap)
@@ -288,18 +335,15 @@ def line_bounds(cp: CompiledPromotion, cart: Cart) -> dict[int, Decimal]:
     percentage), since pooled units may come from any line.
     """
     action = cp.action
+    saving = unit_saving(action)
     out: dict[int, Decimal] = {}
     for i in cart.eligible[cp.id]:
         value, n = cart.subtotals[i], cart.quantities[i]
-        if isinstance(action, A.PercentOff):
-            bound = cart.q(value * action.percent.off / HUNDRED)
-        elif isinstance(action, A.AmountOffEach):
-            bound = min(action.amount * n, value)
-        elif isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
-            bound = max(value - action.price * n, ZERO)
+        if saving is not None:
+            bound = cart.q(saving(value, n))
         elif isinstance(action, A.NthUnitOff):
             bound = cart.q(value * action.percent.off / HUNDRED)
-        else:  # buy N get M free, N for P: any unit of the line may be taken
+        else:  # buy N get M free, N for P, free units: any unit of the line may be taken
             bound = value
         out[i] = bound
     return out
@@ -315,15 +359,10 @@ def search_line_bounds(cp: CompiledPromotion, cart: Cart) -> dict[int, Decimal]:
     value of the units it used there (`_bundle` caps each part at it).
     """
     out = line_bounds(cp, cart)
-    action = cp.action
-    if isinstance(action, A.BuyGetFree):
-        step, per_step, rate = action.buy + action.free, action.free, Decimal(1)
-    elif isinstance(action, A.NthUnitOff):
-        step, per_step, rate = action.nth, 1, action.percent.off / HUNDRED
-    elif isinstance(action, A.Bundle):
-        step, per_step, rate = action.count, action.count, Decimal(1)
-    else:
+    shape = deal_shape(cp)
+    if shape is None:
         return out
+    step, per_step, rate = shape
     lines = cart.eligible[cp.id]
     units = sum(cart.quantities[i] for i in lines)
     most = (units // step) * per_step

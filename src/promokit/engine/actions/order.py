@@ -13,11 +13,27 @@ from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
 
 from ...compile.compiler import CompiledPromotion
+from ...compile.spend import every_steps, reached_tier
 from ...language import ast as A
 from . import ZERO, Effect, Miss, Outcome, Upsell
 from .cart import Cart, shrink
+from .condition import applications, order_unit_cap, per_line, take_units, uses_per_order
 
 HUNDRED = Decimal(100)
+#: The action classes `evaluate_order` prices (checked against check/layers.py by
+#: tests/unit/test_action_registry.py).
+ORDER_KINDS: tuple[type, ...] = (
+    A.AmountOff,
+    A.TieredOffer,
+    A.Tiers,
+    A.EveryOff,
+    A.PercentOff,
+    A.GiftOnSpend,
+    A.GiftOnBuy,
+    A.ShippingOff,
+    A.PointsRedeem,
+    A.PointsEarn,
+)
 Result = tuple[Outcome, list[Upsell]]
 
 
@@ -32,16 +48,40 @@ def _floor(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_FLOOR))
 
 
-def _spread(cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], amount: Decimal) -> Effect:
-    """An order-level amount over the eligible lines in proportion to what they have left."""
+def covered(
+    cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal]
+) -> dict[int, tuple[Decimal, int]]:
+    """Per eligible line with something left: (what an order-level benefit may take off it, units).
+
+    All of it, unless the promotion caps units (`limit 2 units per order` / 每单限2件, `limit 1
+    units per line` / 每行限1件): then only the chosen units (dearest first unless `cheapest
+    first`), each worth its share of what the line has left (docs/semantics.md#unit-caps).
+    """
     lines = [i for i in cart.eligible[cp.id] if remaining[i] > 0]
-    left = [remaining[i] for i in lines]
+    q = cart.quantities
+    cap, line_cap = order_unit_cap(cp, cart), per_line(cp)
+    if cap is None and line_cap is None:
+        return {i: (remaining[i], q[i]) for i in lines}
+    runs = [(remaining[i] / q[i], i, q[i]) for i in lines]
+    taken = take_units(runs, cap, cp.promotion.pick or A.UnitChoice.DEAREST, line_cap)
+    return {
+        i: (remaining[i] if n == q[i] else cart.q_down(remaining[i] * n / q[i]), n)
+        for i, n in sorted(taken.items())
+    }
+
+
+def _spread(cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], amount: Decimal) -> Effect:
+    """An order-level amount over the eligible lines in proportion to what they have left (of
+    the covered units, when the promotion caps units)."""
+    cover = covered(cp, cart, remaining)
+    lines = list(cover)
+    left = [cover[i][0] for i in lines]
     amount = min(cart.q(amount), sum(left, ZERO))
     if cp.cap is not None:
         amount = min(amount, cp.cap)
     parts = cart.spread(amount, left, left) if amount > 0 else [ZERO] * len(lines)
     amounts = {i: a for i, a in zip(lines, parts, strict=True) if a > 0}
-    return Effect(amounts=amounts, units={i: cart.quantities[i] for i in amounts})
+    return Effect(amounts=amounts, units={i: cover[i][1] for i in amounts})
 
 
 def _short(
@@ -69,10 +109,19 @@ def evaluate_order(
     """Apply one order, coupon, shipping or points promotion (not item level)."""
     action = cp.action
     base = threshold_base(cp, cart, remaining)
+    times, miss, ups = applications(cp, cart, remaining, item_layer=False)
+    if miss is not None:
+        return miss, ups
+    if isinstance(action, A.AmountOff):
+        return _money(cp, cart, remaining, action.amount * times), []
+    if isinstance(action, A.TieredOffer):
+        return _tiered_offer(cp, cart, remaining, base, action)
     if isinstance(action, A.Tiers):
         return _tiers(cp, cart, remaining, base, action)
     if isinstance(action, A.EveryOff):
-        times = _floor(base / action.step)
+        times = every_steps(action, base)
+        if (most := uses_per_order(cp)) is not None:  # 每单限N次: steps per order
+            times = min(times, most)
         if times == 0:
             return _short(cp, cart, base, action.step, f"{cart.money(action.off)} off", action.off)
         amount = action.off * times
@@ -94,15 +143,7 @@ def evaluate_order(
             if action.cap is not None:
                 est = min(est, action.cap)
             return _short(cp, cart, base, action.min_spend, f"{action.percent.off}% off", est)
-        lines = [i for i in cart.eligible[cp.id] if remaining[i] > 0]
-        amounts = {i: cart.q(remaining[i] * rate) for i in lines}
-        amounts = {i: a for i, a in amounts.items() if a > 0}
-        for cap in (action.cap, cp.cap):
-            if cap is not None:
-                amounts = shrink(cart, amounts, cap)
-        if not amounts:
-            return _nothing_left(cp), []
-        return Effect(amounts=amounts, units={i: cart.quantities[i] for i in amounts}), []
+        return _percent(cp, cart, remaining, rate, action.cap), []
     if isinstance(action, A.GiftOnSpend):
         what = f"gift {action.gift_sku} x{action.quantity}"
         if base < action.threshold:
@@ -117,8 +158,9 @@ def evaluate_order(
                 "threshold", f"needs {action.buy} units of {cp.scope.describe()}; the cart has {units}"
             ), [up]
         times = units // action.buy if action.repeat else 1
-        if action.max_times is not None:
-            times = min(times, action.max_times)
+        for most in (action.max_times, uses_per_order(cp)):
+            if most is not None:
+                times = min(times, most)
         ups = []
         if action.repeat and (action.max_times is None or times < action.max_times):
             ups.append(Upsell(cp.id, what, units=action.buy - units % action.buy, deal=what))
@@ -145,11 +187,10 @@ def _tiers(
     cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], base: Decimal, action: A.Tiers
 ) -> Result:
     tiers = sorted(action.tiers, key=lambda t: (t.threshold, t.off))
-    reached = [t for t in tiers if base >= t.threshold]
-    if not reached:
+    top = reached_tier(tiers, base)
+    if top is None:
         first = tiers[0]
         return _short(cp, cart, base, first.threshold, f"{cart.money(first.off)} off", first.off)
-    top = max(reached, key=lambda t: (t.off, t.threshold))
     ups: list[Upsell] = []
     better = [t for t in tiers if t.threshold > base and t.off > top.off]
     if better:
@@ -163,6 +204,46 @@ def _tiers(
             nxt.off - top.off,
         )[1]
     return _money(cp, cart, remaining, top.off), ups
+
+
+def _percent(
+    cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], rate: Decimal, own_cap: Decimal | None
+) -> Outcome:
+    """A percentage of what the covered units have left, computed and rounded per line."""
+    cover = covered(cp, cart, remaining)
+    amounts = {i: cart.q(value * rate) for i, (value, _) in cover.items()}
+    amounts = {i: a for i, a in amounts.items() if a > 0}
+    for cap in (own_cap, cp.cap):
+        if cap is not None:
+            amounts = shrink(cart, amounts, cap)
+    if not amounts:
+        return _nothing_left(cp)
+    return Effect(amounts=amounts, units={i: cover[i][1] for i in amounts})
+
+
+def _tiered_offer(
+    cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], base: Decimal, action: A.TieredOffer
+) -> Result:
+    """满3件8折, 满100打9折，满200打8折: the highest tier reached applies, alone."""
+    # units of the scope whatever the item layer did to them (like a `when` condition)
+    units = Decimal(sum(cart.quantities[i] for i in cart.eligible[cp.id]))
+    reached = [t for t in action.tiers if (units if t.measure is A.Measure.UNITS else base) >= t.at_least]
+    if not reached:
+        first = action.tiers[0]
+        what = _tier_words(cart, first)
+        if first.measure is A.Measure.SPEND:
+            return _short(cp, cart, base, first.at_least, what, None)
+        missing = int(first.at_least - units)
+        detail = f"needs {first.at_least} units of {cp.scope.describe()}; the cart has {units}"
+        return Miss("threshold", detail), [Upsell(cp.id, what, units=missing, deal=what)]
+    top = reached[-1]  # tiers increase (checked): the last one reached is the highest
+    if top.percent is not None:
+        return _percent(cp, cart, remaining, top.percent.off / HUNDRED, None), []
+    return _money(cp, cart, remaining, top.off or ZERO), []
+
+
+def _tier_words(cart: Cart, tier: A.OfferTier) -> str:
+    return f"{tier.percent.off}% off" if tier.percent is not None else f"{cart.money(tier.off or ZERO)} off"
 
 
 def _gift(cp: CompiledPromotion, cart: Cart, sku: str, quantity: int) -> Outcome:
