@@ -4,9 +4,12 @@
      └── PromokitError
           ├── RuleError        rule files have errors (.diagnostics)      language/diagnostics.py
           ├── RequestError     a request that does not fit the rules (another currency, ...)
+          │    └── UnknownEvent     an event no points rule knows             checkout/awards.py
           ├── LedgerError      a ledger (or a rules archive) cannot be used ledgers/base.py
-          │    └── LedgerConflict   same order id, different content
-          │         └── CartChanged   a retry with another cart           checkout/retry.py
+          │    ├── LedgerConflict   same order id, different content
+          │    │    └── CartChanged   a retry with another cart           checkout/retry.py
+          │    └── PointsError      bad points input                     ledgers/points_policy.py
+          │         └── InsufficientPoints   more points than the account has
           ├── VersionMismatch  a refund given rules of another version      checkout/refunds.py
           └── VersionNotFound  a rules version the archive does not hold    archive.py
 

@@ -19,6 +19,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
+    StrictInt,
+    model_serializer,
     model_validator,
 )
 
@@ -103,6 +106,7 @@ __all__ = [
     "LineResult",
     "Money",
     "NotApplied",
+    "PointsExpiry",
     "PricingResult",
     "Reason",
 ]
@@ -175,6 +179,12 @@ class Line(_Model):
     unit_price: NonNegativeMoney
     quantity: Count = Field(ge=1, le=MAX_QUANTITY)
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    points_price: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=10**9,
+        description="points per unit: a points-mall line paid with points plus `unit_price` (docs/points.md)",
+    )
 
     @functools.cached_property
     def category_paths(self) -> frozenset[str]:
@@ -263,6 +273,15 @@ class Adjustment(_Model):
     amount: Money
 
 
+def _omit_empty(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """Points-program fields (docs/points.md) are left out while empty, so a result without
+    points goods or expiring points serialises exactly as it did before they existed."""
+    for name in names:
+        if name in data and not data[name]:
+            del data[name]
+    return data
+
+
 class LineResult(_Model):
     """One cart line after pricing: what it cost, what it pays, and every adjustment on it."""
 
@@ -274,6 +293,11 @@ class LineResult(_Model):
     discount: Money
     total: Money
     adjustments: tuple[Adjustment, ...] = ()
+    points: int = Field(default=0, description="points the line costs (points_price x quantity)")
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_empty(handler(self), ("points",))
 
 
 class Gift(_Model):
@@ -320,6 +344,13 @@ class Hint(_Model):
     unlocks: Money | None = None
 
 
+class PointsExpiry(_Model):
+    """`points` of the customer's balance expire at `expires_at` (shown before they do)."""
+
+    points: int
+    expires_at: AwareDatetime
+
+
 class PricingResult(_Model):
     """The priced cart. `total == subtotal - discount + shipping`, line discounts sum to `discount`."""
 
@@ -334,6 +365,11 @@ class PricingResult(_Model):
     total: Money
     points_earned: int = 0
     points_redeemed: int = 0
+    points_priced: int = Field(default=0, description="points the points-priced lines cost")
+    points_expiring: tuple[PointsExpiry, ...] = Field(
+        default=(),
+        description="the customer's points expiring soon (pricing with a ledger that keeps points)",
+    )
     lines: tuple[LineResult, ...]
     gifts: tuple[Gift, ...] = ()
     applied: tuple[Applied, ...] = ()
@@ -341,3 +377,7 @@ class PricingResult(_Model):
     hints: tuple[Hint, ...] = ()
     selection: Literal["none", "exact", "heuristic", "greedy"] = "none"
     rules_version: str
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_empty(handler(self), ("points_priced", "points_expiring"))

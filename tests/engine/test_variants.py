@@ -1,4 +1,4 @@
-"""A/B variants: stable bucketing, which promotion a customer sees, the checks (E090-E092).
+"""A/B variants: stable bucketing, which promotion a customer sees, the checks (E100-E102).
 
 docs/programs.md#ab-variants documents the bucketing these tests pin down.
 """
@@ -115,10 +115,10 @@ def test_the_formatter_keeps_each_variant_in_its_notation() -> None:
 @pytest.mark.parametrize(
     ("b_clause", "code", "words"),
     [
-        ("experiment tiers-test variant B 40%", "E092", "sum to 90%, not 100% (A 50%, B 40%)"),
-        ("experiment tiers-test variant A 60%", "E091", "reused with different variants: variant A is 50%"),
-        ("experiment tiers-test variant B 0%", "E090", "has weight 0%"),
-        ("experiment tiers-test variant B 50.005%", "E090", "in steps of 0.01%"),
+        ("experiment tiers-test variant B 40%", "E102", "sum to 90%, not 100% (A 50%, B 40%)"),
+        ("experiment tiers-test variant A 60%", "E101", "reused with different variants: variant A is 50%"),
+        ("experiment tiers-test variant B 0%", "E100", "has weight 0%"),
+        ("experiment tiers-test variant B 50.005%", "E100", "in steps of 0.01%"),
     ],
 )
 def test_bad_variants_are_rule_errors(b_clause: str, code: str, words: str) -> None:
@@ -136,7 +136,7 @@ def test_check_cli_names_the_line_and_exits_1(tmp_path: Path) -> None:
         [sys.executable, "-m", "promokit", "check", str(path)], capture_output=True, text=True, check=False
     )
     assert out.returncode == 1
-    assert f"{path}:8:3: error[E092]" in out.stderr and "^^^" in out.stderr
+    assert f"{path}:8:3: error[E102]" in out.stderr and "^^^" in out.stderr
     assert "Traceback" not in out.stderr
 
 

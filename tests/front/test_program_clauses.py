@@ -75,9 +75,9 @@ def test_a_forced_notation_rewrites_them() -> None:
 @pytest.mark.parametrize(
     ("clause", "code", "words"),
     [
-        ('invite reward coupon "INV"', "E093", "needs exactly one `*`"),
-        ("invite reward 0.5 points", "E093", "whole number above 0"),
-        ("invite reward 0 credit", "E093", "must be above 0"),
+        ('invite reward coupon "INV"', "E103", "needs exactly one `*`"),
+        ("invite reward 0.5 points", "E103", "whole number above 0"),
+        ("invite reward 0 credit", "E103", "must be above 0"),
     ],
 )
 def test_bad_rewards(clause: str, code: str, words: str) -> None:
@@ -93,8 +93,8 @@ def test_bad_limits() -> None:
     with pytest.raises(RuleError) as info:
         parse_text(text, "p.promo")
     codes = [(d.code, d.span.line) for d in info.value.diagnostics]
-    assert ("E094", 3) in codes  # a limit without a reward
-    assert ("E094", 4) in codes  # and repeated
+    assert ("E104", 3) in codes  # a limit without a reward
+    assert ("E104", 4) in codes  # and repeated
 
 
 def test_an_unfinished_reward_is_a_syntax_error_with_a_caret() -> None:

@@ -57,8 +57,8 @@ def run(argv: list[str]) -> int:
 
 def test_next_differs_from_fresh_market_only_in_everyday() -> None:
     """The copy does not drift: every other rule file is byte-identical to the example's."""
-    old = {p.name: p.read_bytes() for p in OLD.glob("*.promo")}
-    new = {p.name: p.read_bytes() for p in NEW.glob("*.promo")}
+    old = {str(p.relative_to(OLD)): p.read_bytes() for p in OLD.rglob("*.promo")}
+    new = {str(p.relative_to(NEW)): p.read_bytes() for p in NEW.rglob("*.promo")}
     assert old.keys() == new.keys()
     assert [name for name in sorted(old) if old[name] != new[name]] == ["everyday.promo"]
 

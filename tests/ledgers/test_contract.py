@@ -231,7 +231,7 @@ def test_a_schema_of_another_version_is_refused(kind: str, tmp_path: Path) -> No
             ledger._conn().execute(
                 f"UPDATE {ledger.schema}.meta SET value = '99' WHERE name = 'schema_version'"
             )
-        with pytest.raises(LedgerError, match="version 99 but this promokit needs 2") as info:
+        with pytest.raises(LedgerError, match="version 99 but this promokit needs 3") as info:
             open_ledger(store.url)
         assert store.url.split("?")[0].split("://")[1].split("/")[0].split("@")[-1] in str(info.value)
     finally:

@@ -14,7 +14,8 @@ Error codes (stable; golden tests pin their rendering)::
     E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
     E005 unknown currency                E014 unknown promotion      E060-E062 stacking
     E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
-                                                                     E090-E094 experiments, invites (programs.py)
+    E080-E085 composed offers            E090-E094 points rules and mall items (check/points.py)
+    E100-E104 experiments, invites (check/programs.py)
 
 Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
 
@@ -48,6 +49,7 @@ from ..language.source import Span
 from ..money import CURRENCIES
 from .compose import check_composed, check_stack_groups
 from .magnitudes import check_magnitudes
+from .points import check_mall_items, check_points_rules
 from .programs import check_experiments, check_invites
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .values import check_promotion_values, check_segment_values, check_settings_values
@@ -74,6 +76,8 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     _check_coupons(rules.promotions, report)
     check_stack_groups(rules.promotions, report)
     _check_redemptions(rules.promotions, report)
+    check_points_rules(files, segments, _check_timezone, report)
+    check_mall_items(files, report)
     check_experiments(rules.promotions, report)
     check_invites(rules.promotions, report)
     for f in files:

@@ -1,4 +1,4 @@
-"""Checks of marketing programs across the rule set: A/B experiments (E090-E092), invites (E093-E094).
+"""Checks of marketing programs across the rule set: A/B experiments (E100-E102), invites (E103-E104).
 
 An experiment is the set of `experiment NAME variant V W%` clauses with the same NAME, in any
 file. Its variants must be declared consistently (one weight per variant, wherever it is
@@ -26,7 +26,7 @@ def check_experiments(promotions: Sequence[Promotion], report: Report) -> None:
             continue
         if not (0 < v.weight <= _HUNDRED) or v.weight % _STEP:
             report.error(
-                "E090",
+                "E100",
                 f"variant {v.name} of experiment '{v.experiment}' has weight {v.weight}%",
                 v.span,
                 "a weight is a share above 0% and at most 100%, in steps of 0.01% (e.g. 50% or 33.34%)",
@@ -38,7 +38,7 @@ def check_experiments(promotions: Sequence[Promotion], report: Report) -> None:
             variants[v.name] = v
         elif first.weight != v.weight:
             report.error(
-                "E091",
+                "E101",
                 f"experiment '{v.experiment}' is reused with different variants: variant {v.name} is "
                 f"{first.weight}% at {where(first.span)} but {v.weight}% here",
                 v.span,
@@ -52,7 +52,7 @@ def check_experiments(promotions: Sequence[Promotion], report: Report) -> None:
             )
             last = max(variants.values(), key=lambda v: (v.span.file, v.span.line))
             report.error(
-                "E092",
+                "E102",
                 f"the variants of experiment '{name}' sum to {total}%, not 100% ({listed})",
                 last.span,
                 "adjust the weights so that they add up to 100%; a customer must land in exactly one variant",
@@ -60,13 +60,13 @@ def check_experiments(promotions: Sequence[Promotion], report: Report) -> None:
 
 
 def check_invites(promotions: Sequence[Promotion], report: Report) -> None:
-    """E093: a reward that cannot be granted; E094: invite limits without a reward, or repeated."""
+    """E103: a reward that cannot be granted; E104: invite limits without a reward, or repeated."""
     for p in promotions:
         r = p.invite
         if r is not None:
             if r.kind == "coupon" and (r.pattern is None or r.pattern.count("*") != 1):
                 report.error(
-                    "E093",
+                    "E103",
                     f"the invite coupon pattern {r.pattern!r} of '{p.id}' needs exactly one `*`",
                     r.span,
                     'the `*` is replaced by a code unique to the order, e.g. "INV-*"',
@@ -74,12 +74,12 @@ def check_invites(promotions: Sequence[Promotion], report: Report) -> None:
             elif r.kind == "points" and (
                 r.amount is None or r.amount <= 0 or r.amount != r.amount.to_integral_value()
             ):
-                report.error("E093", f"invite points of '{p.id}' must be a whole number above 0", r.span)
+                report.error("E103", f"invite points of '{p.id}' must be a whole number above 0", r.span)
             elif r.kind == "credit" and (r.amount is None or r.amount <= 0):
-                report.error("E093", f"the invite credit of '{p.id}' must be above 0", r.span)
+                report.error("E103", f"the invite credit of '{p.id}' must be above 0", r.span)
         if p.invite_limits and r is None:
             report.error(
-                "E094",
+                "E104",
                 f"'{p.id}' limits invite rewards but gives none",
                 p.invite_limits[0].span,
                 "add `invite reward 500 points` (or credit, or coupon), or remove the invite limit",
@@ -87,10 +87,10 @@ def check_invites(promotions: Sequence[Promotion], report: Report) -> None:
         seen: dict[bool, InviteLimit] = {}
         for lim in p.invite_limits:
             if lim.count <= 0:
-                report.error("E094", f"an invite limit of '{p.id}' must be above 0", lim.span)
+                report.error("E104", f"an invite limit of '{p.id}' must be above 0", lim.span)
             if lim.per_day in seen:
                 report.error(
-                    "E094",
+                    "E104",
                     f"'{p.id}' repeats its {'per-day ' if lim.per_day else ''}invite limit "
                     f"(first at {where(seen[lim.per_day].span)})",
                     lim.span,

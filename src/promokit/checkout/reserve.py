@@ -35,11 +35,16 @@ from ..errors import PromokitError
 from ..language import ast as A
 from ..ledgers import keys
 from ..ledgers.base import Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome
+from ..ledgers.points import InsufficientPoints, PointsOrder
 from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
 from ..telemetry import ledger_call, ledger_conflict, ledger_log
+from . import points as P
 from .campaign import campaign_claims, sales_back, statistic
+from .exchange import exchanged_codes
+from .mall import mall_claims, mall_returned
 from .refunds import check_version
+from .refunds import refund as money_refund
 from .retry import cart_changed, race_keys, race_reasons, with_reasons
 
 _GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
@@ -61,6 +66,7 @@ class Reservation:
     failed: tuple[str, ...]
     outcome: ReserveOutcome
     claims: tuple[Claim, ...] = field(default=())
+    points: PointsOrder | None = None  # the order's points hold (docs/points.md)
 
 
 def _promotion_units(applied: Applied, result: PricingResult, p: A.Promotion) -> int:
@@ -93,7 +99,7 @@ def claims_for(rules: RuleSet, result: PricingResult) -> list[Claim]:
     out: list[Claim] = []
     for applied in sorted(result.applied, key=lambda a: a.promotion):
         out += _claims_for_applied(rules, result, applied)
-    return out
+    return out + mall_claims(rules, result)
 
 
 def reserve(
@@ -104,14 +110,40 @@ def reserve(
     order_id: str,
     ledger: Ledger,
     ttl: float = 900,
+    points: P.PointsTerms | None = None,
 ) -> Reservation:
     """Hold all counters of all applied promotions for `ttl` seconds, all or nothing (one ledger call).
 
     A retry of the same cart (priced with `order_id=`) returns the stored reservation; a
     changed cart under a reserved or paid order id raises `CartChanged` (checkout/retry.py).
     A lost race re-prices without the promotions that did not fit, with their real reasons.
+
+    With a known customer and a ledger that keeps points, the points the order redeems are
+    held first (docs/points.md); when the account has fewer than the result redeems, nothing
+    is reserved and `result` is the cart re-priced with the points actually available. Points-priced
+    lines costing more than the account has raise `InsufficientPoints` (nothing is reserved).
     """
-    claims = tuple(claims_for(rules, result))
+    foreign, exchanged = exchanged_codes(result, ledger)
+    claims = tuple(claims_for(rules, result)) + exchanged
+    if foreign:  # a code issued for points to another customer (docs/points.md#coupons-for-points)
+        repriced = rules.price(request, ledger=ledger, exclude=foreign)
+        return Reservation(False, order_id, repriced, foreign, ReserveOutcome(order_id, False), claims)
+    book = P.book_of(ledger)
+    held = None
+    if book is not None:
+        try:
+            held = P.hold(book, result, order_id, ttl, points or P.PointsTerms())
+        except InsufficientPoints as exc:
+            if result.points_priced > exc.available:
+                raise  # points-priced goods cost more than the account has: re-pricing cannot help
+            customer = request.customer.model_copy(update={"points": exc.available})
+            repriced = rules.price(
+                request.model_copy(update={"customer": customer}), ledger=ledger, order_id=order_id
+            )
+            failed_points = tuple(sorted({a.promotion for a in result.applied if a.layer == "points"}))
+            return Reservation(
+                False, order_id, repriced, failed_points, ReserveOutcome(order_id, False), claims
+            )
     try:
         outcome = _call("reserve", ledger.reserve, order_id, claims, ttl)
     except LedgerConflict:
@@ -120,14 +152,17 @@ def reserve(
         ledger_log.warning("%s: %s", ledger.url, error)
         raise error from None
     if outcome.ok:
-        return Reservation(True, order_id, result, (), outcome, claims)
+        return Reservation(True, order_id, result, (), outcome, claims, held)
     failed = tuple(sorted({c.promotion for c in outcome.failed}))
     if not failed:  # a replay of an order that was released or expired: price it again as is
         return Reservation(False, order_id, rules.price(request, ledger=ledger), (), outcome, claims)
     ledger_conflict("lost_race")
-    usage = ledger.usage(race_keys(rules, request, outcome.failed))
-    reasons = race_reasons(rules, request, outcome.failed, usage)
-    repriced = with_reasons(rules.price(request, ledger=ledger, exclude=failed), reasons)
+    # A sold-out mall item (`mall.ID`) cannot be priced away: its line stays, the shop removes it.
+    lost = [c for c in outcome.failed if not c.promotion.startswith("mall.")]
+    promotions = tuple(sorted({c.promotion for c in lost}))
+    usage = ledger.usage(race_keys(rules, request, lost))
+    reasons = race_reasons(rules, request, lost, usage)
+    repriced = with_reasons(rules.price(request, ledger=ledger, exclude=promotions), reasons)
     return Reservation(False, order_id, repriced, failed, outcome, claims)
 
 
@@ -144,13 +179,21 @@ def _call(operation: str, method: Callable[..., _T], *args: object) -> _T:
 
 
 def commit(ledger: Ledger, order_id: str) -> OrderState:
-    """After payment: the held counters become used."""
-    return _call("commit", ledger.commit, order_id)
+    """After payment: the held counters become used; held points are spent, earned ones pending."""
+    state = _call("commit", ledger.commit, order_id)
+    book = P.book_of(ledger)
+    if book is not None:
+        book.commit(order_id)
+    return state
 
 
 def release(ledger: Ledger, order_id: str) -> OrderState:
-    """On cancel: give the held counters back."""
-    return _call("release", ledger.release, order_id)
+    """On cancel: give the held counters and points back."""
+    state = _call("release", ledger.release, order_id)
+    book = P.book_of(ledger)
+    if book is not None:
+        book.release(order_id)
+    return state
 
 
 def _returned_targets(
@@ -190,6 +233,8 @@ def _returned_targets(
             else:
                 amount = 0
             wanted[claim.key] = wanted.get(claim.key, 0) + min(amount, claim.amount)
+    for key, amount in mall_returned(rules, result, returned_lines).items():
+        wanted[key] = wanted.get(key, 0) + amount
     return wanted
 
 
@@ -227,11 +272,19 @@ def refund(
     ledger: Ledger,
     earlier_lines: Mapping[str, int] | None = None,
 ) -> OrderState:
-    """Give back counters for returned goods (see `returns_for` and the module's policy).
+    """Give back counters for returned goods (see `returns_for` and the module's policy), and
+    points: redeemed ones come back and earned ones are clawed back as `promokit.refund`
+    computes them (docs/points.md#refunds).
 
     Idempotent per `refund_id`: a replay with the same arguments changes nothing. Raises
     `refunds.VersionMismatch` when `rules` is not the version that priced `result`.
     """
     check_version(result, rules)
     returns = returns_for(rules, result, returned_lines, earlier_lines)
-    return _call("refund", ledger.refund, order_id, returns, refund_id)
+    state = _call("refund", ledger.refund, order_id, returns, refund_id)
+    book = P.book_of(ledger)
+    if book is not None and book.order(order_id) is not None:
+        money = money_refund(result, returned_lines, rules=rules, already_returned=earlier_lines)
+        back = P.returned_points(result, returned_lines, money.points_returned)
+        book.refund(order_id, refund_id, returned=back, clawback=money.points_reversed)
+    return state

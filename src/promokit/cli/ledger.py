@@ -1,7 +1,7 @@
 """`promokit ledger init|sweep|purge|stats URL ...`: operate a ledger from the shell.
 
 promokit ledger init postgresql://shop@db/shop        # create the schema (idempotent)
-promokit ledger sweep sqlite:///ledger.db              # release expired reservations (cron)
+promokit ledger sweep sqlite:///ledger.db              # release expired reservations, expire points (cron)
 promokit ledger purge sqlite:///ledger.db --older-than 30d   # forget finished orders (retention)
 promokit ledger stats redis://127.0.0.1:6379/0 eggs    # orders, units, discount of a promotion
 """
@@ -16,6 +16,7 @@ import sys
 
 from ..errors import PromokitError
 from ..ledgers import LedgerError, open_ledger, stats
+from ..ledgers.points import PointsBook
 from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -46,7 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     init.add_argument(
         "url", help="memory://, sqlite:///path.db, redis://host:port/db, postgresql://user@host/db"
     )
-    sweep = sub.add_parser("sweep", help="release every reservation past its TTL; prints how many")
+    sweep = sub.add_parser(
+        "sweep",
+        help="release every reservation past its TTL and settle points accounts (expired holds and points, "
+        "matured pending points); prints how many",
+    )
     sweep.add_argument("url")
     purge = sub.add_parser(
         "purge",
@@ -88,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"ledger ready: {ledger.url}")
         elif args.action == "sweep":
             print(f"released {ledger.sweep()} expired reservation(s) in {ledger.url}")
+            book = getattr(ledger, "points", None)
+            if isinstance(book, PointsBook):  # holds past their TTL, matured pending points, expired lots
+                print(f"settled {book.sweep()} points account(s) in {ledger.url}")
         elif args.action == "purge":
             print(
                 f"purged {ledger.purge(older_than)} finished order(s) older than {args.older_than} "

@@ -5,8 +5,9 @@
     result = rules.price(request, ledger=ledger)       # limits, stock and budgets from a ledger
 
 Pricing is pure: it never mutates the request and does no I/O except one read-only
-`ledger.usage()` round trip when a ledger is given (plus `ledger.state()` with `order_id=`).
-The pipeline per request:
+`ledger.usage()` round trip when a ledger is given (plus `ledger.state()` with `order_id=`,
+and one read of the customer's points account when the ledger keeps points:
+points_balance.py). The pipeline per request:
 index lookup (only promotions whose scope can touch the cart) -> pre-checks
 (`actions.eligibility`) -> best-deal search (`selection`) over combinations evaluated by
 `evaluate` -> result with explanations and hints (`explain`, `hints`). All arithmetic runs
@@ -32,6 +33,7 @@ from ..ledgers.views import OrderReader, UsageReader, WithoutOrder
 from ..models import CheckoutRequest, Customer, Line, PricingResult
 from ..money import PRICING_CONTEXT
 from ..telemetry import PriceProbe
+from . import points_balance, points_lines
 from .actions.eligibility import prepare
 from .display import DisplayItem, DisplayPrice, display_prices
 from .evaluate import evaluate
@@ -99,6 +101,8 @@ class RuleSet:
         read, `ledger.state`). Raises ValueError when the request's currency differs from the rules'.
         """
         self._check_currency(request)
+        request, expiring = points_balance.with_account(request, ledger, order_id)
+        full, (request, priced) = request, points_lines.split(request)
         reader = _reader(ledger, order_id)
         with PriceProbe(
             "promokit.price",
@@ -110,9 +114,11 @@ class RuleSet:
                 prepared = prepare(self.compiled, request, ledger=reader, exclude=exclude)
                 selection = select(prepared.cart, prepared.candidates, strategy)
                 probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
-                return build_result(
+                result = build_result(
                     self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
                 )
+                result = points_lines.merge(full, result, priced)
+        return result.model_copy(update={"points_expiring": expiring}) if expiring else result
 
     def display_prices(
         self,
@@ -136,6 +142,8 @@ class RuleSet:
     ) -> Explanation:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
         self._check_currency(request)
+        request, expiring = points_balance.with_account(request, ledger, order_id)
+        full, (request, priced) = request, points_lines.split(request)
         reader = _reader(ledger, order_id)
         with PriceProbe(
             "promokit.explain",
@@ -150,6 +158,9 @@ class RuleSet:
                 result = build_result(
                     self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
                 )
+                result = points_lines.merge(full, result, priced)
+        if expiring:
+            result = result.model_copy(update={"points_expiring": expiring})
         order = self.compiled.by_id
         alternatives = tuple(
             Alternative(
@@ -172,15 +183,17 @@ class RuleSet:
         self._check_currency(request)
         for pid in ids:
             self.compiled.by_id[pid]  # noqa: B018 - KeyError for an unknown id
+        full, (request, priced) = request, points_lines.split(request)
         with decimal.localcontext(PRICING_CONTEXT):
             prepared = prepare(self.compiled, request, only=set(ids))
             ev = evaluate(prepared.cart, prepared.candidates)
             if ev is None:
                 return None
             selection = Selection(best=ev, mode="none", alone={}, dropped={})
-            return build_result(
+            result = build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
+            return points_lines.merge(full, result, priced)
 
 
 def _reader(ledger: UsageReader | None, order_id: str | None) -> UsageReader | None:

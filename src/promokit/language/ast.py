@@ -726,6 +726,54 @@ class Settings(Node):
     max_order_discount_span: Span = NO_SPAN
 
 
+# --------------------------------------------------------------------------- points for actions
+
+
+@dataclass(frozen=True, slots=True)
+class Streak(Node):
+    """`streak 7 days earn 20 points`: on every 7th day in a row, 20 points more."""
+
+    days: int
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class PointsRule(Node):
+    """`points ID "title" on EVENT { ... }`: points for an event that is not a cart (docs/points.md).
+
+    `award` points per event (0: the rule only multiplies), `multiplier` (`points x 2`)
+    multiplies every award for the event while the rule matches; windows, audience,
+    limits (uses per customer / total, per day) and a `budget` in points as for promotions.
+    """
+
+    id: str
+    title: str | None
+    event: str
+    award: int = 0
+    multiplier: Decimal | None = None
+    streak: Streak | None = None
+    timezone: str | None = None
+    when: tuple[TimeCondition, ...] = ()
+    audience: Condition | None = None
+    limits: tuple[Limit, ...] = ()
+    budget: Budget | None = None
+    id_span: Span = NO_SPAN
+    event_span: Span = NO_SPAN
+    notation: Notation = Notation.EN  # ZH when a grant is written 送5积分 / 连续7天送20积分 / 积分2倍
+
+
+@dataclass(frozen=True, slots=True)
+class MallItem(Node):
+    """`mall ID "title" { on sku "X" ... }`: limits and stock of points-priced lines of these skus."""
+
+    id: str
+    title: str | None
+    scope: Scope = ALL_ITEMS
+    limits: tuple[Limit, ...] = ()
+    stock: Stock | None = None
+    id_span: Span = NO_SPAN
+
+
 @dataclass(frozen=True, slots=True)
 class RuleFile(Node):
     """One `.promo` file, declarations in source order."""
@@ -735,6 +783,8 @@ class RuleFile(Node):
     segments: tuple[SegmentDecl, ...] = ()
     scopes: tuple[ScopeDecl, ...] = ()
     promotions: tuple[Promotion, ...] = ()
+    points_rules: tuple[PointsRule, ...] = ()
+    mall_items: tuple[MallItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -750,6 +800,14 @@ class RuleSetAst:
     @property
     def promotions(self) -> tuple[Promotion, ...]:
         return tuple(p for f in self.files for p in f.promotions)
+
+    @property
+    def points_rules(self) -> tuple[PointsRule, ...]:
+        return tuple(r for f in self.files for r in f.points_rules)
+
+    @property
+    def mall_items(self) -> tuple[MallItem, ...]:
+        return tuple(m for f in self.files for m in f.mall_items)
 
     @property
     def segments(self) -> dict[str, SegmentDecl]:

@@ -536,6 +536,52 @@ def _invite_reward(r: ast.InviteReward, notation: Notation | None) -> str:
     return f"邀请奖励 {amount}元" if in_zh else f"invite reward {amount} credit"
 
 
+def _points_rule(rule: ast.PointsRule, notation: Notation | None) -> list[_Line]:
+    zh = (notation or rule.notation) is ZH
+    title = "" if rule.title is None else " " + string(rule.title)
+    lines = [_Line(f"points {rule.id}{title} on {rule.event} {{", _anchor(rule.span))]
+
+    def add(text: str, span: Span | None = None) -> None:
+        lines.append(_Line(INDENT + text, None if span is None else _anchor(span)))
+
+    if rule.timezone is not None:
+        add(f"timezone {rule.timezone}")
+    for cond in rule.when:
+        add(time_condition(cond, zh), cond.span)
+    if rule.audience is not None:
+        add("for " + condition(rule.audience, zh), rule.audience.span)
+    if rule.award:
+        add(f"送{rule.award}积分" if zh else f"earn {rule.award} points")
+    if rule.streak is not None:
+        days, points = rule.streak.days, rule.streak.points
+        add(
+            f"连续{days}天送{points}积分" if zh else f"streak {days} days earn {points} points",
+            rule.streak.span,
+        )
+    if rule.multiplier is not None:
+        add(f"积分{num(rule.multiplier)}倍" if zh else f"points x {num(rule.multiplier)}")
+    for limit in rule.limits:
+        add(_limit(limit, zh), limit.span)
+    if rule.budget is not None:
+        add(
+            f"budget {num(rule.budget.amount)}" + (" per day" if rule.budget.per_day else ""),
+            rule.budget.span,
+        )
+    lines.append(_Line("}"))
+    return lines
+
+
+def _mall_item(item: ast.MallItem) -> list[_Line]:
+    title = "" if item.title is None else " " + string(item.title)
+    lines = [_Line(f"mall {item.id}{title} {{", _anchor(item.span))]
+    lines.append(_Line(INDENT + "on " + scope(item.scope), _anchor(item.scope.span)))
+    lines += [_Line(INDENT + _limit(limit), _anchor(limit.span)) for limit in item.limits]
+    if item.stock is not None:
+        lines.append(_Line(INDENT + f"stock {item.stock.units}", _anchor(item.stock.span)))
+    lines.append(_Line("}"))
+    return lines
+
+
 def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
     sections: list[list[_Line]] = []
     s = rule_file.settings
@@ -556,6 +602,8 @@ def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
         if block:
             sections.append(block)
     sections.extend(_promotion(p, notation) for p in rule_file.promotions)
+    sections.extend(_points_rule(r, notation) for r in rule_file.points_rules)
+    sections.extend(_mall_item(m) for m in rule_file.mall_items)
     lines: list[_Line] = []
     for section in sections:
         if lines:

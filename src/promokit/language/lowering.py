@@ -23,6 +23,7 @@ from . import ast
 from .diagnostics import Diagnostic
 from .lowering_base import Invalid, Lowerer
 from .lowering_compose import CLAUSE_RULES, lower_clause, lower_promotion_action
+from .lowering_points import lower_mall_item, lower_points_rule
 from .source import NO_SPAN, Source, Span
 
 __all__ = ["lower_file"]
@@ -36,6 +37,8 @@ def lower_file(
     segments: list[ast.SegmentDecl] = []
     scopes: list[ast.ScopeDecl] = []
     promotions: list[ast.Promotion] = []
+    points_rules: list[ast.PointsRule] = []
+    mall_items: list[ast.MallItem] = []
     diagnostics: list[Diagnostic] = []
     for tree, offset in trees:
         low = _FileLowerer(source, offset, max_nesting)
@@ -53,6 +56,14 @@ def lower_file(
                     promotion = low.promotion(decl)
                     if promotion is not None:
                         promotions.append(promotion)
+                elif decl.data == "points_rule":
+                    rule = lower_points_rule(low, decl)
+                    if rule is not None:
+                        points_rules.append(rule)
+                elif decl.data == "mall_item":
+                    item = lower_mall_item(low, decl)
+                    if item is not None:
+                        mall_items.append(item)
             except Invalid:
                 pass
             except Exception as exc:  # noqa: BLE001 - a lowering bug must not become a traceback
@@ -70,6 +81,8 @@ def lower_file(
         segments=tuple(segments),
         scopes=tuple(scopes),
         promotions=tuple(promotions),
+        points_rules=tuple(points_rules),
+        mall_items=tuple(mall_items),
         span=whole,
     )
     return rule_file, diagnostics

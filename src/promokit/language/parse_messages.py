@@ -62,6 +62,8 @@ _WORDS: dict[str, str] = {
     "ZH_GROUP": "`人团`",
     "ZH_BUY": "`买`",
     "ZH_GIFT": "`赠`",
+    "ZH_STREAK": "`连续`",
+    "ZH_DAYS": "`天`",
     "ZH_CHEAPEST": "`低价优先`",
     "ZH_DEAREST": "`高价优先`",
     "ZH_NTH": "`第`",
@@ -107,7 +109,24 @@ _MONEY_BEFORE = (
     "budget", "most", "cap", "shipping", "every", "for",
 )  # fmt: skip
 
-_DECLARATIONS = {"PROMOTION", "COUPON", "SEGMENT", "SCOPE", "TIMEZONE", "CURRENCY", "ROUNDING", "ORDER"}
+_DECLARATIONS = {
+    "PROMOTION",
+    "COUPON",
+    "SEGMENT",
+    "SCOPE",
+    "POINTS",
+    "MALL",
+    "TIMEZONE",
+    "CURRENCY",
+    "ROUNDING",
+    "ORDER",
+}
+#: What may start a line inside `points ID on EVENT { ... }` (docs/points.md).
+_POINTS_CLAUSES = {
+    "EARN", "STREAK", "POINTS", "TIMEZONE", "DURING", "EVERY", "HOURS", "FOR", "LIMIT", "BUDGET",
+    "ZH_EVERY_WEEK", "ZH_EVERY_MONTH", "ZH_EVERY_DAY", "ZH_LIMIT", "ZH_BUDGET", "ZH_GIFT", "ZH_STREAK",
+    "ZH_POINTS",
+}  # fmt: skip
 _CLAUSES = {
     "PRIORITY", "KIND", "TIMEZONE", "DURING", "EVERY", "HOURS", "ON", "FOR", "CHANNEL", "CODES",
     "SINGLE", "LIMIT", "STOCK", "BUDGET", "AT", "EXCLUSIVE", "STACKABLE", "THRESHOLD", "SPEND",
@@ -132,8 +151,14 @@ _GROUPS: tuple[tuple[frozenset[str], set[str], str], ...] = (
     (
         frozenset({"PROMOTION", "SEGMENT"}),
         _DECLARATIONS,
-        "a declaration (`promotion`, `coupon`, `segment`, `scope`) or a setting "
+        "a declaration (`promotion`, `coupon`, `segment`, `scope`, `points`, `mall`) or a setting "
         "(`timezone`, `currency`, `rounding`, `order cap`)",
+    ),
+    (
+        frozenset({"STREAK", "EARN"}),
+        _POINTS_CLAUSES,
+        "a points clause such as `earn 5 points`, `streak 7 days earn 20 points`, `points x 2`, "
+        "`for`, `limit` or `during`",
     ),
     (
         frozenset({"DURING", "PRIORITY"}),

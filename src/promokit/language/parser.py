@@ -112,8 +112,10 @@ def _too_big(name: str, size: int, limits: Limits) -> Diagnostic:
 
 # ----------------------------------------------------------------------------- chunks
 
-_SETTING_WORDS = frozenset({"timezone", "currency", "rounding", "order"})
-_DECLARATION_WORDS = frozenset({"promotion", "coupon", "segment", "scope"})
+# `points` starts a points rule (docs/points.md) but also the clause `points x 2` inside a
+# promotion, so like a setting it starts a declaration only outside braces.
+_SETTING_WORDS = frozenset({"timezone", "currency", "rounding", "order", "points"})
+_DECLARATION_WORDS = frozenset({"promotion", "coupon", "segment", "scope", "mall"})
 _FIRST_WORD = re.compile(r"[ \t\f\r\u3000]*([a-z]+)(?![\w-])")
 
 

@@ -13,6 +13,9 @@ from .aio import AsyncLedger, open_async_ledger
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
 from .invites import InviteRewards, invite_rewards
 from .memory import MemoryLedger
+from .points import InsufficientPoints, PointsBook, PointsEvent, PointsOrder
+from .points_account import Movement, PointsAccount, PointsLot
+from .points_policy import ExpiryPolicy, PointsError
 from .sqlite import SQLiteLedger
 from .stats import CampaignStats, PromotionStats, UnknownPromotion, campaign_stats, stats
 from .urls import unknown_scheme, url_scheme
@@ -24,11 +27,20 @@ __all__ = [
     "Balance",
     "CampaignStats",
     "Claim",
+    "ExpiryPolicy",
+    "InsufficientPoints",
     "InviteRewards",
     "Ledger",
     "LedgerConflict",
     "LedgerError",
+    "Movement",
     "OrderState",
+    "PointsAccount",
+    "PointsBook",
+    "PointsError",
+    "PointsEvent",
+    "PointsLot",
+    "PointsOrder",
     "PromotionStats",
     "ReserveOutcome",
     "Status",

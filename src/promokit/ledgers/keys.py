@@ -13,6 +13,8 @@ resets at local midnight, not at UTC midnight. Money is counted in minor units
 | total_uses / total_units | all customers, total or per day | `limit N [units] total [per day]` |
 | budget | discount given, minor units, total or per day | `budget X [per day]` |
 | code | one coupon code | `codes ... single use` (capacity 1) |
+| points_streak | a customer's days in a row of a points rule's event | no capacity (docs/points.md) |
+| exchange_* | coupon codes issued for points and their owners | issue and owner: 1 (docs/points.md) |
 | stats_* | orders, units, discount given | no capacity: counted only |
 
 Per-order limits need no counter: an order is priced as a whole, so the engine
@@ -75,6 +77,25 @@ def code(promotion: str, code_text: str) -> str:
     except ValueError as exc:
         raise LedgerError(f"cannot count coupon code for {promotion!r}: {exc}") from None
     return _key("code", promotion, code_key(normal))
+
+
+def points_streak(rule: str, customer: str, day: dt.date) -> str:
+    """A points rule's `streak`: the customer's run of days in a row ending on `day` (no capacity)."""
+    return _key("streak", rule, customer, *_day(day))
+
+
+def exchange_issued(coupon: str, code_text: str) -> str:
+    """A coupon code issued for points (capacity 1: issued once)."""
+    return _key("issued", coupon, code_text.casefold())
+
+
+def exchange_redeemed(coupon: str, code_text: str) -> str:
+    """An issued code paid an order (capacity 1: single use)."""
+    return _key("redeemed", coupon, code_text.casefold())
+
+
+def exchange_owner(coupon: str, code_text: str, customer: str) -> str:
+    return _key("owner", coupon, code_text.casefold(), customer)
 
 
 def stats(promotion: str, what: str) -> str:

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 from ._core import Clock, Order, StoreLedger
 from .base import Balance
+from .points import PointsBook
+from .points_stores import MemoryPointsStore
 
 
 class MemoryLedger(StoreLedger):
@@ -25,6 +27,7 @@ class MemoryLedger(StoreLedger):
         self._counters: dict[str, Balance] = {}
         self._orders: dict[str, Order] = {}
         self._heap: list[tuple[float, str]] = []
+        self.points = PointsBook(self.url, MemoryPointsStore(), self._clock)
 
     @contextmanager
     def _tx(self) -> Iterator[None]:

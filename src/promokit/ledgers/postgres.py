@@ -37,6 +37,8 @@ from ._core import (
     redact,
 )
 from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
+from .points import PointsBook
+from .postgres_points import POINTS_DDL, PostgresPointsStore
 from .postgres_sql import DDL, MIGRATE_V1, SCHEMA_VERSION
 from .replies import balances, postgres_answer, reserve_outcome
 
@@ -65,6 +67,7 @@ class PostgresLedger:
         self._conninfo = urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
         self._clock = clock
         self._local = threading.local()
+        self.points = PointsBook(self.url, PostgresPointsStore(self._call), clock)
         if init:
             self.init()
 
@@ -96,7 +99,7 @@ class PostgresLedger:
                         f"SELECT value FROM {self.schema}.meta WHERE name = 'schema_version'"
                     ).fetchone()
                     version = None if row is None else row[0]
-                if version not in (None, "1", str(SCHEMA_VERSION)):
+                if version not in (None, "1", "2", str(SCHEMA_VERSION)):
                     raise LedgerError(
                         f"{self.url}: ledger schema {self.schema!r} has version {version} "
                         f"but this promokit needs {SCHEMA_VERSION}"
@@ -106,7 +109,7 @@ class PostgresLedger:
                         now = None if self._clock is None else float(self._clock())
                         conn.execute(MIGRATE_V1[0].replace("@", self.schema))
                         conn.execute(MIGRATE_V1[1].replace("@", self.schema), (now,))
-                    conn.execute(DDL.replace("@", self.schema))
+                    conn.execute((DDL + POINTS_DDL).replace("@", self.schema))
                     conn.execute(
                         f"INSERT INTO {self.schema}.meta VALUES ('schema_version', %s) "
                         "ON CONFLICT (name) DO UPDATE SET value = excluded.value",

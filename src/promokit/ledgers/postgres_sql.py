@@ -17,8 +17,9 @@ and several thousand reservations/s on one hot row. `?durable_holds=1` turns it 
 """
 
 #: 2 added orders.changed_at and pk_purge (retention); a version 1 schema is migrated by
-#: `init` (MIGRATE_V1, then DDL) under the same advisory lock.
-SCHEMA_VERSION = 2
+#: `init` (MIGRATE_V1, then DDL) under the same advisory lock. 3 added the points tables
+#: and functions (postgres_points.py); a version 2 schema only gains them.
+SCHEMA_VERSION = 3
 
 # A v1 row does not know when it last changed: expires_at is an upper bound for
 # reserved/released/expired orders, committed ones get the migration time, so the

@@ -49,7 +49,9 @@ from ._core import (
     redact,
 )
 from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
+from .points import PointsBook
 from .redis_lua import EPOCH, SCRIPT, script_keys, url_options
+from .redis_points import RedisPointsStore
 from .replies import balances, redis_answer, reserve_outcome, reset_error
 
 SWEEP_BATCH = 256
@@ -117,6 +119,8 @@ class RedisLedger:
         except (ValueError, *self._errors) as exc:
             raise LedgerError(f"{self.url}: cannot reach Redis: {exc}") from None
         self.sha: str = self._script.sha
+        self._points = RedisPointsStore(self.url, self._client, namespace, self._errors, self._current_epoch)
+        self.points = PointsBook(self.url, self._points, clock)
 
     def init(self) -> None:
         """Write the namespace's epoch marker if it has none (idempotent), and adopt it.
@@ -178,6 +182,13 @@ class RedisLedger:
                 raise reset_error(self.url, self._epoch, reply[1])
             return reply
         raise AssertionError("unreachable")
+
+    def _current_epoch(self) -> str:
+        """The epoch this client works under (points check it too: redis_points.py)."""
+        if self._epoch is None:
+            self._adopt_epoch()
+        assert self._epoch is not None
+        return self._epoch
 
     def _adopt_epoch(self) -> None:
         """A client opened before `init` counted nothing yet: it may adopt the new marker."""
@@ -265,6 +276,7 @@ class RedisLedger:
 
     def flush(self) -> None:
         """Delete this namespace's keys, its epoch marker included (tests); never other data."""
+        self._points.flush()
         try:
             self._client.delete(*self.keys)
         except self._errors as exc:

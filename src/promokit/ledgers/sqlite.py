@@ -30,9 +30,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from ._core import Clock, Order, StoreLedger, batched, decode, encode, redact
 from .base import Balance, LedgerError
+from .points import PointsBook
+from .points_stores import SQLITE_SCHEMA, SQLitePointsStore
 
 #: 2 added promokit_orders.changed_at (for `purge`); a version 1 file is migrated on open.
-SCHEMA_VERSION = 2
+#: 3 added the points tables (points_stores.py); created on open, nothing else changes.
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS promokit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,6 +102,7 @@ class SQLiteLedger(StoreLedger):
         except ValueError:
             raise LedgerError(f"{self.url}: busy_timeout_ms must be an integer") from None
         self._local = threading.local()
+        self.points = PointsBook(self.url, SQLitePointsStore(self.url, self._conn), self._clock)
         self.init()
 
     def init(self) -> None:
@@ -109,11 +113,11 @@ class SQLiteLedger(StoreLedger):
         conn = self._conn()
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
+            for statement in (_SCHEMA + ";" + SQLITE_SCHEMA).split(";"):
                 if statement.strip():
                     conn.execute(statement)
             row = conn.execute("SELECT value FROM promokit_meta WHERE name = 'schema_version'").fetchone()
-            if row is not None and row[0] not in ("1", str(SCHEMA_VERSION)):
+            if row is not None and row[0] not in ("1", "2", str(SCHEMA_VERSION)):
                 conn.execute("ROLLBACK")
                 raise LedgerError(
                     f"{self.url}: schema version {row[0]} but this promokit needs {SCHEMA_VERSION}"

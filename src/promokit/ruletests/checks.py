@@ -52,6 +52,7 @@ _AMOUNTS: dict[str, Callable[[PricingResult], Decimal]] = {
     "shipping_discount": lambda r: r.shipping_discount,
     "points_earned": lambda r: Decimal(r.points_earned),
     "points_redeemed": lambda r: Decimal(r.points_redeemed),
+    "points_priced": lambda r: Decimal(r.points_priced),
 }
 
 

@@ -35,6 +35,7 @@ class Product:
     tags: tuple[str, ...] = ()
     attributes: tuple[tuple[str, AttributeValue], ...] = ()
     span: Span = NO_SPAN
+    points_price: int | None = None  # `points 500`: a points-mall line (docs/points.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ ExpectKind = Literal[
     "no_hints",
     "points_earned",
     "points_redeemed",
+    "points_priced",
     "hint",
 ]
 LineField = Literal["total", "price", "discount", "subtotal"]

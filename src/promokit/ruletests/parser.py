@@ -327,6 +327,7 @@ class _Lowering:
     def product(self, tree: Tree[Token]) -> Product:
         sku = self.named(next(_subtrees(tree, "sku")))
         price: Decimal | None = None
+        points: int | None = None
         category = brand = None
         tags: list[str] = []
         attrs: list[tuple[str, AttributeValue]] = []
@@ -337,6 +338,8 @@ class _Lowering:
             toks = _tokens(attr)
             if attr.data == "price_attr":
                 price = self.number(toks[1])
+            elif attr.data == "points_attr":
+                points = self.whole(toks[1], "a points price")
             elif attr.data == "category_attr":
                 category = self.value(values[0])
             elif attr.data == "brand_attr":
@@ -345,7 +348,7 @@ class _Lowering:
                 tags.extend(self.value(v) for v in values)
             elif attr.data == "attr_attr":
                 attrs.append((self.value(values[0]), self.attr_value(values[1])))
-        return Product(sku, price, category, brand, tuple(tags), tuple(attrs), self.span(tree))
+        return Product(sku, price, category, brand, tuple(tags), tuple(attrs), self.span(tree), points)
 
     # ----------------------------------------------------------------- setup and cases
 
@@ -511,7 +514,7 @@ class _Lowering:
             return Expectation("hint", span, None, text=text, by=names[0] if names else None)
         if kind == "applied":
             return Expectation("applied", span, amount, names[0])
-        if kind in ("points_earned", "points_redeemed") and amount is not None:
+        if kind in ("points_earned", "points_redeemed", "points_priced") and amount is not None:
             self.whole(numbers[-1], "points")
         return Expectation(kind, span, amount)  # type: ignore[arg-type]  # kind comes from the grammar's aliases
 

@@ -50,6 +50,8 @@ def explain_result(result: PricingResult) -> str:
         out.append("gifts: " + ", ".join(f"{g.sku} x {g.quantity} ({g.promotion})" for g in result.gifts))
     if result.points_earned or result.points_redeemed:
         out.append(f"points: earned {result.points_earned}, redeemed {result.points_redeemed}")
+    if result.points_priced:
+        out.append(f"points-priced goods: {result.points_priced} points")
     if result.hints:
         out.append("hints:")
         out.extend(f"  {h.promotion}: {h.message}" for h in result.hints)

@@ -232,6 +232,9 @@ def make_line(cart_line: CartLine, known: Product | None, seen: dict[str, int]) 
         unit_price=price,
         quantity=cart_line.quantity,
         attributes=attributes,
+        points_price=given.points_price
+        if given.points_price is not None
+        else (known.points_price if known else None),
     )
 
 
