@@ -177,7 +177,9 @@ class Line(_Model):
     brand: str | None = None
     tags: tuple[str, ...] = ()
     unit_price: NonNegativeMoney
-    quantity: Count = Field(ge=1, le=MAX_QUANTITY)
+    # 0 is allowed: carts keep a line set to zero before removing it; such a line is
+    # priced at zero and never discounted or counted (docs/semantics.md#zero-quantity-lines).
+    quantity: Count = Field(ge=0, le=MAX_QUANTITY)
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
     points_price: StrictInt | None = Field(
         default=None,
@@ -332,16 +334,31 @@ class NotApplied(_Model):
     shortfall: Money | None = None
     lost_to: str | None = None
     code: str | None = None
+    text: str = Field(default="", description="the reason for the customer, in the locale asked for")
+
+
+HintKind = Literal["spend", "units"]
 
 
 class Hint(_Model):
-    """ "Add ¥12.00 of fruit to get ¥20 off": what the customer could still unlock."""
+    """ "Add ¥12.00 of fruit to get ¥20 off": what the customer could still unlock.
+
+    `message` is the engine's English wording (with internal names); `text` is the same
+    promise for the customer, in the locale asked for, built from the structured fields.
+    """
 
     promotion: str
     message: str
     shortfall: Money | None = None
     units: int | None = None
     unlocks: Money | None = None
+    kind: HintKind = "spend"
+    title: str | None = None
+    scope: str | None = Field(default=None, description="the named scope to add from, if any")
+    scope_title: str | None = None
+    gift_sku: str | None = None
+    gift_quantity: int | None = None
+    text: str = ""
 
 
 class PointsExpiry(_Model):

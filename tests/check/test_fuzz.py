@@ -322,3 +322,70 @@ def test_a_short_time_boxed_random_run_finds_no_crash() -> None:
             run_text(text)
         runs += 1
     assert runs > 0
+
+
+# ----------------------------------------------------------------------------- input habits (issue 12)
+
+#: what an operator's Chinese input method produces instead of ASCII, and mixed-script slips
+WIDE = {
+    ":": "：",
+    ">": "＞",
+    "<": "＜",
+    "=": "＝",
+    ".": "．",
+    ",": "，",
+    "%": "％",
+    "(": "（",
+    ")": "）",
+    "-": "－",
+    ";": "；",
+    "!": "！",
+    '"': "“",
+    "{": "｛",
+    "}": "｝",
+    " ": "\u3000",
+}
+HABITS = [
+    "元",
+    "¥",
+    "￥",
+    "1,299",
+    "2026/11/11",
+    "2026年11月11日",
+    "11.11",
+    "。",
+    "、",
+    "ａ",
+    "Ａ",
+    "１",
+    "ｐromotion",
+]
+
+
+def mutate_habits(text: str, rng: random.Random, steps: int) -> str:
+    for _ in range(steps):
+        i = rng.randrange(len(text) + 1)
+        if rng.random() < 0.6:
+            # a character typed in its full-width form (Latin letters and digits too)
+            ch = text[i : i + 1]
+            wide = WIDE.get(ch) or (chr(ord(ch) + 0xFEE0) if ch and "!" <= ch <= "~" else ch)
+            text = text[:i] + wide + text[i + 1 :]
+        else:
+            text = text[:i] + rng.choice(HABITS) + text[i:]
+    return text
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.sampled_from(range(len(SEEDS))), rnd=st.randoms(use_true_random=False), steps=st.integers(1, 6)
+)
+def test_full_width_and_mixed_script_mutations_give_diagnostics_with_help(
+    seed: int, rnd: random.Random, steps: int
+) -> None:
+    text = mutate_habits(SEEDS[seed], rnd, steps)
+    run_text(text)
+    try:
+        parse_text(text, "fuzz.promo")
+    except RuleError as exc:
+        syntax = [d for d in exc.diagnostics if d.code.startswith("S") and d.is_error]
+        assert all(d.help for d in syntax), [d.render() for d in syntax if not d.help]

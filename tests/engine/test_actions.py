@@ -203,12 +203,17 @@ def test_rule_set_order_cap_limits_all_promotions_together():
     assert result.discount == D("25.00")
 
 
-def test_zero_quantity_lines_are_refused_by_the_request_model():
-    import pytest
-    from pydantic import ValidationError
-
-    with pytest.raises(ValidationError):
-        cart(line("a", "1.00", 0))
+def test_zero_quantity_lines_are_priced_at_zero_and_never_counted():
+    # issue 12: a line set to 0 before removal is accepted, kept in its place, priced at
+    # zero, never discounted, and counts toward no threshold or unit deal
+    rules = "promotion full {\n 满100减20\n}\npromotion two {\n 2 for 15\n}"
+    result = price(rules, line("b", "60.00", 1), line("a", "50.00", 0), line("c", "10.00", 1))
+    assert [ln.id for ln in result.lines] == ["b", "a", "c"]
+    zero = result.lines[1]
+    assert (zero.quantity, zero.subtotal, zero.discount, zero.total) == (0, D("0.00"), D("0.00"), D("0.00"))
+    assert not zero.adjustments
+    assert result.subtotal == D("70.00")
+    assert "full" not in applied(result)  # 70 is short of 100: the zero line's 50 does not count
 
 
 def test_jpy_amounts_round_to_whole_yen():

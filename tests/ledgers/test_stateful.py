@@ -15,7 +15,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from promokit.ledgers import Claim, Ledger, LedgerError
+from promokit.ledgers import Balance, Claim, Ledger, LedgerError
 from promokit.ledgers.memory import MemoryLedger
 
 from .conftest import FakeClock, Store
@@ -114,3 +114,20 @@ def test_random_call_sequences_agree_with_the_memory_model(store: Store) -> None
     run_state_machine_as_test(
         machine_for(store), settings=settings(max_examples=examples, stateful_step_count=25, deadline=None)
     )
+
+
+def test_a_purged_order_id_reserved_again_expires_once(store: Store) -> None:
+    # Found by the state machine: the memory ledger kept the purged reservation's expiry entry
+    # and released the new reservation twice when both came due (held went to -1).
+    clock = FakeClock()
+    ledger = store.open(clock)
+    key = f"{uuid.uuid4().hex[:8]}:k0"
+    claim = [Claim(key, 1, None, "p0")]
+    ledger.reserve("o-purged", claim, 5)
+    ledger.commit("o-purged")
+    clock.advance(1)
+    ledger.purge(0)
+    ledger.reserve("o-purged", claim, 5)
+    clock.advance(5)
+    ledger.sweep()
+    assert ledger.balances([key]) == {key: Balance(used=1, held=0)}

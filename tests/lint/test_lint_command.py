@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,10 @@ def test_warnings_print_in_diagnostic_format_and_exit_0(
     path = write(tmp_path, "a.promo", OVER)
     assert run(path, "--today", "2026-06-01") == 0
     out, err = capsys.readouterr()
-    assert out.startswith(f"{path}:2:3: warning[L005]: 'old' is over")
-    assert "   2 |   during 2025-10-01 to 2025-10-07" in out
+    # diagnostics on stderr like every command (issue 12); stdout stays for --json/--format
+    assert out == ""
+    assert err.startswith(f"{path}:2:3: warning[L005]: 'old' is over")
+    assert "   2 |   during 2025-10-01 to 2025-10-07" in err
     assert "1 warning(s) in 1 file(s)" in err
 
 
@@ -43,7 +46,7 @@ def test_strict_turns_warnings_into_errors_and_exits_1(
 ) -> None:
     path = write(tmp_path, "a.promo", OVER)
     assert run(path, "--today", "2026-06-01", "--strict") == 1
-    assert "error[L005]" in capsys.readouterr().out
+    assert "error[L005]" in capsys.readouterr().err
 
 
 def test_a_clean_rule_set_exits_0_with_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,7 +59,7 @@ def test_a_clean_rule_set_exits_0_with_no_output(tmp_path: Path, capsys: pytest.
 def test_rule_errors_are_printed_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "a.promo", 'promotion a "A" {\n  for gld\n  9折\n}\n')
     assert run(path) == 1
-    assert "error[E010]: unknown segment 'gld'" in capsys.readouterr().out
+    assert "error[E010]: unknown segment 'gld'" in capsys.readouterr().err
 
 
 def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
@@ -79,7 +82,7 @@ def test_catalogue_formats_enable_the_price_lints(
     path = write(tmp_path, "a.promo", SPECIAL)
     cat = write(tmp_path, "cat.txt", catalogue)
     assert run(path, "--catalogue", cat) == 0
-    assert "warning[L002]" in capsys.readouterr().out
+    assert "warning[L002]" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("catalogue", ["{oops", '{"MILK": "abc"}', "MILK\n", '["MILK"]'])
@@ -107,15 +110,44 @@ def test_the_fresh_market_example_lints_to_its_two_documented_warnings(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(str(ROOT / "examples" / "fresh-market"), "--today", "2026-06-01") == 0
-    assert _warning_codes(capsys.readouterr().out) == ["L011", "L012"]
+    assert _warning_codes(capsys.readouterr().err) == ["L011", "L012"]
 
 
 def test_all_examples_lint_only_to_warnings_documented_as_intended(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(str(ROOT / "examples"), "--today", "2026-06-01") == 0
-    codes = _warning_codes(capsys.readouterr().out)
+    codes = _warning_codes(capsys.readouterr().err)
     doc = (ROOT / "docs" / "lint.md").read_text(encoding="utf-8")
     intended = doc[doc.index("Intended warnings in `examples/`") : doc.index("## L001")]
     undocumented = [c for c in codes if f"({c})" not in intended]
     assert undocumented == [], f"lint warnings in examples/ not documented as intended: {undocumented}"
+
+
+def test_json_prints_one_object_per_diagnostic_on_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "a.promo", OVER)
+    assert run(path, "--today", "2026-06-01", "--json") == 0
+    out, err = capsys.readouterr()
+    [item] = json.loads(out)
+    assert item == {
+        "file": path,
+        "line": 2,
+        "column": 3,
+        "end": {"line": item["end"]["line"], "column": item["end"]["column"]},
+        "severity": "warning",
+        "code": "L005",
+        "message": item["message"],
+        "help": item["help"],
+    }
+    assert item["message"].startswith("'old' is over") and "warning[" not in err
+
+
+def test_format_github_prints_workflow_annotations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "a.promo", OVER)
+    assert run(path, "--today", "2026-06-01", "--format", "github") == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"::warning file={path},line=2,col=3,") and ",title=L005::'old' is over" in out

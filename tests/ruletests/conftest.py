@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from ruletest_fakes import FakeRules
 
+# golden_runs/ holds rule tests with deliberate problems; test_golden_runs.py runs them and
+# compares the report, so the pytest plugin must not collect them as cases of this suite.
+collect_ignore_glob = ["golden_runs/*"]
+
 
 @pytest.fixture
 def fake_rules() -> FakeRules:

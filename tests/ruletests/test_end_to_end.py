@@ -125,3 +125,19 @@ def test_declared_ledger_state_reaches_the_engine(tmp_path: Path, state: str, ex
     report = run_paths([tmp_path])
     (outcome,) = report.outcomes
     assert outcome.status == "passed", render_case(outcome)
+
+
+def test_a_code_that_matches_no_coupon_is_expected_by_its_code(tmp_path: Path) -> None:
+    # issue 12: `coupon_unknown` has no promotion id, so the expectation names the code
+    (tmp_path / "r.promo").write_text('coupon c {\n  codes "GOOD"\n  满100减20\n}\n', encoding="utf-8")
+    (tmp_path / "t.promotest").write_text(
+        'rules "r.promo"\n'
+        'case "unknown code" {\n  at 2026-10-01 10:00\n  cart A x 1 price 150\n  coupon "FAKE10"\n'
+        '  expect not applied code "fake10" because coupon_unknown\n}\n'
+        'case "wrong reason" {\n  at 2026-10-01 10:00\n  cart A x 1 price 150\n  coupon "FAKE10"\n'
+        '  expect not applied code "FAKE10" because coupon_used\n}\n',
+        encoding="utf-8",
+    )
+    report = run_paths([tmp_path / "t.promotest"])
+    outcomes = {o.case.name: o.status for o in report.outcomes}
+    assert outcomes == {"unknown code": "passed", "wrong reason": "failed"}

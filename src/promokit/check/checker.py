@@ -52,6 +52,7 @@ from .magnitudes import check_magnitudes
 from .points import check_mall_items, check_points_rules
 from .programs import check_experiments, check_invites
 from .report import Report, best_span, scope_refs, segment_refs, where
+from .silent import check_silent
 from .values import check_promotion_values, check_segment_values, check_settings_values
 
 __all__ = ["check", "timezone_exists"]
@@ -80,6 +81,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     check_mall_items(files, report)
     check_experiments(rules.promotions, report)
     check_invites(rules.promotions, report)
+    check_silent(files, rules, report)  # W020-W022: valid rules that would do nothing (issue 12)
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)

@@ -25,6 +25,7 @@ from ..language.diagnostics import Diagnostic, RuleError
 from ..language.parser import Limits, decode_source, parse_source
 from ..language.source import NO_SPAN, Source, Span
 from .checker import check
+from .narrow import narrow
 
 __all__ = [
     "CheckedRules",
@@ -149,7 +150,7 @@ def _check_all(
     if any(d.is_error for d in diagnostics):
         raise RuleError(diagnostics, shown)
     ruleset, checked = check(files)
-    diagnostics.extend(checked)
+    diagnostics.extend(narrow(checked, by_name))  # carets on the bad value, not its clause
     if any(d.is_error for d in diagnostics):
         raise RuleError(diagnostics, by_name)
     warnings = tuple(sorted(diagnostics, key=Diagnostic.sort_key))

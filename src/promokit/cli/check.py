@@ -1,7 +1,8 @@
 """`promokit check PATH...`: parse and check rule files, print every problem.
 
 Diagnostics go to stderr in the usual format (file:line:col, the source line, a caret,
-a hint), sorted by file and position, followed by a one-line summary. Exit codes: 0 clean
+a hint), sorted by file and position, followed by a one-line summary; `--json` and
+`--format github` print them on stdout instead (`_diagnostics.py`). Exit codes: 0 clean
 or warnings only, 1 rule errors, 2 usage errors (a path that does not exist or cannot
 be read).
 """
@@ -12,12 +13,14 @@ import argparse
 import sys
 
 from ..check.frontend import parse_paths, promo_files, read_sources
-from ..language.diagnostics import Diagnostic, RuleError, render_all
+from ..language.diagnostics import Diagnostic, RuleError
 from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from ._diagnostics import add_format_arguments, emit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help=".promo files or directories (recursive)")
+    add_format_arguments(parser)
 
 
 def _summary(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], files: int) -> str:
@@ -41,10 +44,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         checked = parse_paths(files)
     except RuleError as exc:
-        print(render_all(exc.diagnostics, exc.sources), file=sys.stderr)
+        emit(exc.diagnostics, exc.sources, args.diagnostic_format, always=True)
         print(_summary(exc.diagnostics, len(files)), file=sys.stderr)
         return EXIT_FAILED
-    if checked.warnings:
-        print(render_all(checked.warnings, checked.sources), file=sys.stderr)
+    emit(checked.warnings, checked.sources, args.diagnostic_format, always=True)
     print(_summary(checked.warnings, len(files)), file=sys.stderr)
     return EXIT_OK

@@ -1,8 +1,8 @@
 """`promokit lint PATH... [--strict] [--catalogue FILE] [--today DATE] [--max-rate PCT]`.
 
 Checks the rule files, then prints the checker's warnings and the linter's (docs/lint.md)
-in the usual diagnostic format on stdout, sorted by file and position; a one-line summary
-goes to stderr. Exit codes: 0 clean or warnings only, 1 rule errors (or any warning with
+in the usual diagnostic format on stderr (like every command; `--json` and `--format github`
+print them on stdout), sorted by file and position; a one-line summary goes to stderr too. Exit codes: 0 clean or warnings only, 1 rule errors (or any warning with
 `--strict`), 2 usage or input errors (missing path, unreadable catalogue).
 """
 
@@ -19,9 +19,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..check.frontend import parse_paths
-from ..language.diagnostics import Diagnostic, RuleError, render_all
+from ..language.diagnostics import Diagnostic, RuleError
 from ..lint.linter import lint
 from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from ._diagnostics import add_format_arguments, emit
 
 
 class CatalogueError(ValueError):
@@ -48,6 +49,7 @@ def _percent(text: str) -> Decimal:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help=".promo files or directories")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    add_format_arguments(parser)
     parser.add_argument(
         "--catalogue",
         metavar="FILE",
@@ -119,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         checked = parse_paths(args.paths)
     except RuleError as exc:
-        print(render_all(exc.diagnostics, exc.sources))
+        emit(exc.diagnostics, exc.sources, args.diagnostic_format, always=True)
         errors = [d for d in exc.diagnostics if d.is_error]
         if errors and all(d.code == "S900" for d in errors):
             return EXIT_USAGE
@@ -131,8 +133,7 @@ def run(args: argparse.Namespace) -> int:
     if args.strict:
         found = [dataclasses.replace(d, severity="error") for d in found]
     found.sort(key=Diagnostic.sort_key)
-    if found:
-        print(render_all(found, checked.sources))
+    emit(found, checked.sources, args.diagnostic_format, always=True)
     kind = "error" if args.strict else "warning"
     files = len({d.span.file for d in found})
     summary = f"{len(found)} {kind}(s) in {files} file(s)" if found else "no lint warnings"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from typing import Any
 
+from ..engine.texts import LOCALES, labels
 from ..language.diagnostics import RuleError, render_all
 from ..models import PricingResult
 from ..money import currency, format_money
@@ -24,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--at", metavar="ISO", help="price at this instant instead of the request's `at`")
     parser.add_argument("--json", action="store_true", help="print the PricingResult as JSON")
     parser.add_argument(
+        "--locale",
+        choices=LOCALES,
+        default=None,
+        help="customer texts in this language (reasons, hints; titles instead of ids)",
+    )
+    parser.add_argument(
         "--strategy",
         choices=("best", "greedy"),
         default="best",
@@ -35,10 +43,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         rules = load_rules(args.rules)
         request = load_request(args.request, args.at)
+        locale = args.locale or "en"
         if args.json or args.strategy == "greedy":
-            result = rules.price(request, strategy=args.strategy)
+            result = rules.price(request, strategy=args.strategy, locale=locale)
         else:  # the table says by how much each left-out promotion lost, which `explain` measures
-            result = rules.explain(request).result
+            result = rules.explain(request, locale=locale).result
     except RuleError as exc:
         print(render_all(exc.diagnostics, exc.sources), file=sys.stderr)
         return EXIT_FAILED
@@ -47,19 +56,27 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.json:
         print(result.model_dump_json(indent=2))
+    elif args.locale:
+        print(render_customer_table(result, args.locale))
     else:
         print(render_table(result))
     return EXIT_OK
 
 
+def _width(text: str) -> int:
+    # East Asian wide characters take two terminal cells: columns of titles stay aligned.
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(cell: str, width: int, right: bool) -> str:
+    fill = " " * (width - _width(cell))
+    return fill + cell if right else cell + fill
+
+
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    widths = [max(_width(r[c]) for r in rows) for c in range(len(rows[0]))]
     return [
-        "  "
-        + "  ".join(
-            cell.rjust(widths[c]) if c in right else cell.ljust(widths[c]) for c, cell in enumerate(r)
-        ).rstrip()
-        for r in rows
+        "  " + "  ".join(_pad(cell, widths[c], c in right) for c, cell in enumerate(r)).rstrip() for r in rows
     ]
 
 
@@ -132,3 +149,61 @@ def _applied_note(title: str | None, code: str | None, points: int, variant: str
     if points:
         parts.append(f"{points} points")
     return "  ".join(p for p in parts if p)
+
+
+def render_customer_table(result: PricingResult, locale: str) -> str:
+    """The priced cart as a customer would read it: `locale` words, titles, reason and hint texts."""
+    w = labels(locale)
+    cur = currency(result.currency)
+    titles = {a.promotion: a.title or a.promotion for a in result.applied}
+
+    def m(x: Any) -> str:
+        return ("-" if x < 0 else "") + format_money(abs(x), cur)
+
+    out = [w["lines"]]
+    rows = [[w["line"], w["sku"], w["qty"], w["unit"], w["subtotal"], w["discount"], w["total"]]]
+    for ln in result.lines:
+        discount = m(-ln.discount) if ln.discount else ""
+        rows.append(
+            [ln.id, ln.sku, str(ln.quantity), m(ln.unit_price), m(ln.subtotal), discount, m(ln.total)]
+        )
+        for a in ln.adjustments:
+            rows.append(
+                ["", f"  {titles.get(a.promotion, a.promotion)}", str(a.units), "", "", m(-a.amount), ""]
+            )
+    out += _table(rows, {2, 3, 4, 5, 6})
+    if result.gifts:
+        out.append(w["gifts"])
+        out += [
+            f"  {g.sku} x{g.quantity}  ({w['from']} {titles.get(g.promotion, g.promotion)})"
+            for g in result.gifts
+        ]
+    out.append(w["totals"])
+    ship = m(result.shipping)
+    if result.shipping_discount:
+        ship += f"  ({w['was']} {m(result.shipping_original)})"
+    totals = [[w["subtotal"], m(result.subtotal)], [w["discount"], m(-result.discount)]]
+    totals += [[w["shipping"], ship], [w["total"], m(result.total)]]
+    if result.points_redeemed:
+        totals.append([w["points redeemed"], str(result.points_redeemed)])
+    if result.points_earned:
+        totals.append([w["points earned"], str(result.points_earned)])
+    out += _table(totals, set())
+    if result.applied:
+        out.append(w["applied"])
+        rows = [
+            [
+                a.title or a.promotion,
+                m(-a.amount) if a.amount else "",
+                f"{w['code']} {a.code}" if a.code else (f"{a.points} {w['points']}" if a.points else ""),
+            ]
+            for a in result.applied
+        ]
+        out += _table(rows, {1})
+    if result.not_applied:
+        out.append(w["not applied"])
+        out += [f"  - {n.text}" for n in result.not_applied]
+    if result.hints:
+        out.append(w["hints"])
+        out += [f"  - {h.text}" for h in result.hints]
+    return "\n".join(out)

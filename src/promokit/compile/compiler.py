@@ -114,6 +114,7 @@ class CompiledRules:
     max_order_discount: Decimal | None
     default_tz: str
     version: str
+    scope_titles: dict[str, str] = field(default_factory=dict)  # named scope -> its title
     experiments: dict[str, Experiment] = field(default_factory=dict)  # A/B tests by name
 
 
@@ -171,6 +172,7 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         max_order_discount=rules.max_order_discount,
         default_tz=rules.timezone,
         version=rules_version(rules),
+        scope_titles={d.name: d.title for f in rules.files for d in f.scopes if d.title is not None},
         experiments=experiments(p.variant for p in rules.promotions if p.variant is not None),
     )
 

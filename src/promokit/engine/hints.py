@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ..compile.compiler import CompiledPromotion, conflicts
+from ..language.ast import Bundle, GiftOnBuy, GiftOnSpend, SelectorKind
 from ..models import Hint
 from .actions import ZERO, Upsell
 from .actions.cart import Cart
@@ -47,6 +48,13 @@ def build_hints(
             continue
         if p.id not in best.ids and any(conflicts(p, q) for q in chosen):
             continue
+        if up.units is not None and _beyond_cap(cart, best, p.id, up.units):
+            continue  # the cap leaves no room for the next deal: the promise would be false
+        if up.units is not None and _saves_nothing(cart, p):
+            continue  # more units at these prices would not beat the deal's price
+        budget = cart.budgets.get(p.id)
+        if budget is not None and up.unlocks is not None and budget < up.unlocks:
+            continue  # the budget left cannot pay what the hint would promise (docs/semantics.md#hints)
         scope = up.scope or p.scope.describe()
         where = "" if scope == "all items" else f" of {scope}"
         if up.units is not None:
@@ -63,7 +71,50 @@ def build_hints(
             message = f"add {cart.money(shortfall)}{where} to get {up.what}"
         unlocks = cart.q(up.unlocks) if up.unlocks is not None else None
         shown = cart.q(shortfall) if shortfall is not None else None
-        found[p.id] = Hint(promotion=p.id, message=message, shortfall=shown, units=up.units, unlocks=unlocks)
+        gift = p.action if isinstance(p.action, GiftOnBuy | GiftOnSpend) else None
+        found[p.id] = Hint(
+            promotion=p.id,
+            message=message,
+            shortfall=shown,
+            units=up.units,
+            unlocks=unlocks,
+            kind="units" if up.units is not None else "spend",
+            title=p.title,
+            scope=_scope_name(p) if scope != "all items" else None,
+            gift_sku=gift.gift_sku if gift is not None else None,
+            gift_quantity=gift.quantity if gift is not None else None,
+        )
         sort_keys[p.id] = (-(up.unlocks or ZERO), shortfall or ZERO, up.units or 0, p.order)
     ordered = sorted(found, key=lambda pid: sort_keys[pid])
     return tuple(found[pid] for pid in ordered[:MAX_HINTS])
+
+
+def _beyond_cap(cart: Cart, best: Evaluation, pid: str, more: int) -> bool:
+    """True when `more` units of a quantity deal would pass the promotion's unit cap.
+
+    Conservative: the units the chosen deal already discounts plus the units to add must
+    fit under the cap (limits, stock, flash limits; ledger use included), else no hint.
+    """
+    cap = cart.unit_caps.get(pid)
+    if cap is None:
+        return False
+    effect = best.effects.get(pid)
+    already = sum(effect.units.values()) if effect is not None else 0
+    return already + more > cap
+
+
+def _saves_nothing(cart: Cart, p: CompiledPromotion) -> bool:
+    """A bundle (N for ¥X) whose N units, even at the dearest price in scope, cost no more than ¥X."""
+    action = p.action
+    if not isinstance(action, Bundle):
+        return False
+    prices = [cart.lines[i].unit_price for i in cart.eligible.get(p.id, ())]
+    return bool(prices) and max(prices) * action.count <= action.price
+
+
+def _scope_name(p: CompiledPromotion) -> str:
+    """The named scope a promotion is written on (`on promo-goods`), else the scope in words."""
+    sc = p.promotion.scope
+    if len(sc.include) == 1 and not sc.exclude and sc.include[0].kind is SelectorKind.SCOPE:
+        return sc.include[0].values[0]
+    return p.scope.describe()

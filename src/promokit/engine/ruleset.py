@@ -38,7 +38,9 @@ from .actions.eligibility import prepare
 from .display import DisplayItem, DisplayPrice, display_prices
 from .evaluate import evaluate
 from .explain import build_result
+from .finish import finish, without_zero_lines
 from .selection import Selection, select
+from .texts import check_locale
 
 __all__ = ["Alternative", "Explanation", "RuleSet"]
 
@@ -92,15 +94,19 @@ class RuleSet:
         exclude: Collection[str] = (),
         strategy: Literal["best", "greedy"] = "best",
         order_id: str | None = None,
+        locale: str = "en",
     ) -> PricingResult:
         """Price the cart with the best valid combination of promotions (or a greedy pass).
 
         `exclude`: promotion ids to leave out (checkout re-prices without promotions whose
         reservation failed). `order_id` (with a ledger): price as if that order's own hold
         were released, so a retried checkout prices exactly as its first attempt (one more
-        read, `ledger.state`). Raises ValueError when the request's currency differs from the rules'.
+        read, `ledger.state`). `locale` ("en", "zh-CN"): the language of the customer texts
+        (`NotApplied.text`, `Hint.text`). Raises ValueError (a `RequestError`) when the
+        request's currency differs from the rules', or for an unknown locale.
         """
         self._check_currency(request)
+        check_locale(locale)
         request, expiring = points_balance.with_account(request, ledger, order_id)
         full, (request, priced) = request, points_lines.split(request)
         reader = _reader(ledger, order_id)
@@ -111,12 +117,13 @@ class RuleSet:
             reads_order=isinstance(reader, WithoutOrder),
         ) as probe:
             with decimal.localcontext(PRICING_CONTEXT):
-                prepared = prepare(self.compiled, request, ledger=reader, exclude=exclude)
+                prepared = prepare(self.compiled, without_zero_lines(request), ledger=reader, exclude=exclude)
                 selection = select(prepared.cart, prepared.candidates, strategy)
                 probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
                 result = build_result(
                     self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
                 )
+                result = finish(result, request, self.compiled, locale)
                 result = points_lines.merge(full, result, priced)
         return result.model_copy(update={"points_expiring": expiring}) if expiring else result
 
@@ -138,10 +145,16 @@ class RuleSet:
         return display_prices(self.compiled, items, customer=customer, at=when, channel=channel)
 
     def explain(
-        self, request: CheckoutRequest, *, ledger: UsageReader | None = None, order_id: str | None = None
+        self,
+        request: CheckoutRequest,
+        *,
+        ledger: UsageReader | None = None,
+        order_id: str | None = None,
+        locale: str = "en",
     ) -> Explanation:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
         self._check_currency(request)
+        check_locale(locale)
         request, expiring = points_balance.with_account(request, ledger, order_id)
         full, (request, priced) = request, points_lines.split(request)
         reader = _reader(ledger, order_id)
@@ -152,12 +165,13 @@ class RuleSet:
             reads_order=isinstance(reader, WithoutOrder),
         ) as probe:
             with decimal.localcontext(PRICING_CONTEXT):
-                prepared = prepare(self.compiled, request, ledger=reader)
+                prepared = prepare(self.compiled, without_zero_lines(request), ledger=reader)
                 selection = select(prepared.cart, prepared.candidates, explore=True)
                 probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
                 result = build_result(
                     self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
                 )
+                result = finish(result, request, self.compiled, locale)
                 result = points_lines.merge(full, result, priced)
         if expiring:
             result = result.model_copy(update={"points_expiring": expiring})
@@ -185,7 +199,7 @@ class RuleSet:
             self.compiled.by_id[pid]  # noqa: B018 - KeyError for an unknown id
         full, (request, priced) = request, points_lines.split(request)
         with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, request, only=set(ids))
+            prepared = prepare(self.compiled, without_zero_lines(request), only=set(ids))
             ev = evaluate(prepared.cart, prepared.candidates)
             if ev is None:
                 return None
@@ -193,6 +207,7 @@ class RuleSet:
             result = build_result(
                 self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
+            result = finish(result, request, self.compiled, "en")
             return points_lines.merge(full, result, priced)
 
 

@@ -708,6 +708,7 @@ class ScopeDecl(Node):
 
     name: str
     scope: Scope
+    title: str | None = None  # `scope promo-goods "促销商品" = ...`: what customer texts call it
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""AST -> canonical `.promo` text (`promokit fmt`).
+"""AST -> canonical `.promo` text (`promokit fmt --notation`; `layout.py` keeps a file as written).
 
 Canonical layout: settings first, then segments, scopes and promotions, each in source
 order; two-space indent; one clause per line in a fixed order (see `_promotion`). Each
@@ -28,6 +28,7 @@ from decimal import Decimal
 from . import ast
 from .ast import Notation
 from .diagnostics import Diagnostic
+from .layout import format_as_written
 from .parser import parse_source
 from .source import NO_SPAN, Source, Span, code_chars
 
@@ -597,7 +598,13 @@ def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
     declarations = [
         _Line(f"segment {d.name} = {condition(d.condition)}", _anchor(d.span)) for d in rule_file.segments
     ]
-    declarations += [_Line(f"scope {d.name} = {scope(d.scope)}", _anchor(d.span)) for d in rule_file.scopes]
+    declarations += [
+        _Line(
+            f"scope {d.name}{'' if d.title is None else ' ' + string(d.title)} = {scope(d.scope)}",
+            _anchor(d.span),
+        )
+        for d in rule_file.scopes
+    ]
     for block in (settings, declarations):
         if block:
             sections.append(block)
@@ -698,8 +705,17 @@ def _header_end(text: str) -> int:
 
 
 def format_source(source: Source, notation: Notation | None = None) -> tuple[str | None, list[Diagnostic]]:
-    """Parse and format one file, keeping comments; (None, errors) when it does not parse."""
+    """Parse and format one file, keeping comments; (None, errors) when it does not parse.
+
+    Without `notation`, the file keeps what was written (`layout.format_as_written`: clause
+    order, notation, spelling, blank lines); with one, or when a layout cannot be kept line
+    by line, it is printed canonically here.
+    """
     rule_file, diagnostics = parse_source(source)
     if rule_file is None or any(d.is_error for d in diagnostics):
         return None, diagnostics
+    if notation is None:
+        kept = format_as_written(source, rule_file)
+        if kept is not None:
+            return kept, diagnostics
     return format_text(rule_file, source.text, notation), diagnostics

@@ -203,7 +203,12 @@ class _FileLowerer(Lowerer):
         if key in found:
             line = found[key][1].line
             word = "order cap" if key == "max_order_discount" else key
-            self.error("S030", f"`{word}` is already set on line {line} of this file", span)
+            self.error(
+                "S030",
+                f"`{word}` is already set on line {line} of this file",
+                span,
+                f"keep one `{word}` line and delete the other",
+            )
             raise Invalid
         found[key] = (value, span)
 
@@ -215,7 +220,13 @@ class _FileLowerer(Lowerer):
     def scope_decl(self, tree: Tree[Token]) -> ast.ScopeDecl:
         name = self.token(tree, "NAME")
         scope = self.scope_expr(self.subtree(tree, "scope_expr"))
-        return ast.ScopeDecl(name=str(name), scope=scope, span=self.span(tree))
+        title = next((t for t in tree.children if isinstance(t, Token) and t.type == "STRING"), None)
+        return ast.ScopeDecl(
+            name=str(name),
+            scope=scope,
+            span=self.span(tree),
+            title=None if title is None else self.string(title),
+        )
 
     def promotion(self, tree: Tree[Token]) -> ast.Promotion | None:
         head = [c for c in tree.children if isinstance(c, Token)]
@@ -466,7 +477,12 @@ class _FileLowerer(Lowerer):
                 if not 1 <= month <= 12
                 else str(exc).replace("day is out of range for month", "that month has fewer days")
             )
-            self.error("S021", f"{token} is not a valid date: {reason}", self.span(token))
+            self.error(
+                "S021",
+                f"{token} is not a valid date: {reason}",
+                self.span(token),
+                "write a calendar date as YYYY-MM-DD, e.g. 2026-02-28 (2026年2月28日 and 2026/2/28 also read)",
+            )
             raise Invalid from None
 
     def time(self, token: Token) -> tuple[dt.time, bool]:

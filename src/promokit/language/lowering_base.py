@@ -99,7 +99,9 @@ class Lowerer:
         try:
             return Decimal(str(token))
         except InvalidOperation:  # the grammar only lets digits through; be safe anyway
-            self.error("S020", f"{token} is not a number", self.span(token))
+            self.error(
+                "S020", f"{token} is not a number", self.span(token), "write digits, e.g. 100 or 99.90"
+            )
             raise Invalid from None
 
     def integer(self, token: Token, what: str) -> int:

@@ -36,11 +36,13 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .ast import RuleFile
 from .diagnostics import Diagnostic, did_you_mean
 from .grammar_cache import build_parser
+from .habits import normalise
 from .lowering import lower_file
 from .parse_messages import describe_expected, describe_found, help_for, keyword_words
 from .source import Source, Span, code_chars
+from .syntax_help import fallback_help, full_width_help, specific
 
-__all__ = ["Chunk", "Limits", "decode_source", "parse_source", "split_chunks"]
+__all__ = ["Chunk", "Limits", "decode_source", "parse_source", "split_chunks", "with_habits"]
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,9 @@ def parse_source(source: Source, *, limits: Limits | None = None) -> tuple[RuleF
             trees.append((tree, batch[0].start))
             continue
         for chunk in batch:
-            tree = _parse_chunk(source, chunk, limits, diagnostics)
+            tree = _as_written(source, chunk, limits) or _with_habits(source, chunk, limits)
+            if tree is None:
+                tree = _parse_chunk(source, chunk, limits, diagnostics)  # diagnosed as written
             if tree is not None:
                 trees.append((tree, chunk.start))
     rule_file, lowered = lower_file(source, trees, limits.max_nesting)
@@ -222,6 +226,46 @@ def _parse_batch(source: Source, batch: Sequence[Chunk], limits: Limits) -> lark
     except UnexpectedInput:
         return None
     return tree
+
+
+def _as_written(source: Source, chunk: Chunk, limits: Limits) -> lark.Tree[Any] | None:
+    text = source.text[chunk.start : chunk.end]
+    if not text.strip() or _nesting_problem(source, chunk, text, limits) is not None:
+        return None
+    try:
+        tree: lark.Tree[Any] = get_parser().parse(text)
+    except UnexpectedInput:
+        return None
+    return tree
+
+
+def _with_habits(source: Source, chunk: Chunk, limits: Limits) -> lark.Tree[Any] | None:
+    """A declaration that does not parse as written, read with the input habits of `habits.py`
+    (`：` `＞＝` `¥` `元` `1,299` `2026/11/11`), when that parses. Only then: the habits never
+    change a declaration the grammar reads as written (`0元` is a price in composed offers).
+    Same length, so every span still points into the file as written."""
+    text = source.text[chunk.start : chunk.end]
+    fixed = normalise(text)
+    if fixed == text or _nesting_problem(source, chunk, fixed, limits) is not None:
+        return None
+    try:
+        tree: lark.Tree[Any] = get_parser().parse(fixed)
+    except UnexpectedInput:
+        return None
+    return tree
+
+
+def with_habits(source: Source, *, limits: Limits | None = None) -> str:
+    """The text the parser reads: each declaration as written, or with the input habits read
+    where only that parses (`promokit fmt` writes this form back)."""
+    limits = limits or Limits.from_env()
+    parts: list[str] = []
+    for chunk in split_chunks(source.text):
+        text = source.text[chunk.start : chunk.end]
+        if _as_written(source, chunk, limits) is None and _with_habits(source, chunk, limits) is not None:
+            text = normalise(text)
+        parts.append(text)
+    return "".join(parts) if parts else source.text
 
 
 def _parse_chunk(
@@ -313,8 +357,10 @@ def _diagnose(source: Source, chunk: Chunk, text: str, exc: UnexpectedInput) -> 
         pos = _end_of_content(text)
         span = source.span(base + pos, base + pos + 1)
         found = "the end of the file"
-        message = f"expected {describe_expected(expected, text[:pos])}, found {found}"
-        return Diagnostic("S001", "error", message, span, help_for(expected, "$END")), None
+        wanted = describe_expected(expected, text[:pos])
+        message = f"expected {wanted}, found {found}"
+        hint = help_for(expected, "$END") or fallback_help(True, wanted)
+        return Diagnostic("S001", "error", message, span, hint), None
     pos = (
         token.start_pos
         if isinstance(token.start_pos, int) and token.start_pos >= 0
@@ -325,13 +371,21 @@ def _diagnose(source: Source, chunk: Chunk, text: str, exc: UnexpectedInput) -> 
     else:
         end = pos + max(1, len(str(token.value)))
     span = source.span(base + pos, base + end)
-    before = text[_line_bounds(text, pos)[0] : pos]
+    line_start, line_end = _line_bounds(text, pos)
+    before = text[line_start:pos]
     found = describe_found(token.type, str(token.value))
-    message = f"expected {describe_expected(expected, before)}, found {found}"
-    hint = help_for(expected, token.type)
-    if hint is None and token.type in ("NAME", "TZ_NAME"):
-        hint = did_you_mean(str(token.value), keyword_words(expected))
-    diagnostic = Diagnostic("S001", "error", message, span, hint)
+    wanted = describe_expected(expected, before)
+    message = f"expected {wanted}, found {found}"
+    known = help_for(expected, token.type)
+    if known is None and token.type in ("NAME", "TZ_NAME"):
+        known = did_you_mean(str(token.value), keyword_words(expected))
+    # issue 12: precise words for operators' habits, and a help line on every syntax error
+    line = source.text[base + line_start : base + line_end]
+    own_message, own_hint = specific(line, pos - line_start, token.type, str(token.value), expected)
+    if own_message is not None:
+        message, known = own_message, own_hint or known
+    help_line = known or own_hint or fallback_help(token.type == "_NL", wanted)
+    diagnostic = Diagnostic("S001", "error", message, span, help_line)
     return diagnostic, _blank_line(text, pos, first_line_end)
 
 
@@ -349,8 +403,15 @@ def _bad_character(source: Source, at: int, char: str, allowed: Any) -> Diagnost
         return Diagnostic("S004", "error", message, span, "rule files are plain UTF-8 text")
     expected = set(allowed or ())
     shown = f"'{char}'" if char.isprintable() else f"U+{code:04X}"
-    message = f"unexpected character {shown}; expected {describe_expected(expected)}"
-    return Diagnostic("S005", "error", message, span, help_for(expected, "CHAR"))
+    wanted = describe_expected(expected)
+    message = f"unexpected character {shown}; expected {wanted}"
+    line_start, line_end = _line_bounds(source.text, at)
+    hint = (
+        full_width_help(source.text[line_start:line_end], at - line_start, char)
+        or help_for(expected, "CHAR")
+        or fallback_help(False, wanted)
+    )
+    return Diagnostic("S005", "error", message, span, hint)
 
 
 def _unclosed_block(source: Source, chunk: Chunk, text: str) -> Diagnostic:

@@ -59,14 +59,21 @@ class MemoryLedger(StoreLedger):
 
     def _due(self, now: float, limit: int | None) -> list[Order]:
         due: list[Order] = []
+        taken: set[str] = set()
         while self._heap and self._heap[0][0] <= now and (limit is None or len(due) < limit):
-            _, order_id = heapq.heappop(self._heap)
+            expires_at, order_id = heapq.heappop(self._heap)
             order = self._orders.get(order_id)
-            # The expiry check matters after `purge`: a purged id reserved again leaves the
-            # old reservation's heap entry behind, which must not expire the new one early.
-            if order is not None and order.status == "reserved" and order.expires_at is not None:
-                if order.expires_at <= now:
-                    due.append(copy.deepcopy(order))
+            # After `purge`, a purged id reserved again leaves the old reservation's heap entry
+            # behind: only the entry of the current reservation counts, and an order is due once
+            # per call even when both entries have come due (else it would be released twice).
+            if (
+                order is not None
+                and order.status == "reserved"
+                and order.expires_at == expires_at
+                and order_id not in taken
+            ):
+                taken.add(order_id)
+                due.append(copy.deepcopy(order))
         return due
 
     def _purgeable(self, cutoff: float, limit: int) -> list[str]:

@@ -28,6 +28,8 @@ def check_expectation(e: Expectation, result: PricingResult, q: Quantize) -> tup
         return _applied(e, result)
     if kind == "not_applied":
         return _not_applied(e, result)
+    if kind == "code_not_applied":
+        return _code_not_applied(e, result)
     if kind == "nothing_applied":
         names = ", ".join(f"{a.promotion} ({a.amount})" for a in result.applied)
         return not result.applied, "no promotion applied", f"applied: {names}" if names else "none applied"
@@ -70,7 +72,8 @@ def _line(e: Expectation, result: PricingResult, q: Quantize) -> tuple[bool, str
         return False, expected, "no such line in the result"
     if e.line_field == "price":
         # The effective unit price: what one unit costs after discounts.
-        actual = q(line.total / line.quantity)
+        # A zero-quantity line has no unit bought: its effective price is its list price.
+        actual = q(line.total / line.quantity) if line.quantity else line.unit_price
     elif e.line_field == "discount":
         actual = line.discount
     elif e.line_field == "subtotal":
@@ -116,6 +119,24 @@ def _not_applied(e: Expectation, result: PricingResult) -> tuple[bool, str, str]
     found = next((n for n in result.not_applied if n.promotion == promotion), None)
     ok = found is not None and found.reason == e.reason.text and (e.by is None or found.lost_to == e.by.text)
     return ok, expected, actual
+
+
+def _code_not_applied(e: Expectation, result: PricingResult) -> tuple[bool, str, str]:
+    """`expect not applied code "FAKE" because coupon_unknown`: an entered code, by its text.
+
+    A code that matches no coupon has no promotion id (its outcome's `promotion` is ""), so
+    it is found by `code`, compared case-insensitively as codes are.
+    """
+    assert e.target is not None
+    code = e.target.text
+    expected = f"code {code!r} not applied" + (f" because {e.reason.text}" if e.reason is not None else "")
+    found = next((n for n in result.not_applied if (n.code or "").casefold() == code.casefold()), None)
+    used = any((a.code or "").casefold() == code.casefold() for a in result.applied)
+    if found is None:
+        actual = f"code {code!r} applied" if used else f"no outcome reported for code {code!r}"
+        return False, expected, actual
+    actual = f"code {code!r} not applied because {found.reason} ({found.detail})"
+    return e.reason is None or found.reason == e.reason.text, expected, actual
 
 
 def _gift(e: Expectation, result: PricingResult) -> tuple[bool, str, str]:

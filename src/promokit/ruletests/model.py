@@ -97,6 +97,7 @@ ExpectKind = Literal[
     "line",
     "applied",
     "not_applied",
+    "code_not_applied",
     "nothing_applied",
     "gift",
     "no_gifts",
@@ -117,6 +118,7 @@ class Expectation:
     - line: `target` (line id or sku), `line_field`, `amount`
     - applied: `target` (promotion), optional `amount`
     - not_applied: `target`, optional `reason` and `by` (the promotion it lost to)
+    - code_not_applied: `target` (the code entered), optional `reason` (e.g. coupon_unknown)
     - gift: `target` (gift sku), optional `amount` (quantity) and `by` (granting promotion)
     - hint: `text` (a substring of the message), optional `by` (the promotion)
     """

@@ -462,8 +462,8 @@ class _Lowering:
         product = self.product(tree)
         toks = _tokens(tree)
         quantity = self.whole(toks[1], "quantity") if len(toks) > 1 and toks[0].type == "X" else 1
-        if quantity < 1:
-            self.error("T006", "quantity must be at least 1", self.span(toks[1]))
+        if quantity < 0:  # 0 is a line set to zero before removal: kept, priced at zero (issue 12)
+            self.error("T006", "quantity cannot be negative", self.span(toks[1]))
         line_id = None
         for attr in _subtrees(tree, "id_attr"):
             line_id = self.value(next(_subtrees(attr, "value")))
@@ -509,6 +509,10 @@ class _Lowering:
                 reason=names[1] if len(names) > 1 else None,
                 by=names[2] if len(names) > 2 else None,
             )
+        if kind == "code_not_applied":
+            code_token = next(t for t in toks if t.type == "STRING")
+            code = Named(_unquote(code_token), self.span(code_token))
+            return Expectation("code_not_applied", span, None, code, reason=names[0] if names else None)
         if kind == "hint":
             text = _unquote(next(t for t in toks if t.type == "STRING"))
             return Expectation("hint", span, None, text=text, by=names[0] if names else None)

@@ -243,7 +243,11 @@ def _invalid(exc: ValidationError, span: Span) -> Diagnostic:
     where = ".".join(str(p) for p in first.get("loc", ()))
     message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
     return Diagnostic(
-        "T010", "error", f"the request is not valid: {where + ': ' if where else ''}{message}", span
+        "T010",
+        "error",
+        f"the request is not valid: {where + ': ' if where else ''}{message}",
+        span,
+        "fix the case's cart or customer so that it is a request a shop could send (docs/semantics.md)",
     )
 
 
@@ -395,7 +399,12 @@ def run_case(test_file: TestFile, case: Case, rules: RuleSet) -> CaseOutcome:
             # A PromokitError is the request not fitting the rules (e.g. another currency); anything
             # else is a bug in promokit, reported on the case with its type so it can be filed.
             kind = "" if isinstance(exc, PromokitError) else f" ({type(exc).__name__}, a promokit bug)"
-            problem = Diagnostic("T013", "error", f"pricing failed{kind}: {exc}", case.span)
+            hint = (
+                "make the case fit the rules (currency, ...)"
+                if not kind
+                else "please report it with this test file; the other cases still ran"
+            )
+            problem = Diagnostic("T013", "error", f"pricing failed{kind}: {exc}", case.span, hint)
             return CaseOutcome(
                 test_file.path, case, "error", request=request, diagnostics=(problem,), sources=sources
             )
