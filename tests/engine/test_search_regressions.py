@@ -119,3 +119,35 @@ def test_search_bounded_by_groups_of_competing_item_deals_still_finds_the_brute_
             if (other := rules.price_combination(request, combo)) is not None
         ]
         assert best.total == min(totals), (best.total, min(totals))
+
+
+def _priced(text: str, lines: list[dict[str, object]]) -> tuple[promokit.RuleSet, promokit.CheckoutRequest]:
+    rules = promokit.loads(text)
+    request = promokit.CheckoutRequest.model_validate({"at": "2025-06-01T00:00:00Z", "lines": lines})
+    return rules, request
+
+
+def test_a_stacked_percentage_does_not_pull_a_buy_one_get_one_onto_a_cheaper_line() -> None:
+    # Found by the best-deal property: with both on every line, "buy 1 get 1 free" gave away
+    # the APPLE (12.50) instead of a DURIAN (99.90); the line choices now include each alone.
+    rules, request = _priced(
+        """currency CNY
+promotion p-a {
+  buy 1 get 1 free
+  stack group stk
+}
+promotion p-d {
+  9.9折
+  stack group stk
+}
+""",
+        [
+            {"id": "L1", "sku": "DURIAN", "unit_price": "99.90", "quantity": 2},
+            {"id": "L2", "sku": "APPLE", "unit_price": "12.50", "quantity": 1},
+        ],
+    )
+    chosen = rules.price(request)
+    for ids in ({"p-a"}, {"p-d"}, {"p-a", "p-d"}):
+        other = rules.price_combination(request, ids)
+        assert other is None or chosen.discount >= other.discount
+    assert chosen.discount >= Decimal("99.90")

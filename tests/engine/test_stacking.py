@@ -108,3 +108,27 @@ def test_a_one_line_cart_under_many_identical_promotions_prices_in_polynomial_st
             # promotion (none without stacking); enumerating subsets takes 2^n per combination
             assert steps <= 20 * n * n, steps
             assert (steps > 0) == pair
+
+
+def _mutually_stackable(ids: list[str]):  # type: ignore[no-untyped-def]
+    return _promotions(
+        "\n".join(
+            f"promotion {pid} {{\n 9折\n stackable with {', '.join(o for o in ids if o != pid)}\n}}"
+            for pid in ids
+        )
+    )
+
+
+def test_line_choices_include_the_subsets_of_a_small_stacking_set() -> None:
+    # A quantity deal stacked with a percentage can save more on its own lines than both on
+    # every line (the best-deal property found such a cart): the subsets are choices too.
+    ps = _mutually_stackable(["a", "b", "c"])
+    found = {frozenset(p.id for p in s) for s in StackableSets(stack_partners(ps)).choices(ps)}
+    assert found == {frozenset(s) for s in ("a", "b", "c", "ab", "ac", "bc", "abc")}
+
+
+def test_line_choices_of_a_large_stacking_set_stay_linear() -> None:
+    ps = _mutually_stackable([f"p{i:02d}" for i in range(20)])
+    sets = StackableSets(stack_partners(ps))
+    assert len(sets.choices(ps)) == len(ps) + 1  # the whole set and each member alone
+    assert sets.steps <= len(ps) + 1

@@ -24,7 +24,7 @@ from ..compile.compiler import CompiledPromotion, conflicts, stackable
 from ..language.ast import Layer, PointsRedeem
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
-from .actions.condition import read_lines
+from .actions.condition import applications, read_lines
 from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
 from .actions.order import evaluate_order
 from .stacking import StackableSets, stack_partners
@@ -128,8 +128,8 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
 
 
 def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
-    """Per line, the maximal sets of its item promotions that are mutually stackable
-    (`stacking.StackableSets`: no enumeration of subsets)."""
+    """Per line, the sets of its item promotions that are mutually stackable: the maximal
+    sets and, bounded, their subsets (`stacking.StackableSets.choices`)."""
     covering: dict[int, list[CompiledPromotion]] = {}
     for p in items:
         for i in holdable(cart, p):
@@ -139,7 +139,7 @@ def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, l
     sets = cart.stacking
     if not sets.partners:  # nothing stacks (the common case): one promotion per choice, rank order
         return {i: [(p.id,) for p in ps] for i, ps in covering.items()}
-    return {i: [tuple(p.id for p in members) for members in sets(ps)] for i, ps in covering.items()}
+    return {i: [tuple(p.id for p in members) for members in sets.choices(ps)] for i, ps in covering.items()}
 
 
 def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
@@ -149,14 +149,17 @@ def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
     few units for its deal, a bundle dearer than its units) takes no line, and a linear one
     (percentage, amount off, prices) takes no line it cannot discount. Without this, a
     promotion that saves nothing could still hold a cheap line away from a "cheapest unit
-    free" deal and change which unit that deal gives away.
+    free" deal and change which unit that deal gives away. Likewise a promotion whose `when`
+    condition fails: at the item layer it is measured on original prices over the whole cart,
+    so it fails in every combination and must not hold lines away from the others.
     """
     found = cart.holdable.get(p.id)
     if found is None:
         eligible = cart.eligible[p.id]
         outcome, ups = evaluate_item(p, cart, eligible, list(cart.subtotals))
         cart.standalone[p.id] = outcome.amounts if isinstance(outcome, Effect) else {}
-        if isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0:
+        condition_met = applications(p, cart, cart.subtotals, item_layer=True)[0] > 0
+        if condition_met and (isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0):
             bounds = line_bounds(p, cart)
             found = tuple(i for i in eligible if bounds[i] > 0)
         else:

@@ -1,8 +1,11 @@
 """Which item promotions may share a line (docs/semantics.md#item-competition).
 
-A line covered by several item-level promotions of a combination goes, whole, to one maximal set
-of them that are mutually declared `stackable with` each other (a maximal clique of the
-"stackable" graph). Enumerating the subsets of the promotions on a line to find those sets is
+A line covered by several item-level promotions of a combination goes, whole, to one set of them
+that are mutually declared `stackable with` each other (a clique of the "stackable" graph).
+Maximal sets are not always best: a quantity deal that stacks with a percentage may save more on
+its own lines when the percentage keeps another line out of the deal's cheapest-unit choice, so
+the subsets of small maximal sets are choices too (all of them up to `ALL_SUBSETS_UP_TO` members;
+beyond that the maximal set and each member alone). Enumerating the subsets of the promotions on a line to find those sets is
 exponential: 25 identical `9折` promotions on one line are 2^25 subsets, though the answer is 25
 singletons. Here the stackable declarations become one bitmask of partners per promotion, and
 Bron–Kerbosch with pivoting lists the maximal sets with a number of steps that follows the
@@ -15,6 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..compile.compiler import CompiledPromotion
+
+#: Maximal stackable sets up to this size contribute every non-empty subset as a line choice.
+ALL_SUBSETS_UP_TO = 4
 
 
 def stack_partners(promotions: Iterable[CompiledPromotion]) -> dict[str, frozenset[str]]:
@@ -63,6 +69,16 @@ class StackableSets:
         sets.sort(key=lambda members: [p.order for p in members])
         return sets
 
+    def choices(self, ps: Sequence[CompiledPromotion]) -> list[tuple[CompiledPromotion, ...]]:
+        """The sets a line of `ps` may go to: the maximal sets and, bounded, their subsets."""
+        position = {p.id: k for k, p in enumerate(ps)}
+        masks: set[int] = set()
+        for members in self(ps):
+            masks.update(_choices_within(sum(1 << position[p.id] for p in members)))
+        sets = [tuple(p for k, p in enumerate(ps) if mask >> k & 1) for mask in masks]
+        sets.sort(key=lambda members: [p.order for p in members])
+        return sets
+
     def _expand(self, chosen: int, open_: int, closed: int, adjacent: list[int], found: list[int]) -> None:
         """Report every maximal set that contains `chosen`, adds only members of `open_`, and
         contains no member of `closed` (those were tried already)."""
@@ -78,6 +94,22 @@ class StackableSets:
             self._expand(chosen | bit, open_ & adjacent[v], closed & adjacent[v], adjacent, found)
             open_ &= ~bit
             closed |= bit
+
+
+def _choices_within(mask: int) -> list[int]:
+    """The line choices a maximal set gives: every non-empty subset of a small set; the set and
+    each member alone for a larger one (bounded work, see `ALL_SUBSETS_UP_TO`)."""
+    members = _bits(mask)
+    if len(members) == 1:
+        return [mask]
+    if len(members) > ALL_SUBSETS_UP_TO:
+        return [mask, *(1 << v for v in members)]
+    subsets = []
+    sub = mask
+    while sub:
+        subsets.append(sub)
+        sub = (sub - 1) & mask
+    return subsets
 
 
 def _bits(mask: int) -> list[int]:
