@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .checkout.refunds import RefundResult, VersionMismatch, refund
     from .checkout.reserve import Reservation, reserve
     from .checkout.retry import CartChanged
+    from .engine.display import DisplayItem, DisplayPrice
     from .engine.ruleset import Explanation, RuleSet
     from .errors import PromokitError, RequestError
     from .language.diagnostics import Diagnostic, RuleError
@@ -56,6 +57,8 @@ _WHERE = {
     "Claim": "promokit.ledgers.base",
     "Customer": "promokit.models",
     "Diagnostic": "promokit.language.diagnostics",
+    "DisplayItem": "promokit.engine.display",
+    "DisplayPrice": "promokit.engine.display",
     "Explanation": "promokit.engine.ruleset",
     "Group": "promokit.models",
     "Ledger": "promokit.ledgers.base",
@@ -83,6 +86,8 @@ __all__ = [
     "Claim",
     "Customer",
     "Diagnostic",
+    "DisplayItem",
+    "DisplayPrice",
     "Explanation",
     "Group",
     "Ledger",

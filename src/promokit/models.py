@@ -179,6 +179,17 @@ class Customer(_Model):
     points: Count = Field(default=0, ge=0, description="points balance")
     registered_at: dt.date | None = None
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    invited_by: str | None = Field(
+        default=None, min_length=1, max_length=200, description="the inviter's customer id (docs/programs.md)"
+    )
+
+    @model_validator(mode="after")
+    def _not_self_invited(self) -> Customer:
+        if self.invited_by is not None and self.invited_by == self.id:
+            raise ValueError(
+                f"customer {self.id!r} names themselves in invited_by: nobody can invite themselves"
+            )
+        return self
 
 
 def _category_path(value: str | None) -> str | None:
@@ -349,6 +360,7 @@ class Applied(_Model):
     units: int = 0
     code: str | None = None
     points: int = 0
+    variant: str | None = Field(default=None, description="the A/B variant applied (docs/programs.md)")
 
 
 class NotApplied(_Model):

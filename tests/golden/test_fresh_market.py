@@ -42,6 +42,9 @@ def project(result: PricingResult) -> dict[str, Any]:
     ]
     del data["hints"]
     del data["rules_version"]
+    for applied in data["applied"]:  # `variant` only where an A/B variant applied (docs/programs.md)
+        if applied.get("variant") is None:
+            applied.pop("variant", None)
     return data
 
 

@@ -73,6 +73,7 @@ def test_declared_combinations_are_not_overlaps(a: str, b: str) -> None:
         ("every wednesday", "every thursday"),
         ("hours 08:00-10:00", "hours 10:00-12:00"),
         ('channel "app"', 'channel "web"'),
+        ("experiment t variant A 50%", "experiment t variant B 50%"),  # one customer sees one variant
     ],
 )
 def test_promotions_that_cannot_meet_in_one_cart_do_not_overlap(a: str, b: str) -> None:
@@ -87,6 +88,7 @@ def test_promotions_that_cannot_meet_in_one_cart_do_not_overlap(a: str, b: str) 
         ("hours 08:00-10:30", "hours 10:00-12:00"),
         ("during 2026-10-01 to 2026-10-07", "every tuesday"),
         ('on tag "organic"', 'on tag "imported"'),
+        ("experiment t variant A 100%", "experiment t variant A 100%"),  # the same variant: together
     ],
 )
 def test_promotions_that_can_meet_overlap(a: str, b: str) -> None:

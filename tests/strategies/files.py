@@ -46,6 +46,37 @@ from .conditions import (
     time_conditions,
 )
 
+# --------------------------------------------------------------------------- programs (docs/programs.md)
+
+
+@st.composite
+def program_clauses(draw: st.DrawFn, index: int, is_coupon: bool, places: int) -> dict[str, object]:
+    """Sometimes an A/B variant (a one-variant experiment of its own: weights sum to 100%) and,
+    on a promotion, sometimes an invite reward with its limits; valid for the checker."""
+    out: dict[str, object] = {}
+    notation = draw(_pick(tuple(ast.Notation)))
+    if draw(_ints(0, 5)) == 0:
+        out["variant"] = ast.Variant(
+            experiment=f"exp-{index}", name="A", weight=Decimal(100), notation=notation
+        )
+    if not is_coupon and draw(_ints(0, 5)) == 0:
+        kind = draw(_pick(("points", "credit", "coupon")))
+        amount = (
+            Decimal(draw(_ints(1, 1000)))
+            if kind == "points"
+            else draw(amounts(1, 100, places))
+            if kind == "credit"
+            else None
+        )
+        pattern = f"INV{index}-*" if kind == "coupon" else None
+        out["invite"] = ast.InviteReward(kind=kind, amount=amount, pattern=pattern, notation=notation)
+        per_day = draw(_subsets((False, True)))
+        out["invite_limits"] = tuple(
+            ast.InviteLimit(count=draw(_ints(1, 50)), per_day=d, notation=notation) for d in sorted(per_day)
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- promotions and files
 
 
@@ -121,6 +152,7 @@ def promotions(
         exclusive_group=group,
         stackable_with=stackable,
         threshold_base=threshold_base,
+        **draw(program_clauses(index, is_coupon, places)),  # type: ignore[arg-type]
     )
 
 

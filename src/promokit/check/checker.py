@@ -14,7 +14,8 @@ Error codes (stable; golden tests pin their rendering)::
     E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
     E005 unknown currency                E014 unknown promotion      E060-E062 stacking
     E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
-    E080-E084 points rules and mall items (check/points.py)
+    E080-E085 composed offers            E090-E094 points rules and mall items (check/points.py)
+    E100-E104 experiments, invites (check/programs.py)
 
 Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
 
@@ -49,6 +50,7 @@ from ..money import CURRENCIES
 from .compose import check_composed, check_stack_groups
 from .magnitudes import check_magnitudes
 from .points import check_mall_items, check_points_rules
+from .programs import check_experiments, check_invites
 from .report import Report, best_span, scope_refs, segment_refs, where
 from .silent import check_silent
 from .values import check_promotion_values, check_segment_values, check_settings_values
@@ -77,6 +79,8 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     _check_redemptions(rules.promotions, report)
     check_points_rules(files, segments, _check_timezone, report)
     check_mall_items(files, report)
+    check_experiments(rules.promotions, report)
+    check_invites(rules.promotions, report)
     check_silent(files, rules, report)  # W020-W022: valid rules that would do nothing (issue 12)
     for f in files:
         for seg in f.segments:

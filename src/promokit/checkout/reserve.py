@@ -16,7 +16,9 @@ discounted units come back first, so a returned unit of a discounted line return
 unit of stock and of unit limits; budget and discount statistics come back by the
 returned units' share of each line's discount (minor units, rounded down); uses,
 single-use codes, gift stock and the order statistic come back only when every line
-the promotion discounted has been returned in full.
+the promotion discounted has been returned in full. Campaign statistics (checkout/campaign.py)
+follow the same policy; sales come back by the returned lines' totals (all of them with the
+order statistic).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ..models import Applied, CheckoutRequest, PricingResult
 from ..money import currency
 from ..telemetry import ledger_call, ledger_conflict, ledger_log
 from . import points as P
+from .campaign import campaign_claims, sales_back, statistic
 from .exchange import exchanged_codes
 from .mall import mall_claims, mall_returned
 from .refunds import check_version
@@ -88,7 +91,7 @@ def _claims_for_applied(rules: RuleSet, result: PricingResult, applied: Applied)
         claims.append(Claim(keys.stats(p.id, keys.STATS_UNITS), units, None, p.id))
     if discount > 0:
         claims.append(Claim(keys.stats(p.id, keys.STATS_DISCOUNT), discount, None, p.id))
-    return claims
+    return claims + campaign_claims(rules.ast.timezone, result, applied, p, units, discount)
 
 
 def claims_for(rules: RuleSet, result: PricingResult) -> list[Claim]:
@@ -218,11 +221,14 @@ def _returned_targets(
         gift = isinstance(rules.promotion(pid).action, _GIFTS)
         for claim in _claims_for_applied(rules, result, applied):
             kind = claim.key.split(":", 1)[0]
+            stat = statistic(claim.key)  # units / discount / sales, all-time or of one day
             if full:
                 amount = claim.amount
-            elif kind in ("stock", "cunits", "units") or claim.key == keys.stats(pid, keys.STATS_UNITS):
+            elif stat == "sales":  # by the returned lines, whatever the promotion discounted
+                amount = sales_back(result, returned_lines)
+            elif kind in ("stock", "cunits", "units") or stat == keys.STATS_UNITS:
                 amount = 0 if gift else units_back[pid]
-            elif kind == "budget" or claim.key == keys.stats(pid, keys.STATS_DISCOUNT):
+            elif kind == "budget" or stat == keys.STATS_DISCOUNT:
                 amount = int(money_back[pid].scaleb(cur.minor_unit).to_integral_value(ROUND_FLOOR))
             else:
                 amount = 0

@@ -120,7 +120,12 @@ def render_table(result: PricingResult) -> str:
     if result.applied:
         out.append("Applied")
         rows = [
-            [a.promotion, a.layer, m(-a.amount) if a.amount else "", _applied_note(a.title, a.code, a.points)]
+            [
+                a.promotion,
+                a.layer,
+                m(-a.amount) if a.amount else "",
+                _applied_note(a.title, a.code, a.points, a.variant),
+            ]
             for a in result.applied
         ]
         out += _table(rows, {2})
@@ -135,8 +140,10 @@ def render_table(result: PricingResult) -> str:
     return "\n".join(out)
 
 
-def _applied_note(title: str | None, code: str | None, points: int) -> str:
+def _applied_note(title: str | None, code: str | None, points: int, variant: str | None = None) -> str:
     parts = [title or ""]
+    if variant:
+        parts.append(f"variant {variant}")
     if code:
         parts.append(f"code {code}")
     if points:

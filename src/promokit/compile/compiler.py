@@ -21,6 +21,7 @@ from ..language.cache import structure
 from ..money import Currency, currency
 from .index import PromotionIndex
 from .predicates import Audience, ScopeMatcher, compile_audience, compile_scope
+from .variants import Experiment, experiments
 from .windows import TimeRule, compile_time
 
 
@@ -114,6 +115,7 @@ class CompiledRules:
     default_tz: str
     version: str
     scope_titles: dict[str, str] = field(default_factory=dict)  # named scope -> its title
+    experiments: dict[str, Experiment] = field(default_factory=dict)  # A/B tests by name
 
 
 def compile_rules(rules: RuleSetAst) -> CompiledRules:
@@ -171,6 +173,7 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         default_tz=rules.timezone,
         version=rules_version(rules),
         scope_titles={d.name: d.title for f in rules.files for d in f.scopes if d.title is not None},
+        experiments=experiments(p.variant for p in rules.promotions if p.variant is not None),
     )
 
 

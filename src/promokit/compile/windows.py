@@ -282,6 +282,30 @@ class TimeRule:
                 return instant
         return None
 
+    def next_end(self, at: dt.datetime, horizon_days: int = 62) -> dt.datetime | None:
+        """The first instant after `at` at which an open window is closed (a countdown's end).
+
+        None when the window is not open at `at`, or stays open for `horizon_days` (an
+        always-on or every-day promotion has no end to count down to). The window can only
+        close at a boundary: a `during` end, an hour range's end, or a local midnight (where
+        the day conditions change), so those are the only candidates, tried in time order.
+        """
+        if self.always or at.tzinfo is None or not self.contains(at):
+            return None
+        today = at.astimezone(self._zone).date()
+        candidates = {end for ranges in self._ranges for _, end in ranges if end > at}
+        ends = {r.end for h in self._hours for r in h.ranges if not r.to_midnight}
+        for offset in range(horizon_days + 1):
+            day = today + dt.timedelta(days=offset)
+            walls = [dt.datetime.combine(day, t) for t in ends] + [
+                dt.datetime.combine(day + _DAY, dt.time(0, 0))
+            ]
+            candidates.update(i for i in (resolve_wall_time(w, self._zone) for w in walls) if i > at)
+        for instant in sorted(candidates):
+            if not self.contains(instant):
+                return instant
+        return None
+
     def _openings(
         self,
         after: dt.datetime,

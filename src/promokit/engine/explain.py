@@ -86,6 +86,7 @@ def _applied(
                 units=sum(effect.units.values()),
                 code=cart.codes.get(pid),
                 points=effect.points or effect.redeemed,
+                variant=p.promotion.variant.name if p.promotion.variant is not None else None,
             )
         )
     return applied, gifts, adjustments

@@ -46,6 +46,8 @@ def render_explanation(explanation: Explanation) -> str:
             head += f": saves {m(a.amount)}"
         if a.code:
             head += f" (code {a.code})"
+        if a.variant:
+            head += f" (variant {a.variant})"
         out.append(head)
         for line_id in a.lines:
             ln = units_by_line[line_id]

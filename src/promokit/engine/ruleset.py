@@ -16,8 +16,9 @@ in `money.PRICING_CONTEXT` (floats mixed with Decimals trap).
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -29,11 +30,12 @@ from ..language.ast import Promotion, RuleSetAst
 from ..language.diagnostics import Diagnostic
 from ..ledgers.base import LedgerError
 from ..ledgers.views import OrderReader, UsageReader, WithoutOrder
-from ..models import CheckoutRequest, PricingResult
+from ..models import CheckoutRequest, Customer, Line, PricingResult
 from ..money import PRICING_CONTEXT
 from ..telemetry import PriceProbe
 from . import points_balance, points_lines
 from .actions.eligibility import prepare
+from .display import DisplayItem, DisplayPrice, display_prices
 from .evaluate import evaluate
 from .explain import build_result
 from .finish import finish, without_zero_lines
@@ -124,6 +126,23 @@ class RuleSet:
                 result = finish(result, request, self.compiled, locale)
                 result = points_lines.merge(full, result, priced)
         return result.model_copy(update={"points_expiring": expiring}) if expiring else result
+
+    def display_prices(
+        self,
+        items: Iterable[DisplayItem | Line],
+        *,
+        customer: Customer | None = None,
+        at: dt.datetime | None = None,
+        channel: str | None = None,
+    ) -> tuple[DisplayPrice, ...]:
+        """The price a product page shows for each item (划线价), without a cart: one unit with the
+        best item-level promotion, the badges of the others, the window end for a countdown.
+
+        `at` defaults to now; `customer` None is an anonymous visitor (audiences such as members
+        do not match). docs/programs.md#display-prices says where this may differ from the cart.
+        """
+        when = at if at is not None else dt.datetime.now(dt.UTC)
+        return display_prices(self.compiled, items, customer=customer, at=when, channel=channel)
 
     def explain(
         self,

@@ -278,6 +278,36 @@ CODES: tuple[Code, ...] = (
         "docs/lint.md#checker-codes-promokit-check",
     ),
     Code(
+        "E100",
+        "error",
+        "an A/B variant weight not above 0% and at most 100% in steps of 0.01% (docs/programs.md)",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
+        "E101",
+        "error",
+        "an experiment name reused with different variants (one variant, two weights)",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
+        "E102",
+        "error",
+        "an experiment whose variant weights do not sum to 100%",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
+        "E103",
+        "error",
+        "an invite reward that cannot be granted (coupon pattern without one `*`, points not whole, credit not positive)",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
+        "E104",
+        "error",
+        "an invite limit without a reward, of 0, or repeated",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
         "L001",
         "warning",
         "a discount can exceed what it is measured on",

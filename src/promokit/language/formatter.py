@@ -510,8 +510,31 @@ def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
         add("stackable with " + ", ".join(n.text for n in promo.stackable_with), promo.stackable_with[0].span)
     if promo.threshold_base is ast.ThresholdBase.ORIGINAL:
         add("门槛按原价" if zh else "threshold on original prices")
+    if promo.variant is not None:
+        v = promo.variant
+        in_zh = notation is ZH if notation is not None else v.notation is ZH  # its own, unless one is forced
+        words = ("实验", "分组") if in_zh else ("experiment", "variant")
+        add(f"{words[0]} {v.experiment} {words[1]} {v.name} {num(v.weight)}%", v.span)
+    if promo.invite is not None:
+        add(_invite_reward(promo.invite, notation), promo.invite.span)
+    for lim in promo.invite_limits:
+        in_zh = notation is ZH if notation is not None else lim.notation is ZH
+        if in_zh:
+            add(f"每位邀请人{'每天' if lim.per_day else ''}限{lim.count}次", lim.span)
+        else:
+            add(f"invite limit {lim.count} per inviter" + (" per day" if lim.per_day else ""), lim.span)
     lines.append(_Line("}"))
     return lines
+
+
+def _invite_reward(r: ast.InviteReward, notation: Notation | None) -> str:
+    in_zh = notation is ZH if notation is not None else r.notation is ZH
+    if r.kind == "coupon":
+        return ("邀请奖励 券 " if in_zh else "invite reward coupon ") + string(r.pattern or "")
+    amount = num(r.amount if r.amount is not None else 0)
+    if r.kind == "points":
+        return f"邀请奖励 {amount}积分" if in_zh else f"invite reward {amount} points"
+    return f"邀请奖励 {amount}元" if in_zh else f"invite reward {amount} credit"
 
 
 def _points_rule(rule: ast.PointsRule, notation: Notation | None) -> list[_Line]:

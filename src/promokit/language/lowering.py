@@ -172,6 +172,10 @@ _SINGLE = {
     "cap": "at most",
     "exclusive": "exclusive",
     "exclusive_group": "exclusive group",
+    "variant": "experiment",
+    "invite_points": "invite reward",
+    "invite_credit": "invite reward",
+    "invite_coupon": "invite reward",
     "threshold_original": "threshold",
     "threshold_after": "threshold",
 }
@@ -236,6 +240,7 @@ class _FileLowerer(Lowerer):
         limits: list[ast.Limit] = []
         channels: list[str] = []
         stackable: list[ast.Name] = []
+        invite_limits: list[ast.InviteLimit] = []
         failed = False
         for clause in self.children_trees(tree):
             span = self.span(clause)
@@ -311,6 +316,38 @@ class _FileLowerer(Lowerer):
                     stackable.extend(
                         ast.Name(text=str(t), span=self.span(t)) for t in self.tokens(clause, "NAME")
                     )
+                elif kind == "variant":
+                    experiment, variant = self.tokens(clause, "NAME")
+                    fields["variant"] = ast.Variant(
+                        experiment=str(experiment),
+                        name=str(variant),
+                        weight=self.decimal(self.token(clause, "NUMBER")),
+                        notation=ast.Notation.ZH if self.tokens(clause, "ZH_EXPERIMENT") else ast.Notation.EN,
+                        span=span,
+                    )
+                elif kind in ("invite_points", "invite_credit", "invite_coupon"):
+                    zh = ast.Notation.ZH if self.tokens(clause, "ZH_INVITE_REWARD") else ast.Notation.EN
+                    numbers = self.tokens(clause, "NUMBER")
+                    strings = self.tokens(clause, "STRING")
+                    fields["invite"] = ast.InviteReward(
+                        kind=kind.removeprefix("invite_"),
+                        amount=self.decimal(numbers[0]) if numbers else None,
+                        pattern=self.string(strings[0]) if strings else None,
+                        notation=zh,
+                        span=span,
+                    )
+                elif kind == "invite_limit":
+                    per_day = bool(self.tokens(clause, "DAY")) or "每天" in str(self.first_token(clause))
+                    invite_limits.append(
+                        ast.InviteLimit(
+                            count=self.integer(self.token(clause, "NUMBER"), "an invite limit"),
+                            per_day=per_day,
+                            notation=ast.Notation.ZH
+                            if self.tokens(clause, "ZH_INVITE_LIMIT")
+                            else ast.Notation.EN,
+                            span=span,
+                        )
+                    )
                 elif kind == "threshold_original":
                     fields["threshold_base"] = ast.ThresholdBase.ORIGINAL
                 elif kind == "threshold_after":
@@ -360,6 +397,7 @@ class _FileLowerer(Lowerer):
             limits=tuple(limits),
             channels=tuple(channels),
             stackable_with=tuple(stackable),
+            invite_limits=tuple(invite_limits),
             id_span=id_span,
             span=self.span(tree),
             **fields,

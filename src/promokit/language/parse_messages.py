@@ -96,6 +96,11 @@ _WORDS: dict[str, str] = {
     "ZH_KINDS": "`种`",
     "ZH_PER_LINE_LIMIT": "`每行限`",
     "ZH_STACK_GROUP": "`叠加组`",
+    "ZH_EXPERIMENT": "`实验`",
+    "ZH_VARIANT": "`分组`",
+    "ZH_INVITE_REWARD": "`邀请奖励`",
+    "ZH_VOUCHER": "`券`",
+    "ZH_INVITE_LIMIT": "`每位邀请人限`",
 }
 
 #: Where a number is money, the message says so (the operator typed 满100减 and stopped).
@@ -130,6 +135,7 @@ _CLAUSES = {
     "ZH_EVERY_FULL", "ZH_HALF_PRICE", "ZH_EACH_MINUS", "ZH_SPECIAL", "ZH_FLASH", "ZH_BUY", "ZH_NTH",
     "ZH_FREE_SHIPPING", "ZH_SHIPPING_MINUS", "ZH_EVERY", "ZH_POINTS", "ZH_LIMIT", "ZH_STOCK",
     "ZH_BUDGET", "ZH_AT_MOST_MINUS", "ZH_EXCLUSIVE", "ZH_EXCLUSIVE_GROUP", "ZH_THRESHOLD_ORIGINAL",
+    "EXPERIMENT", "ZH_EXPERIMENT", "INVITE", "ZH_INVITE_REWARD", "ZH_INVITE_LIMIT",
 }  # fmt: skip
 _CONDITIONS = {
     "NOT", "LPAR", "LEVEL", "ORDERS", "SPENT", "POINTS", "REGION", "CHANNEL", "REGISTERED", "ATTR",

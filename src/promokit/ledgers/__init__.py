@@ -11,12 +11,13 @@ from __future__ import annotations
 from ._core import Clock, redact
 from .aio import AsyncLedger, open_async_ledger
 from .base import Balance, Claim, Ledger, LedgerConflict, LedgerError, OrderState, ReserveOutcome, Status
+from .invites import InviteRewards, invite_rewards
 from .memory import MemoryLedger
 from .points import InsufficientPoints, PointsBook, PointsEvent, PointsOrder
 from .points_account import Movement, PointsAccount, PointsLot
 from .points_policy import ExpiryPolicy, PointsError
 from .sqlite import SQLiteLedger
-from .stats import PromotionStats, stats
+from .stats import CampaignStats, PromotionStats, UnknownPromotion, campaign_stats, stats
 from .urls import unknown_scheme, url_scheme
 
 SCHEMES = ("memory", "sqlite", "redis", "rediss", "postgresql", "postgres")
@@ -24,9 +25,11 @@ SCHEMES = ("memory", "sqlite", "redis", "rediss", "postgresql", "postgres")
 __all__ = [
     "AsyncLedger",
     "Balance",
+    "CampaignStats",
     "Claim",
     "ExpiryPolicy",
     "InsufficientPoints",
+    "InviteRewards",
     "Ledger",
     "LedgerConflict",
     "LedgerError",
@@ -41,6 +44,9 @@ __all__ = [
     "PromotionStats",
     "ReserveOutcome",
     "Status",
+    "UnknownPromotion",
+    "campaign_stats",
+    "invite_rewards",
     "open_async_ledger",
     "open_ledger",
     "stats",

@@ -54,6 +54,9 @@ def _declared_together(p: Promotion, q: Promotion) -> bool:
     """Whether the rules already say how p and q combine."""
     if p.exclusive or q.exclusive:
         return True
+    if p.variant is not None and q.variant is not None:  # two variants of one A/B test never meet
+        if p.variant.experiment == q.variant.experiment and p.variant.name != q.variant.name:
+            return True
     if p.exclusive_group is not None and q.exclusive_group is not None:
         if p.exclusive_group.text == q.exclusive_group.text:
             return True

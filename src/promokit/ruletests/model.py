@@ -147,6 +147,7 @@ class CustomerSpec:
     points: int | None = None
     registered_at: dt.date | None = None
     attributes: tuple[tuple[str, AttributeValue], ...] = ()
+    invited_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -451,6 +451,8 @@ class _Lowering:
                 c = replace(c, registered_at=self.date(toks[1]))
             elif f.data == "c_new":
                 c = replace(c, orders=0)
+            elif f.data == "c_invited_by":
+                c = replace(c, invited_by=values[0])
             elif f.data == "c_attr":
                 avalue = next(_subtrees(f, "avalue"))
                 c = replace(c, attributes=(*c.attributes, (values[0], self.attr_value(avalue))))

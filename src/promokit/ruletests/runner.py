@@ -116,6 +116,7 @@ def merge_setup(defaults: Setup, case: Setup) -> Setup:
                 "total_spent",
                 "points",
                 "registered_at",
+                "invited_by",
             )
         },
         attributes=d.attributes + c.attributes,
@@ -185,6 +186,7 @@ def build_request(
             ("total_spent", setup.customer.total_spent),
             ("points", setup.customer.points),
             ("registered_at", setup.customer.registered_at),
+            ("invited_by", setup.customer.invited_by),
         )
         if v is not None
     }

@@ -55,6 +55,20 @@ def local_unit_cap(p: CompiledPromotion) -> int | None:
     return min(caps) if caps else None
 
 
+def _other_variant(rules: CompiledRules, variant: A.Variant, request: CheckoutRequest) -> str | None:
+    """Why the customer does not see this A/B variant (None: they do). docs/programs.md#ab-variants"""
+    seen = rules.experiments[variant.experiment].variant_for(request.customer.id)
+    if seen == variant.name:
+        return None
+    who = "an anonymous cart" if request.customer.id is None else "this customer"
+    return f"variant {variant.name} of experiment {variant.experiment}; {who} is in variant {seen}"
+
+
+def _invited(request: CheckoutRequest) -> bool:
+    """An invite program needs both sides identified (docs/programs.md#invite-rewards)."""
+    return request.customer.id is not None and request.customer.invited_by is not None
+
+
 def prepare(
     rules: CompiledRules,
     request: CheckoutRequest,
@@ -110,6 +124,10 @@ def prepare(
             )
             continue
         failure = p.audience.failure(request)
+        if failure is None and p.promotion.variant is not None:
+            failure = _other_variant(rules, p.promotion.variant, request)
+        if failure is None and p.promotion.invite is not None and not _invited(request):
+            failure = "only for an invited customer: the request names no inviter (customer.invited_by) or no customer id"
         if failure is not None:
             misses[p.id] = Miss("audience", failure)
             continue
