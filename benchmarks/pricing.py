@@ -131,9 +131,9 @@ def build(total: int, rng: random.Random, contested: bool = False) -> RuleSet:
 def scanning(rules: RuleSet) -> RuleSet:
     """The same rule set with an index that returns every promotion for every cart."""
     scan = copy.copy(rules)
-    compiled = rules.compiled
+    compiled = rules._compiled
     everything = PromotionIndex([(p, EVERYTHING) for p in compiled.promotions])
-    scan.compiled = dataclasses.replace(compiled, index=everything)
+    scan._compiled = dataclasses.replace(compiled, index=everything)  # the naive scan, for the ratio
     return scan
 
 
@@ -260,7 +260,7 @@ def hot_tables(rules: RuleSet) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """The category percentages and SKU special prices of the hot promotions, for the floor."""
     pct: dict[str, Decimal] = {}
     special: dict[str, Decimal] = {}
-    for p in rules.compiled.promotions:
+    for p in rules._compiled.promotions:
         action = p.promotion.action
         if p.id.startswith("hot-pct") and isinstance(action, PercentOff):
             pct[p.promotion.scope.include[0].values[0]] = action.percent.off

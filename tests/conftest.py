@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-# Never read or write a user's compile cache from the suite (tests/front/test_cache.py points
+# Never read or write a user's compile cache from the suite (tests/language/test_cache.py points
 # it at a tmp dir explicitly).
 os.environ.setdefault("PROMOKIT_NO_CACHE", "1")
 

@@ -41,7 +41,7 @@ def loads(text: str, name: str = "<string>") -> RuleSet:
 def _logged(rules: RuleSet, where: str) -> RuleSet:
     load_log.info(
         "loaded %d promotions from %s (version %s, %d warnings)",
-        len(rules.compiled.promotions),
+        len(rules.ast.promotions),
         where,
         rules.version,
         len(rules.warnings),

@@ -45,7 +45,7 @@ def searching(text: str = RULES, request: CheckoutRequest | None = None) -> Iter
     """A branch and bound over the money-saving candidates of a cart, from the empty incumbent."""
     rules = load(text)
     with decimal.localcontext(PRICING_CONTEXT):
-        prepared = prepare(rules.compiled, request or _request())
+        prepared = prepare(rules._compiled, request or _request())
         search = SearchMemo(prepared.cart, prepared.candidates)
         found = selection._alone(search, prepared.candidates)
         empty = search.run([])

@@ -8,7 +8,7 @@ from promokit.language.ast import Layer
 
 
 def layer_of(text: str, pid: str = "p") -> Layer:
-    return load(text).compiled.by_id[pid].layer
+    return load(text)._compiled.by_id[pid].layer
 
 
 def test_layers_are_inferred_from_the_action():

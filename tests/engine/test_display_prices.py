@@ -99,7 +99,7 @@ def test_display_price_is_the_one_unit_cart_price(fresh: promokit.RuleSet) -> No
             (
                 a.amount
                 for a in cart.lines[0].adjustments
-                if fresh.compiled.by_id[a.promotion].layer == "item"
+                if fresh._compiled.by_id[a.promotion].layer == "item"
             ),
             Decimal(0),
         )
@@ -152,12 +152,12 @@ def window(text: str) -> promokit.RuleSet:
     ],
 )
 def test_window_end(when: str, at: dt.datetime, end: dt.datetime) -> None:
-    rule = window(when).compiled.by_id["w"].time
+    rule = window(when)._compiled.by_id["w"].time
     assert rule.next_end(at.replace(tzinfo=SH)) == end.replace(tzinfo=SH)
 
 
 def test_no_end_when_closed_or_always_open() -> None:
-    closed = window("hours 10:00-12:00").compiled.by_id["w"].time
+    closed = window("hours 10:00-12:00")._compiled.by_id["w"].time
     assert closed.next_end(dt.datetime(2026, 11, 24, 15, 0, tzinfo=SH)) is None
-    daily = window("every mon, tue, wed, thu, fri, sat, sun").compiled.by_id["w"].time
+    daily = window("every mon, tue, wed, thu, fri, sat, sun")._compiled.by_id["w"].time
     assert daily.next_end(dt.datetime(2026, 11, 24, 15, 0, tzinfo=SH)) is None

@@ -31,7 +31,7 @@ def _request() -> CheckoutRequest:
 def priced(text: str = RULES) -> Iterator[tuple[SearchMemo, Footprints]]:
     rules = load(text)
     with decimal.localcontext(PRICING_CONTEXT):
-        prepared = prepare(rules.compiled, _request())
+        prepared = prepare(rules._compiled, _request())
         yield SearchMemo(prepared.cart, prepared.candidates), Footprints(prepared.cart)
 
 

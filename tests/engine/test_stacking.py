@@ -15,7 +15,7 @@ from promokit.engine.stacking import StackableSets, stack_partners
 
 
 def _promotions(text: str):  # type: ignore[no-untyped-def]
-    return list(load(text).compiled.promotions)
+    return list(load(text)._compiled.promotions)
 
 
 def _brute_force(ps, partners):  # type: ignore[no-untyped-def]

@@ -129,7 +129,7 @@ def _act_on(hint: Hint, request: CheckoutRequest) -> CheckoutRequest:
         }
     else:
         assert hint.units is not None
-        scope = RULES.compiled.by_id[hint.promotion].scope
+        scope = RULES._compiled.by_id[hint.promotion].scope
         # more of what the cart holds: the dearest line in scope (the hint is checked on it)
         model = max(
             (ln for ln in request.lines if ln.quantity > 0 and scope.matches(ln)),

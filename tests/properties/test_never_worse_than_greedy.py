@@ -145,7 +145,7 @@ def test_a_promotion_apart_from_a_combination_adds_exactly_its_saving_alone(
     note(request.model_dump_json(exclude_defaults=True))
     rules = RuleSet(parse_text(text, name="overlap.promo"))
     with decimal.localcontext(PRICING_CONTEXT):
-        prepared = prepare(rules.compiled, request)
+        prepared = prepare(rules._compiled, request)
         search = SearchMemo(prepared.cart, prepared.candidates)
         feet = Footprints(prepared.cart)
         ps = prepared.candidates

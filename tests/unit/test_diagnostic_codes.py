@@ -21,9 +21,9 @@ _CODE = re.compile(r"""["']([ESWLT]\d{3})["']""")
 
 #: codes a golden file cannot show, and where they are tested instead
 NO_GOLDEN = {
-    "S009": "a file over the size limit (2 MB by default): tests/front/test_bad_input.py",
-    "S900": "a path that does not exist: a usage error, one line, exit 2: tests/front/test_frontend.py",
-    "S999": "an internal error while lowering (a bug): tests/front/test_bad_input.py",
+    "S009": "a file over the size limit (2 MB by default): tests/language/test_bad_input.py",
+    "S900": "a path that does not exist: a usage error, one line, exit 2: tests/language/test_frontend.py",
+    "S999": "an internal error while lowering (a bug): tests/language/test_bad_input.py",
 }
 
 

@@ -133,7 +133,7 @@ def award(
         return _decode(event, event_id, cid, seen.note, seen.points)
     if attributes:
         who = who.model_copy(update={"attributes": {**who.attributes, **attributes}})
-    request = CheckoutRequest(currency=rules.compiled.currency.code, at=at, customer=who, lines=())
+    request = CheckoutRequest(currency=rules.currency, at=at, customer=who, lines=())
     segments = rules.ast.segments
     missed: list[NotGranted] = []
     matching: list[A.PointsRule] = []

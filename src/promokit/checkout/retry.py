@@ -22,7 +22,7 @@ from ..engine.usage import Counter, availability, counters
 from ..ledgers.base import Claim, LedgerConflict, OrderState
 from ..ledgers.views import Snapshot
 from ..models import CheckoutRequest, NotApplied, PricingResult, Reason
-from ..money import Currency, format_money
+from ..money import Currency, currency, format_money
 
 #: the counter kind (engine/usage.py) that did not fit although some of it is left -> reason
 _PARTLY: dict[str, Reason] = {"stock": "stock", "units": "limit", "budget": "budget"}
@@ -49,7 +49,7 @@ def cart_changed(order_id: str, state: OrderState | None) -> CartChanged:
 
 def race_keys(rules: RuleSet, request: CheckoutRequest, failed: Sequence[Claim]) -> list[str]:
     """Every counter key of the promotions that did not fit (what `race_reasons` reads)."""
-    cur = rules.compiled.currency
+    cur = currency(rules.currency)
     found: set[str] = set()
     for pid in {c.promotion for c in failed}:
         p = rules.promotion(pid)
@@ -69,7 +69,7 @@ def race_reasons(
     used up reads exactly as in a fresh price (the same `availability`, the same `used_up`);
     one with a little left says how much ("stock 100: only 1 left, this order needs 2").
     """
-    cur = rules.compiled.currency
+    cur = currency(rules.currency)
     pids = sorted({c.promotion for c in failed})
     found = availability(
         [rules.promotion(pid) for pid in pids], Snapshot(usage), request, rules.ast.timezone, cur

@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         except InputError as exc:
             return fail(str(exc))
-        currency = rules.compiled.currency.code
+        currency = rules.currency
         budgets = {
             p.id: p.budget.amount
             for p in rules.ast.promotions

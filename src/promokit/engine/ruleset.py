@@ -70,20 +70,23 @@ class RuleSet:
         self.ast: RuleSetAst = checked.ast
         self.warnings: tuple[Diagnostic, ...] = tuple(checked.warnings)
         self.sources = dict(checked.sources)
-        self.compiled: CompiledRules = compile_rules(checked.ast)
-        self.version: str = self.compiled.version
+        # The compiled evaluators are internal: their shape changes with the engine.
+        self._compiled: CompiledRules = compile_rules(checked.ast)
+        self.version: str = self._compiled.version
+        #: The currency code the rules price in (requests in another currency are refused).
+        self.currency: str = self._compiled.currency.code
 
     def __repr__(self) -> str:
-        return f"<RuleSet {len(self.compiled.promotions)} promotions version={self.version}>"
+        return f"<RuleSet {len(self._compiled.promotions)} promotions version={self.version}>"
 
     def promotion(self, id: str) -> Promotion:
         """The AST of promotion `id` (KeyError if the rule set has none)."""
-        return self.compiled.by_id[id].promotion
+        return self._compiled.by_id[id].promotion
 
     def _check_currency(self, request: CheckoutRequest) -> None:
-        if request.currency != self.compiled.currency.code:
+        if request.currency != self._compiled.currency.code:
             raise RequestError(
-                f"the request is in {request.currency} but the rules are in {self.compiled.currency.code}"
+                f"the request is in {request.currency} but the rules are in {self._compiled.currency.code}"
             )
 
     def price(
@@ -117,13 +120,15 @@ class RuleSet:
             reads_order=isinstance(reader, WithoutOrder),
         ) as probe:
             with decimal.localcontext(PRICING_CONTEXT):
-                prepared = prepare(self.compiled, without_zero_lines(request), ledger=reader, exclude=exclude)
+                prepared = prepare(
+                    self._compiled, without_zero_lines(request), ledger=reader, exclude=exclude
+                )
                 selection = select(prepared.cart, prepared.candidates, strategy)
                 probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
                 result = build_result(
-                    self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                    self._compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
                 )
-                result = finish(result, request, self.compiled, locale)
+                result = finish(result, request, self._compiled, locale)
                 result = points_lines.merge(full, result, priced)
         return result.model_copy(update={"points_expiring": expiring}) if expiring else result
 
@@ -142,7 +147,7 @@ class RuleSet:
         do not match). docs/programs.md#display-prices says where this may differ from the cart.
         """
         when = at if at is not None else dt.datetime.now(dt.UTC)
-        return display_prices(self.compiled, items, customer=customer, at=when, channel=channel)
+        return display_prices(self._compiled, items, customer=customer, at=when, channel=channel)
 
     def explain(
         self,
@@ -165,17 +170,17 @@ class RuleSet:
             reads_order=isinstance(reader, WithoutOrder),
         ) as probe:
             with decimal.localcontext(PRICING_CONTEXT):
-                prepared = prepare(self.compiled, without_zero_lines(request), ledger=reader)
+                prepared = prepare(self._compiled, without_zero_lines(request), ledger=reader)
                 selection = select(prepared.cart, prepared.candidates, explore=True)
                 probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
                 result = build_result(
-                    self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                    self._compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
                 )
-                result = finish(result, request, self.compiled, locale)
+                result = finish(result, request, self._compiled, locale)
                 result = points_lines.merge(full, result, priced)
         if expiring:
             result = result.model_copy(update={"points_expiring": expiring})
-        order = self.compiled.by_id
+        order = self._compiled.by_id
         alternatives = tuple(
             Alternative(
                 tuple(
@@ -196,18 +201,18 @@ class RuleSet:
         """
         self._check_currency(request)
         for pid in ids:
-            self.compiled.by_id[pid]  # noqa: B018 - KeyError for an unknown id
+            self._compiled.by_id[pid]  # noqa: B018 - KeyError for an unknown id
         full, (request, priced) = request, points_lines.split(request)
         with decimal.localcontext(PRICING_CONTEXT):
-            prepared = prepare(self.compiled, without_zero_lines(request), only=set(ids))
+            prepared = prepare(self._compiled, without_zero_lines(request), only=set(ids))
             ev = evaluate(prepared.cart, prepared.candidates)
             if ev is None:
                 return None
             selection = Selection(best=ev, mode="none", alone={}, dropped={})
             result = build_result(
-                self.compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                self._compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
-            result = finish(result, request, self.compiled, "en")
+            result = finish(result, request, self._compiled, "en")
             return points_lines.merge(full, result, priced)
 
 
