@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     SerializerFunctionWrapHandler,
     StrictInt,
+    WithJsonSchema,
     model_serializer,
     model_validator,
 )
@@ -111,12 +112,50 @@ __all__ = [
     "Reason",
 ]
 
-Money = Annotated[Decimal, BeforeValidator(_refuse_float), AfterValidator(_finite)]
+#: JSON Schema of money (`promokit schema`): standard keywords only, so any JSON Schema validator
+#: can check a request before it is sent. The patterns describe the canonical form ("12.50"); the
+#: validator also accepts integers, which the schema states, and refuses floats, which it does not
+#: list. Results always serialise money as a decimal string.
+MONEY_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+#: 0 .. MAX_UNIT_PRICE written out as a pattern: up to eight integer digits, or exactly 10^8.
+NON_NEGATIVE_MONEY_PATTERN = r"^0*([0-9]{1,8}(\.[0-9]+)?|100000000(\.0+)?)$"
+_MONEY_DOC = (
+    'money as a decimal string ("12.50") or an integer; floats are refused, including 12.0 and 1e2, '
+    "which JSON Schema itself counts as integers"
+)
+
+
+def _money_schema(pattern: str, integer: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": pattern, "maxLength": MAX_DECIMAL_TEXT},
+            {"type": "integer", **integer},
+        ],
+        "description": _MONEY_DOC,
+    }
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_refuse_float),
+    AfterValidator(_finite),
+    WithJsonSchema(_money_schema(MONEY_PATTERN, {}), mode="validation"),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN}, mode="serialization"),
+]
 #: A count in a request: a JSON integer only (not true, "3" or 3.0).
 Count = Annotated[int, Field(strict=True)]
 Instant = Annotated[AwareDatetime, AfterValidator(_at_in_range)]
 #: Money in a request: also strict decimal text (results keep accepting what they print).
-NonNegativeMoney = Annotated[Money, BeforeValidator(_strict_text), Field(ge=0, le=MAX_UNIT_PRICE)]
+NonNegativeMoney = Annotated[
+    Money,
+    BeforeValidator(_strict_text),
+    Field(ge=0, le=MAX_UNIT_PRICE),
+    WithJsonSchema(
+        _money_schema(NON_NEGATIVE_MONEY_PATTERN, {"minimum": 0, "maximum": int(MAX_UNIT_PRICE)}),
+        mode="validation",
+    ),
+    WithJsonSchema({"type": "string", "pattern": NON_NEGATIVE_MONEY_PATTERN}, mode="serialization"),
+]
 AttributeValue = str | int | bool | Decimal
 
 

@@ -15,7 +15,7 @@ from promokit.models import CheckoutRequest
 
 COOKBOOK = Path(__file__).resolve().parents[2] / "docs" / "cookbook.md"
 SECTION = re.compile(
-    r"^## (?P<title>.+?)\n.*?```\n(?P<rules>.*?)```.*?```json\n(?P<request>.*?)```\n.*?"
+    r"^## (?P<title>.+?)\n.*?```(?:promo)?\n(?P<rules>.*?)```.*?```json\n(?P<request>.*?)```\n.*?"
     r"- subtotal (?P<subtotal>[\d.]+), discount (?P<discount>[\d.]+), shipping (?P<shipping>[\d.]+), "
     r"\*\*total (?P<total>[\d.]+)\*\*(?P<rest>.*?)(?=^## |\Z)",
     re.S | re.M,

@@ -36,6 +36,8 @@ RANKS: list[tuple[str, int]] = [
     ("promokit.ruletests", 6),
     ("promokit.testing", 6),
     ("promokit.pytest_plugin", 6),
+    ("promokit.editor", 7),  # editor support: lexer and language server (extras docs, lsp)
+    ("promokit.serve", 7),  # the operator playground (extra serve)
     ("promokit.cli", 7),
     ("promokit.__main__", 8),
     ("promokit", 8),  # the package face

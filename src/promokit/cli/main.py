@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "versions": "List the rule versions kept in an archive (a directory or a sqlite/redis/postgresql ledger URL).",
     "stats": "Campaign statistics from a ledger: participants, orders, sales, 客单价, discount, budget, per day or variant.",
     "replay": "Price stored requests under old and new rules and report what changed (exit 1 on differences).",
+    "lsp": "run the language server for .promo files on stdin/stdout (editors start it; extra lsp)",
+    "serve": "the operator playground: edit rules with live diagnostics and price sample carts (extra serve)",
     "ledger": "Initialise a ledger, sweep expired reservations, purge old finished orders, or show a promotion's statistics.",
 }
 
