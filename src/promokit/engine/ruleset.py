@@ -108,29 +108,10 @@ class RuleSet:
         (`NotApplied.text`, `Hint.text`). Raises ValueError (a `RequestError`) when the
         request's currency differs from the rules', or for an unknown locale.
         """
-        self._check_currency(request)
-        check_locale(locale)
-        request, expiring = points_balance.with_account(request, ledger, order_id)
-        full, (request, priced) = request, points_lines.split(request)
-        reader = _reader(ledger, order_id)
-        with PriceProbe(
-            "promokit.price",
-            self.version,
-            ledger=reader is not None,
-            reads_order=isinstance(reader, WithoutOrder),
-        ) as probe:
-            with decimal.localcontext(PRICING_CONTEXT):
-                prepared = prepare(
-                    self._compiled, without_zero_lines(request), ledger=reader, exclude=exclude
-                )
-                selection = select(prepared.cart, prepared.candidates, strategy)
-                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
-                result = build_result(
-                    self._compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
-                )
-                result = finish(result, request, self._compiled, locale)
-                result = points_lines.merge(full, result, priced)
-        return result.model_copy(update={"points_expiring": expiring}) if expiring else result
+        result, _ = self._priced(
+            request, ledger, order_id, locale, "promokit.price", exclude=exclude, strategy=strategy
+        )
+        return result
 
     def display_prices(
         self,
@@ -158,28 +139,7 @@ class RuleSet:
         locale: str = "en",
     ) -> Explanation:
         """Like `price`, also returning the best combinations the chosen deal beat (at most 5)."""
-        self._check_currency(request)
-        check_locale(locale)
-        request, expiring = points_balance.with_account(request, ledger, order_id)
-        full, (request, priced) = request, points_lines.split(request)
-        reader = _reader(ledger, order_id)
-        with PriceProbe(
-            "promokit.explain",
-            self.version,
-            ledger=reader is not None,
-            reads_order=isinstance(reader, WithoutOrder),
-        ) as probe:
-            with decimal.localcontext(PRICING_CONTEXT):
-                prepared = prepare(self._compiled, without_zero_lines(request), ledger=reader)
-                selection = select(prepared.cart, prepared.candidates, explore=True)
-                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
-                result = build_result(
-                    self._compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
-                )
-                result = finish(result, request, self._compiled, locale)
-                result = points_lines.merge(full, result, priced)
-        if expiring:
-            result = result.model_copy(update={"points_expiring": expiring})
+        result, selection = self._priced(request, ledger, order_id, locale, "promokit.explain", explore=True)
         order = self._compiled.by_id
         alternatives = tuple(
             Alternative(
@@ -191,6 +151,45 @@ class RuleSet:
             for ev in selection.alternatives
         )
         return Explanation(result, selection.best.saving, alternatives)
+
+    def _priced(
+        self,
+        request: CheckoutRequest,
+        ledger: UsageReader | None,
+        order_id: str | None,
+        locale: str,
+        probe_name: str,
+        *,
+        exclude: Collection[str] = (),
+        strategy: Literal["best", "greedy"] = "best",
+        explore: bool = False,
+    ) -> tuple[PricingResult, Selection]:
+        """What `price` and `explain` share: the pre-checks, the search and the result."""
+        self._check_currency(request)
+        check_locale(locale)
+        request, expiring = points_balance.with_account(request, ledger, order_id)
+        full, (request, priced) = request, points_lines.split(request)
+        reader = _reader(ledger, order_id)
+        with PriceProbe(
+            probe_name,
+            self.version,
+            ledger=reader is not None,
+            reads_order=isinstance(reader, WithoutOrder),
+        ) as probe:
+            with decimal.localcontext(PRICING_CONTEXT):
+                prepared = prepare(
+                    self._compiled, without_zero_lines(request), ledger=reader, exclude=exclude
+                )
+                selection = select(prepared.cart, prepared.candidates, strategy, explore=explore)
+                probe.evaluated, probe.mode = len(prepared.candidates), selection.mode
+                result = build_result(
+                    self._compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
+                )
+                result = finish(result, request, self._compiled, locale)
+                result = points_lines.merge(full, result, priced)
+        if expiring:
+            result = result.model_copy(update={"points_expiring": expiring})
+        return result, selection
 
     def price_combination(self, request: CheckoutRequest, ids: Collection[str]) -> PricingResult | None:
         """Apply exactly the promotions `ids` (those that pass their pre-checks), no subset search.
