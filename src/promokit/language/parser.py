@@ -221,6 +221,11 @@ def _parse_batch(source: Source, batch: Sequence[Chunk], limits: Limits) -> lark
     for chunk in batch:
         if _nesting_problem(source, chunk, source.text[chunk.start : chunk.end], limits) is not None:
             return None
+    return _tree_or_none(text)
+
+
+def _tree_or_none(text: str) -> lark.Tree[Any] | None:
+    """The parse tree of `text`, or None when it does not parse (the caller then reports why)."""
     try:
         tree: lark.Tree[Any] = get_parser().parse(text)
     except UnexpectedInput:
@@ -232,11 +237,7 @@ def _as_written(source: Source, chunk: Chunk, limits: Limits) -> lark.Tree[Any] 
     text = source.text[chunk.start : chunk.end]
     if not text.strip() or _nesting_problem(source, chunk, text, limits) is not None:
         return None
-    try:
-        tree: lark.Tree[Any] = get_parser().parse(text)
-    except UnexpectedInput:
-        return None
-    return tree
+    return _tree_or_none(text)
 
 
 def _with_habits(source: Source, chunk: Chunk, limits: Limits) -> lark.Tree[Any] | None:
@@ -248,11 +249,7 @@ def _with_habits(source: Source, chunk: Chunk, limits: Limits) -> lark.Tree[Any]
     fixed = normalise(text)
     if fixed == text or _nesting_problem(source, chunk, fixed, limits) is not None:
         return None
-    try:
-        tree: lark.Tree[Any] = get_parser().parse(fixed)
-    except UnexpectedInput:
-        return None
-    return tree
+    return _tree_or_none(fixed)
 
 
 def with_habits(source: Source, *, limits: Limits | None = None) -> str:
