@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from ..language.ast import Per, PointsRule, RuleFile, SelectorKind
+from ..language.ast import Limit, Per, PointsRule, RuleFile, SelectorKind
 from ..language.diagnostics import did_you_mean
 from ..language.source import Span
 from .conditions import check_condition_types, check_time
@@ -95,13 +95,8 @@ def check_mall_items(files: Sequence[RuleFile], report: Report) -> None:
                         best_span(limit.span, span),
                         "write `limit 1 per customer` or `limit 500 units total`",
                     )
-                elif limit.count < 1:
-                    report.error(
-                        "E091",
-                        "a limit must be at least 1",
-                        best_span(limit.span, span),
-                        "write e.g. `limit 1 per customer`",
-                    )
+                else:
+                    _at_least_one(limit, span, report)
 
 
 def _values(rule: PointsRule, report: Report) -> None:
@@ -140,10 +135,16 @@ def _values(rule: PointsRule, report: Report) -> None:
                 best_span(limit.span, span),
                 "write `limit 1 per customer per day` or `limit 1000 total`",
             )
-        elif limit.count < 1:
-            report.error(
-                "E091",
-                "a limit must be at least 1",
-                best_span(limit.span, span),
-                "write e.g. `limit 1 per customer`",
-            )
+        else:
+            _at_least_one(limit, span, report)
+
+
+def _at_least_one(limit: Limit, span: Span, report: Report) -> None:
+    """E091 for `limit 0 ...` on a points rule or a mall item."""
+    if limit.count < 1:
+        report.error(
+            "E091",
+            "a limit must be at least 1",
+            best_span(limit.span, span),
+            "write e.g. `limit 1 per customer`",
+        )
