@@ -52,7 +52,7 @@ def returned_points(result: PricingResult, returned_lines: Mapping[str, int], re
     back = redeemed_back
     for line in result.lines:
         if line.points and returned_lines.get(line.id):
-            back += line.points // line.quantity * returned_lines[line.id]
+            back += line.points * returned_lines[line.id] // line.quantity  # all back: all of it
     return back
 
 

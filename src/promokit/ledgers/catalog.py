@@ -12,6 +12,7 @@ for reports, not part of taking claims.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Mapping
 
 from .base import Balance, Ledger, LedgerError
@@ -29,10 +30,13 @@ def counters(ledger: Ledger, prefix: str) -> Mapping[str, Balance]:
         with ledger._lock:
             found = [k for k in ledger._counters if k.startswith(prefix)]
     elif isinstance(ledger, SQLiteLedger):
-        rows = ledger._conn().execute(
-            "SELECT key FROM promokit_counters WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
-        )
-        found = [str(r[0]) for r in rows]
+        try:
+            rows = ledger._conn().execute(
+                "SELECT key FROM promokit_counters WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+            )
+            found = [str(r[0]) for r in rows]
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{ledger.url}: cannot list counters: {exc}") from None
     elif isinstance(ledger, PostgresLedger):
         try:
             cur = ledger._conn().execute(

@@ -72,11 +72,15 @@ def code(promotion: str, code_text: str) -> str:
     """The key of one code: normalised and case-folded exactly as pricing matched it
     (`promokit.codes`), so " save10" and "SAVE10" are one code. An unusable code (too long,
     invisible characters) never becomes a key: LedgerError."""
+    return _key("code", promotion, _code(promotion, code_text))
+
+
+def _code(promotion: str, code_text: str) -> str:
+    """A code as every key holds it (the code counters and the points-exchange keys alike)."""
     try:
-        normal = normalize_code(code_text)
+        return code_key(normalize_code(code_text))
     except ValueError as exc:
         raise LedgerError(f"cannot count coupon code for {promotion!r}: {exc}") from None
-    return _key("code", promotion, code_key(normal))
 
 
 def points_streak(rule: str, customer: str, day: dt.date) -> str:
@@ -86,16 +90,16 @@ def points_streak(rule: str, customer: str, day: dt.date) -> str:
 
 def exchange_issued(coupon: str, code_text: str) -> str:
     """A coupon code issued for points (capacity 1: issued once)."""
-    return _key("issued", coupon, code_text.casefold())
+    return _key("issued", coupon, _code(coupon, code_text))
 
 
 def exchange_redeemed(coupon: str, code_text: str) -> str:
     """An issued code paid an order (capacity 1: single use)."""
-    return _key("redeemed", coupon, code_text.casefold())
+    return _key("redeemed", coupon, _code(coupon, code_text))
 
 
 def exchange_owner(coupon: str, code_text: str, customer: str) -> str:
-    return _key("owner", coupon, code_text.casefold(), customer)
+    return _key("owner", coupon, _code(coupon, code_text), customer)
 
 
 def stats(promotion: str, what: str) -> str:

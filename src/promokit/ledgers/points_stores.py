@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from ._core import batched
 from .base import LedgerError
@@ -80,27 +80,21 @@ CREATE INDEX IF NOT EXISTS promokit_points_moves_customer ON promokit_points_mov
 
 
 class SQLitePointsStore:
-    """On the SQLite ledger's file and per-thread connection (`conn`)."""
+    """On the SQLite ledger's file, per-thread connection (`conn`) and transactions: `tx` is the
+    ledger's own `BEGIN IMMEDIATE` (driver errors become `LedgerError` there), `read_tx` its
+    snapshot read."""
 
-    def __init__(self, url: str, conn: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(
+        self,
+        url: str,
+        conn: Callable[[], sqlite3.Connection],
+        tx: Callable[[], AbstractContextManager[None]],
+        read_tx: Callable[[], AbstractContextManager[None]],
+    ) -> None:
         self.url = url
         self._conn = conn
-        self._local = threading.local()
-
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        conn = self._conn()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise LedgerError(f"{self.url}: {exc}") from None
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+        self.atomic = tx
+        self._read_tx = read_tx
 
     def read_account(self, customer: str) -> tuple[int, str | None]:
         row = (
@@ -153,23 +147,23 @@ class SQLitePointsStore:
         return True
 
     def history(self, customer: str, limit: int) -> list[str]:
-        rows = (
-            self._conn()
-            .execute(
-                "SELECT body FROM promokit_points_moves WHERE customer = ? ORDER BY id DESC LIMIT ?",
-                (customer, limit),
-            )
-            .fetchall()
+        rows = self._read(
+            "SELECT body FROM promokit_points_moves WHERE customer = ? ORDER BY id DESC LIMIT ?",
+            (customer, limit),
         )
         return [r[0] for r in reversed(rows)]
 
     def due(self, now: float, limit: int) -> list[str]:
-        rows = (
-            self._conn()
-            .execute(
-                "SELECT customer FROM promokit_points_accounts WHERE next_due <= ? ORDER BY next_due LIMIT ?",
-                (now, limit),
-            )
-            .fetchall()
+        rows = self._read(
+            "SELECT customer FROM promokit_points_accounts WHERE next_due <= ? ORDER BY next_due LIMIT ?",
+            (now, limit),
         )
         return [r[0] for r in rows]
+
+    def _read(self, sql: str, args: tuple[object, ...]) -> list[tuple[str, ...]]:
+        """A query outside `atomic`: in a snapshot read, driver errors as `LedgerError`."""
+        try:
+            with self._read_tx():
+                return list(self._conn().execute(sql, args).fetchall())
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{self.url}: {exc}") from None

@@ -119,12 +119,23 @@ class RedisPointsStore:
     def history(self, customer: str, limit: int) -> list[str]:
         if limit <= 0:
             return []
-        return list(self._do("read", self._client.lrange, self._log(customer), -limit, -1))
+        return self._read_checked(lambda pipe: pipe.lrange(self._log(customer), -limit, -1))
 
     def due(self, now: float, limit: int) -> list[str]:
-        return list(
-            self._do("read", self._client.zrangebyscore, self.keys[3], "-inf", now, start=0, num=limit)
+        return self._read_checked(
+            lambda pipe: pipe.zrangebyscore(self.keys[3], "-inf", now, start=0, num=limit)
         )
+
+    def _read_checked(self, read: Callable[[Any], object]) -> list[str]:
+        """One list read in the same MULTI/EXEC as the epoch marker: after a data loss it raises
+        the reset error (like every other call) instead of reading an empty namespace."""
+        seen = self._epoch()
+        pipe = self._client.pipeline(transaction=True)
+        pipe.get(self._epoch_key)
+        read(pipe)
+        found, values = self._do("read", pipe.execute)
+        self._checked(found, seen)
+        return list(values)
 
     def flush(self) -> None:
         """Delete this namespace's points keys (tests and `ledger init --reset`)."""

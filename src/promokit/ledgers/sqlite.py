@@ -102,7 +102,9 @@ class SQLiteLedger(StoreLedger):
         except ValueError:
             raise LedgerError(f"{self.url}: busy_timeout_ms must be an integer") from None
         self._local = threading.local()
-        self.points = PointsBook(self.url, SQLitePointsStore(self.url, self._conn), self._clock)
+        self.points = PointsBook(
+            self.url, SQLitePointsStore(self.url, self._conn, self._tx, self._read_tx), self._clock
+        )
         self.init()
 
     def init(self) -> None:
