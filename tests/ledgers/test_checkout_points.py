@@ -286,3 +286,19 @@ def test_a_retried_checkout_prices_with_its_own_held_points(store: Store, rules:
     assert checkout.reserve(rules, request, result, order_id="A-1", ledger=ledger).ok
     assert rules.price(request, ledger=ledger).points_redeemed == 0  # another order: all held
     assert rules.price(request, ledger=ledger, order_id="A-1").points_redeemed == 1000  # its own
+
+
+def test_a_lost_race_reprices_with_the_orders_own_held_points(store: Store) -> None:
+    # reserve() holds the points before the counters; when the counters lose the race, the
+    # re-priced cart must still count those points as the order's own (not as spent).
+    rules = loads(RULES + 'promotion flash "牛奶特价" {\n  on sku "MILK"\n  特价 10.00\n  stock 1\n}\n')
+    ledger: Any = store.open()
+    ledger.points.earn("c1", 1000, "register")
+    request = cart(redeem=1000, milk=1)
+    result = rules.price(request, ledger=ledger)
+    assert result.points_redeemed == 1000 and "flash" in {a.promotion for a in result.applied}
+    rival = cart(milk=1).model_copy(update={"customer": cart().customer.model_copy(update={"id": "c2"})})
+    assert checkout.reserve(rules, rival, rules.price(rival, ledger=ledger), order_id="B-1", ledger=ledger).ok
+    lost = checkout.reserve(rules, request, result, order_id="A-1", ledger=ledger)
+    assert not lost.ok and lost.failed == ("flash",)
+    assert lost.result.points_redeemed == 1000

@@ -155,14 +155,19 @@ def reserve(
         return Reservation(True, order_id, result, (), outcome, claims, held)
     failed = tuple(sorted({c.promotion for c in outcome.failed}))
     if not failed:  # a replay of an order that was released or expired: price it again as is
-        return Reservation(False, order_id, rules.price(request, ledger=ledger), (), outcome, claims)
+        # order_id: the order's own points hold (taken above) counts as available again
+        return Reservation(
+            False, order_id, rules.price(request, ledger=ledger, order_id=order_id), (), outcome, claims
+        )
     ledger_conflict("lost_race")
     # A sold-out mall item (`mall.ID`) cannot be priced away: its line stays, the shop removes it.
     lost = [c for c in outcome.failed if not c.promotion.startswith("mall.")]
     promotions = tuple(sorted({c.promotion for c in lost}))
     usage = ledger.usage(race_keys(rules, request, lost))
     reasons = race_reasons(rules, request, lost, usage)
-    repriced = with_reasons(rules.price(request, ledger=ledger, exclude=promotions), reasons)
+    repriced = with_reasons(
+        rules.price(request, ledger=ledger, exclude=promotions, order_id=order_id), reasons
+    )
     return Reservation(False, order_id, repriced, failed, outcome, claims)
 
 
