@@ -156,10 +156,12 @@ def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
     found = cart.holdable.get(p.id)
     if found is None:
         eligible = cart.eligible[p.id]
-        outcome, ups = evaluate_item(p, cart, eligible, list(cart.subtotals))
+        _, unmet, ups = applications(p, cart, cart.subtotals, item_layer=True)
+        outcome, ups = (
+            (unmet, ups) if unmet is not None else evaluate_item(p, cart, eligible, list(cart.subtotals))
+        )
         cart.standalone[p.id] = outcome.amounts if isinstance(outcome, Effect) else {}
-        condition_met = applications(p, cart, cart.subtotals, item_layer=True)[0] > 0
-        if condition_met and (isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0):
+        if unmet is None and (isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0):
             bounds = line_bounds(p, cart)
             found = tuple(i for i in eligible if bounds[i] > 0)
         else:

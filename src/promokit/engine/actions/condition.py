@@ -76,17 +76,20 @@ def applications(
         return (1 if cap is None else min(1, cap)), None, []
     lines = condition_lines(cp, cart)
     original = item_layer or cp.promotion.threshold_base is A.ThresholdBase.ORIGINAL
-    where = cp.condition_scope.describe() if cp.condition_scope is not None else cp.scope.describe()
     if req.measure is A.Measure.SPEND:
         have = sum(((cart.subtotals[i] if original else remaining[i]) for i in lines), ZERO)
-        shown = cart.money(have)
     elif req.measure is A.Measure.UNITS:
         have = Decimal(sum(cart.quantities[i] for i in lines))
-        shown = f"{have} unit" + ("" if have == 1 else "s")
     else:
         have = Decimal(len({cart.lines[i].sku for i in lines}))
-        shown = f"{have} different sku" + ("" if have == 1 else "s")
-    if have < req.at_least:
+    if have < req.at_least:  # the words are built only for a miss: the search calls this often
+        where = cp.condition_scope.describe() if cp.condition_scope is not None else cp.scope.describe()
+        if req.measure is A.Measure.SPEND:
+            shown = cart.money(have)
+        elif req.measure is A.Measure.UNITS:
+            shown = f"{have} unit" + ("" if have == 1 else "s")
+        else:
+            shown = f"{have} different sku" + ("" if have == 1 else "s")
         short = req.at_least - have
         needed = cart.money(req.at_least) if req.measure is A.Measure.SPEND else f"{req.at_least}"
         basis = " at original prices" if original and req.measure is A.Measure.SPEND else ""
