@@ -161,3 +161,17 @@ def test_no_end_when_closed_or_always_open() -> None:
     assert closed.next_end(dt.datetime(2026, 11, 24, 15, 0, tzinfo=SH)) is None
     daily = window("every mon, tue, wed, thu, fri, sat, sun")._compiled.by_id["w"].time
     assert daily.next_end(dt.datetime(2026, 11, 24, 15, 0, tzinfo=SH)) is None
+
+
+def test_a_display_item_in_a_second_category_gets_that_categorys_promotion() -> None:
+    # A cart line's `categories` count for scopes; a listing item carries them the same way.
+    rules = promokit.loads('currency CNY\npromotion gifts "礼盒8折" {\n  on category "gifts"\n  8折\n}\n')
+    (shown,) = rules.display_prices(
+        [
+            DisplayItem(
+                sku="TEA-BOX", category="drinks/tea", categories=("gifts",), unit_price=Decimal("50.00")
+            )
+        ],
+        at=TUESDAY_1500,
+    )
+    assert (shown.price, shown.promotion) == (Decimal("40.00"), "gifts")

@@ -25,7 +25,7 @@ from ..compile.compiler import CompiledPromotion, CompiledRules
 from ..compile.windows import zone
 from ..language import formatter
 from ..language.ast import Layer
-from ..models import AttributeValue, CheckoutRequest, Customer, Line, NonNegativeMoney
+from ..models import AttributeValue, CategoryPath, CheckoutRequest, Customer, Line, NonNegativeMoney
 from ..money import PRICING_CONTEXT
 from .actions.eligibility import prepare
 from .explain import build_result
@@ -44,7 +44,8 @@ class DisplayItem(_Model):
     """A product as a listing page knows it: a cart line without an id or a quantity."""
 
     sku: str = Field(min_length=1, max_length=200)
-    category: str | None = None
+    category: CategoryPath | None = None
+    categories: tuple[CategoryPath, ...] = ()  # further categories, as on a cart line
     brand: str | None = None
     tags: tuple[str, ...] = ()
     unit_price: NonNegativeMoney
@@ -86,6 +87,7 @@ def _line(item: DisplayItem | Line) -> Line:
         id=_LINE_ID,
         sku=item.sku,
         category=item.category,
+        categories=item.categories,
         brand=item.brand,
         tags=item.tags,
         unit_price=item.unit_price,
