@@ -3,21 +3,23 @@
 `check(files)` never raises and never stops at the first problem: one bad promotion
 reports every problem it has, and every file of the rule set is checked together
 (ids, segment and scope names are global to the rule set). Value-level checks of
-actions, windows, limits and conditions live in `checker_values.py`; this module
+actions, windows, limits and conditions live in `check/values.py` and `check/conditions.py`; this module
 owns the rule-set-wide ones: settings, declarations, references, stacking, coupons.
 
 Error codes (stable; golden tests pin their rendering)::
 
-    E001 duplicate promotion id          E010 unknown segment        E020-E022 tiers
-    E002 duplicate segment name          E011 unknown scope          E030-E038 values
-    E003 duplicate scope name            E012 segment cycle          E040-E043 windows
-    E004 settings conflict between files E013 scope cycle            E050-E054 kind, coupons
+    E001 duplicate promotion id          E010 unknown segment        E020-E021 tiers (E022 retired)
+    E002 duplicate segment name          E011 unknown scope          E030-E039 values
+    E003 duplicate scope name            E012 segment cycle          E040-E044 windows
+    E004 settings conflict between files E013 scope cycle            E050-E057 kind, coupons
     E005 unknown currency                E014 unknown promotion      E060-E062 stacking
     E006 unknown time zone               E015 stackable with itself  E070-E071 condition types
+                                         E016 chain too deep
     E080-E085 composed offers            E090-E094 points rules and mall items (check/points.py)
     E100-E104 experiments, invites (check/programs.py)
 
-Warnings are `W0xx`; the full table with examples is in `docs/lint.md`.
+Warnings are `W0xx`. Every code, with its docs anchor, is registered in
+`language/diagnostic_codes.py`; the index is docs/codes.md.
 
 `stackable with` is symmetric: declaring it on either side lets the two promotions
 apply together, so A↔B "cycles" are harmless and not reported. It is pairwise, not

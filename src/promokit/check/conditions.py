@@ -1,4 +1,4 @@
-"""Checks of time conditions and audience conditions (split from `checker_values.py`).
+"""Checks of time conditions and audience conditions (split from `check/values.py`).
 
 Windows: a range must end after it starts (a date-only end means through that day), an
 hour range must not be empty, days of month lie in 1..31 (29-31 warn: some months lack
