@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..benefits import spec_for
+from ..benefits.spec import Evaluation
 from ..compile.predicates import compile_scope
-from ..compile.spend import discount_at, every_steps, reached_tier
 from ..language import ast as A
 from ..language.ast import ThresholdBase
 from ..models import CheckoutRequest, LineResult, PricingResult
@@ -87,7 +88,7 @@ class Refunder:
             return False
         if self.rules is None:
             return True  # a points-layer promotion that took money off goods redeemed points
-        return isinstance(self.rules.promotion(promotion_id).action, A.PointsRedeem)
+        return spec_for(self.rules.promotion(promotion_id).action).evaluation is Evaluation.POINTS_REDEEM
 
     def kept(self, line: LineResult, returned: Mapping[str, int], before_layer: int | None) -> Decimal:
         """What the kept units of `line` count towards a threshold (None: original prices)."""
@@ -118,11 +119,9 @@ class Refunder:
                 f"promotion {promotion_id!r} of the priced result is not in these rules"
             ) from None
         action = promo.action
-        if not isinstance(
-            action,
-            A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer,
-        ):
-            return
+        spec = spec_for(action)
+        if spec.refund is None:
+            return  # kept as priced (docs/refunds.md)
         measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
         if not any(returned.get(line.id, 0) for line in measured):
             return  # the return does not touch the lines it was measured on: nothing changes
@@ -136,54 +135,20 @@ class Refunder:
             for adj in line.adjustments:
                 if adj.promotion == promotion_id:
                     received += adj.amount - self.share(adj.amount, r, line.quantity)
-        money = self.money
-        if isinstance(action, A.Tiers):
-            best = reached_tier(action.tiers, base)
-            entitled = best.off if best else ZERO
-            now = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
-            words = f"kept items count {money(base)} and {now}"
-        elif isinstance(action, A.TieredOffer):
-            # 满3件减10 / 满100打9折: the highest tier the kept items still reach. An amount tier
-            # gives its amount; a percentage tier keeps what the kept units received (a lower
-            # percentage tier is not recomputed: docs/refunds.md), none reached gives nothing.
-            top = None
-            for t in action.tiers:
-                if (Decimal(kept_units) if t.measure is A.Measure.UNITS else base) >= t.at_least:
-                    top = t
-            if top is not None and top.percent is not None:
-                return
-            entitled = top.off or ZERO if top is not None else ZERO
-            words = f"kept items count {money(base)} and {kept_units} units: " + (
-                f"the tier at {top.at_least} gives {money(entitled)}"
-                if top is not None
-                else "no tier is reached"
-            )
-        elif isinstance(action, A.EveryOff):
-            steps = every_steps(action, base)
-            entitled = discount_at(action, base)
-            words = f"kept items count {money(base)}: {steps} x {money(action.off)} off"
-        elif isinstance(action, A.PercentOff):
-            if action.min_spend is None or base >= action.min_spend:
-                return
-            entitled, words = (
-                ZERO,
-                f"kept items count {money(base)}, below the minimum spend {money(action.min_spend)}",
-            )
-        elif isinstance(action, A.ShippingOff):
-            if action.threshold is None or base >= action.threshold or kept_units == 0:
-                return
-            lost[promotion_id] = (
-                applied_amount,
-                f"kept items count {money(base)}, below {money(action.threshold)} for the shipping discount",
-            )
+        verdict = spec.refund(action, base, kept_units, self.money)
+        if verdict is None:
+            return  # the kept units still earn what they received
+        if verdict.whole:
+            lost[promotion_id] = (applied_amount, verdict.words)
             return
-        else:
-            self.recheck_gift(promotion_id, action, base, measured, returned, gifts)
+        if spec.gift is not None:
+            self.recheck_gift(promotion_id, spec.gift(action)[0], verdict.gift_units, gifts)
             return
+        entitled = verdict.entitled if verdict.entitled is not None else received
         if promo.cap is not None:
             entitled = min(entitled, promo.cap.amount)
         if received > entitled:
-            lost[promotion_id] = (received - entitled, words)
+            lost[promotion_id] = (received - entitled, verdict.words)
 
     def in_scope(self, promo: A.Promotion) -> list[LineResult]:
         """The lines a promotion that adjusted no line (a gift, shipping) was measured on.
@@ -202,31 +167,15 @@ class Refunder:
         ]
 
     def recheck_gift(
-        self,
-        promotion_id: str,
-        action: A.GiftOnSpend | A.GiftOnBuy,
-        base: Decimal,
-        measured: list[LineResult],
-        returned: Mapping[str, int],
-        gifts: dict[tuple[str, str], int],
+        self, promotion_id: str, sku: str, earned: int | None, gifts: dict[tuple[str, str], int]
     ) -> None:
-        granted = sum(
-            g.quantity for g in self.result.gifts if g.promotion == promotion_id and g.sku == action.gift_sku
-        )
+        """Gift units of `sku` the kept units no longer earn (`earned` None: every granted one)."""
+        granted = sum(g.quantity for g in self.result.gifts if g.promotion == promotion_id and g.sku == sku)
         if granted == 0:
             return
-        if isinstance(action, A.GiftOnSpend):
-            keep = granted if base >= action.threshold else 0
-        else:
-            kept_units = sum(line.quantity - returned.get(line.id, 0) for line in measured)
-            times = kept_units // action.buy
-            if not action.repeat:
-                times = min(times, 1)
-            elif action.max_times is not None:
-                times = min(times, action.max_times)
-            keep = min(granted, times * action.quantity)
+        keep = granted if earned is None else min(granted, earned)
         if granted > keep:
-            gifts[(promotion_id, action.gift_sku)] = granted - keep
+            gifts[(promotion_id, sku)] = granted - keep
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, self.cur)

@@ -12,25 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..benefits import spec_for
 from ..check.values import num
 from ..compile.spend import discount_at as discount_at  # the one formula, re-exported for the lints
-from ..language.ast import (
-    AmountOffEach,
-    Bundle,
-    BuyGetFree,
-    EveryOff,
-    FlashPrice,
-    GroupPrice,
-    Layer,
-    NthUnitOff,
-    PercentOff,
-    Promotion,
-    Scope,
-    ScopeDecl,
-    SelectorKind,
-    SpecialPrice,
-    Tiers,
-)
+from ..language.ast import Layer, Promotion, Scope, ScopeDecl, SelectorKind
 from .search import layer_of
 
 __all__ = [
@@ -117,17 +102,9 @@ def order_discount(p: Promotion, spend: Decimal) -> Decimal:
 
 
 def candidate_spends(p: Promotion) -> list[Decimal]:
-    a = p.action
-    if isinstance(a, Tiers):
-        return [t.threshold for t in a.tiers]
-    if isinstance(a, EveryOff):
-        return [a.step * k for k in (1, 2, 3, 5, 10)]
-    if isinstance(a, PercentOff):
-        base = [a.min_spend] if a.min_spend is not None else [Decimal(100)]
-        if a.cap is not None and a.percent.off > 0:
-            base.append(a.cap * 100 / a.percent.off)
-        return base
-    return []
+    """Spends where the action's rate peaks (`BenefitSpec.rate_spends`; none for the others)."""
+    spends = spec_for(p.action).rate_spends
+    return spends(p.action) if spends is not None else []
 
 
 def order_rate(p: Promotion) -> Rate | None:
@@ -145,18 +122,13 @@ def worst_rate(
 ) -> Rate | None:
     """The largest share of the eligible amount `p` can take (None: unknown or not a goods discount)."""
     a = p.action
-    if isinstance(a, Tiers | EveryOff) or (isinstance(a, PercentOff) and layer_of(p) is not Layer.ITEM):
+    spec = spec_for(a)
+    if spec.rate_spends is not None and (spec.rate_share is None or layer_of(p) is not Layer.ITEM):
         return order_rate(p)
-    if isinstance(a, PercentOff):
-        return Rate(min(a.percent.off / 100, Decimal(1)), None, f"{num(a.percent.off)}% off every unit")
-    if isinstance(a, BuyGetFree):
-        total = a.buy + a.free
-        return Rate(Decimal(a.free) / total, None, f"{a.free} of every {total} equal-priced units free")
-    if isinstance(a, NthUnitOff):
-        return Rate(
-            a.percent.off / 100 / a.nth, None, f"every {a.nth} units, one at {num(a.percent.off)}% off"
-        )
-    if catalogue is None:
+    if spec.rate_share is not None:
+        share, how = spec.rate_share(a)
+        return Rate(share, None, how)
+    if catalogue is None or spec.price_rate is None:
         return None
     prices = catalogue_prices(p, scopes, catalogue)
     if not prices:
@@ -165,20 +137,9 @@ def worst_rate(
     for sku, price in sorted(prices.items()):
         if price <= 0:
             continue
-        if isinstance(a, SpecialPrice | FlashPrice | GroupPrice):
-            off = max(Decimal(0), price - a.price)
-        elif isinstance(a, AmountOffEach):
-            off = min(price, a.amount)
-        elif isinstance(a, Bundle):
-            off = max(Decimal(0), price * a.count - a.price) / a.count
-        else:
-            return None
+        off, how = spec.price_rate(a, sku, price)
         r = off / price
         if best is None or r > best.rate:
-            if isinstance(a, Bundle):
-                how = f'{a.count} × sku "{sku}" (list price {num(price)}) for {num(a.price)}'
-            else:
-                how = f'sku "{sku}" at {num(price - off)} instead of its list price {num(price)}'
             best = Rate(r, price, how, sku)
     return best
 

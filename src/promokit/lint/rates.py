@@ -23,22 +23,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..benefits import spec_for
 from ..check.frontend import CheckedRules
 from ..check.report import Report, best_span
 from ..check.values import num
 from ..engine.ruleset import RuleSet
 from ..errors import PromokitError
-from ..language.ast import (
-    Bundle,
-    BuyGetFree,
-    EveryOff,
-    Layer,
-    NthUnitOff,
-    PercentOff,
-    Promotion,
-    RuleSetAst,
-    Tiers,
-)
+from ..language.ast import Layer, Promotion, RuleSetAst
 from ..models import CheckoutRequest, Customer, Line
 from ..money import CURRENCIES, format_money
 from .actions import Rate, candidate_spends, order_discount, rate_pct, worst_rate
@@ -83,7 +74,7 @@ def lint_overlaps(rules: RuleSetAst, today: dt.date, report: Report) -> None:
     order = [
         p
         for p in rules.promotions
-        if layer_of(p) is Layer.ORDER and isinstance(p.action, Tiers | EveryOff | PercentOff)
+        if layer_of(p) is Layer.ORDER and spec_for(p.action).rate_spends is not None
     ]
     engine: list[Any] = []  # compiled on the first overlap found, once
     pairs = 0
@@ -276,9 +267,7 @@ def _engine_example(rules: RuleSetAst, p: Promotion, r: Rate, today: dt.date) ->
     if engine is None:
         return ""
     a = p.action
-    quantity = a.buy + a.free if isinstance(a, BuyGetFree) else a.nth if isinstance(a, NthUnitOff) else 1
-    if isinstance(a, Bundle):
-        quantity = a.count
+    quantity = spec_for(a).example_units(a)
     line = example_line(p.scope, p.scope, rules.scopes)
     customer = example_customer([p.audience], rules.segments)
     at = example_instant([p], rules, start=today)

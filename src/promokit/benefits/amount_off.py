@@ -1,0 +1,75 @@
+"""Amounts off: `10 off` / `立减10` over the promotion's scope (order level), and `5 off each` /
+`每件减5` on every unit (item level)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..language.nodes import Node, Notation
+from ..money import Currency
+from .checks import check_money, num
+from .spec import BenefitSpec, Evaluation, LayerPolicy, Problems, Saving
+
+__all__ = ["AMOUNT_OFF", "AMOUNT_OFF_EACH", "AmountOff", "AmountOffEach"]
+
+
+@dataclass(frozen=True, slots=True)
+class AmountOff(Node):
+    """`10 off` / `立减10`: an amount off the promotion's scope, spread over its lines. Layer: order."""
+
+    amount: Decimal
+    notation: Notation = Notation.EN
+
+
+@dataclass(frozen=True, slots=True)
+class AmountOffEach(Node):
+    """`5 off each` / `每件减5`: fixed amount off every unit in scope. Layer: item."""
+
+    amount: Decimal
+    notation: Notation = Notation.EN
+
+
+def _check_amount(action: AmountOff, report: Problems, cur: Currency | None) -> None:
+    check_money(report, action.amount, "the amount off", action.span, cur)
+
+
+def _check_each(action: AmountOffEach, report: Problems, cur: Currency | None) -> None:
+    check_money(report, action.amount, "the amount off each unit", action.span, cur)
+
+
+def _each_saving(action: AmountOffEach) -> Saving:
+    each = action.amount
+    return lambda value, n: min(each * n, value)
+
+
+def _each_rate(action: AmountOffEach, sku: str, price: Decimal) -> tuple[Decimal, str]:
+    off = min(price, action.amount)
+    return off, f'sku "{sku}" at {num(price - off)} instead of its list price {num(price)}'
+
+
+AMOUNT_OFF = BenefitSpec(
+    node=AmountOff,
+    name="amount off (立减)",
+    rules=("amount_off",),
+    layer=LayerPolicy.ORDER,
+    check=_check_amount,
+    format_en=lambda node: f"{num(node.amount)} off",
+    format_zh=lambda node, forced: f"立减{num(node.amount)}",
+    evaluation=Evaluation.AMOUNT,
+    discount_at=lambda node, spend: node.amount,
+)
+
+AMOUNT_OFF_EACH = BenefitSpec(
+    node=AmountOffEach,
+    name="amount off each unit",
+    rules=("amount_off_each",),
+    layer=LayerPolicy.ITEM,
+    check=_check_each,
+    format_en=lambda node: f"{num(node.amount)} off each",
+    format_zh=lambda node, forced: f"每件减{num(node.amount)}",
+    evaluation=Evaluation.LINEAR,
+    unit_saving=_each_saving,
+    words=lambda node, money: f"{node.amount} off each",
+    price_rate=_each_rate,
+)

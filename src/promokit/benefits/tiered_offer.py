@@ -1,0 +1,160 @@
+"""满3件8折 / 满100打9折，满200打8折 / `buy 3 get 20% off` / `buy 3 get 10 off`: tiers of a
+percentage or an amount, on spend or on units (docs/language.md#composed-offers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..language.nodes import Measure, Node, Notation, Percent
+from ..money import Currency
+from .checks import best_span, check_count, check_money, check_percent, num
+from .spec import BenefitSpec, Evaluation, LayerPolicy, Money, Problems, Refund
+from .text import count, percent_en, percent_zh
+
+__all__ = ["SPEC", "OfferTier", "TieredOffer"]
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferTier(Node):
+    """One tier of a `TieredOffer`: at `at_least` (spend or units), `percent` off or `off` spread."""
+
+    measure: Measure
+    at_least: Decimal
+    percent: Percent | None = None
+    off: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TieredOffer(Node):
+    """满3件8折 / 满100打9折，满200打8折 / `buy 3 get 20% off` / `buy 3 get 10 off`.
+
+    The highest reached tier applies, alone. Layer: order (like 满减).
+    """
+
+    tiers: tuple[OfferTier, ...]
+    notation: Notation = Notation.EN
+
+
+def _check(action: TieredOffer, report: Problems, cur: Currency | None) -> None:
+    previous: Decimal | None = None
+    previous_reward: Decimal | None = None
+    kinds = {tier.percent is not None for tier in action.tiers}
+    if len(kinds) > 1:
+        report.error(
+            "E085",
+            "the tiers mix percentages and amounts, so a higher tier may give less",
+            action.span,
+            "write every tier as a percentage (满2件9折，满3件8折) or every tier as an amount (满2件减5，满3件减10)",
+        )
+    for tier in action.tiers:
+        span = best_span(tier.span, action.span)
+        if tier.measure is Measure.UNITS:
+            check_count(report, int(tier.at_least), 1, "a tier's number of units", span, "E080")
+        else:
+            check_money(report, tier.at_least, "a tier threshold", span, cur)
+        if tier.percent is not None:
+            check_percent(report, tier.percent, "a tier's percentage off", allow_full=True)
+        if tier.off is not None:
+            check_money(report, tier.off, "a tier reward", span, cur)
+        out_of_order = previous is not None and tier.at_least <= previous
+        if previous is not None and out_of_order:
+            report.error(
+                "E085",
+                f"tier thresholds must increase: {num(tier.at_least)} comes after {num(previous)}",
+                span,
+                "list tiers from the lowest threshold to the highest (满2件9折，满3件8折)",
+            )
+        reward = tier.percent.off if tier.percent is not None else tier.off
+        if (
+            previous_reward is not None
+            and reward is not None
+            and len(kinds) == 1
+            and not out_of_order  # one error per tier: its threshold is already wrong
+            and reward <= previous_reward
+        ):
+            # a higher tier must give more: the best-deal search relies on a smaller spend
+            # never saving more (docs/semantics.md#best-deal)
+            report.error(
+                "E085",
+                f"tier rewards must increase: the tier at {num(tier.at_least)} gives no more than the one before",
+                span,
+                "a higher tier must give a larger reward, or it never helps the customer",
+            )
+        previous, previous_reward = tier.at_least, reward
+
+
+def tier_en(tier: OfferTier) -> str:
+    head = f"buy {count(tier.at_least)}" if tier.measure is Measure.UNITS else f"spend {num(tier.at_least)}"
+    return (
+        head
+        + " get "
+        + (percent_en(tier.percent) if tier.percent is not None else f"{num(tier.off or ZERO)} off")
+    )
+
+
+def _tier_zh(tier: OfferTier, forced: bool) -> str:
+    units = tier.measure is Measure.UNITS
+    head = f"满{count(tier.at_least) if units else num(tier.at_least)}" + ("件" if units else "")
+    if tier.percent is None:
+        return f"{head}减{num(tier.off or ZERO)}"
+    percent = percent_zh(tier.percent, half=True)
+    if percent is None or (tier.percent.notation is Notation.EN and not forced):
+        return tier_en(tier)  # 折 cannot say 100% off; keep `20% off` English
+    return head + ("" if units else "打") + percent
+
+
+def _en(node: TieredOffer) -> str:
+    return ", ".join(tier_en(t) for t in node.tiers)
+
+
+def _zh(node: TieredOffer, forced: bool) -> str:
+    """`forced`: every tier in 中文 where 折 can say it; otherwise each tier keeps its percent's notation."""
+    return ", ".join(_tier_zh(t, forced) for t in node.tiers)
+
+
+def reached(node: TieredOffer, spend: Decimal, units: Decimal) -> OfferTier | None:
+    """The highest tier reached at this spend and these units (tiers increase: E085)."""
+    top = None
+    for t in node.tiers:
+        if (units if t.measure is Measure.UNITS else spend) >= t.at_least:
+            top = t
+    return top
+
+
+def _discount_at(node: TieredOffer, spend: Decimal) -> Decimal:
+    found = [t for t in node.tiers if t.measure is Measure.SPEND and spend >= t.at_least]
+    if not found:
+        return ZERO
+    last = found[-1]  # tiers increase (E085)
+    return spend * last.percent.off / 100 if last.percent is not None else last.off or ZERO
+
+
+def _refund(node: TieredOffer, spend: Decimal, units: int, money: Money) -> Refund | None:
+    # 满3件减10 / 满100打9折: the highest tier the kept items still reach. An amount tier
+    # gives its amount; a percentage tier keeps what the kept units received (a lower
+    # percentage tier is not recomputed: docs/refunds.md), none reached gives nothing.
+    top = reached(node, spend, Decimal(units))
+    if top is not None and top.percent is not None:
+        return None
+    entitled = top.off or ZERO if top is not None else ZERO
+    words = f"kept items count {money(spend)} and {units} units: " + (
+        f"the tier at {top.at_least} gives {money(entitled)}" if top is not None else "no tier is reached"
+    )
+    return Refund(words, entitled=entitled)
+
+
+SPEC = BenefitSpec(
+    node=TieredOffer,
+    name="tiered offer (满N件8折)",
+    rules=("tiers",),
+    layer=LayerPolicy.ORDER,
+    check=_check,
+    format_en=_en,
+    format_zh=_zh,
+    evaluation=Evaluation.OFFER_TIERS,
+    discount_at=_discount_at,
+    refund=_refund,
+)
