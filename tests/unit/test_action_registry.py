@@ -51,6 +51,7 @@ SAMPLES: dict[type, ast.Action] = {
     ast.PointsRedeem: ast.PointsRedeem(points=Decimal(100), per=Decimal(1)),
     ast.AmountOff: ast.AmountOff(amount=Decimal(10)),
     ast.FreeUnits: ast.FreeUnits(count=1),
+    ast.NthUnitPrice: ast.NthUnitPrice(nth=2, price=Decimal(1)),
     ast.TieredOffer: ast.TieredOffer(
         tiers=(
             ast.OfferTier(measure=ast.Measure.UNITS, at_least=Decimal(3), percent=ast.Percent(Decimal(20))),

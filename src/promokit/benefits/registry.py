@@ -13,6 +13,7 @@ from . import (
     every_off,
     free_units,
     gift,
+    nth_unit_price,
     percent_off,
     points,
     quantity_deals,
@@ -44,6 +45,7 @@ _ALL: tuple[BenefitSpec, ...] = (
     amount_off.AMOUNT_OFF,
     free_units.SPEC,
     tiered_offer.SPEC,
+    nth_unit_price.SPEC,
 )
 
 #: AST class -> its spec, in the order the language documents the benefits

@@ -113,7 +113,13 @@ class Refund:
 @dataclass(frozen=True, slots=True)
 class Sugar:
     """The composed promotion a legacy benefit means: `action` under `condition`, with the
-    promotion's cap set to `cap` and its unit choice to `pick` (docs/language.md#composed-offers)."""
+    promotion's cap set to `cap` and its unit choice to `pick` (docs/language.md#composed-offers).
+
+    Equal prices are proven by tests/engine/test_benefit_sugar.py. The legacy node is kept (not
+    lowered to this) because the two part in one place: a legacy quantity deal counts the units
+    of the lines it holds, a composed condition every unit of its scope, so they differ when
+    another item promotion takes some of the lines (and on units priced 0).
+    """
 
     action: Node
     condition: Requirement | None = None
@@ -157,8 +163,11 @@ class BenefitSpec:
     own_cap: Callable[[Any], Decimal | None] | None = None
     #: (node, money) -> how the engine names what it gives, in a miss or an upsell
     words: Callable[[Any, Money], str] | None = None
-    #: pooled units: every `step` units, `per_step` get `rate` off (1: free)
+    #: pooled units: every `step` units, `per_step` get `rate` off (1: free); for a benefit that
+    #: prices the picked units (`deal_saving`), `rate` bounds the share of their value it takes
     deal: Callable[[Any], tuple[int, int, Decimal]] | None = None
+    #: pooled units: what the picked units save (value, units) -> saving; None: `rate` of their value
+    deal_saving: Callable[[Any], Saving] | None = None
     #: an order-level discount at an eligible spend, before caps (compile/spend.py)
     discount_at: Callable[[Any, Decimal], Decimal] | None = None
     #: lint: spends where the discount rate peaks (order level)

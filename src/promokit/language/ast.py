@@ -34,6 +34,7 @@ from ..benefits.every_off import EveryOff as EveryOff
 from ..benefits.free_units import FreeUnits as FreeUnits
 from ..benefits.gift import GiftOnBuy as GiftOnBuy
 from ..benefits.gift import GiftOnSpend as GiftOnSpend
+from ..benefits.nth_unit_price import NthUnitPrice as NthUnitPrice
 from ..benefits.percent_off import PercentOff as PercentOff
 from ..benefits.points import PointsEarn as PointsEarn
 from ..benefits.points import PointsRedeem as PointsRedeem
@@ -214,6 +215,7 @@ Action = (
     | AmountOff
     | FreeUnits
     | TieredOffer
+    | NthUnitPrice
 )
 
 

@@ -92,6 +92,8 @@ _FRONT_END_FILES = (
     "language/lowering_base.py",
     "language/lowering_actions.py",
     "language/lowering_compose.py",
+    "language/lowering_terms.py",
+    "language/lowering_points.py",
     "language/cache.py",
     "check/checker.py",
     "check/conditions.py",

@@ -77,7 +77,10 @@ def evaluate_item(
     found = deal_shape(cp)
     if shape is Evaluation.POOLED and found is not None:
         step, per_step, rate = found
-        return _pick_units(cp, cart, lines, remaining, step, per_step, rate, _choice(cp), words)
+        priced = spec.deal_saving(action) if spec.deal_saving is not None else None
+        return _pick_units(
+            cp, cart, lines, remaining, step, per_step, rate, _choice(cp), words, saving=priced
+        )
     raise TypeError(f"{type(action).__name__} is not an item-level action")  # pragma: no cover
 
 
@@ -141,9 +144,11 @@ def _pick_units(
     deal: str,
     *,
     once: bool = False,
+    saving: Saving | None = None,
 ) -> tuple[Outcome, list[Upsell]]:
-    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1). `once`:
-    `per_step` units in all, however many units there are (free units of a composed offer)."""
+    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1), or save
+    `saving` (a price for them: 第2件1元). `once`: `per_step` units in all, however many units
+    there are (free units of a composed offer)."""
     runs = _runs(cart, lines, remaining)
     total = sum(n for _, _, n in runs)
     scope = cp.scope.describe()
@@ -164,7 +169,8 @@ def _pick_units(
     units: dict[int, int] = {}
     for i, take in taken.items():
         value = remaining[i] if take == cart.quantities[i] else remaining[i] * take / cart.quantities[i]
-        amount = min(cart.q(value * rate), remaining[i])
+        off = value * rate if saving is None else saving(value, take)
+        amount = min(cart.q(off), remaining[i])
         if amount > 0:
             amounts[i], units[i] = amount, take
     upsells = []
