@@ -96,6 +96,7 @@ _FRONT_END_FILES = (
     "language/lowering_points.py",
     "language/cache.py",
     "check/checker.py",
+    "check/coupons.py",
     "check/conditions.py",
     "check/values.py",
     "check/compose.py",
