@@ -173,6 +173,7 @@ _SMALL_CONDITIONS = (
         scope=ast.Scope(include=(_sel(SelectorKind.CATEGORY, "dairy"),)),
     ),
     ast.Requirement(measure=ast.Measure.KINDS, at_least=Decimal(2)),
+    ast.Requirement(measure=ast.Measure.SPEND, at_least=Decimal(20), repeat=True, max_times=2),
 )
 
 

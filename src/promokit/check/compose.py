@@ -140,7 +140,7 @@ def _kinds_reachable(p: Promotion, req: Requirement, report: Report) -> None:
         return  # categories, brands, tags, named scopes: any number of skus may match
     excluded = {v for s in scope.exclude if s.kind is SelectorKind.SKU for v in s.values}
     named = {v for s in scope.include for v in s.values} - excluded
-    if len(named) < req.at_least:
+    if named and len(named) < req.at_least:  # none left: the scope matches nothing (W/E081)
         where = "the condition's scope" if req.scope is not None else f"the scope of '{p.id}'"
         report.error(
             "E081",
