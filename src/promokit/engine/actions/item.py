@@ -304,16 +304,19 @@ def leftover_saving(cp: CompiledPromotion, cart: Cart, value: Decimal, units: in
 
 
 def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
-    """An upper bound of what a cheapest-units quantity deal can save on any subset of its lines.
+    """An upper bound of what a cheapest-units benefit can save on any subset of its lines.
 
     "Buy 2 get 1 free" on the cheapest units is not monotone: given fewer lines (another
-    promotion took the cheap ones) it may give a dearer unit away. The bound prices the
-    discounted units as the dearest ones. None for every other action, whose saving alone
-    on all its lines already bounds what it saves in any combination.
+    promotion took the cheap ones) it may give a dearer unit away; so are free units, a
+    `cheapest first` bundle and a capped per-unit benefit with `cheapest first`. The bound
+    prices the units they take as the dearest ones. None for every other action, whose
+    saving alone on all its lines already bounds what it saves in any combination.
     """
     action = cp.action
     if isinstance(action, A.Bundle):
         return _bundle_bound(cp, cart, action)
+    if unit_saving(action) is not None:
+        return _linear_bound(cp, cart)
     if _choice(cp, A.UnitChoice.CHEAPEST) is not A.UnitChoice.CHEAPEST:
         return None
     shape = deal_shape(cp)
@@ -338,6 +341,21 @@ def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
         total += value * take
         left -= take
     return cart.q(total * rate) + cart.currency.quantum * len(runs)  # rounding slack per line
+
+
+def _linear_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
+    """A capped per-unit benefit with `cheapest first` takes the units that save least; given
+    fewer lines it takes others that save more. Bound: the units that save most, within the caps."""
+    saving = unit_saving(cp.action)
+    cap, line_cap = cart.unit_caps.get(cp.id), per_line(cp)
+    if saving is None or cp.promotion.pick is not A.UnitChoice.CHEAPEST or (cap is None and line_cap is None):
+        return None
+    q = cart.quantities
+    lines = [i for i in cart.eligible[cp.id] if cart.subtotals[i] > 0]
+    rows = [(saving(cart.subtotals[i] / q[i], 1), i, q[i]) for i in lines]
+    taken = take_units(rows, cap, A.UnitChoice.DEAREST, line_cap)
+    total = sum((saving(cart.subtotals[i] * n / q[i], n) for i, n in taken.items()), ZERO)
+    return cart.q(total) + cart.currency.quantum * len(lines)  # rounding slack per line
 
 
 def _bundle_bound(cp: CompiledPromotion, cart: Cart, action: A.Bundle) -> Decimal | None:
