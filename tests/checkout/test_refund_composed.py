@@ -98,6 +98,20 @@ def test_a_repeating_amount_off_keeps_its_amount_per_time_still_met() -> None:
     assert (five.amount, five.clawback) == (D("37.50"), D("2.50"))
 
 
+def test_a_condition_on_the_promotion_scope_counts_its_undiscounted_lines_too() -> None:
+    # when spend 50, one unit free: A 45.00 + C 9.00 x 6 (99.00) frees one C (9.00). The
+    # condition counts A too, though only C was discounted: returning one C keeps 90.00 and
+    # the free unit, with or without the request; returning A and a C (45.00 kept) does not.
+    rules = promokit.loads("promotion p {\n  when spend 50\n  赠1件\n}\n", name="r.promo")
+    cart = request(("a", "A", "x", "45.00", 1), ("c", "C", "x", "9.00", 6))
+    order = rules.price(cart)
+    assert order.discount == D("9.00")
+    assert refund(order, {"c": 1}, rules=rules, request=cart).clawback == D("0.00")
+    assert refund(order, {"c": 1}, rules=rules).clawback == D("0.00")
+    back = refund(order, {"a": 1, "c": 1}, rules=rules, request=cart)
+    assert back.clawback == D("7.50")  # the 5 kept C received 9.00 x 5/6
+
+
 def test_a_tiered_percentage_drops_to_the_lower_tier() -> None:
     # 满100打9折，满200打8折 on A×21 (210.00): 20% = 42.00, 8.00 paid a unit. Returning 6 units
     # (48.00 paid) keeps 150.00: the 9折 tier. The kept units received 30.00 at 20%; at 10%

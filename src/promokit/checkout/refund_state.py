@@ -125,7 +125,7 @@ class Refunder:
         if not thresholds and promo.condition is None:
             return
         measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
-        counted = self.condition_lines(promo, measured)
+        counted = self.condition_lines(promo)
         if not any(returned.get(line.id, 0) for line in [*measured, *counted]):
             return  # the return does not touch the lines it was measured on: nothing changes
         layer = _LAYER_ORDER.get(self.layer.get(promotion_id, "order"), 1)
@@ -208,14 +208,13 @@ class Refunder:
         if received > entitled:
             lost[promotion_id] = (received - entitled, words)
 
-    def condition_lines(self, promo: A.Promotion, measured: list[LineResult]) -> list[LineResult]:
-        """The lines a `when` condition counts: its own scope's, or the promotion's (on the
-        request when it is given; without it every line for a scope of its own, so that a
-        return never claws back more than is due: docs/refunds.md)."""
+    def condition_lines(self, promo: A.Promotion) -> list[LineResult]:
+        """The lines a `when` condition counts: its own scope's, or the promotion's, matched on
+        the request. Without the request every line counts (the result carries no categories,
+        and the promotion's discounted lines are fewer than its scope's), so that a return
+        never claws back more than is due (docs/refunds.md#conditions)."""
         if promo.condition is None:
             return []
-        if promo.condition.scope is None:
-            return self.in_scope(promo) if self.request is not None else measured
         return self.in_scope(promo, promo.condition.scope)
 
     def applications(
