@@ -122,7 +122,10 @@ def test_a_tiered_percentage_drops_to_the_lower_tier() -> None:
     assert order.discount == D("42.00")
     back = refund(order, {"a": 6}, rules=rules, request=cart)
     assert (back.amount, back.clawback, back.refund) == (D("48.00"), D("15.00"), D("33.00"))
-    assert back.clawbacks[0].detail == "kept items count ¥150.00 and 15 units: the tier at 100 gives 10% instead of 20%"
+    assert (
+        back.clawbacks[0].detail
+        == "kept items count ¥150.00 and 15 units: the tier at 100 gives 10% instead of 20%"
+    )
     # below 满100: the kept units give back all of their 20%
     assert refund(order, {"a": 12}, rules=rules, request=cart).clawback == D("18.00")
 

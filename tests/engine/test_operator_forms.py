@@ -105,12 +105,20 @@ def _id(body: str, cart: dict[str, int]) -> str:
 
 
 @pytest.mark.parametrize(("body", "cart", "expected"), TABLE, ids=[_id(b, c) for b, c, _ in TABLE])
-def test_each_operator_form_prices_as_meant(body: str, cart: dict[str, int], expected: dict[str, str]) -> None:
+def test_each_operator_form_prices_as_meant(
+    body: str, cart: dict[str, int], expected: dict[str, str]
+) -> None:
     rules = promokit.loads(f"promotion p {{\n{body}\n}}\n", name="forms.promo")
     request = CheckoutRequest(
         at=dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC),
         lines=tuple(
-            Line(id=f"l{n}", sku=sku, category=CATALOGUE[sku][0], unit_price=Decimal(CATALOGUE[sku][1]), quantity=q)
+            Line(
+                id=f"l{n}",
+                sku=sku,
+                category=CATALOGUE[sku][0],
+                unit_price=Decimal(CATALOGUE[sku][1]),
+                quantity=q,
+            )
             for n, (sku, q) in enumerate(cart.items(), start=1)
         ),
     )

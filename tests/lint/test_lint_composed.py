@@ -39,7 +39,10 @@ def test_an_amount_off_at_or_above_its_own_spend_condition_is_l001() -> None:
     assert codes("promotion p {\n  when spend 50\n  立减50\n}\n") == ["L001"]
     assert codes("promotion p {\n  when spend 50\n  立减49\n}\n") == []
     # a condition on another scope measures other goods: the reward is not compared with it
-    assert codes('promotion p {\n  on category "bakery"\n  when spend 5 on category "dairy"\n  立减10\n}\n') == []
+    assert (
+        codes('promotion p {\n  on category "bakery"\n  when spend 5 on category "dairy"\n  立减10\n}\n')
+        == []
+    )
 
 
 def test_l001_words_say_all_of_or_more_than() -> None:

@@ -92,9 +92,21 @@ def line(**fields: Any) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(
     ("fields", "path", "words"),
     [
-        ({"categories": [f"c{i}" for i in range(MAX_CATEGORIES + 1)]}, "lines.0.categories", "at most 20 items"),
-        ({"category": "/".join(["a"] * (MAX_CATEGORY_DEPTH + 1))}, "lines.0.category", "at most 10 are allowed"),
-        ({"categories": ["fresh", "x" * (MAX_CATEGORY_PATH + 1)]}, "lines.0.categories.1", "at most 200 characters"),
+        (
+            {"categories": [f"c{i}" for i in range(MAX_CATEGORIES + 1)]},
+            "lines.0.categories",
+            "at most 20 items",
+        ),
+        (
+            {"category": "/".join(["a"] * (MAX_CATEGORY_DEPTH + 1))},
+            "lines.0.category",
+            "at most 10 are allowed",
+        ),
+        (
+            {"categories": ["fresh", "x" * (MAX_CATEGORY_PATH + 1)]},
+            "lines.0.categories.1",
+            "at most 200 characters",
+        ),
         ({"categories": ["fresh", "fresh//fruit"]}, "lines.0.categories.1", "empty segment"),
     ],
 )
@@ -106,7 +118,9 @@ def test_category_limits_name_the_field_path(fields: dict[str, Any], path: str, 
 def test_categories_at_the_limits_are_accepted() -> None:
     deep = "/".join(["a"] * MAX_CATEGORY_DEPTH)
     extra = [f"c{i}" for i in range(MAX_CATEGORIES - 1)] + ["x" * MAX_CATEGORY_PATH]
-    req = CheckoutRequest.model_validate_json(json.dumps(request(lines=line(category=deep, categories=extra))))
+    req = CheckoutRequest.model_validate_json(
+        json.dumps(request(lines=line(category=deep, categories=extra)))
+    )
     assert len(req.lines[0].categories) == MAX_CATEGORIES and deep in req.lines[0].category_paths
 
 

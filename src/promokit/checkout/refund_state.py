@@ -171,7 +171,9 @@ class Refunder:
                 )
                 if first is None or first.percent is None or first.percent.off <= top.percent.off:
                     return
-                entitled = quantize(received * top.percent.off / first.percent.off, self.cur, Rounding.HALF_UP)
+                entitled = quantize(
+                    received * top.percent.off / first.percent.off, self.cur, Rounding.HALF_UP
+                )
                 shown = f"{top.percent.off}% instead of {first.percent.off}%"
             else:
                 entitled = top.off or ZERO if top is not None else ZERO
@@ -254,7 +256,9 @@ class Refunder:
             return f"kept items count {shown} for its condition, which needs {needed}"
         return f"kept items count {shown} for its condition: {now} time(s) instead of {then}"
 
-    def recheck_condition_gifts(self, promo: A.Promotion, now: int, gifts: dict[tuple[str, str], int]) -> None:
+    def recheck_condition_gifts(
+        self, promo: A.Promotion, now: int, gifts: dict[tuple[str, str], int]
+    ) -> None:
         """Gifts of a promotion whose `when` condition the kept units no longer meet."""
         action = promo.action
         if now or not isinstance(action, A.GiftOnSpend | A.GiftOnBuy):
