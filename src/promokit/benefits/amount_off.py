@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..language.nodes import Node, Notation
+from ..language.nodes import Measure, Node, Notation, Requirement, UnitChoice
 from ..money import Currency
 from .checks import check_money, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Problems, Saving
+from .spec import BenefitSpec, Evaluation, LayerPolicy, Problems, RateFacts, Saving, own_condition
 
 __all__ = ["AMOUNT_OFF", "AMOUNT_OFF_EACH", "AmountOff", "AmountOffEach"]
 
@@ -48,6 +48,27 @@ def _each_rate(action: AmountOffEach, sku: str, price: Decimal) -> tuple[Decimal
     return off, f'sku "{sku}" at {num(price - off)} instead of its list price {num(price)}'
 
 
+def _offer_rate(node: AmountOff, condition: Requirement | None, pick: UnitChoice | None) -> RateFacts | None:
+    """At its own spend condition: `amount / spend`; otherwise it depends on unit prices."""
+    own = own_condition(condition)
+    if own is None or own.measure is not Measure.SPEND:
+        return None
+    spend = own.at_least
+    return RateFacts(
+        min(node.amount, spend) / spend, spend, f"{num(node.amount)} off a spend of {num(spend)}"
+    )
+
+
+def _offer_price_rate(node: AmountOff, condition: Requirement | None, sku: str, price: Decimal) -> RateFacts:
+    """On the units its condition needs (one without a unit condition)."""
+    own = own_condition(condition)
+    units = own.at_least if own is not None and own.measure is not Measure.SPEND else Decimal(1)
+    off = min(node.amount, price * units)
+    return RateFacts(
+        off / (price * units), price, f'{num(node.amount)} off {num(units)} × sku "{sku}"', sku, int(units)
+    )
+
+
 AMOUNT_OFF = BenefitSpec(
     node=AmountOff,
     name="amount off (立减)",
@@ -58,6 +79,8 @@ AMOUNT_OFF = BenefitSpec(
     format_zh=lambda node, forced: f"立减{num(node.amount)}",
     evaluation=Evaluation.AMOUNT,
     discount_at=lambda node, spend: node.amount,
+    offer_rate=_offer_rate,
+    offer_price_rate=_offer_price_rate,
 )
 
 AMOUNT_OFF_EACH = BenefitSpec(

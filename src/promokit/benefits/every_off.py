@@ -10,7 +10,7 @@ from ..language.nodes import Measure, Node, Notation, Requirement
 from ..money import Currency
 from .amount_off import AmountOff
 from .checks import check_money, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Money, Problems, Refund, Sugar
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, Refund, Sugar
 from .text import opt
 
 __all__ = ["SPEC", "EveryOff", "every_steps"]
@@ -53,10 +53,10 @@ def _discount_at(node: EveryOff, spend: Decimal) -> Decimal:
     return min(off, node.cap) if node.cap is not None else off
 
 
-def _refund(node: EveryOff, spend: Decimal, units: int, money: Money) -> Refund:
-    steps = every_steps(node, spend)
-    words = f"kept items count {money(spend)}: {steps} x {money(node.off)} off"
-    return Refund(words, entitled=_discount_at(node, spend))
+def _refund(node: EveryOff, kept: Kept) -> Refund:
+    steps = every_steps(node, kept.spend)
+    words = f"kept items count {kept.money(kept.spend)}: {steps} x {kept.money(node.off)} off"
+    return Refund(words, entitled=_discount_at(node, kept.spend))
 
 
 def _sugar(node: EveryOff) -> Sugar | None:

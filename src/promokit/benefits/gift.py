@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..language.nodes import Node, Notation
 from ..money import Currency
 from .checks import check_count, check_gift_sku, check_money, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Money, Problems, Refund
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, Refund
 from .text import opt, string
 
 __all__ = ["GIFT_ON_BUY", "GIFT_ON_SPEND", "GiftOnBuy", "GiftOnSpend"]
@@ -67,7 +67,8 @@ def _on_buy_zh(node: GiftOnBuy, forced: bool) -> str:
     return text
 
 
-def _on_buy_refund(node: GiftOnBuy, spend: Decimal, units: int, money: Money) -> Refund:
+def _on_buy_refund(node: GiftOnBuy, kept: Kept) -> Refund:
+    units = kept.units
     times = units // node.buy
     if not node.repeat:
         times = min(times, 1)
@@ -76,8 +77,9 @@ def _on_buy_refund(node: GiftOnBuy, spend: Decimal, units: int, money: Money) ->
     return Refund(f"kept items count {units} units", gift_units=times * node.quantity)
 
 
-def _on_spend_refund(node: GiftOnSpend, spend: Decimal, units: int, money: Money) -> Refund:
-    return Refund(f"kept items count {money(spend)}", gift_units=None if spend >= node.threshold else 0)
+def _on_spend_refund(node: GiftOnSpend, kept: Kept) -> Refund:
+    earned = None if kept.spend >= node.threshold else 0
+    return Refund(f"kept items count {kept.money(kept.spend)}", gift_units=earned)
 
 
 GIFT_ON_BUY = BenefitSpec(

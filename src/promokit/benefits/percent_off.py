@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..language.nodes import Measure, Node, Notation, Percent
 from ..money import Currency
 from .checks import check_money, check_percent, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Money, Problems, Refund, Saving, Sugar
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, Refund, Saving, Sugar
 from .text import opt, percent_en, percent_zh
 from .tiered_offer import OfferTier, TieredOffer
 
@@ -73,10 +73,10 @@ def _spends(node: PercentOff) -> list[Decimal]:
     return base
 
 
-def _refund(node: PercentOff, spend: Decimal, units: int, money: Money) -> Refund | None:
-    if node.min_spend is None or spend >= node.min_spend:
+def _refund(node: PercentOff, kept: Kept) -> Refund | None:
+    if node.min_spend is None or kept.spend >= node.min_spend:
         return None
-    words = f"kept items count {money(spend)}, below the minimum spend {money(node.min_spend)}"
+    words = f"kept items count {kept.money(kept.spend)}, below the minimum spend {kept.money(node.min_spend)}"
     return Refund(words, entitled=ZERO)
 
 

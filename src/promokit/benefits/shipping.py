@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..language.nodes import Node, Notation
 from ..money import Currency
 from .checks import check_money, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Money, Problems, Refund
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, Refund
 from .text import opt
 
 __all__ = ["SPEC", "ShippingOff"]
@@ -42,10 +42,10 @@ def _zh(node: ShippingOff, forced: bool) -> str:
     return opt("满", node.threshold) + ("包邮" if node.off is None else f"运费减{num(node.off)}")
 
 
-def _refund(node: ShippingOff, spend: Decimal, units: int, money: Money) -> Refund | None:
-    if node.threshold is None or spend >= node.threshold or units == 0:
+def _refund(node: ShippingOff, kept: Kept) -> Refund | None:
+    if node.threshold is None or kept.spend >= node.threshold or kept.units == 0:
         return None
-    words = f"kept items count {money(spend)}, below {money(node.threshold)} for the shipping discount"
+    words = f"kept items count {kept.money(kept.spend)}, below {kept.money(node.threshold)} for the shipping discount"
     return Refund(words, whole=True)
 
 

@@ -36,12 +36,15 @@ from ..money import Currency
 __all__ = [
     "BenefitSpec",
     "Evaluation",
+    "Kept",
     "LayerPolicy",
     "Money",
     "Problems",
+    "RateFacts",
     "Refund",
     "Saving",
     "Sugar",
+    "own_condition",
 ]
 
 ZERO = Decimal(0)
@@ -111,6 +114,39 @@ class Refund:
 
 
 @dataclass(frozen=True, slots=True)
+class RateFacts:
+    """A lint rate (lint/actions.py `Rate`): the share of what it applies to a benefit takes at
+    worst, the spend (or unit price) where, in words, the catalogue sku and the units of the
+    example cart."""
+
+    rate: Decimal
+    spend: Decimal | None
+    how: str
+    sku: str | None = None
+    units: int = 1
+
+
+def own_condition(condition: Requirement | None) -> Requirement | None:
+    """The `when` condition when it counts the benefit's own scope (None otherwise)."""
+    return condition if condition is not None and condition.scope is None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What a partial return leaves of the lines a promotion was measured on (checkout/refund_state.py):
+    the kept units' spend and count, the same as priced (before the return), what the kept units
+    received from the promotion, and how to show and round money."""
+
+    spend: Decimal
+    units: int
+    spend_before: Decimal
+    units_before: int
+    received: Decimal
+    money: Money
+    round: Callable[[Decimal], Decimal]
+
+
+@dataclass(frozen=True, slots=True)
 class Sugar:
     """The composed promotion a legacy benefit means: `action` under `condition`, with the
     promotion's cap set to `cap` and its unit choice to `pick` (docs/language.md#composed-offers).
@@ -172,15 +208,22 @@ class BenefitSpec:
     discount_at: Callable[[Any, Decimal], Decimal] | None = None
     #: lint: spends where the discount rate peaks (order level)
     rate_spends: Callable[[Any], list[Decimal]] | None = None
-    #: lint: a fixed share of what it applies to, with words (item level)
-    rate_share: Callable[[Any], tuple[Decimal, str]] | None = None
+    #: lint: a fixed share of what it applies to, with words (item level); None from the
+    #: function: it depends on unit prices
+    rate_share: Callable[[Any], tuple[Decimal, str] | None] | None = None
+    #: lint: a composed offer's rate, read with its promotion's `when` condition and unit
+    #: choice; None from the function: it depends on unit prices (`offer_price_rate`)
+    offer_rate: Callable[[Any, Requirement | None, UnitChoice | None], RateFacts | None] | None = None
+    #: lint: the same at one catalogue sku's list price: (offer, condition, sku, price)
+    offer_price_rate: Callable[[Any, Requirement | None, str, Decimal], RateFacts | None] | None = None
     #: lint: (node, sku, list price) -> (amount off per unit, words), given a catalogue
     price_rate: Callable[[Any, str, Decimal], tuple[Decimal, str]] | None = None
     #: lint: units an example cart needs for the benefit to apply once
     example_units: Callable[[Any], int] = lambda node: 1
-    #: refunds: (node, kept spend, kept units, money) -> what the kept units still get (None
-    #: from the function: nothing changes); None: a refund keeps it as priced
-    refund: Callable[[Any, Decimal, int, Money], Refund | None] | None = None
+    #: refunds: (node, what the return keeps) -> what the kept units still get (None from the
+    #: function: nothing changes); None: a refund keeps it as priced (its `when` condition, if
+    #: any, is rechecked for every benefit alike)
+    refund: Callable[[Any, Kept], Refund | None] | None = None
     #: gifts: (node) -> (gift sku, units per application); None: it gives no gift
     gift: Callable[[Any], tuple[str, int]] | None = None
     #: the composed offer this kind is sugar for (None from the function: not expressible

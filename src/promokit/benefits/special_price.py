@@ -62,6 +62,11 @@ def _words(action: SpecialPrice | FlashPrice | GroupPrice, money: Money) -> str:
     return f"price {money(action.price)} is not below the current price"
 
 
+def _free_share(action: SpecialPrice | FlashPrice | GroupPrice) -> tuple[Decimal, str] | None:
+    """A price of 0 takes every unit whole; any other price needs the list prices."""
+    return (Decimal(1), "every unit free (a price of 0)") if action.price == 0 else None
+
+
 def _check_special(action: SpecialPrice, report: Problems, cur: Currency | None) -> None:
     check_money(report, action.price, "the special price", action.span, cur, is_price=True)
 
@@ -92,6 +97,7 @@ SPECIAL_PRICE = BenefitSpec(
     unit_saving=_saving,
     words=_words,
     price_rate=_rate,
+    rate_share=_free_share,
 )
 
 FLASH_PRICE = BenefitSpec(
@@ -112,6 +118,7 @@ FLASH_PRICE = BenefitSpec(
     unit_saving=_saving,
     words=_words,
     price_rate=_rate,
+    rate_share=_free_share,
 )
 
 GROUP_PRICE = BenefitSpec(
@@ -126,4 +133,5 @@ GROUP_PRICE = BenefitSpec(
     unit_saving=_saving,
     words=_words,
     price_rate=_rate,
+    rate_share=_free_share,
 )

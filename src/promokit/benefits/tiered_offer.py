@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..language.nodes import Measure, Node, Notation, Percent
+from ..language.nodes import Measure, Node, Notation, Percent, Requirement, UnitChoice
 from ..money import Currency
 from .checks import best_span, check_count, check_money, check_percent, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Money, Problems, Refund
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, RateFacts, Refund
 from .text import count, percent_en, percent_zh
 
 __all__ = ["SPEC", "OfferTier", "TieredOffer"]
@@ -132,18 +132,63 @@ def _discount_at(node: TieredOffer, spend: Decimal) -> Decimal:
     return spend * last.percent.off / 100 if last.percent is not None else last.off or ZERO
 
 
-def _refund(node: TieredOffer, spend: Decimal, units: int, money: Money) -> Refund | None:
+def _refund(node: TieredOffer, kept: Kept) -> Refund | None:
     # 满3件减10 / 满100打9折: the highest tier the kept items still reach. An amount tier
-    # gives its amount; a percentage tier keeps what the kept units received (a lower
-    # percentage tier is not recomputed: docs/refunds.md), none reached gives nothing.
-    top = reached(node, spend, Decimal(units))
+    # gives its amount, a lower percentage tier its percentage (docs/refunds.md), none
+    # reached gives nothing.
+    top = reached(node, kept.spend, Decimal(kept.units))
     if top is not None and top.percent is not None:
-        return None
-    entitled = top.off or ZERO if top is not None else ZERO
-    words = f"kept items count {money(spend)} and {units} units: " + (
-        f"the tier at {top.at_least} gives {money(entitled)}" if top is not None else "no tier is reached"
+        # a lower percentage tier: the kept units keep that percentage of what they were
+        # discounted at the tier they reached when priced
+        first = reached(node, kept.spend_before, Decimal(kept.units_before))
+        if first is None or first.percent is None or first.percent.off <= top.percent.off:
+            return None
+        entitled = kept.round(kept.received * top.percent.off / first.percent.off)
+        shown = f"{top.percent.off}% instead of {first.percent.off}%"
+    else:
+        entitled = top.off or ZERO if top is not None else ZERO
+        shown = kept.money(entitled)
+    words = f"kept items count {kept.money(kept.spend)} and {kept.units} units: " + (
+        f"the tier at {top.at_least} gives {shown}" if top is not None else "no tier is reached"
     )
     return Refund(words, entitled=entitled)
+
+
+def _offer_rate(
+    node: TieredOffer, condition: Requirement | None, pick: UnitChoice | None
+) -> RateFacts | None:
+    """Peaks at a tier's threshold (a percentage: that percentage); None when a tier is an
+    amount over N units (its rate depends on the unit prices)."""
+    best: RateFacts | None = None
+    for tier in node.tiers:
+        units = tier.measure is Measure.UNITS
+        if tier.percent is not None:
+            r = min(tier.percent.off / 100, Decimal(1))
+            where = f"{num(tier.at_least)} units" if units else f"a spend of {num(tier.at_least)}"
+            how = f"{num(tier.percent.off)}% off at {where}"
+        elif units:
+            return None
+        else:
+            r = min(tier.off or ZERO, tier.at_least) / tier.at_least
+            how = f"{num(tier.off or ZERO)} off a spend of {num(tier.at_least)}"
+        if best is None or r > best.rate:
+            spend = None if units else tier.at_least
+            best = RateFacts(r, spend, how, units=int(tier.at_least) if units else 1)
+    return best
+
+
+def _offer_price_rate(
+    node: TieredOffer, condition: Requirement | None, sku: str, price: Decimal
+) -> RateFacts | None:
+    """An amount over N units at a list price: each tier at its N units."""
+    best: RateFacts | None = None
+    for tier in node.tiers:
+        off = min(tier.off or ZERO, price * tier.at_least)
+        r = off / (price * tier.at_least)
+        if best is None or r > best.rate:
+            how = f'{num(tier.off or ZERO)} off {num(tier.at_least)} × sku "{sku}"'
+            best = RateFacts(r, price, how, sku, units=int(tier.at_least))
+    return best
 
 
 SPEC = BenefitSpec(
@@ -156,5 +201,7 @@ SPEC = BenefitSpec(
     format_zh=_zh,
     evaluation=Evaluation.OFFER_TIERS,
     discount_at=_discount_at,
+    offer_rate=_offer_rate,
+    offer_price_rate=_offer_price_rate,
     refund=_refund,
 )

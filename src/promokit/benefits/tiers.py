@@ -10,7 +10,7 @@ from decimal import Decimal
 from ..language.nodes import Measure, Node, Notation
 from ..money import Currency
 from .checks import best_span, check_money, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Money, Problems, Refund, Sugar
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, Refund, Sugar
 from .tiered_offer import OfferTier, TieredOffer
 
 __all__ = ["SPEC", "Tier", "Tiers", "reached_tier"]
@@ -80,10 +80,12 @@ def _discount_at(node: Tiers, spend: Decimal) -> Decimal:
     return top.off if top is not None else ZERO
 
 
-def _refund(node: Tiers, spend: Decimal, units: int, money: Money) -> Refund:
-    best = reached_tier(node.tiers, spend)
-    now = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
-    return Refund(f"kept items count {money(spend)} and {now}", entitled=best.off if best else ZERO)
+def _refund(node: Tiers, kept: Kept) -> Refund:
+    best = reached_tier(node.tiers, kept.spend)
+    reach = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
+    return Refund(
+        f"kept items count {kept.money(kept.spend)} and {reach}", entitled=best.off if best else ZERO
+    )
 
 
 def _sugar(node: Tiers) -> Sugar:

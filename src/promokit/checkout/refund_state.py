@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from ..benefits import spec_for
-from ..benefits.spec import Evaluation
+from ..benefits.spec import Evaluation, Kept
 from ..compile.predicates import compile_scope
 from ..language import ast as A
 from ..language.ast import ThresholdBase
@@ -120,10 +121,12 @@ class Refunder:
             ) from None
         action = promo.action
         spec = spec_for(action)
-        if spec.refund is None:
-            return  # kept as priced (docs/refunds.md)
+        thresholds = spec.refund is not None  # what the benefit rechecks (docs/refunds.md)
+        if not thresholds and promo.condition is None:
+            return
         measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
-        if not any(returned.get(line.id, 0) for line in measured):
+        counted = self.condition_lines(promo)
+        if not any(returned.get(line.id, 0) for line in [*measured, *counted]):
             return  # the return does not touch the lines it was measured on: nothing changes
         layer = _LAYER_ORDER.get(self.layer.get(promotion_id, "order"), 1)
         before = None if promo.threshold_base is ThresholdBase.ORIGINAL else layer
@@ -135,7 +138,30 @@ class Refunder:
             for adj in line.adjustments:
                 if adj.promotion == promotion_id:
                     received += adj.amount - self.share(adj.amount, r, line.quantity)
-        verdict = spec.refund(action, base, kept_units, self.money)
+        money = self.money
+        if promo.condition is not None:
+            then, _ = self.applications(promo, counted, {}, before)
+            now, have = self.applications(promo, counted, returned, before)
+            if now < then:
+                words = self.condition_words(promo.condition, have, (now, then))
+                self.recheck_condition(
+                    promo, (now, then), received, applied_amount, measured, returned, lost, words
+                )
+                self.recheck_condition_gifts(promo, now, gifts)
+                return
+        if not thresholds:
+            return
+        assert spec.refund is not None
+        kept = Kept(
+            spend=base,
+            units=kept_units,
+            spend_before=sum((self.kept(line, {}, before) for line in measured), ZERO),
+            units_before=sum(line.quantity for line in measured),
+            received=received,
+            money=money,
+            round=lambda value: quantize(value, self.cur, Rounding.HALF_UP),
+        )
+        verdict = spec.refund(action, kept)
         if verdict is None:
             return  # the kept units still earn what they received
         if verdict.whole:
@@ -150,7 +176,106 @@ class Refunder:
         if received > entitled:
             lost[promotion_id] = (received - entitled, verdict.words)
 
-    def in_scope(self, promo: A.Promotion) -> list[LineResult]:
+    def condition_lines(self, promo: A.Promotion) -> list[LineResult]:
+        """The lines a `when` condition counts: its own scope's, or the promotion's, matched on
+        the request. Without the request every line counts (the result carries no categories,
+        and the promotion's discounted lines are fewer than its scope's), so that a return
+        never claws back more than is due (docs/refunds.md#conditions)."""
+        if promo.condition is None:
+            return []
+        return self.in_scope(promo, promo.condition.scope)
+
+    def applications(
+        self, promo: A.Promotion, lines: list[LineResult], returned: Mapping[str, int], before: int | None
+    ) -> tuple[int, Decimal]:
+        """(times, measure): times the `when` condition holds on the kept units of `lines` (the engine's
+        `engine/actions/condition.applications`, on the frozen result)."""
+        req = promo.condition
+        assert req is not None
+        if req.measure is A.Measure.SPEND:
+            have = sum((self.kept(line, returned, before) for line in lines), ZERO)
+        elif req.measure is A.Measure.UNITS:
+            have = Decimal(sum(line.quantity - returned.get(line.id, 0) for line in lines))
+        else:
+            have = Decimal(len({line.sku for line in lines if line.quantity > returned.get(line.id, 0)}))
+        if have < req.at_least:
+            return 0, have
+        times = int(have // req.at_least) if req.repeat else 1
+        uses = [
+            lim.count
+            for lim in promo.limits
+            if lim.per is A.Per.ORDER and lim.counted is A.Counted.USES and not lim.per_day
+        ]
+        for most in (req.max_times, min(uses) if uses else None):
+            if most is not None:
+                times = min(times, most)
+        return times, have
+
+    def condition_words(self, req: A.Requirement, have: Decimal, times: tuple[int, int]) -> str:
+        now, then = times
+        if req.measure is A.Measure.SPEND:
+            shown, needed = self.money(have), self.money(req.at_least)
+        else:
+            what = "units" if req.measure is A.Measure.UNITS else "different skus"
+            shown, needed = f"{have} {what}", f"{req.at_least}"
+        if now == 0:
+            return f"kept items count {shown} for its condition, which needs {needed}"
+        return f"kept items count {shown} for its condition: {now} time(s) instead of {then}"
+
+    def recheck_condition_gifts(
+        self, promo: A.Promotion, now: int, gifts: dict[tuple[str, str], int]
+    ) -> None:
+        """Gifts of a promotion whose `when` condition the kept units no longer meet."""
+        gives = spec_for(promo.action).gift
+        if now or gives is None:
+            return  # a gift does not count applications of a condition
+        sku = gives(promo.action)[0]
+        granted = sum(g.quantity for g in self.result.gifts if g.promotion == promo.id and g.sku == sku)
+        if granted > 0:
+            gifts[(promo.id, sku)] = granted
+
+    def recheck_condition(
+        self,
+        promo: A.Promotion,
+        times: tuple[int, int],
+        received: Decimal,
+        applied_amount: Decimal,
+        measured: list[LineResult],
+        returned: Mapping[str, int],
+        lost: dict[str, tuple[Decimal, str]],
+        words: str,
+    ) -> None:
+        """A `when` condition that the kept units meet fewer times than when priced: nothing
+        when not met at all; else `立减N` gives N per time, free units their share of the units
+        still earned, and the other benefits (which do not count applications) all of it."""
+        now, then = times
+        action = promo.action
+        spec = spec_for(action)
+        if spec.gift is not None:
+            return  # recheck_condition_gifts
+        if spec.evaluation is Evaluation.SHIPPING:
+            if now == 0 and any(line.quantity > returned.get(line.id, 0) for line in measured):
+                lost[promo.id] = (applied_amount, words)
+            return
+        if spec.evaluation is Evaluation.AMOUNT:  # 立减N: N per application
+            entitled = cast(A.AmountOff, action).amount * now
+            if promo.cap is not None:
+                entitled = min(entitled, promo.cap.amount)
+        elif spec.evaluation is Evaluation.FREE_UNITS and now > 0:
+            # count x times free units: the kept units keep their share of those still earned
+            given = sum(a.units for line in measured for a in line.adjustments if a.promotion == promo.id)
+            earned = cast(A.FreeUnits, action).count * now
+            if given <= earned:
+                return
+            entitled = quantize(received * earned / given, self.cur, Rounding.HALF_UP)
+        elif now > 0:  # other benefits do not count applications: the condition holds
+            return
+        else:
+            entitled = ZERO
+        if received > entitled:
+            lost[promo.id] = (received - entitled, words)
+
+    def in_scope(self, promo: A.Promotion, scope: A.Scope | None = None) -> list[LineResult]:
         """The lines a promotion that adjusted no line (a gift, shipping) was measured on.
 
         The result does not carry categories, brands or tags, so the scope is matched on the
@@ -159,7 +284,7 @@ class Refunder:
         if self.request is None:
             return list(self.result.lines)
         scopes = getattr(getattr(self.rules, "ast", None), "scopes", {})
-        matcher = compile_scope(promo.scope, scopes)
+        matcher = compile_scope(scope or promo.scope, scopes)
         return [
             self.lines[line.id]
             for line in self.request.lines

@@ -3,7 +3,9 @@
 Used by the rate lints (L011, L012) and the overlap lint (L004). Order-level actions peak
 at known spends (a tier's threshold, one step of "every X", the spend where a percentage's
 cap starts to bind); quantity deals have a fixed share; price actions need list prices
-(a catalogue), otherwise their rate is unknown (None).
+(a catalogue), otherwise their rate is unknown (None). Composed offers (docs/lint.md#l011):
+a tiered offer peaks at a tier, an amount off at its spend condition, free units at the
+units their condition counts; what depends on unit prices needs the catalogue too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..benefits import spec_for
+from ..benefits.spec import RateFacts
 from ..check.values import num
 from ..compile.spend import discount_at as discount_at  # the one formula, re-exported for the lints
 from ..language.ast import Layer, Promotion, Scope, ScopeDecl, SelectorKind
@@ -21,6 +24,7 @@ from .search import layer_of
 __all__ = [
     "Rate",
     "candidate_spends",
+    "composed_rate",
     "catalogue_prices",
     "discount_at",
     "order_discount",
@@ -38,6 +42,7 @@ class Rate:
     spend: Decimal | None  # the eligible spend (or unit price) of the example cart
     how: str  # words: the action and where the worst case is reached
     sku: str | None = None  # the catalogue sku the rate was computed on
+    units: int = 1  # units of the example cart (a deal's or a condition's count)
 
 
 def catalogue_prices(
@@ -125,9 +130,13 @@ def worst_rate(
     spec = spec_for(a)
     if spec.rate_spends is not None and (spec.rate_share is None or layer_of(p) is not Layer.ITEM):
         return order_rate(p)
-    if spec.rate_share is not None:
-        share, how = spec.rate_share(a)
-        return Rate(share, None, how)
+    if spec.rate_share is not None and (share := spec.rate_share(a)) is not None:
+        return Rate(share[0], None, share[1])
+    if spec.offer_rate is not None:  # composed offers: read with their condition and unit choice
+        known = spec.offer_rate(a, p.condition, p.pick)
+        if known is not None or catalogue is None:
+            return _rate(known)
+        return _priced_offer(p, catalogue_prices(p, scopes, catalogue))
     if catalogue is None or spec.price_rate is None:
         return None
     prices = catalogue_prices(p, scopes, catalogue)
@@ -142,6 +151,30 @@ def worst_rate(
         if best is None or r > best.rate:
             best = Rate(r, price, how, sku)
     return best
+
+
+def composed_rate(p: Promotion) -> Rate | None:
+    """The rate of a composed offer that needs no unit prices (its benefit's `offer_rate`, read
+    with the promotion's condition and unit choice); None when it does or is not one."""
+    offer = spec_for(p.action).offer_rate
+    return _rate(offer(p.action, p.condition, p.pick)) if offer is not None else None
+
+
+def _rate(facts: RateFacts | None) -> Rate | None:
+    return None if facts is None else Rate(facts.rate, facts.spend, facts.how, facts.sku, facts.units)
+
+
+def _priced_offer(p: Promotion, prices: Mapping[str, Decimal]) -> Rate | None:
+    """With list prices, sku by sku (the benefit's `offer_price_rate`): the worst one."""
+    priced = spec_for(p.action).offer_price_rate
+    best: RateFacts | None = None
+    for sku, price in sorted(prices.items()):
+        if price <= 0 or priced is None:
+            continue
+        found = priced(p.action, p.condition, sku, price)
+        if found is not None and (best is None or found.rate > best.rate):
+            best = found
+    return _rate(best)
 
 
 def rate_pct(rate: Decimal) -> str:

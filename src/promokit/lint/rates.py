@@ -229,7 +229,7 @@ def lint_rates(
     for pid in rates:
         groups.setdefault(_group_key(by_id[pid]), []).append(pid)
     note = (
-        f"; {len(unknown)} price promotion(s) left out without list prices (pass a catalogue)"
+        f"; {len(unknown)} promotion(s) priced per unit left out without list prices (pass a catalogue)"
         if unknown
         else ""
     )
@@ -267,7 +267,10 @@ def _engine_example(rules: RuleSetAst, p: Promotion, r: Rate, today: dt.date) ->
     if engine is None:
         return ""
     a = p.action
-    quantity = spec_for(a).example_units(a)
+    # the units its deal, tier or condition needs (`BenefitSpec.example_units`, the rate's own)
+    quantity = max(spec_for(a).example_units(a), r.units)
+    if p.condition is not None and p.condition.scope is not None:
+        return ""  # a condition on another scope needs a second line: no one-line example
     line = example_line(p.scope, p.scope, rules.scopes)
     customer = example_customer([p.audience], rules.segments)
     at = example_instant([p], rules, start=today)
