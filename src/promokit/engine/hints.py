@@ -51,7 +51,7 @@ def build_hints(
             continue
         if up.units is not None and _beyond_cap(cart, best, p.id, up.units):
             continue  # the cap leaves no room for the next deal: the promise would be false
-        if up.units is not None and _saves_nothing(cart, p):
+        if up.units is not None and _saves_nothing(cart, p, up.units):
             continue  # more units at these prices would not beat the deal's price
         budget = cart.budgets.get(p.id)
         if budget is not None and up.unlocks is not None and budget < up.unlocks:
@@ -105,13 +105,20 @@ def _beyond_cap(cart: Cart, best: Evaluation, pid: str, more: int) -> bool:
     return already + more > cap
 
 
-def _saves_nothing(cart: Cart, p: CompiledPromotion) -> bool:
-    """A bundle (N for ¥X) whose N units, even at the dearest price in scope, cost no more than ¥X."""
+def _saves_nothing(cart: Cart, p: CompiledPromotion, more: int) -> bool:
+    """A bundle (N for ¥X) that `more` units at the dearest price in scope would not make save:
+    the N dearest units of the cart with them cost no more than ¥X."""
     action = p.action
     if not isinstance(action, Bundle):
         return False
-    prices = [cart.lines[i].unit_price for i in cart.eligible.get(p.id, ())]
-    return bool(prices) and max(prices) * action.count <= action.price
+    eligible = cart.eligible.get(p.id, ())
+    prices = [
+        cart.lines[i].unit_price for i in eligible for _ in range(min(cart.quantities[i], action.count))
+    ]
+    if not prices:
+        return False
+    prices += [max(prices)] * more  # what acting on the hint adds (docs/semantics.md#hints)
+    return sum(sorted(prices, reverse=True)[: action.count], Decimal(0)) <= action.price
 
 
 def _scope_name(p: CompiledPromotion) -> str:
