@@ -122,6 +122,8 @@ def test_facets_are_consistent(spec: BenefitSpec) -> None:
     # rate lints: order-level spends come with a discount formula
     if spec.rate_spends is not None:
         assert spec.discount_at is not None
+    # a composed offer's rate that may need unit prices can price them
+    assert (spec.offer_rate is None) == (spec.offer_price_rate is None)
     if spec.gift is not None:
         sku, units = spec.gift(sample)
         assert sku and units >= 1
