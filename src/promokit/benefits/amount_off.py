@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..language.nodes import Measure, Node, Notation, Requirement, UnitChoice
 from ..money import Currency
 from .checks import check_money, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Problems, RateFacts, Saving, own_condition
+from .spec import BenefitSpec, Evaluation, LayerPolicy, LintNote, Problems, RateFacts, Saving, own_condition
 
 __all__ = ["AMOUNT_OFF", "AMOUNT_OFF_EACH", "AmountOff", "AmountOffEach"]
 
@@ -69,6 +69,33 @@ def _offer_price_rate(node: AmountOff, condition: Requirement | None, sku: str, 
     )
 
 
+def _exceeds(node: AmountOff, condition: Requirement | None) -> list[LintNote]:
+    req = own_condition(condition)
+    if req is None or req.measure is not Measure.SPEND or node.amount < req.at_least:
+        return []
+    return [
+        LintNote(
+            "L001",
+            f"{num(node.amount)} off when the spend reaches {num(req.at_least)} takes "
+            + ("all of" if node.amount == req.at_least else "more than")
+            + " the spend that meets its condition (the discount stops at what the scope costs)",
+            node.span,
+            "a reward at or above its spend condition makes the order free; check for swapped numbers",
+        )
+    ]
+
+
+def _each_at_price(node: AmountOffEach, sku: str, price: Decimal) -> LintNote | None:
+    if node.amount < price:
+        return None
+    return LintNote(
+        "L001",
+        f'{num(node.amount)} off each unit is at least the list price of sku "{sku}" ({num(price)}), so it would be free',
+        node.span,
+        "exclude the sku from the scope, or lower the amount",
+    )
+
+
 AMOUNT_OFF = BenefitSpec(
     node=AmountOff,
     name="amount off (立减)",
@@ -80,6 +107,7 @@ AMOUNT_OFF = BenefitSpec(
     evaluation=Evaluation.AMOUNT,
     discount_at=lambda node, spend: node.amount,
     offer_rate=_offer_rate,
+    lint_exceeds=_exceeds,
     offer_price_rate=_offer_price_rate,
 )
 
@@ -95,4 +123,6 @@ AMOUNT_OFF_EACH = BenefitSpec(
     unit_saving=_each_saving,
     words=lambda node, money: f"{node.amount} off each",
     price_rate=_each_rate,
+    lint_at_price=_each_at_price,
+    discount_range=lambda node: (node.amount, None),
 )

@@ -10,7 +10,7 @@ from ..language.nodes import Measure, Node, Notation, Requirement
 from ..money import Currency
 from .amount_off import AmountOff
 from .checks import check_money, num
-from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, Refund, Sugar
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, LintNote, Problems, Refund, Sugar
 from .text import opt
 
 __all__ = ["SPEC", "EveryOff", "every_steps"]
@@ -59,6 +59,24 @@ def _refund(node: EveryOff, kept: Kept) -> Refund:
     return Refund(words, entitled=_discount_at(node, kept.spend))
 
 
+def _exceeds(node: EveryOff, condition: Requirement | None) -> list[LintNote]:
+    if node.off < node.step:
+        return []
+    return [
+        LintNote(
+            "L001",
+            f"every {num(node.step)} takes off {num(node.off)}, as much as the spend it is "
+            "measured on, so an order can be free",
+            node.span,
+            "the reward per step should be well below the step (e.g. every 100 get 10 off)",
+        )
+    ]
+
+
+def _range(node: EveryOff) -> tuple[Decimal | None, Decimal | None]:
+    return (node.off if node.cap is None else min(node.off, node.cap)), node.cap
+
+
 def _sugar(node: EveryOff) -> Sugar | None:
     """每满100减10 封顶30 = amount off 10 × spend 100, repeating up to 3 times."""
     times = None
@@ -81,6 +99,8 @@ SPEC = BenefitSpec(
     evaluation=Evaluation.EVERY,
     discount_at=_discount_at,
     rate_spends=lambda node: [node.step * k for k in (1, 2, 3, 5, 10)],
+    lint_exceeds=_exceeds,
+    discount_range=_range,
     refund=_refund,
     sugar=_sugar,
 )

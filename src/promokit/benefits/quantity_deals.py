@@ -10,7 +10,7 @@ from ..language.nodes import Measure, Node, Notation, Percent, Requirement, Unit
 from ..money import Currency
 from .checks import check_count, check_money, check_percent, num
 from .free_units import FreeUnits
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Problems, Sugar
+from .spec import BenefitSpec, Evaluation, LayerPolicy, LintNote, Problems, Sugar
 from .text import ZH_NUMERALS, dearest, ordinal, percent_en, percent_zh
 
 __all__ = ["BUNDLE", "BUY_GET_FREE", "NTH_UNIT_OFF", "Bundle", "BuyGetFree", "NthUnitOff"]
@@ -137,6 +137,18 @@ def _bundle_rate(node: Bundle, sku: str, price: Decimal) -> tuple[Decimal, str]:
     return off, f'{node.count} × sku "{sku}" (list price {num(price)}) for {num(node.price)}'
 
 
+def _bundle_at_price(node: Bundle, sku: str, price: Decimal) -> LintNote | None:
+    if node.price < price * node.count:
+        return None
+    return LintNote(
+        "L002",
+        f"{node.count} for {num(node.price)} is not below {node.count} × the list price of "
+        f'sku "{sku}" ({num(price)}), so the bundle saves nothing',
+        node.span,
+        "lower the bundle price, or exclude the sku from the scope",
+    )
+
+
 BUNDLE = BenefitSpec(
     node=Bundle,
     name="N for P bundle (任选)",
@@ -151,5 +163,6 @@ BUNDLE = BenefitSpec(
     # bundles are formed from the dearest units while they save: fewer lines never save more
     units=UnitChoice.DEAREST,
     price_rate=_bundle_rate,
+    lint_at_price=_bundle_at_price,
     example_units=lambda node: node.count,
 )

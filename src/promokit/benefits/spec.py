@@ -38,6 +38,7 @@ __all__ = [
     "Evaluation",
     "Kept",
     "LayerPolicy",
+    "LintNote",
     "Money",
     "Problems",
     "RateFacts",
@@ -132,6 +133,16 @@ def own_condition(condition: Requirement | None) -> Requirement | None:
 
 
 @dataclass(frozen=True, slots=True)
+class LintNote:
+    """A lint warning about a benefit's own numbers (L001, L002; lint/linter.py adds the promotion)."""
+
+    code: str
+    message: str
+    span: Span
+    help: str
+
+
+@dataclass(frozen=True, slots=True)
 class Kept:
     """What a partial return leaves of the lines a promotion was measured on (checkout/refund_state.py):
     the kept units' spend and count, the same as priced (before the return), what the kept units
@@ -220,6 +231,12 @@ class BenefitSpec:
     price_rate: Callable[[Any, str, Decimal], tuple[Decimal, str]] | None = None
     #: lint: units an example cart needs for the benefit to apply once
     example_units: Callable[[Any], int] = lambda node: 1
+    #: lint L001: numbers that give away all the spend that reaches them (node, `when` condition)
+    lint_exceeds: Callable[[Any, Requirement | None], list[LintNote]] | None = None
+    #: lint L001 / L002 with a catalogue: (node, sku, list price) -> a note, None when fine
+    lint_at_price: Callable[[Any, str, Decimal], LintNote | None] | None = None
+    #: lint L010: the smallest and the largest discount it can give (None: depends on the cart)
+    discount_range: Callable[[Any], tuple[Decimal | None, Decimal | None]] | None = None
     #: refunds: (node, what the return keeps) -> what the kept units still get (None from the
     #: function: nothing changes); None: a refund keeps it as priced (its `when` condition, if
     #: any, is rechecked for every benefit alike)

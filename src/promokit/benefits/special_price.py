@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..language.nodes import Node, Notation
 from ..money import Currency
 from .checks import check_count, check_money, num
-from .spec import BenefitSpec, Evaluation, LayerPolicy, Money, Problems, Saving
+from .spec import BenefitSpec, Evaluation, LayerPolicy, LintNote, Money, Problems, Saving
 from .text import opt
 
 __all__ = ["FLASH_PRICE", "FlashPrice", "GROUP_PRICE", "GroupPrice", "SPECIAL_PRICE", "SpecialPrice"]
@@ -67,6 +67,17 @@ def _free_share(action: SpecialPrice | FlashPrice | GroupPrice) -> tuple[Decimal
     return (Decimal(1), "every unit free (a price of 0)") if action.price == 0 else None
 
 
+def _at_price(action: SpecialPrice | FlashPrice | GroupPrice, sku: str, price: Decimal) -> LintNote | None:
+    if action.price < price:
+        return None
+    return LintNote(
+        "L002",
+        f'the price {num(action.price)} is not below the list price of sku "{sku}" ({num(price)}), so it saves nothing',
+        action.span,
+        "lower the price, or exclude the sku from the scope",
+    )
+
+
 def _check_special(action: SpecialPrice, report: Problems, cur: Currency | None) -> None:
     check_money(report, action.price, "the special price", action.span, cur, is_price=True)
 
@@ -97,6 +108,7 @@ SPECIAL_PRICE = BenefitSpec(
     unit_saving=_saving,
     words=_words,
     price_rate=_rate,
+    lint_at_price=_at_price,
     rate_share=_free_share,
 )
 
@@ -118,6 +130,7 @@ FLASH_PRICE = BenefitSpec(
     unit_saving=_saving,
     words=_words,
     price_rate=_rate,
+    lint_at_price=_at_price,
     rate_share=_free_share,
 )
 
@@ -133,5 +146,6 @@ GROUP_PRICE = BenefitSpec(
     unit_saving=_saving,
     words=_words,
     price_rate=_rate,
+    lint_at_price=_at_price,
     rate_share=_free_share,
 )

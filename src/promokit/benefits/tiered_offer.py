@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..language.nodes import Measure, Node, Notation, Percent, Requirement, UnitChoice
 from ..money import Currency
 from .checks import best_span, check_count, check_money, check_percent, num
-from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, RateFacts, Refund
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, LintNote, Problems, RateFacts, Refund
 from .text import count, percent_en, percent_zh
 
 __all__ = ["SPEC", "OfferTier", "TieredOffer"]
@@ -191,6 +191,21 @@ def _offer_price_rate(
     return best
 
 
+def _exceeds(node: TieredOffer, condition: Requirement | None) -> list[LintNote]:
+    return [
+        LintNote(
+            "L001",
+            f"the tier at {num(tier.at_least)} takes off {num(tier.off)}, "
+            + ("all of" if tier.off == tier.at_least else "more than")
+            + " the spend that reaches it (the discount stops at what the scope costs)",
+            best_span(tier.span, node.span),
+            "a reward at or above its threshold makes the order free; check for swapped numbers",
+        )
+        for tier in node.tiers
+        if tier.measure is Measure.SPEND and tier.off is not None and tier.off >= tier.at_least
+    ]
+
+
 SPEC = BenefitSpec(
     node=TieredOffer,
     name="tiered offer (满N件8折)",
@@ -202,6 +217,7 @@ SPEC = BenefitSpec(
     evaluation=Evaluation.OFFER_TIERS,
     discount_at=_discount_at,
     offer_rate=_offer_rate,
+    lint_exceeds=_exceeds,
     offer_price_rate=_offer_price_rate,
     refund=_refund,
 )

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..language.nodes import Measure, Node, Notation
+from ..language.nodes import Measure, Node, Notation, Requirement
+from ..language.source import Span
 from ..money import Currency
 from .checks import best_span, check_money, num
-from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, Problems, Refund, Sugar
+from .spec import BenefitSpec, Evaluation, Kept, LayerPolicy, LintNote, Problems, Refund, Sugar
 from .tiered_offer import OfferTier, TieredOffer
 
-__all__ = ["SPEC", "Tier", "Tiers", "reached_tier"]
+__all__ = ["SPEC", "Tier", "Tiers", "exceeding", "reached_tier"]
 
 ZERO = Decimal(0)
 
@@ -75,6 +76,31 @@ def _check(action: Tiers, report: Problems, cur: Currency | None) -> None:
         prev = t
 
 
+def exceeding(tier_span: Span, threshold: Decimal, off: Decimal) -> LintNote:
+    """L001 for a tier whose reward is at or above its threshold (tiers and tiered offers)."""
+    return LintNote(
+        "L001",
+        f"the tier at {num(threshold)} takes off {num(off)}, "
+        + ("all of" if off == threshold else "more than")
+        + " the spend that reaches it (the discount stops at what the scope costs)",
+        tier_span,
+        "a reward at or above its threshold makes the order free; check for swapped numbers",
+    )
+
+
+def _exceeds(node: Tiers, condition: Requirement | None) -> list[LintNote]:
+    return [
+        exceeding(best_span(t.span, node.span), t.threshold, t.off)
+        for t in node.tiers
+        if t.off >= t.threshold
+    ]
+
+
+def _range(node: Tiers) -> tuple[Decimal | None, Decimal | None]:
+    offs = [t.off for t in node.tiers]
+    return (min(offs), max(offs)) if offs else (None, None)
+
+
 def _discount_at(node: Tiers, spend: Decimal) -> Decimal:
     top = reached_tier(node.tiers, spend)
     return top.off if top is not None else ZERO
@@ -105,6 +131,8 @@ SPEC = BenefitSpec(
     evaluation=Evaluation.SPEND_TIERS,
     discount_at=_discount_at,
     rate_spends=lambda node: [t.threshold for t in node.tiers],
+    lint_exceeds=_exceeds,
+    discount_range=_range,
     refund=_refund,
     sugar=_sugar,
 )
