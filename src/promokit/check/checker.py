@@ -151,12 +151,15 @@ def _merge_settings(files: Sequence[RuleFile], report: Report) -> RuleSetAst:
         return default if got is None else got[0]  # type: ignore[return-value]
 
     cap: Decimal | None = pick("order cap", None)
+    # `shipping methods` lists add up across files: each file may declare the methods it uses.
+    declared = [f.settings.shipping_methods for f in files if f.settings.shipping_methods is not None]
     return RuleSetAst(
         files=tuple(files),
         timezone=pick("timezone", "UTC"),
         currency=pick("currency", "CNY"),
         rounding=pick("rounding", Rounding.HALF_UP),
         max_order_discount=cap,
+        shipping_methods=frozenset(m for methods in declared for m in methods) if declared else None,
     )
 
 

@@ -294,6 +294,10 @@ def _check_action(action: Action, report: Report, cur: Currency | None) -> None:
             _money(report, action.threshold, "the shipping threshold", s, cur)
         if action.off is not None:
             _money(report, action.off, "the shipping discount", s, cur)
+        if action.percent is not None:  # 100% off shipping is free shipping
+            _percent(report, action.percent, "the shipping discount", allow_full=True)
+        if action.price is not None:  # 0 is free shipping
+            _money(report, action.price, "the shipping price", s, cur, is_price=True)
     elif isinstance(action, PointsEarn):
         _plain(report, action.points, "points earned", s)
         _money(report, action.per, "the amount per point step", s, cur)

@@ -542,6 +542,12 @@ CODES: tuple[Code, ...] = (
         "a scope that can match nothing once its named scopes are resolved",
         "docs/lint.md#checker-codes-promokit-check",
     ),
+    Code(
+        "W030",
+        "warning",
+        "a shipping benefit limited to a delivery method that `shipping methods` does not list: matches nothing",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
 )
 
 

@@ -101,6 +101,11 @@ _WORDS: dict[str, str] = {
     "ZH_INVITE_REWARD": "`邀请奖励`",
     "ZH_VOUCHER": "`券`",
     "ZH_INVITE_LIMIT": "`每位邀请人限`",
+    # shipping benefits and `shipping methods` (docs/language.md#shipping)
+    "ZH_SHIPPING": "`运费`",
+    "ZH_SHIPPING_FULL": "`运费满`",
+    "ZH_ONLY": "`限`",
+    "ZH_SHIPPING_METHODS": "`配送方式`",
 }
 
 #: Where a number is money, the message says so (the operator typed 满100减 and stopped).
@@ -120,6 +125,8 @@ _DECLARATIONS = {
     "CURRENCY",
     "ROUNDING",
     "ORDER",
+    "SHIPPING",  # shipping methods
+    "ZH_SHIPPING_METHODS",
 }
 #: What may start a line inside `points ID on EVENT { ... }` (docs/points.md).
 _POINTS_CLAUSES = {
@@ -135,7 +142,8 @@ _CLAUSES = {
     "ZH_EVERY_FULL", "ZH_HALF_PRICE", "ZH_EACH_MINUS", "ZH_SPECIAL", "ZH_FLASH", "ZH_BUY", "ZH_NTH",
     "ZH_FREE_SHIPPING", "ZH_SHIPPING_MINUS", "ZH_EVERY", "ZH_POINTS", "ZH_LIMIT", "ZH_STOCK",
     "ZH_BUDGET", "ZH_AT_MOST_MINUS", "ZH_EXCLUSIVE", "ZH_EXCLUSIVE_GROUP", "ZH_THRESHOLD_ORIGINAL",
-    "EXPERIMENT", "ZH_EXPERIMENT", "INVITE", "ZH_INVITE_REWARD", "ZH_INVITE_LIMIT",
+    "EXPERIMENT", "ZH_EXPERIMENT", "INVITE", "ZH_INVITE_REWARD", "ZH_INVITE_LIMIT", "ZH_SHIPPING",
+    "ZH_SHIPPING_FULL",
 }  # fmt: skip
 _CONDITIONS = {
     "NOT", "LPAR", "LEVEL", "ORDERS", "SPENT", "POINTS", "REGION", "CHANNEL", "REGISTERED", "ATTR",
