@@ -470,6 +470,12 @@ CODES: tuple[Code, ...] = (
         "docs/testing.md#problems-in-test-files",
     ),
     Code(
+        "T014",
+        "error",
+        "an `expect shipping NAME` that names no shipping line of the case",
+        "docs/testing.md#problems-in-test-files",
+    ),
+    Code(
         "W001",
         "warning",
         "days 29–31 of the month, which some months lack",

@@ -196,9 +196,15 @@ _GROUPS: tuple[tuple[frozenset[str], set[str], str], ...] = (
 _MAX_SHOWN = 6
 
 
+#: Where a name is a delivery method: after a shipping benefit's `on` / `限`, after `shipping methods`.
+_METHOD_BEFORE = ("限", "methods", "配送方式")
+
+
 def _word(name: str, before: str) -> str:
     if name == "NUMBER" and before.rstrip().endswith(_MONEY_BEFORE):
         return "an amount such as 100 or 99.90"
+    if name == "NAME" and _after_shipping(before):
+        return "a delivery method such as express or standard"
     if name in _WORDS:
         return _WORDS[name]
     if name.isupper() and name.isidentifier():
@@ -253,6 +259,17 @@ def describe_expected(expected: Iterable[str], before: str = "") -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _after_shipping(before: str) -> bool:
+    """`free shipping over 99 on `, `满99包邮限`, `shipping methods `: a delivery method comes next."""
+    text = before.rstrip()
+    line = text.rpartition("\n")[2]
+    if text.endswith(_METHOD_BEFORE):
+        return True
+    shipping = "shipping" in line or "包邮" in line or "运费" in line
+    listed = text.endswith((",", "，", "、")) and (" on " in line or "限" in line)
+    return shipping and (text.endswith(" on") or listed)
 
 
 def describe_found(kind: str, value: str) -> str:

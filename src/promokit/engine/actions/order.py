@@ -270,6 +270,8 @@ def _shipping(
     lines = [k for k, ship in enumerate(cart.request.shipping_lines) if _carries(action, ship.method)]
     fee = sum((left[k] for k in lines), ZERO)
     what = shipping_words(cart, action)
+    if not lines:  # before any threshold: no hint promises a benefit on a shipment that is not there
+        return Miss("no_saving", f"no shipping line{_on_methods(action)} in the request"), []
     if action.threshold is not None and action.basis is A.ShippingBasis.SHIPPING and fee < action.threshold:
         detail = (
             f"shipping{_on_methods(action)} costs {cart.money(fee)}, "
@@ -283,8 +285,6 @@ def _shipping(
     if cp.cap is not None:
         amounts = shrink(cart, amounts, cp.cap)
     if not amounts:
-        if not lines:
-            return Miss("no_saving", f"no shipping line{_on_methods(action)} in the request"), []
         return Miss("no_saving", f"there is no shipping fee{_on_methods(action)} to discount"), []
     return Effect(shipping_lines=amounts), []
 
