@@ -83,7 +83,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     check_mall_items(files, report)
     check_experiments(rules.promotions, report)
     check_invites(rules.promotions, report)
-    check_silent(files, rules, report)  # W020-W022: valid rules that would do nothing (issue 12)
+    check_silent(files, rules, report)  # W020-W022, W030: valid rules that would do nothing
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)
