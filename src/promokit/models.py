@@ -318,6 +318,15 @@ Shipping = Annotated[
 ]
 
 
+@functools.lru_cache(maxsize=256)
+def _implicit_shipping(amount: str) -> tuple[ShippingLine, ...]:
+    """The one shipping line of the single-amount form (keyed by the amount as written)."""
+    line = ShippingLine.model_construct(
+        id=IMPLICIT_SHIPPING_ID, method="", amount=Decimal(amount), lines=None, tax_rate=Decimal(0)
+    )
+    return (line,)
+
+
 class CheckoutRequest(_Model):
     """A cart to price: the lines, the customer, the instant and the codes entered.
 
@@ -378,15 +387,15 @@ class CheckoutRequest(_Model):
                     )
         return self
 
-    @functools.cached_property
+    @property
     def shipping_lines(self) -> tuple[ShippingLine, ...]:
-        """The shipping lines, the single-amount form read as one implicit line with no method."""
+        """The shipping lines, the single-amount form read as one implicit line with no method.
+
+        A property, not a cached one: `model_copy(update={"shipping": ...})` must see the new value.
+        """
         if isinstance(self.shipping, tuple):
             return self.shipping
-        implicit = ShippingLine.model_construct(
-            id=IMPLICIT_SHIPPING_ID, method="", amount=self.shipping, lines=None, tax_rate=Decimal(0)
-        )
-        return (implicit,)
+        return _implicit_shipping(str(self.shipping))
 
     @property
     def shipping_amount(self) -> Decimal:

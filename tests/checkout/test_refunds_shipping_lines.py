@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[2] / "examples" / "shipping"
 
 def test_a_broken_goods_threshold_claws_back_the_discount_of_its_shipping_line() -> None:
     rules = promokit.load(ROOT)
-    order = rules.price(CheckoutRequest.model_validate_json((ROOT / "requests" / "two-shipments.json").read_bytes()))
+    order = rules.price(
+        CheckoutRequest.model_validate_json((ROOT / "requests" / "two-shipments.json").read_bytes())
+    )
     assert order.shipping_discount == D("8.00")  # 满99包邮 on the standard line
     # Keep the rice (59.00) only: below 满99, so the free standard shipping (8.00) is clawed back.
     back = refund(order, {"l2": 2}, rules=rules)

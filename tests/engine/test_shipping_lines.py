@@ -54,7 +54,9 @@ def rule(action: str) -> str:
         ("shipping 6 off on express", "10.00", "14.00"),
     ],
 )
-def test_each_benefit_prices_the_shipping_lines_of_its_methods(action: str, standard: str, express: str) -> None:
+def test_each_benefit_prices_the_shipping_lines_of_its_methods(
+    action: str, standard: str, express: str
+) -> None:
     result = price(rule(action), line("a", "50.00"), shipping=[STANDARD, EXPRESS])
     assert totals(result) == {"s1": D(standard), "s2": D(express)}
     assert result.shipping_discount == D("30.00") - D(standard) - D(express)

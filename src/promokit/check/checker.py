@@ -159,7 +159,7 @@ def _merge_settings(files: Sequence[RuleFile], report: Report) -> RuleSetAst:
         currency=pick("currency", "CNY"),
         rounding=pick("rounding", Rounding.HALF_UP),
         max_order_discount=cap,
-        shipping_methods=frozenset(m for methods in declared for m in methods) if declared else None,
+        shipping_methods=tuple(sorted({m for methods in declared for m in methods})) if declared else None,
     )
 
 

@@ -142,7 +142,7 @@ def _matches_nothing(scope: Scope, scopes: Mapping[str, ScopeDecl]) -> bool:
     return all(kind != "all" and values <= excluded.get(kind, set()) for kind, values in include)
 
 
-def _check_methods(promotion: str, action: ShippingOff, known: frozenset[str], report: Report) -> None:
+def _check_methods(promotion: str, action: ShippingOff, known: tuple[str, ...], report: Report) -> None:
     spans = action.method_spans or (action.span,) * len(action.methods)
     for method, span in zip(action.methods, spans, strict=False):
         if method in known:
@@ -154,5 +154,5 @@ def _check_methods(promotion: str, action: ShippingOff, known: frozenset[str], r
             "list: it matches no shipping line",
             span,
             (f"{hint} " if hint else "")
-            + f"If requests use '{method}', add it to `shipping methods` ({', '.join(sorted(known))})",
+            + f"If requests use '{method}', add it to `shipping methods` ({', '.join(known)})",
         )

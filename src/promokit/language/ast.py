@@ -440,7 +440,9 @@ class ShippingOff(Node):
     price: Decimal | None = None
     basis: ShippingBasis = ShippingBasis.GOODS
     methods: tuple[str, ...] = ()
-    method_spans: tuple[Span, ...] = ()  # where each method is written (W030 points there)
+    # Where each method is written (W030 points there); like `span`, not part of what the
+    # benefit says, but unlike it left out of comparisons (strip_spans keeps its length).
+    method_spans: tuple[Span, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -819,7 +821,7 @@ class RuleSetAst:
     rounding: Rounding = Rounding.HALF_UP
     max_order_discount: Decimal | None = None
     #: the delivery methods the files declare (`shipping methods ...`), None: not declared
-    shipping_methods: frozenset[str] | None = None
+    shipping_methods: tuple[str, ...] | None = None  # sorted, each once
 
     @property
     def promotions(self) -> tuple[Promotion, ...]:

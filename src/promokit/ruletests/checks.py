@@ -90,7 +90,9 @@ def _shipping_line(e: Expectation, result: PricingResult) -> tuple[bool, str, st
     assert e.target is not None and e.amount is not None
     name = e.target.text
     ships = result.shipping_lines
-    ship = next((s for s in ships if s.id == name), None) or next((s for s in ships if s.method == name), None)
+    ship = next((s for s in ships if s.id == name), None) or next(
+        (s for s in ships if s.method == name), None
+    )
     expected = f"shipping {name} {e.amount}"
     if ship is None:
         listed = ", ".join(f"{s.id} ({s.method})" for s in ships) or "none: the request gave one amount"

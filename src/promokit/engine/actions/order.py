@@ -267,7 +267,11 @@ def _shipping(
     The threshold is on the goods (`base`, like any order-level threshold) or on what the
     matching shipping lines cost (`when shipping over 20` / 运费满20).
     """
-    lines = [k for k, ship in enumerate(cart.request.shipping_lines) if _carries(action, ship.method)]
+    ships = cart.request.shipping_lines
+    # in id order, so that an apportioned remainder does not depend on the request's order
+    lines = sorted(
+        (k for k, ship in enumerate(ships) if _carries(action, ship.method)), key=lambda k: ships[k].id
+    )
     fee = sum((left[k] for k in lines), ZERO)
     what = shipping_words(cart, action)
     if not lines:  # before any threshold: no hint promises a benefit on a shipment that is not there
