@@ -81,7 +81,14 @@ def check_count(
         )
 
 
-def check_percent(report: Problems, p: Percent, what: str, *, allow_full: bool = False) -> None:
+def check_percent(
+    report: Problems,
+    p: Percent,
+    what: str,
+    *,
+    allow_full: bool = False,
+    fix: str = "write e.g. 20% off (or 8折); 100% off (免费) makes the units free",
+) -> None:
     off = p.off
     ok = off.is_finite() and 0 < off and (off < 100 or (allow_full and off == 100))
     if ok:
@@ -103,7 +110,7 @@ def check_percent(report: Problems, p: Percent, what: str, *, allow_full: bool =
         "E030",
         f"{what} must be {bounds}, got {off}%",
         p.span,
-        "write e.g. 20% off (or 8折); 100% off (免费) makes the units free",
+        fix,
     )
 
 

@@ -41,6 +41,7 @@ from ..benefits.points import PointsRedeem as PointsRedeem
 from ..benefits.quantity_deals import Bundle as Bundle
 from ..benefits.quantity_deals import BuyGetFree as BuyGetFree
 from ..benefits.quantity_deals import NthUnitOff as NthUnitOff
+from ..benefits.shipping import ShippingBasis as ShippingBasis
 from ..benefits.shipping import ShippingOff as ShippingOff
 from ..benefits.special_price import FlashPrice as FlashPrice
 from ..benefits.special_price import GroupPrice as GroupPrice
@@ -368,12 +369,15 @@ class Settings(Node):
     currency: str | None = None
     rounding: Rounding | None = None
     max_order_discount: Decimal | None = None  # `order cap 200`: all promotions together
+    # `shipping methods standard, express`: the delivery methods requests use (W030 names others)
+    shipping_methods: tuple[str, ...] | None = None
     # Where each setting was written, for diagnostics (NO_SPAN: not recorded; the checker
     # then points at `span`).
     timezone_span: Span = NO_SPAN
     currency_span: Span = NO_SPAN
     rounding_span: Span = NO_SPAN
     max_order_discount_span: Span = NO_SPAN
+    shipping_methods_span: Span = NO_SPAN
 
 
 # --------------------------------------------------------------------------- points for actions
@@ -446,6 +450,8 @@ class RuleSetAst:
     currency: str = "CNY"
     rounding: Rounding = Rounding.HALF_UP
     max_order_discount: Decimal | None = None
+    #: the delivery methods the files declare (`shipping methods ...`), None: not declared
+    shipping_methods: tuple[str, ...] | None = None  # sorted, each once
 
     @property
     def promotions(self) -> tuple[Promotion, ...]:

@@ -374,6 +374,9 @@ def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
         settings.append(_Line(f"rounding {s.rounding.value}", _anchor(s.rounding_span)))
     if s.max_order_discount is not None:
         settings.append(_Line(f"order cap {num(s.max_order_discount)}", _anchor(s.max_order_discount_span)))
+    if s.shipping_methods is not None:
+        methods = ", ".join(s.shipping_methods)
+        settings.append(_Line(f"shipping methods {methods}", _anchor(s.shipping_methods_span)))
     declarations = [
         _Line(f"segment {d.name} = {condition(d.condition)}", _anchor(d.span)) for d in rule_file.segments
     ]
