@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import product
 
 from ..compile.predicates import compile_scope
 from ..compile.spend import discount_at, every_steps, reached_tier
@@ -20,10 +21,17 @@ from ..models import CheckoutRequest, LineResult, PricingResult
 from ..money import Currency, Rounding, currency, format_money, quantize
 from .refund_models import PromotionLookup
 
-__all__ = ["Refunder", "State"]
+__all__ = ["MOST_OWED_LIMIT", "Refunder", "State"]
 
 ZERO = Decimal(0)
 _LAYER_ORDER = {"item": 0, "order": 1, "coupon": 2, "shipping": 3, "points": 4}
+
+
+#: the most cumulative returns `Refunder.most_owed` measures; beyond it, the frozen shares bound it
+MOST_OWED_LIMIT = 2048
+_THRESHOLD_ACTIONS = (
+    A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,10 @@ class State:
     lost: dict[str, tuple[Decimal, str]]  # promotion -> (discount kept units must give back, words)
     gifts: dict[tuple[str, str], int]  # (promotion, sku) -> gift units to give back
     redeemed_share: Decimal  # returned share of points-redemption adjustments
+
+    def net(self) -> Decimal:
+        """What this cumulative return may have back: frozen shares minus what kept units owe."""
+        return sum(self.gross.values(), ZERO) - sum((v for v, _ in self.lost.values()), ZERO)
 
 
 class Refunder:
@@ -48,6 +60,7 @@ class Refunder:
         self.cur: Currency = currency(result.currency)
         self.lines: dict[str, LineResult] = {line.id: line for line in result.lines}
         self.layer = {a.promotion: a.layer for a in result.applied}
+        self._thresholds: frozenset[str] | None = None
 
     def share(self, amount: Decimal, returned: int, quantity: int) -> Decimal:
         """The first `returned` of `quantity` units' share of `amount` (cumulative, half-up)."""
@@ -82,6 +95,56 @@ class Refunder:
             redeemed_share = sum(gross.values(), ZERO) / goods if goods else ZERO
         return State(gross, lost, gifts, redeemed_share)
 
+    def most_owed(self, returned: Mapping[str, int]) -> Decimal:
+        """The most any sequence of earlier returns of `returned` (line id -> units) could have
+        refunded under the money ledger: the highest `net()` of a cumulative return within it
+        (a refund pays up to the highest cumulative figure reached so far, never below 0).
+
+        What a return may have back is not monotone in the units returned: one more unit can
+        break a threshold and owe more than it is worth. So when only the units of earlier
+        returns are known (`refund(..., already_returned=)`), assuming this maximum is what
+        keeps the order's refunds at or below what it paid (docs/refunds.md#several-returns).
+        Only lines some threshold promotion was measured on can lower the figure; the others
+        are taken whole. Over `MOST_OWED_LIMIT` cumulative returns, the frozen shares of
+        `returned` bound the maximum from above (still never over-paying).
+        """
+        varying = sorted(k for k, v in returned.items() if v and k in self.threshold_lines())
+        fixed = {k: v for k, v in returned.items() if k not in varying}
+        sizes = [returned[k] + 1 for k in varying]
+        count = 1
+        for size in sizes:
+            count *= size
+        if count > MOST_OWED_LIMIT:
+            return max(ZERO, sum(self.state(returned).gross.values(), ZERO))
+        best = ZERO
+        for units in product(*(range(size) for size in sizes)):
+            best = max(best, self.state({**fixed, **dict(zip(varying, units, strict=True))}).net())
+        return best
+
+    def threshold_lines(self) -> frozenset[str]:
+        """The lines some applied threshold promotion was measured on (`recheck`)."""
+        if self._thresholds is None:
+            found: set[str] = set()
+            if self.rules is not None:
+                for applied in self.result.applied:
+                    promo = self._promotion(applied.promotion)
+                    if isinstance(promo.action, _THRESHOLD_ACTIONS):
+                        found.update(line.id for line in self._measured(promo, applied.lines))
+            self._thresholds = frozenset(found)
+        return self._thresholds
+
+    def _promotion(self, promotion_id: str) -> A.Promotion:
+        assert self.rules is not None
+        try:
+            return self.rules.promotion(promotion_id)
+        except KeyError:
+            raise ValueError(
+                f"promotion {promotion_id!r} of the priced result is not in these rules"
+            ) from None
+
+    def _measured(self, promo: A.Promotion, line_ids: tuple[str, ...]) -> list[LineResult]:
+        return [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
+
     def _is_redemption(self, promotion_id: str) -> bool:
         if self.layer.get(promotion_id) != "points":
             return False
@@ -110,20 +173,11 @@ class Refunder:
         gifts: dict[tuple[str, str], int],
     ) -> None:
         """Record what `promotion_id` no longer gives the kept units (nothing if untouched)."""
-        assert self.rules is not None
-        try:
-            promo = self.rules.promotion(promotion_id)
-        except KeyError:
-            raise ValueError(
-                f"promotion {promotion_id!r} of the priced result is not in these rules"
-            ) from None
+        promo = self._promotion(promotion_id)
         action = promo.action
-        if not isinstance(
-            action,
-            A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer,
-        ):
+        if not isinstance(action, _THRESHOLD_ACTIONS):
             return
-        measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
+        measured = self._measured(promo, line_ids)
         if not any(returned.get(line.id, 0) for line in measured):
             return  # the return does not touch the lines it was measured on: nothing changes
         layer = _LAYER_ORDER.get(self.layer.get(promotion_id, "order"), 1)
