@@ -55,6 +55,8 @@ def _import_psycopg() -> Any:
 
 
 class PostgresLedger:
+    campaign_stats: bool = True  # set by open_ledger (docs/ledgers.md#campaign-statistics-off)
+
     def __init__(self, url: str, *, clock: Clock | None = None, init: bool = True) -> None:
         self._psycopg = _import_psycopg()
         self.url = redact(url)

@@ -35,6 +35,8 @@ from .replies import balances, postgres_answer, reserve_outcome
 
 
 class AsyncPostgresLedger:
+    campaign_stats: bool = True  # set by open_async_ledger (docs/ledgers.md#campaign-statistics-off)
+
     def __init__(
         self, url: str, conninfo: str, schema: str, soft: bool, size: int, clock: Clock | None
     ) -> None:

@@ -95,6 +95,8 @@ def _import_redis() -> Any:
 
 
 class RedisLedger:
+    campaign_stats: bool = True  # set by open_ledger (docs/ledgers.md#campaign-statistics-off)
+
     def __init__(self, url: str, *, clock: Clock | None = None) -> None:
         redis = _import_redis()
         self.url = redact(url)

@@ -35,6 +35,8 @@ from .replies import balances, redis_answer, reserve_outcome, reset_error
 
 
 class AsyncRedisLedger:
+    campaign_stats: bool = True  # set by open_async_ledger (docs/ledgers.md#campaign-statistics-off)
+
     def __init__(
         self, url: str, client: Any, keys: list[str], wait_replicas: int, clock: Clock | None
     ) -> None:
