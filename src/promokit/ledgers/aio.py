@@ -73,6 +73,10 @@ class AsyncLedger(Protocol):
         """The order as the ledger holds it, or None if unknown."""
         ...
 
+    async def counter_keys(self, prefix: str) -> list[str]:
+        """Every counter key starting with `prefix`, literally, sorted (see `base.Ledger.counter_keys`)."""
+        ...
+
     async def close(self) -> None:
         """Release the connections; the ledger is unusable afterwards."""
         ...
@@ -114,6 +118,9 @@ class ThreadedLedger:
 
     async def purge(self, older_than: float) -> int:
         return await self._run(self.inner.purge, older_than)
+
+    async def counter_keys(self, prefix: str) -> list[str]:
+        return await self._run(self.inner.counter_keys, prefix)
 
     async def state(self, order_id: str) -> OrderState | None:
         return await self._run(self.inner.state, order_id)

@@ -231,6 +231,17 @@ class PostgresLedger:
             return None
         return self._answer(order_id, reply, "read")
 
+    def counter_keys(self, prefix: str) -> list[str]:
+        # left(), not LIKE: `%` and `_` occur in percent-encoded keys
+        try:
+            cur = self._conn().execute(
+                f"SELECT key FROM {self.schema}.counters WHERE left(key, %s) = %s", (len(prefix), prefix)
+            )
+            rows = cur.fetchall()
+        except self._psycopg.Error as exc:
+            raise LedgerError(f"{self.url}: cannot list counters: {_first_line(exc)}") from None
+        return sorted(str(r[0]) for r in rows)
+
     def drop(self) -> None:
         """Drop this ledger's schema (tests and `ledger init --reset`); other schemas are untouched."""
         try:

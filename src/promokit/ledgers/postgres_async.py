@@ -190,6 +190,18 @@ class AsyncPostgresLedger:
             return None
         return postgres_answer(self.url, order_id, reply, "read")
 
+    async def counter_keys(self, prefix: str) -> list[str]:
+        # left(), not LIKE: `%` and `_` occur in percent-encoded keys
+        async with self._connection() as conn:
+            try:
+                cursor = await conn.execute(
+                    f"SELECT key FROM {self.schema}.counters WHERE left(key, %s) = %s", (len(prefix), prefix)
+                )
+                rows = await cursor.fetchall()
+            except self._psycopg.Error as exc:
+                raise LedgerError(f"{self.url}: cannot list counters: {_first_line(exc)}") from None
+        return sorted(str(r[0]) for r in rows)
+
     async def close(self) -> None:
         idle, self._idle = self._idle, []
         for conn in idle:

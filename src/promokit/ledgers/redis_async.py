@@ -29,7 +29,7 @@ from ._core import (
     redact,
 )
 from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
-from .redis import SWEEP_BATCH, _import_redis
+from .redis import SWEEP_BATCH, _import_redis, glob_prefix
 from .redis_lua import EPOCH, SCRIPT, script_keys, url_options
 from .replies import balances, redis_answer, reserve_outcome, reset_error
 
@@ -176,6 +176,17 @@ class AsyncRedisLedger:
         if reply[0] == "unknown":
             return None
         return redis_answer(self.url, order_id, reply, "read")
+
+    async def counter_keys(self, prefix: str) -> list[str]:
+        pattern = glob_prefix(prefix)
+        found: set[str] = set()
+        try:  # the used and held hashes: a counter only ever held is listed too
+            for name in self.keys[:2]:
+                async for key, _ in self._client.hscan_iter(name, match=pattern):
+                    found.add(key)
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: cannot list counters: {exc}") from None
+        return sorted(found)
 
     async def close(self) -> None:
         await self._client.aclose()
