@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from itertools import product
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from promokit.checkout.refund_state import Refunder
 from promokit.checkout.refunds import RefundResult, refund
 from promokit.language.diagnostics import PromokitError
 from promokit.loader import loads
@@ -183,3 +185,28 @@ def test_units_only_beyond_the_search_limit_assume_the_whole_frozen_share(rules:
     rest = refund(paid, {"a": 500, "b": 1}, rules=rules, already_returned={"a": 2500})
     assert first.refund + rest.refund <= goods_paid(paid)
     assert rest.refund == goods_paid(paid) - first.amount  # the whole frozen share of the 2,500
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["1.00", "9.90", "45.50", "99.00", "100.00", "150.00"]), st.integers(1, 3)),
+        min_size=1,
+        max_size=4,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_the_most_owed_search_finds_the_maximum_of_every_part(
+    rules: Any, spec: list[tuple[str, int]], rnd: Any
+) -> None:
+    """`Refunder.most_owed` prunes by frozen shares; it must equal the plain maximum."""
+    lines = [(f"l{i}", price, qty, "fruit" if i % 2 else "misc") for i, (price, qty) in enumerate(spec)]
+    paid = order(rules, lines)
+    returned = {line.id: rnd.randint(0, line.quantity) for line in paid.lines}
+    refunder = Refunder(paid, rules, None)
+    ids = sorted(returned)
+    plain = max(
+        refunder.state(dict(zip(ids, units, strict=True))).net()
+        for units in product(*(range(returned[i] + 1) for i in ids))
+    )
+    assert refunder.most_owed(returned) == max(D(0), plain)

@@ -28,7 +28,7 @@ _LAYER_ORDER = {"item": 0, "order": 1, "coupon": 2, "shipping": 3, "points": 4}
 
 
 #: the most cumulative returns `Refunder.most_owed` measures; beyond it, the frozen shares bound it
-MOST_OWED_LIMIT = 2048
+MOST_OWED_LIMIT = 16384
 _THRESHOLD_ACTIONS = (
     A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer
 )
@@ -68,14 +68,15 @@ class Refunder:
             return amount
         return quantize(amount * returned / quantity, self.cur, Rounding.HALF_UP)
 
+    def paid(self, line_id: str, returned: int) -> Decimal:
+        """The frozen share of the first `returned` units of a line (what they paid)."""
+        line = self.lines[line_id]
+        return line.unit_price * returned - sum(
+            (self.share(a.amount, returned, line.quantity) for a in line.adjustments), ZERO
+        )
+
     def state(self, returned: Mapping[str, int]) -> State:
-        gross: dict[str, Decimal] = {}
-        for line_id, r in returned.items():
-            line = self.lines[line_id]
-            paid = line.unit_price * r - sum(
-                (self.share(a.amount, r, line.quantity) for a in line.adjustments), ZERO
-            )
-            gross[line_id] = paid
+        gross = {line_id: self.paid(line_id, r) for line_id, r in returned.items()}
         lost: dict[str, tuple[Decimal, str]] = {}
         gifts: dict[tuple[str, str], int] = {}
         if self.rules is not None:
@@ -105,19 +106,31 @@ class Refunder:
         returns are known (`refund(..., already_returned=)`), assuming this maximum is what
         keeps the order's refunds at or below what it paid (docs/refunds.md#several-returns).
         Only lines some threshold promotion was measured on can lower the figure; the others
-        are taken whole. Over `MOST_OWED_LIMIT` cumulative returns, the frozen shares of
-        `returned` bound the maximum from above (still never over-paying).
+        are taken whole. A cumulative return's frozen shares bound its figure from above, so
+        they are measured from the largest share down, stopping at the first share no higher
+        than the best figure found. Over `MOST_OWED_LIMIT` cumulative returns, the frozen
+        shares of `returned` stand for the maximum (an upper bound: still never over-paying).
         """
         varying = sorted(k for k, v in returned.items() if v and k in self.threshold_lines())
         fixed = {k: v for k, v in returned.items() if k not in varying}
-        sizes = [returned[k] + 1 for k in varying]
         count = 1
-        for size in sizes:
-            count *= size
+        for k in varying:
+            count *= returned[k] + 1
         if count > MOST_OWED_LIMIT:
-            return max(ZERO, sum(self.state(returned).gross.values(), ZERO))
+            return max(ZERO, sum((self.paid(k, v) for k, v in returned.items()), ZERO))
+        base = sum((self.paid(k, v) for k, v in fixed.items()), ZERO)
+        shares = [[self.paid(k, r) for r in range(returned[k] + 1)] for k in varying]
+        bounded = sorted(
+            (
+                (base + sum((s[u] for s, u in zip(shares, units, strict=True)), ZERO), units)
+                for units in product(*(range(returned[k] + 1) for k in varying))
+            ),
+            reverse=True,
+        )
         best = ZERO
-        for units in product(*(range(size) for size in sizes)):
+        for bound, units in bounded:
+            if bound <= best:
+                break  # no later cumulative return can owe more than its frozen share
             best = max(best, self.state({**fixed, **dict(zip(varying, units, strict=True))}).net())
         return best
 
