@@ -306,7 +306,9 @@ def refund(
     computes them (docs/points.md#refunds).
 
     Idempotent per `refund_id`: a replay with the same arguments changes nothing. Raises
-    `refunds.VersionMismatch` when `rules` is not the version that priced `result`.
+    `refunds.VersionMismatch` when `rules` is not the version that priced `result`. Reads the
+    order first (`state`): only counters it claimed come back, whatever the ledger's
+    campaign-statistics setting was at the reservation (docs/ledgers.md#campaign-statistics-off).
     """
     check_version(result, rules)
     returns = returns_for(rules, result, returned_lines, earlier_lines)
