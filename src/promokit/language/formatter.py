@@ -19,16 +19,16 @@ A comment before a clause without a node of its own (`priority`, `kind`, `exclus
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..benefits import spec_for
 from ..benefits.text import count, num, opt, string, zhe
 from . import ast
 from .ast import Notation
 from .diagnostics import Diagnostic
+from .format_guard import unprintable
+from .format_terms import condition, scope, strings, time_condition
 from .layout import format_as_written
 from .parser import parse_source
 from .source import NO_SPAN, Source, Span, code_chars
@@ -38,17 +38,6 @@ __all__ = ["action", "format_file", "format_source", "format_text", "num", "stri
 EN, ZH = Notation.EN, Notation.ZH
 INDENT = "  "
 
-_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_FACT_WORDS = {
-    ast.Fact.LEVEL: "level",
-    ast.Fact.ORDERS: "orders",
-    ast.Fact.TOTAL_SPENT: "spent",
-    ast.Fact.POINTS: "points",
-    ast.Fact.REGION: "region",
-    ast.Fact.CHANNEL: "channel",
-    ast.Fact.REGISTERED: "registered",
-}
-
 
 @dataclass
 class _Line:
@@ -56,102 +45,6 @@ class _Line:
     anchor: Span | None = None
     above: list[str] = field(default_factory=list)
     trailing: list[str] = field(default_factory=list)
-
-
-# ----------------------------------------------------------------------------- literals
-
-
-def _strings(values: Sequence[str]) -> str:
-    return ", ".join(string(v) for v in values)
-
-
-def _time(value: dt.time, midnight: bool = False) -> str:
-    return "24:00" if midnight else f"{value.hour:02d}:{value.minute:02d}"
-
-
-# ----------------------------------------------------------------------------- conditions
-
-
-def condition(cond: ast.Condition, zh: bool = False) -> str:
-    if isinstance(cond, ast.Or | ast.And):
-        word = " or " if isinstance(cond, ast.Or) else " and "
-        return word.join(_operand(c, zh) for c in cond.operands)
-    if isinstance(cond, ast.Not):
-        return "not " + _operand(cond.operand, zh)
-    if isinstance(cond, ast.NewCustomer):
-        return "新客" if zh else "new customer"
-    if isinstance(cond, ast.SegmentRef):
-        return cond.name
-    if isinstance(cond, ast.HasMember):
-        return f"{string(cond.value)} in {cond.collection.value}"
-    if isinstance(cond, ast.Compare):
-        return f"{_fact(cond.field, cond.attribute)} {cond.op.value} {_value(cond.value)}"
-    negated = "not in" if cond.negated else "in"
-    return f"{_fact(cond.field, cond.attribute)} {negated} ({', '.join(_value(v) for v in cond.values)})"
-
-
-def _operand(cond: ast.Condition, zh: bool) -> str:
-    text = condition(cond, zh)
-    return f"({text})" if isinstance(cond, ast.Or | ast.And) else text
-
-
-def _fact(fact: ast.Fact, attribute: str | None) -> str:
-    if fact is ast.Fact.ATTRIBUTE:
-        return f"attr {string(attribute or '')}"
-    return _FACT_WORDS[fact]
-
-
-def _value(value: ast.Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return num(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return string(value)
-
-
-# ----------------------------------------------------------------------------- scope and time
-
-
-def scope(value: ast.Scope) -> str:
-    text = ", ".join(_selector(s) for s in value.include)
-    if value.exclude:
-        text += " except " + ", ".join(_selector(s) for s in value.exclude)
-    return text
-
-
-def _selector(sel: ast.Selector) -> str:
-    if sel.kind is ast.SelectorKind.ALL:
-        return "all"
-    if sel.kind is ast.SelectorKind.SCOPE:
-        return sel.values[0]
-    return f"{sel.kind.value} {_strings(sel.values)}"
-
-
-_ZH_WEEKDAYS = "一二三四五六日"
-
-
-def time_condition(cond: ast.TimeCondition, zh: bool = False) -> str:
-    if zh and isinstance(cond, ast.OnWeekdays) and cond.days:
-        return "每周" + "、".join(_ZH_WEEKDAYS[d.value] for d in cond.days)
-    if zh and isinstance(cond, ast.OnMonthDays) and cond.days:
-        return "每月" + ",".join(str(d) for d in cond.days) + "号"
-    if zh and isinstance(cond, ast.DailyHours) and cond.ranges:
-        return "每天" + ", ".join(f"{_time(r.start)}-{_time(r.end, r.to_midnight)}" for r in cond.ranges)
-    if isinstance(cond, ast.During):
-        return "during " + ", ".join(f"{_point(r.start)} to {_point(r.end)}" for r in cond.ranges)
-    if isinstance(cond, ast.OnWeekdays):
-        return "every " + ", ".join(_WEEKDAY_NAMES[d.value] for d in cond.days)
-    if isinstance(cond, ast.OnMonthDays):
-        return "every month on " + ", ".join(str(d) for d in cond.days)
-    ranges = (f"{_time(r.start)}-{_time(r.end, r.to_midnight)}" for r in cond.ranges)
-    return "hours " + ", ".join(ranges)
-
-
-def _point(point: ast.DateTimePoint) -> str:
-    text = point.date.isoformat()
-    return text if point.time is None else f"{text} {_time(point.time)}"
 
 
 # ----------------------------------------------------------------------------- actions
@@ -255,7 +148,7 @@ def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
     if promo.audience is not None:
         add("for " + condition(promo.audience, zh), promo.audience.span)
     if promo.channels:
-        add("channel " + _strings(promo.channels))
+        add("channel " + strings(promo.channels))
     if promo.codes is not None:
         add("codes " + ", ".join(string(p.text) for p in promo.codes.patterns), promo.codes.span)
         if promo.codes.single_use:
@@ -491,7 +384,9 @@ def format_source(source: Source, notation: Notation | None = None) -> tuple[str
 
     Without `notation`, the file keeps what was written (`layout.format_as_written`: clause
     order, notation, spelling, blank lines); with one, or when a layout cannot be kept line
-    by line, it is printed canonically here.
+    by line, it is printed canonically here. Format files that pass `promokit check`: one
+    that does not may hold a value no notation can print (`满3件100折`); then it is refused,
+    (None, the reason at that value), never printed unreadable (`format_guard.py`).
     """
     rule_file, diagnostics = parse_source(source)
     if rule_file is None or any(d.is_error for d in diagnostics):
@@ -500,4 +395,8 @@ def format_source(source: Source, notation: Notation | None = None) -> tuple[str
         kept = format_as_written(source, rule_file)
         if kept is not None:
             return kept, diagnostics
-    return format_text(rule_file, source.text, notation), diagnostics
+    printed = format_text(rule_file, source.text, notation)
+    refused = unprintable(rule_file, printed, source.name)
+    if refused:
+        return None, [*diagnostics, *refused]
+    return printed, diagnostics
