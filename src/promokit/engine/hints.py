@@ -106,19 +106,22 @@ def _beyond_cap(cart: Cart, best: Evaluation, pid: str, more: int) -> bool:
 
 
 def _saves_nothing(cart: Cart, p: CompiledPromotion, more: int) -> bool:
-    """A bundle (N for ¥X) that `more` units at the dearest price in scope would not make save:
-    the N dearest units of the cart with them cost no more than ¥X."""
+    """A bundle (N for ¥X) that would still save nothing with `more` units added at the dearest
+    price in scope: its N dearest units, those already in the cart counted at their prices, cost
+    no more than ¥X (a hint must be true: docs/semantics.md#hints)."""
     action = p.action
     if not isinstance(action, Bundle):
         return False
-    eligible = cart.eligible.get(p.id, ())
-    prices = [
-        cart.lines[i].unit_price for i in eligible for _ in range(min(cart.quantities[i], action.count))
-    ]
-    if not prices:
+    eligible = [cart.lines[i] for i in cart.eligible.get(p.id, ())]
+    if not eligible:
         return False
-    prices += [max(prices)] * more  # what acting on the hint adds (docs/semantics.md#hints)
-    return sum(sorted(prices, reverse=True)[: action.count], Decimal(0)) <= action.price
+    dearest = max(line.unit_price for line in eligible)
+    units = sorted(
+        [line.unit_price for line in eligible for _ in range(min(line.quantity, action.count))]
+        + [dearest] * min(more, action.count),
+        reverse=True,
+    )
+    return sum(units[: action.count], Decimal(0)) <= action.price
 
 
 def _scope_name(p: CompiledPromotion) -> str:
