@@ -110,6 +110,8 @@ __all__ = [
     "PointsExpiry",
     "PricingResult",
     "Reason",
+    "TaxByRate",
+    "TaxSummary",
 ]
 
 #: JSON Schema of money (`promokit schema`): standard keywords only, so any JSON Schema validator
@@ -157,6 +159,45 @@ NonNegativeMoney = Annotated[
     WithJsonSchema({"type": "string", "pattern": NON_NEGATIVE_MONEY_PATTERN}, mode="serialization"),
 ]
 AttributeValue = str | int | bool | Decimal
+
+#: The most decimals a tax rate may have ("0.08875" has five): enough for any real rate.
+TAX_RATE_DECIMALS = 6
+TAX_RATE_PATTERN = r"^0+(\.[0-9]{1,6})?$"
+
+
+def _refuse_float_rate(value: Any) -> Any:
+    if isinstance(value, float | bool):
+        raise ValueError(f'a tax rate is decimal text such as "0.13", not {value!r}: floats are refused')
+    return value
+
+
+def _tax_rate_range(value: Decimal) -> Decimal:
+    if not 0 <= value < 1:
+        raise ValueError(f"tax rate {value} is outside [0, 1): write e.g. \"0.13\" for 13%")
+    if -value.as_tuple().exponent > TAX_RATE_DECIMALS:  # type: ignore[operator]
+        raise ValueError(f"tax rate {value} has more than {TAX_RATE_DECIMALS} decimals")
+    return value.copy_abs() if value == 0 else value  # "-0" is 0
+
+
+#: A tax rate in a request (docs/semantics.md#tax): decimal text in [0, 1), at most six decimals.
+TaxRate = Annotated[
+    Money,
+    BeforeValidator(_strict_text),
+    BeforeValidator(_refuse_float_rate),
+    AfterValidator(_tax_rate_range),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": TAX_RATE_PATTERN, "maxLength": MAX_DECIMAL_TEXT},
+                {"type": "integer", "minimum": 0, "maximum": 0},
+            ],
+            "description": 'a tax rate in [0, 1) as decimal text ("0.13" is 13%), at most six decimals; '
+            "floats are refused",
+        },
+        mode="validation",
+    ),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN}, mode="serialization"),
+]
 
 
 class _Model(BaseModel):
@@ -215,7 +256,14 @@ class Line(_Model):
     categories: tuple[CategoryPath, ...] = ()
     brand: str | None = None
     tags: tuple[str, ...] = ()
-    unit_price: NonNegativeMoney
+    unit_price: Annotated[
+        NonNegativeMoney,
+        Field(
+            description="price of one unit: gross (tax included) under `prices include tax`, the default, "
+            "net under `prices exclude tax` (docs/semantics.md#tax)"
+        ),
+    ]
+    tax_rate: TaxRate = Field(default=Decimal(0), description="the line's tax rate, e.g. 0.13 (docs/semantics.md#tax)")
     # 0 is allowed: carts keep a line set to zero before removing it; such a line is
     # priced at zero and never discounted or counted (docs/semantics.md#zero-quantity-lines).
     quantity: Count = Field(ge=0, le=MAX_QUANTITY)
@@ -254,6 +302,9 @@ class CheckoutRequest(_Model):
     customer: Customer = Field(default_factory=Customer)
     lines: tuple[Line, ...] = Field(max_length=MAX_LINES)
     shipping: NonNegativeMoney = Decimal(0)
+    shipping_tax_rate: TaxRate = Field(
+        default=Decimal(0), description="the tax rate of `shipping` (docs/semantics.md#tax)"
+    )
     coupons: tuple[Annotated[str, AfterValidator(normalize_code)], ...] = Field(
         default=(), max_length=20, description="codes entered; normalised (docs/semantics.md#coupon-codes)"
     )
@@ -323,8 +374,24 @@ def _omit_empty(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return data
 
 
+def _omit_none(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """Tax fields (docs/semantics.md#tax) are left out when the result carries no tax, so a
+    result without tax serialises exactly as it did before tax existed."""
+    for name in names:
+        if name in data and data[name] is None:
+            del data[name]
+    return data
+
+
+_LINE_TAX_FIELDS = ("tax_rate", "net", "tax", "gross")
+
+
 class LineResult(_Model):
-    """One cart line after pricing: what it cost, what it pays, and every adjustment on it."""
+    """One cart line after pricing: what it cost, what it pays, and every adjustment on it.
+
+    `tax_rate`, `net`, `tax`, `gross` (after every discount) are set when the result has
+    `tax` (docs/semantics.md#tax); `gross == net + tax`.
+    """
 
     id: str
     sku: str
@@ -335,10 +402,14 @@ class LineResult(_Model):
     total: Money
     adjustments: tuple[Adjustment, ...] = ()
     points: int = Field(default=0, description="points the line costs (points_price x quantity)")
+    tax_rate: Money | None = None
+    net: Money | None = Field(default=None, description="after discounts, without tax")
+    tax: Money | None = Field(default=None, description="the line's tax, rounded per line")
+    gross: Money | None = Field(default=None, description="after discounts, tax included: net + tax")
 
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_empty(handler(self), ("points",))
+        return _omit_none(_omit_empty(handler(self), ("points",)), _LINE_TAX_FIELDS)
 
 
 class Gift(_Model):
@@ -407,8 +478,38 @@ class PointsExpiry(_Model):
     expires_at: AwareDatetime
 
 
+class TaxByRate(_Model):
+    """The goods lines and shipping taxed at one `rate`, summed: one row of a 发票 / VAT invoice."""
+
+    rate: Money
+    net: Money
+    tax: Money
+    gross: Money
+
+
+class TaxSummary(_Model):
+    """Tax of the whole order (docs/semantics.md#tax-totals): `gross` is what the customer pays.
+
+    Sums of the line and shipping figures; `gross == net + tax`; `by_rate` sums to the totals.
+    """
+
+    prices_include_tax: bool
+    net: Money
+    tax: Money
+    gross: Money
+    shipping_rate: Money = Decimal(0)
+    shipping_net: Money = Decimal(0)
+    shipping_tax: Money = Decimal(0)
+    shipping_gross: Money = Decimal(0)
+    by_rate: tuple[TaxByRate, ...] = ()
+
+
 class PricingResult(_Model):
-    """The priced cart. `total == subtotal - discount + shipping`, line discounts sum to `discount`."""
+    """The priced cart. `total == subtotal - discount + shipping`, line discounts sum to `discount`.
+
+    Amounts are in the rule set's price basis (gross, or net under `prices exclude tax`);
+    `tax`, when present, gives net, tax and gross, and `tax.gross` is what the customer pays.
+    """
 
     currency: str
     at: AwareDatetime
@@ -433,7 +534,11 @@ class PricingResult(_Model):
     hints: tuple[Hint, ...] = ()
     selection: Literal["none", "exact", "heuristic", "greedy"] = "none"
     rules_version: str
+    tax: TaxSummary | None = Field(
+        default=None,
+        description="net, tax and gross of the order; absent when prices include tax and every rate is 0",
+    )
 
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_empty(handler(self), ("points_priced", "points_expiring"))
+        return _omit_none(_omit_empty(handler(self), ("points_priced", "points_expiring")), ("tax",))

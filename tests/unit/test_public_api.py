@@ -64,6 +64,8 @@ PUBLIC = {
         "PointsExpiry",
         "PricingResult",
         "Reason",
+        "TaxByRate",
+        "TaxSummary",
     ],
     "promokit.checkout": [
         "Award",

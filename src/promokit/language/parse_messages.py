@@ -88,6 +88,8 @@ _WORDS: dict[str, str] = {
     "ZH_EXCLUSIVE": "`互斥`",
     "ZH_EXCLUSIVE_GROUP": "`互斥组`",
     "ZH_THRESHOLD_ORIGINAL": "`门槛按原价`",
+    "ZH_PRICES_INCLUDE_TAX": "`价格含税`",
+    "ZH_PRICES_EXCLUDE_TAX": "`价格不含税`",
     # composed offers (grammar.lark, "composed offers" block)
     "ZH_CONDITION": "`条件`",
     "ZH_DA": "`打`",
@@ -120,6 +122,9 @@ _DECLARATIONS = {
     "CURRENCY",
     "ROUNDING",
     "ORDER",
+    "PRICES",
+    "ZH_PRICES_INCLUDE_TAX",
+    "ZH_PRICES_EXCLUDE_TAX",
 }
 #: What may start a line inside `points ID on EVENT { ... }` (docs/points.md).
 _POINTS_CLAUSES = {
@@ -152,7 +157,7 @@ _GROUPS: tuple[tuple[frozenset[str], set[str], str], ...] = (
         frozenset({"PROMOTION", "SEGMENT"}),
         _DECLARATIONS,
         "a declaration (`promotion`, `coupon`, `segment`, `scope`, `points`, `mall`) or a setting "
-        "(`timezone`, `currency`, `rounding`, `order cap`)",
+        "(`timezone`, `currency`, `rounding`, `order cap`, `prices include tax`)",
     ),
     (
         frozenset({"STREAK", "EARN"}),
