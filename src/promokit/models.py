@@ -259,8 +259,8 @@ class Line(_Model):
     unit_price: Annotated[
         NonNegativeMoney,
         Field(
-            description="price of one unit: gross (tax included) under `prices include tax`, the default, "
-            "net under `prices exclude tax` (docs/semantics.md#tax)"
+            description="the price of one unit: gross (tax included) under `prices include tax`, the "
+            "default, net under `prices exclude tax` (docs/semantics.md#tax); " + _MONEY_DOC
         ),
     ]
     tax_rate: TaxRate = Field(default=Decimal(0), description="the line's tax rate, e.g. 0.13 (docs/semantics.md#tax)")
