@@ -18,9 +18,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     SerializerFunctionWrapHandler,
     StrictInt,
+    Tag,
     WithJsonSchema,
     model_serializer,
     model_validator,
@@ -110,6 +112,8 @@ __all__ = [
     "PointsExpiry",
     "PricingResult",
     "Reason",
+    "ShippingLine",
+    "ShippingLineResult",
     "TaxByRate",
     "TaxSummary",
 ]
@@ -294,16 +298,69 @@ class Group(_Model):
     size: Count = Field(ge=1)
 
 
+class ShippingLine(_Model):
+    """One shipment of the order: its delivery `method` and what it costs (docs/semantics.md#shipping).
+
+    `lines` names the cart lines the shipment carries (None: all of them); `tax_rate` is the
+    shipment's tax rate (docs/semantics.md#shipping).
+    """
+
+    id: str = Field(min_length=1, max_length=200)
+    method: str = Field(
+        min_length=1, max_length=100, description="the delivery method: express, standard, pickup ..."
+    )
+    amount: NonNegativeMoney
+    lines: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] | None = Field(
+        default=None,
+        max_length=MAX_LINES,
+        description="ids of the cart lines this shipment carries; null: all lines",
+    )
+    tax_rate: TaxRate = Decimal(0)
+
+
+#: The id of the one shipping line that stands for the single-amount form (`"shipping": "8.00"`).
+IMPLICIT_SHIPPING_ID = "shipping"
+#: The longest list of shipping lines a request may carry.
+MAX_SHIPPING_LINES = 50
+
+
+def _shipping_form(value: Any) -> str | None:
+    """`shipping` is one amount or a list of shipping lines: the JSON type decides which."""
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, int | float | str | Decimal):
+        return "amount"
+    return None
+
+
+Shipping = Annotated[
+    Annotated[NonNegativeMoney, Tag("amount")]
+    | Annotated[tuple[ShippingLine, ...], Field(max_length=MAX_SHIPPING_LINES), Tag("list")],
+    Discriminator(
+        _shipping_form,
+        custom_error_type="shipping_form",
+        custom_error_message='shipping must be one amount ("8.00") or a list of shipping lines '
+        '([{"id": "s1", "method": "express", "amount": "8.00"}])',
+    ),
+]
+
+
 class CheckoutRequest(_Model):
-    """A cart to price: the lines, the customer, the instant and the codes entered."""
+    """A cart to price: the lines, the customer, the instant and the codes entered.
+
+    `shipping` is one amount (one implicit shipping line with no method) or a list of
+    shipping lines (docs/semantics.md#shipping); `shipping_lines` reads both the same way.
+    """
 
     currency: str = "CNY"
     at: Instant
     customer: Customer = Field(default_factory=Customer)
     lines: tuple[Line, ...] = Field(max_length=MAX_LINES)
-    shipping: NonNegativeMoney = Decimal(0)
+    shipping: Shipping = Decimal(0)
     shipping_tax_rate: TaxRate = Field(
-        default=Decimal(0), description="the tax rate of `shipping` (docs/semantics.md#tax)"
+        default=Decimal(0),
+        description="the tax rate of a single-amount `shipping`; shipping lines carry their own `tax_rate` "
+        "(docs/semantics.md#tax)",
     )
     coupons: tuple[Annotated[str, AfterValidator(normalize_code)], ...] = Field(
         default=(), max_length=20, description="codes entered; normalised (docs/semantics.md#coupon-codes)"
@@ -327,11 +384,62 @@ class CheckoutRequest(_Model):
                     f"line {line.id!r}: unit_price {line.unit_price} has more decimals than "
                     f"{self.currency} allows ({currency.minor_unit})"
                 )
-        if -self.shipping.as_tuple().exponent > currency.minor_unit:  # type: ignore[operator]
+        if isinstance(self.shipping, Decimal):
+            if -self.shipping.as_tuple().exponent > currency.minor_unit:  # type: ignore[operator]
+                raise ValueError(
+                    f"shipping {self.shipping} has more decimals than {self.currency} allows "
+                    f"({currency.minor_unit})"
+                )
+            return self
+        if self.shipping_tax_rate != 0:
             raise ValueError(
-                f"shipping {self.shipping} has more decimals than {self.currency} allows ({currency.minor_unit})"
+                "shipping_tax_rate: applies to a single-amount `shipping` only; with shipping lines "
+                "give each line its `tax_rate`"
             )
+        shipped: set[str] = set()
+        for n, ship in enumerate(self.shipping):
+            where = f"shipping.{n}"
+            if ship.id in shipped:
+                raise ValueError(f"{where}.id: duplicate shipping line id {ship.id!r}: ids must be unique")
+            shipped.add(ship.id)
+            if -ship.amount.as_tuple().exponent > currency.minor_unit:  # type: ignore[operator]
+                raise ValueError(
+                    f"{where}.amount: {ship.amount} has more decimals than {self.currency} allows "
+                    f"({currency.minor_unit})"
+                )
+            for k, line_id in enumerate(ship.lines or ()):
+                if line_id not in seen:
+                    raise ValueError(
+                        f"{where}.lines.{k}: shipping line {ship.id!r} carries cart line {line_id!r}, "
+                        "which is not in the request (name ids from `lines`)"
+                    )
         return self
+
+    @functools.cached_property
+    def shipping_lines(self) -> tuple[ShippingLine, ...]:
+        """The shipping lines, the single-amount form read as one implicit line with no method."""
+        if isinstance(self.shipping, tuple):
+            return self.shipping
+        implicit = ShippingLine.model_construct(
+            id=IMPLICIT_SHIPPING_ID,
+            method="",
+            amount=self.shipping,
+            lines=None,
+            tax_rate=self.shipping_tax_rate,
+        )
+        return (implicit,)
+
+    @property
+    def shipping_amount(self) -> Decimal:
+        """The shipping fee before benefits: the single amount, or the sum over the lines."""
+        if isinstance(self.shipping, Decimal):
+            return self.shipping
+        return sum((ship.amount for ship in self.shipping), Decimal(0))
+
+    @property
+    def shipping_listed(self) -> bool:
+        """Whether the request used the list form (the result then lists `shipping_lines`)."""
+        return isinstance(self.shipping, tuple)
 
 
 # --------------------------------------------------------------------------- result
@@ -366,8 +474,9 @@ class Adjustment(_Model):
 
 
 def _omit_empty(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """Points-program fields (docs/points.md) are left out while empty, so a result without
-    points goods or expiring points serialises exactly as it did before they existed."""
+    """Points-program fields (docs/points.md) and shipping lines (docs/semantics.md#shipping)
+    are left out while empty, so a result without points goods, expiring points or a list of
+    shipping lines serialises exactly as it did before they existed."""
     for name in names:
         if name in data and not data[name]:
             del data[name]
@@ -410,6 +519,26 @@ class LineResult(_Model):
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         return _omit_none(_omit_empty(handler(self), ("points",)), _LINE_TAX_FIELDS)
+
+
+class ShippingLineResult(_Model):
+    """One shipping line after pricing: its amount, the benefits on it and what it costs now."""
+
+    id: str
+    method: str
+    amount: Money = Field(description="the shipping fee before benefits")
+    discount: Money
+    total: Money = Field(description="the shipping fee after benefits")
+    adjustments: tuple[Adjustment, ...] = ()
+    lines: tuple[str, ...] | None = Field(default=None, description="the cart lines it carries; null: all")
+    tax_rate: Money | None = None
+    net: Money | None = Field(default=None, description="after benefits, without tax (docs/semantics.md#tax)")
+    tax: Money | None = Field(default=None, description="the shipping line's tax, rounded per line")
+    gross: Money | None = Field(default=None, description="after benefits, tax included: net + tax")
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_none(handler(self), _LINE_TAX_FIELDS)
 
 
 class Gift(_Model):
@@ -497,7 +626,6 @@ class TaxSummary(_Model):
     net: Money
     tax: Money
     gross: Money
-    shipping_rate: Money = Decimal(0)
     shipping_net: Money = Decimal(0)
     shipping_tax: Money = Decimal(0)
     shipping_gross: Money = Decimal(0)
@@ -528,6 +656,11 @@ class PricingResult(_Model):
         description="the customer's points expiring soon (pricing with a ledger that keeps points)",
     )
     lines: tuple[LineResult, ...]
+    shipping_lines: tuple[ShippingLineResult, ...] = Field(
+        default=(),
+        description="each shipping line (docs/semantics.md#shipping); left out when the request "
+        "gave shipping as one amount",
+    )
     gifts: tuple[Gift, ...] = ()
     applied: tuple[Applied, ...] = ()
     not_applied: tuple[NotApplied, ...] = ()
@@ -541,4 +674,6 @@ class PricingResult(_Model):
 
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_none(_omit_empty(handler(self), ("points_priced", "points_expiring")), ("tax",))
+        return _omit_none(
+            _omit_empty(handler(self), ("points_priced", "points_expiring", "shipping_lines")), ("tax",)
+        )

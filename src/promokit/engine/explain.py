@@ -36,7 +36,7 @@ def build_result(
     line_results = _lines(cart, adjustments)
     subtotal = sum(cart.subtotals, ZERO)
     discount = sum((r.discount for r in line_results), ZERO)
-    shipping_original = request.shipping
+    shipping_original = request.shipping_amount
     shipping = best.shipping
     return PricingResult(
         currency=request.currency,

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ..compile.compiler import CompiledRules
-from ..models import CheckoutRequest, LineResult, PricingResult, TaxByRate, TaxSummary
-from ..money import PRICING_CONTEXT, Currency, Rounding, quantize
+from ..models import CheckoutRequest, LineResult, PricingResult, ShippingLineResult, TaxByRate, TaxSummary
+from ..money import PRICING_CONTEXT, Currency, Rounding, allocate, quantize
 
 __all__ = ["apply_tax", "has_tax", "split_tax"]
 
@@ -25,7 +25,7 @@ def has_tax(request: CheckoutRequest, prices_include_tax: bool) -> bool:
     """Whether the result carries tax figures: prices exclude tax, or some rate is above 0."""
     return (
         not prices_include_tax
-        or request.shipping_tax_rate > 0
+        or any(ship.tax_rate > 0 for ship in request.shipping_lines)
         or any(line.tax_rate > 0 for line in request.lines)
     )
 
@@ -66,24 +66,66 @@ def apply_tax(result: PricingResult, request: CheckoutRequest, rules: CompiledRu
         )
         if line.quantity > 0:
             rows.append((rate, net, tax, gross))
-    s_rate = request.shipping_tax_rate
-    s_net, s_tax, s_gross = split_tax(result.shipping, s_rate, include, cur, rounding)
-    if result.shipping > 0:
-        rows.append((s_rate, s_net, s_tax, s_gross))
+    shipping = _shipping(result, request, rules)
+    for ship in shipping:
+        if ship.total > 0:
+            rows.append((ship.tax_rate or ZERO, ship.net or ZERO, ship.tax or ZERO, ship.gross or ZERO))
     zero = quantize(ZERO, cur, rounding)
-    goods = [(ln.net, ln.tax, ln.gross) for ln in lines]
+    s_net, s_tax, s_gross = (
+        _sum((getattr(s, name) for s in shipping), zero) for name in ("net", "tax", "gross")
+    )
     summary = TaxSummary(
         prices_include_tax=include,
-        net=_sum((g[0] for g in goods), zero) + s_net,
-        tax=_sum((g[1] for g in goods), zero) + s_tax,
-        gross=_sum((g[2] for g in goods), zero) + s_gross,
-        shipping_rate=shown_rate(s_rate),
+        net=_sum((ln.net for ln in lines), zero) + s_net,
+        tax=_sum((ln.tax for ln in lines), zero) + s_tax,
+        gross=_sum((ln.gross for ln in lines), zero) + s_gross,
         shipping_net=s_net,
         shipping_tax=s_tax,
         shipping_gross=s_gross,
         by_rate=_by_rate(rows, zero),
     )
-    return result.model_copy(update={"lines": tuple(lines), "tax": summary})
+    update: dict[str, object] = {"lines": tuple(lines), "tax": summary}
+    if result.shipping_lines:
+        update["shipping_lines"] = shipping
+    return result.model_copy(update=update)
+
+
+def _shipping(
+    result: PricingResult, request: CheckoutRequest, rules: CompiledRules
+) -> tuple[ShippingLineResult, ...]:
+    """Each shipping line with its tax. The result's own shipping lines when it lists them;
+    otherwise the request's, sharing what shipping costs after benefits by their amounts."""
+    include, cur, rounding = rules.prices_include_tax, rules.currency, rules.rounding
+    rates = {ship.id: ship.tax_rate for ship in request.shipping_lines}
+    if result.shipping_lines:
+        listed = result.shipping_lines
+    else:
+        asked = request.shipping_lines
+        amounts = [ship.amount for ship in asked]
+        parts = (
+            allocate(result.shipping, amounts, cur, caps=amounts)
+            if result.shipping > 0
+            else [ZERO] * len(asked)
+        )
+        listed = tuple(
+            ShippingLineResult(
+                id=ship.id,
+                method=ship.method,
+                amount=ship.amount,
+                discount=ship.amount - part,
+                total=part,
+                lines=ship.lines,
+            )
+            for ship, part in zip(asked, parts, strict=True)
+        )
+    out: list[ShippingLineResult] = []
+    for ship in listed:
+        rate = rates.get(ship.id, ZERO)
+        net, tax, gross = split_tax(ship.total, rate, include, cur, rounding)
+        out.append(
+            ship.model_copy(update={"tax_rate": shown_rate(rate), "net": net, "tax": tax, "gross": gross})
+        )
+    return tuple(out)
 
 
 def _sum(values: Iterable[Decimal | None], zero: Decimal) -> Decimal:
