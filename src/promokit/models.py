@@ -170,14 +170,14 @@ TAX_RATE_PATTERN = r"^0+(\.[0-9]{1,6})?$"
 
 
 def _refuse_float_rate(value: Any) -> Any:
-    if isinstance(value, float | bool):
-        raise ValueError(f'a tax rate is decimal text such as "0.13", not {value!r}: floats are refused')
+    if isinstance(value, bool):
+        raise ValueError('a tax rate is decimal text such as "0.13", not true/false')
+    if isinstance(value, float):
+        raise ValueError(f'a tax rate is decimal text such as "0.13", not a float ({value!r})')
     return value
 
 
-def _tax_rate_range(value: Decimal) -> Decimal:
-    if not 0 <= value < 1:
-        raise ValueError(f"tax rate {value} is outside [0, 1): write e.g. \"0.13\" for 13%")
+def _tax_rate_places(value: Decimal) -> Decimal:
     if -value.as_tuple().exponent > TAX_RATE_DECIMALS:  # type: ignore[operator]
         raise ValueError(f"tax rate {value} has more than {TAX_RATE_DECIMALS} decimals")
     return value.copy_abs() if value == 0 else value  # "-0" is 0
@@ -188,7 +188,8 @@ TaxRate = Annotated[
     Money,
     BeforeValidator(_strict_text),
     BeforeValidator(_refuse_float_rate),
-    AfterValidator(_tax_rate_range),
+    Field(ge=0, lt=1),
+    AfterValidator(_tax_rate_places),
     WithJsonSchema(
         {
             "anyOf": [
