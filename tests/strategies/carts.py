@@ -86,12 +86,18 @@ def lines(
                 tags=tags,
                 unit_price=price,
                 quantity=draw(_ints(1, max_quantity)),
+                tax_rate=draw(_TAX_RATES),
             )
         )
     return tuple(out)
 
 
 carts = lines
+
+#: Tax rates lines and shipping carry (docs/semantics.md#tax): mostly none, China's, UK VAT, odd ones.
+_TAX_RATES = _pick(
+    (Decimal(0), Decimal(0), Decimal("0.13"), Decimal("0.09"), Decimal("0.2"), Decimal("0.0825"))
+)
 
 
 @functools.cache
@@ -113,6 +119,7 @@ def requests(
         customer=draw(customers()),
         lines=draw(lines(min_lines, max_lines, max_quantity, places)),
         shipping=draw(_pick((Decimal(0), Decimal(6), Decimal("12.50") if places else Decimal(500)))),
+        shipping_tax_rate=draw(_TAX_RATES),
         coupons=tuple(entered),
         group=draw(_maybe(_GROUPS)),
         channel=draw(_maybe(_pick(CHANNELS))),

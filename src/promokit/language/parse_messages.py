@@ -157,7 +157,7 @@ _GROUPS: tuple[tuple[frozenset[str], set[str], str], ...] = (
         frozenset({"PROMOTION", "SEGMENT"}),
         _DECLARATIONS,
         "a declaration (`promotion`, `coupon`, `segment`, `scope`, `points`, `mall`) or a setting "
-        "(`timezone`, `currency`, `rounding`, `order cap`, `prices include tax`)",
+        "(`timezone`, `currency`, `rounding`, `order cap`)",
     ),
     (
         frozenset({"STREAK", "EARN"}),
