@@ -268,7 +268,9 @@ class Line(_Model):
             "default, net under `prices exclude tax` (docs/semantics.md#tax); " + _MONEY_DOC
         ),
     ]
-    tax_rate: TaxRate = Field(default=Decimal(0), description="the line's tax rate, e.g. 0.13 (docs/semantics.md#tax)")
+    tax_rate: TaxRate = Field(
+        default=Decimal(0), description="the line's tax rate, e.g. 0.13 (docs/semantics.md#tax)"
+    )
     # 0 is allowed: carts keep a line set to zero before removing it; such a line is
     # priced at zero and never discounted or counted (docs/semantics.md#zero-quantity-lines).
     quantity: Count = Field(ge=0, le=MAX_QUANTITY)
@@ -627,10 +629,17 @@ class TaxSummary(_Model):
     net: Money
     tax: Money
     gross: Money
+    shipping_rate: Money | None = Field(
+        default=None, description="the rate of a single-amount shipping (shipping lines carry their own)"
+    )
     shipping_net: Money = Decimal(0)
     shipping_tax: Money = Decimal(0)
     shipping_gross: Money = Decimal(0)
     by_rate: tuple[TaxByRate, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_none(handler(self), ("shipping_rate",))
 
 
 class PricingResult(_Model):

@@ -7,12 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import AT, D, check_invariants, check_tax_invariants, load
 from pydantic import ValidationError
 
 from promokit.engine.ruleset import RuleSet
 from promokit.models import CheckoutRequest, PricingResult
-
-from helpers import AT, D, check_invariants, check_tax_invariants, load
 
 
 def req(*lines: dict[str, Any], currency: str = "GBP", **kw: Any) -> CheckoutRequest:

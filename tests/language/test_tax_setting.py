@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from promokit.check.frontend import parse_text
 from promokit.check.checker import check
+from promokit.check.frontend import parse_text
 from promokit.editor.vocabulary import DECLARATIONS, promo_keywords, promo_operator_words
 from promokit.language.ast import Notation, Settings
 from promokit.language.diagnostics import RuleError

@@ -79,6 +79,7 @@ def apply_tax(result: PricingResult, request: CheckoutRequest, rules: CompiledRu
         net=_sum((ln.net for ln in lines), zero) + s_net,
         tax=_sum((ln.tax for ln in lines), zero) + s_tax,
         gross=_sum((ln.gross for ln in lines), zero) + s_gross,
+        shipping_rate=None if request.shipping_listed else shown_rate(request.shipping_tax_rate),
         shipping_net=s_net,
         shipping_tax=s_tax,
         shipping_gross=s_gross,

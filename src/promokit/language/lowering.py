@@ -214,7 +214,9 @@ class _FileLowerer(Lowerer):
             key, value = "max_order_discount", self.decimal(token)
         if key in found:
             line = found[key][1].line
-            word = {"max_order_discount": "order cap", "prices_tax": "prices include/exclude tax"}.get(key, key)
+            word = {"max_order_discount": "order cap", "prices_tax": "prices include/exclude tax"}.get(
+                key, key
+            )
             self.error(
                 "S030",
                 f"`{word}` is already set on line {line} of this file",
