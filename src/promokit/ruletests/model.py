@@ -36,6 +36,7 @@ class Product:
     attributes: tuple[tuple[str, AttributeValue], ...] = ()
     span: Span = NO_SPAN
     points_price: int | None = None  # `points 500`: a points-mall line (docs/points.md)
+    tax_rate: Decimal | None = None  # `tax 0.13` (docs/semantics.md#tax)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,9 @@ ExpectKind = Literal[
     "shipping",
     "shipping_discount",
     "line",
+    "tax",
+    "net",
+    "gross",
     "applied",
     "not_applied",
     "code_not_applied",
@@ -107,7 +111,7 @@ ExpectKind = Literal[
     "points_priced",
     "hint",
 ]
-LineField = Literal["total", "price", "discount", "subtotal"]
+LineField = Literal["total", "price", "discount", "subtotal", "net", "tax", "gross"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,7 @@ class Expectation:
     """One `expect ...` line. Which fields are set depends on `kind`:
 
     - total/subtotal/discount/shipping/shipping_discount/points_*: `amount`
+    - tax/net/gross: `amount`, the result's tax totals (docs/semantics.md#tax-totals)
     - line: `target` (line id or sku), `line_field`, `amount`
     - applied: `target` (promotion), optional `amount`
     - not_applied: `target`, optional `reason` and `by` (the promotion it lost to)
@@ -160,6 +165,7 @@ class Setup:
     customer: CustomerSpec = field(default_factory=CustomerSpec)
     lines: tuple[CartLine, ...] = ()
     shipping: Decimal | None = None
+    shipping_tax_rate: Decimal | None = None  # `shipping 10 tax 0.09`
     coupons: tuple[str, ...] | None = None
     channel: str | None = None
     group: tuple[str | None, int] | None = None  # (group id, size)
