@@ -123,6 +123,7 @@ def cart(
     catalogue: CatalogueLike | None = None,
     currency: str = "CNY",
     shipping: MoneyLike = 0,
+    shipping_tax_rate: MoneyLike = 0,
     coupons: Iterable[str] = (),
     channel: str | None = None,
     group_size: int | None = None,
@@ -133,7 +134,8 @@ def cart(
     """A `CheckoutRequest` from one line of text, e.g. `cart("APPLE x 8, MILK x 2 price 6.80", at=...)`.
 
     Keyword arguments not listed are customer fields (`level=3`, `segments=("vip",)`, `id="c1"`,
-    `orders=0` ...); or pass a whole `customer=`. Raises ValueError with a diagnostic for bad text.
+    `orders=0` ...); or pass a whole `customer=`. A line's tax rate: `WINE x 1 price 12 tax 0.2`.
+    Raises ValueError with a diagnostic for bad text.
     """
     lines_spec, diagnostics = parse_cart_items(items)
     if diagnostics:
@@ -157,6 +159,7 @@ def cart(
         customer=customer or Customer(**customer_fields),
         lines=tuple(lines),
         shipping=_money(shipping),
+        shipping_tax_rate=_money(shipping_tax_rate),
         coupons=tuple(coupons),
         channel=channel,
         group=Group(id="group-1", size=group_size) if group_size else None,
@@ -213,9 +216,16 @@ def assert_price(
     discount: MoneyLike | None = None,
     subtotal: MoneyLike | None = None,
     shipping: MoneyLike | None = None,
+    tax: MoneyLike | None = None,
+    net: MoneyLike | None = None,
+    gross: MoneyLike | None = None,
     ledger: Ledger | None = None,
 ) -> PricingResult:
-    """Price `request` and check the given amounts (numbers compare: "80" == "80.00"). Returns the result."""
+    """Price `request` and check the given amounts (numbers compare: "80" == "80.00"). Returns the result.
+
+    `tax`, `net`, `gross`: the order's tax totals (docs/semantics.md#tax-totals); `gross` is what
+    the customer pays.
+    """
     result, explanation = _price(rules, request, ledger)
     failures = []
     for kind, value in (
@@ -223,6 +233,9 @@ def assert_price(
         ("discount", discount),
         ("subtotal", subtotal),
         ("shipping", shipping),
+        ("tax", tax),
+        ("net", net),
+        ("gross", gross),
     ):
         if value is None:
             continue

@@ -110,3 +110,18 @@ def test_seed_ledger_writes_promotest_state_for_python_tests(rules: RuleSet) -> 
         seed_ledger(open_ledger("memory://"), rules, request, "stock of flash-egs 0")
     with pytest.raises(ValueError, match=r"error\[T001\]"):
         seed_ledger(open_ledger("memory://"), rules, request, "stock flash-eggs 0")
+
+
+def test_assert_price_checks_tax_totals_and_cart_takes_tax_rates() -> None:
+    vat = RuleSet(parse_text("currency GBP\nprices exclude tax\npromotion p { 20% off }\n", "vat.promo"))
+    request = cart(
+        "WINE x 1 price 10.00 tax 0.2",
+        at="2026-10-02 10:00+01:00",
+        currency="GBP",
+        shipping=5,
+        shipping_tax_rate="0.2",
+    )
+    result = assert_price(vat, request, total="13.00", net="13.00", tax="2.60", gross="15.60")
+    assert result.lines[0].tax == Decimal("1.60")
+    with pytest.raises(AssertionError, match="tax"):
+        assert_price(vat, request, tax="2.00")
