@@ -348,6 +348,16 @@ Shipping = Annotated[
 ]
 
 
+@functools.lru_cache(maxsize=256)
+def _implicit_shipping(amount: str, tax_rate: str = "0") -> tuple[ShippingLine, ...]:
+    """The one shipping line of the single-amount form (keyed by the amount and the
+    `shipping_tax_rate` as written)."""
+    line = ShippingLine.model_construct(
+        id=IMPLICIT_SHIPPING_ID, method="", amount=Decimal(amount), lines=None, tax_rate=Decimal(tax_rate)
+    )
+    return (line,)
+
+
 class CheckoutRequest(_Model):
     """A cart to price: the lines, the customer, the instant and the codes entered.
 
@@ -418,19 +428,15 @@ class CheckoutRequest(_Model):
                     )
         return self
 
-    @functools.cached_property
+    @property
     def shipping_lines(self) -> tuple[ShippingLine, ...]:
-        """The shipping lines, the single-amount form read as one implicit line with no method."""
+        """The shipping lines, the single-amount form read as one implicit line with no method.
+
+        A property, not a cached one: `model_copy(update={"shipping": ...})` must see the new value.
+        """
         if isinstance(self.shipping, tuple):
             return self.shipping
-        implicit = ShippingLine.model_construct(
-            id=IMPLICIT_SHIPPING_ID,
-            method="",
-            amount=self.shipping,
-            lines=None,
-            tax_rate=self.shipping_tax_rate,
-        )
-        return (implicit,)
+        return _implicit_shipping(str(self.shipping), str(self.shipping_tax_rate))
 
     @property
     def shipping_amount(self) -> Decimal:

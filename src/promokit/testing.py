@@ -26,7 +26,7 @@ from .errors import PromokitError
 from .language.diagnostics import did_you_mean, render_all
 from .language.source import NO_SPAN, Source
 from .ledgers.base import Ledger
-from .models import CheckoutRequest, Customer, Group, Line, PricingResult
+from .models import CheckoutRequest, Customer, Group, Line, PricingResult, ShippingLine
 from .money import currency as currency_of
 from .money import quantize
 from .ruletests import runner
@@ -122,7 +122,7 @@ def cart(
     at: str | dt.datetime,
     catalogue: CatalogueLike | None = None,
     currency: str = "CNY",
-    shipping: MoneyLike = 0,
+    shipping: MoneyLike | Iterable[ShippingLine] = 0,
     shipping_tax_rate: MoneyLike = 0,
     coupons: Iterable[str] = (),
     channel: str | None = None,
@@ -134,7 +134,9 @@ def cart(
     """A `CheckoutRequest` from one line of text, e.g. `cart("APPLE x 8, MILK x 2 price 6.80", at=...)`.
 
     Keyword arguments not listed are customer fields (`level=3`, `segments=("vip",)`, `id="c1"`,
-    `orders=0` ...); or pass a whole `customer=`. A line's tax rate: `WINE x 1 price 12 tax 0.2`.
+    `orders=0` ...); or pass a whole `customer=`. `shipping` is one amount or shipping lines
+    (`[ShippingLine(id="s1", method="express", amount=Decimal(20))]`, docs/semantics.md#shipping).
+    A line's tax rate: `WINE x 1 price 12 tax 0.2`; `shipping_tax_rate` for one amount.
     Raises ValueError with a diagnostic for bad text.
     """
     lines_spec, diagnostics = parse_cart_items(items)
@@ -158,7 +160,7 @@ def cart(
         at=_instant(at),
         customer=customer or Customer(**customer_fields),
         lines=tuple(lines),
-        shipping=_money(shipping),
+        shipping=_money(shipping) if isinstance(shipping, Decimal | str | int) else tuple(shipping),
         shipping_tax_rate=_money(shipping_tax_rate),
         coupons=tuple(coupons),
         channel=channel,

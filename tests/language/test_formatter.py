@@ -118,3 +118,27 @@ def test_a_header_comment_block_stays_on_top_of_the_file() -> None:
     text = "# Autumn rules\n# owner: ops\n\npromotion b {\n  9折\n}\nsegment s = level >= 1\n"
     formatted = format_text(parse(text), text)
     assert formatted == "# Autumn rules\n# owner: ops\n\nsegment s = level >= 1\n\npromotion b {\n  9折\n}\n"
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("free shipping over 99 on standard", "满99包邮限standard"),
+        ("shipping 50% off over 199 on express", "满199运费半价限express"),
+        ("shipping 20% off", "运费8折"),
+        ("shipping for 5 on express, pickup", "运费5元限express、pickup"),
+        ("shipping 10 off when shipping over 30", "运费满30运费减10"),
+    ],
+)
+def test_shipping_benefits_print_in_both_notations(english: str, chinese: str) -> None:
+    settings = "shipping methods standard, express, pickup\n"
+    for written in (english, chinese):
+        rule_file = parse(f"{settings}promotion a {{\n  {written}\n}}\n")
+        assert f"  {english}\n" in format_file(rule_file, Notation.EN)
+        assert f"  {chinese}\n" in format_file(rule_file, Notation.ZH)
+        assert format_file(rule_file).startswith(settings)
+
+
+def test_a_shipping_percentage_no_折_can_say_stays_english() -> None:
+    rule_file = parse("promotion a {\n  shipping 100% off\n}\n")
+    assert "  shipping 100% off\n" in format_file(rule_file, Notation.ZH)  # 0折 is not written

@@ -170,6 +170,8 @@ class Refunder:
                 f"kept items count {money(base)}, below the minimum spend {money(action.min_spend)}",
             )
         elif isinstance(action, A.ShippingOff):
+            if action.basis is A.ShippingBasis.SHIPPING:
+                return  # on the shipping fee, which a return of goods does not change (docs/refunds.md)
             if action.threshold is None or base >= action.threshold or kept_units == 0:
                 return
             lost[promotion_id] = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -108,6 +109,7 @@ def render_table(result: PricingResult) -> str:
     if result.gifts:
         out.append("Gifts")
         out += [f"  {g.sku} x{g.quantity}  (from {g.promotion})" for g in result.gifts]
+    out += _shipping_table(result, labels("en"), m, {})
     out.append("Totals")
     totals = [["subtotal", m(result.subtotal)], ["discount", m(-result.discount)]]
     ship = m(result.shipping)
@@ -183,6 +185,22 @@ def render_tax(result: PricingResult, w: dict[str, str]) -> list[str]:
     return out + _table(rows, {1, 2, 3, 4})
 
 
+def _shipping_table(
+    result: PricingResult, w: dict[str, str], m: Callable[[Any], str], titles: dict[str, str]
+) -> list[str]:
+    """Each shipping line with its benefits, when the request listed shipping lines."""
+    if not result.shipping_lines:
+        return []
+    rows = [[w["line"], w["method"], w["fee"], w["discount"], w["total"]]]
+    for ship in result.shipping_lines:
+        rows.append(
+            [ship.id, ship.method, m(ship.amount), m(-ship.discount) if ship.discount else "", m(ship.total)]
+        )
+        for a in ship.adjustments:
+            rows.append(["", f"  {titles.get(a.promotion, a.promotion)}", "", m(-a.amount), ""])
+    return [w["shipping lines"], *_table(rows, {2, 3, 4})]
+
+
 def _applied_note(title: str | None, code: str | None, points: int, variant: str | None = None) -> str:
     parts = [title or ""]
     if variant:
@@ -221,6 +239,7 @@ def render_customer_table(result: PricingResult, locale: str) -> str:
             f"  {g.sku} x{g.quantity}  ({w['from']} {titles.get(g.promotion, g.promotion)})"
             for g in result.gifts
         ]
+    out += _shipping_table(result, w, m, titles)
     out.append(w["totals"])
     ship = m(result.shipping)
     if result.shipping_discount:

@@ -27,7 +27,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "Bundle": ("N for P", ""),
     "GiftOnBuy": ("gift on quantity", "`x K` is the gift quantity (default 1; `×2` and `x2` also work)"),
     "GiftOnSpend": ("gift on spend", "`x K` is the gift quantity (default 1; `×2` and `x2` also work)"),
-    "ShippingOff": ("free shipping", ""),
+    "ShippingOff": (
+        "free shipping",
+        "A shipping benefit is free shipping, an amount off, a percentage off or a fixed price, on every\n"
+        "  shipping line of the request or only on those of the delivery methods it names.",
+    ),
     "PointsEarn": ("points earned", ""),
     "PointsRedeem": ("points redeemed", ""),
 }
@@ -80,6 +84,7 @@ WORDS: dict[str, str] = {
     "`价格不含税` (unit prices are net); docs/semantics.md#tax",
     "价格含税": "unit prices include tax (the default); docs/semantics.md#tax",
     "价格不含税": "unit prices exclude tax: tax is added on top; docs/semantics.md#tax",
+    "配送方式": "the delivery methods requests use",
     "new": "`new customer` / `新客` (no previous orders)",
     "新客": "`new customer` / `新客` (no previous orders)",
 }

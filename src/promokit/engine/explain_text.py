@@ -78,6 +78,10 @@ def render_explanation(explanation: Explanation) -> str:
             for adj in ln.adjustments:
                 if adj.promotion == a.promotion:
                     out.append(f"      line {line_id} ({ln.sku}): {adj.units} unit(s), -{m(adj.amount)}")
+        for ship in result.shipping_lines:  # a request with a list of shipping lines
+            for adj in ship.adjustments:
+                if adj.promotion == a.promotion:
+                    out.append(f"      shipping {ship.id} ({ship.method}): -{m(adj.amount)}")
         if a.points:
             out.append(f"      {a.points} points")
     gifts = [g for g in result.gifts]

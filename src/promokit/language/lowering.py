@@ -105,11 +105,13 @@ def _settings(found: dict[str, tuple[Any, Span]], source: Source) -> ast.Setting
         max_order_discount=value("max_order_discount"),
         prices_include_tax=None if value("prices_tax") is None else value("prices_tax")[0],
         prices_tax_notation=ast.Notation.EN if value("prices_tax") is None else value("prices_tax")[1],
+        shipping_methods=value("shipping_methods"),
         timezone_span=where("timezone"),
         currency_span=where("currency"),
         rounding_span=where("rounding"),
         max_order_discount_span=where("max_order_discount"),
         prices_include_tax_span=where("prices_tax"),
+        shipping_methods_span=where("shipping_methods"),
         span=first,
     )
 
@@ -210,13 +212,18 @@ class _FileLowerer(Lowerer):
             include = first.type == "ZH_PRICES_INCLUDE_TAX" or _has_token(tree, "INCLUDE")
             zh = first.type.startswith("ZH_")
             key, value = "prices_tax", (include, ast.Notation.ZH if zh else ast.Notation.EN)
+        elif tree.data == "set_shipping_methods":
+            names = self.tokens(tree, "NAME")
+            key, value = "shipping_methods", tuple(str(n) for n in names)
         else:
             key, value = "max_order_discount", self.decimal(token)
         if key in found:
             line = found[key][1].line
-            word = {"max_order_discount": "order cap", "prices_tax": "prices include/exclude tax"}.get(
-                key, key
-            )
+            word = {
+                "max_order_discount": "order cap",
+                "prices_tax": "prices include/exclude tax",
+                "shipping_methods": "shipping methods",
+            }.get(key, key)
             self.error(
                 "S030",
                 f"`{word}` is already set on line {line} of this file",
