@@ -10,91 +10,111 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
-    SerializerFunctionWrapHandler,
     StrictInt,
     Tag,
-    WithJsonSchema,
-    model_serializer,
     model_validator,
 )
 
 from .codes import normalize_code
+from .fields import (
+    MAX_AT as MAX_AT,
+)
+from .fields import (
+    MAX_DECIMAL_TEXT as MAX_DECIMAL_TEXT,
+)
+from .fields import (
+    MAX_LINES as MAX_LINES,
+)
+from .fields import (
+    MAX_QUANTITY as MAX_QUANTITY,
+)
+from .fields import (
+    MAX_UNIT_PRICE as MAX_UNIT_PRICE,
+)
+from .fields import (
+    MIN_AT as MIN_AT,
+)
+from .fields import (
+    MONEY_DOC as MONEY_DOC,
+)
+from .fields import (
+    MONEY_PATTERN as MONEY_PATTERN,
+)
+from .fields import (
+    NON_NEGATIVE_MONEY_PATTERN as NON_NEGATIVE_MONEY_PATTERN,
+)
+from .fields import (
+    TAX_RATE_DECIMALS as TAX_RATE_DECIMALS,
+)
+from .fields import (
+    TAX_RATE_PATTERN as TAX_RATE_PATTERN,
+)
+from .fields import (
+    AttributeValue as AttributeValue,
+)
+from .fields import (
+    Count as Count,
+)
+from .fields import (
+    Instant as Instant,
+)
+from .fields import (
+    Money as Money,
+)
+from .fields import (
+    NonNegativeMoney as NonNegativeMoney,
+)
+from .fields import (
+    TaxRate as TaxRate,
+)
 from .money import CURRENCIES
-
-#: Documented request limits (docs/semantics.md). Larger carts are refused, not truncated.
-MAX_LINES = 500
-MAX_QUANTITY = 10_000
-MAX_UNIT_PRICE = Decimal("100000000")  # 10^8 in the major unit
-
-
-#: The longest decimal text accepted (digits, sign and point): far beyond any real amount,
-#: short enough that no input makes Decimal parsing or arithmetic expensive.
-MAX_DECIMAL_TEXT = 40
-
-#: Instants promokit can place in any time zone and shift by a day without leaving the calendar.
-MIN_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
-MAX_AT = dt.datetime(9998, 12, 31, tzinfo=dt.UTC)
-
-
-def _refuse_float(value: Any) -> Any:
-    """Money input: a Decimal, an int, or ASCII decimal text (docs/semantics.md#money-input)."""
-    if isinstance(value, float):
-        raise ValueError('money must be a decimal string or an integer, not a float (e.g. "12.50")')
-    if isinstance(value, bool):
-        raise ValueError('money must be a decimal string or an integer, not true/false (e.g. "12.50")')
-    return value
-
-
-def _strict_text(value: Any) -> Any:
-    if isinstance(value, str):
-        _check_decimal_text(value)
-    return value
-
-
-def _check_decimal_text(text: str) -> None:
-    """Strict: ASCII digits, one optional sign, an optional point with digits on both sides.
-
-    Python's Decimal also reads "１２", "٣", "1_000", " 12.50 " and "1e3"; a price is never
-    written like that, so such text is more likely a bug upstream than a price.
-    """
-    body = text[1:] if text[:1] in ("-", "+") else text
-    whole, point, fraction = body.partition(".")
-    digits = (
-        whole.isascii() and whole.isdigit() and (not point or (fraction.isascii() and fraction.isdigit()))
-    )
-    if not digits or len(text) > MAX_DECIMAL_TEXT:
-        shown = text if len(text) <= MAX_DECIMAL_TEXT else text[:MAX_DECIMAL_TEXT] + "..."
-        raise ValueError(
-            f"{shown!r} is not a decimal number: write ASCII digits with an optional point, "
-            'e.g. "12.50" (no spaces, underscores, exponents or other scripts\' digits)'
-        )
-
-
-def _at_in_range(value: dt.datetime) -> dt.datetime:
-    try:
-        utc = value.astimezone(dt.UTC)
-    except OverflowError:
-        utc = None
-    if utc is None or not MIN_AT <= utc <= MAX_AT:
-        raise ValueError("at must be between 1900-01-01 and 9998-12-31 (UTC)")
-    return value
-
-
-def _finite(value: Decimal) -> Decimal:
-    if not value.is_finite():
-        raise ValueError("must be a finite number")
-    return value
-
+from .results import (
+    Adjustment as Adjustment,
+)
+from .results import (
+    Applied as Applied,
+)
+from .results import (
+    Gift as Gift,
+)
+from .results import (
+    Hint as Hint,
+)
+from .results import (
+    HintKind as HintKind,
+)
+from .results import (
+    LineResult as LineResult,
+)
+from .results import (
+    NotApplied as NotApplied,
+)
+from .results import (
+    PointsExpiry as PointsExpiry,
+)
+from .results import (
+    PricingResult as PricingResult,
+)
+from .results import (
+    Reason as Reason,
+)
+from .results import (
+    ShippingLineResult as ShippingLineResult,
+)
+from .results import (
+    TaxByRate as TaxByRate,
+)
+from .results import (
+    TaxSummary as TaxSummary,
+)
 
 __all__ = [
     "Adjustment",
@@ -116,92 +136,6 @@ __all__ = [
     "ShippingLineResult",
     "TaxByRate",
     "TaxSummary",
-]
-
-#: JSON Schema of money (`promokit schema`): standard keywords only, so any JSON Schema validator
-#: can check a request before it is sent. The patterns describe the canonical form ("12.50"); the
-#: validator also accepts integers, which the schema states, and refuses floats, which it does not
-#: list. Results always serialise money as a decimal string.
-MONEY_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
-#: 0 .. MAX_UNIT_PRICE written out as a pattern: up to eight integer digits, or exactly 10^8.
-NON_NEGATIVE_MONEY_PATTERN = r"^0*([0-9]{1,8}(\.[0-9]+)?|100000000(\.0+)?)$"
-_MONEY_DOC = (
-    'money as a decimal string ("12.50") or an integer; floats are refused, including 12.0 and 1e2, '
-    "which JSON Schema itself counts as integers"
-)
-
-
-def _money_schema(pattern: str, integer: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "anyOf": [
-            {"type": "string", "pattern": pattern, "maxLength": MAX_DECIMAL_TEXT},
-            {"type": "integer", **integer},
-        ],
-        "description": _MONEY_DOC,
-    }
-
-
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_refuse_float),
-    AfterValidator(_finite),
-    WithJsonSchema(_money_schema(MONEY_PATTERN, {}), mode="validation"),
-    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN}, mode="serialization"),
-]
-#: A count in a request: a JSON integer only (not true, "3" or 3.0).
-Count = Annotated[int, Field(strict=True)]
-Instant = Annotated[AwareDatetime, AfterValidator(_at_in_range)]
-#: Money in a request: also strict decimal text (results keep accepting what they print).
-NonNegativeMoney = Annotated[
-    Money,
-    BeforeValidator(_strict_text),
-    Field(ge=0, le=MAX_UNIT_PRICE),
-    WithJsonSchema(
-        _money_schema(NON_NEGATIVE_MONEY_PATTERN, {"minimum": 0, "maximum": int(MAX_UNIT_PRICE)}),
-        mode="validation",
-    ),
-    WithJsonSchema({"type": "string", "pattern": NON_NEGATIVE_MONEY_PATTERN}, mode="serialization"),
-]
-AttributeValue = str | int | bool | Decimal
-
-#: The most decimals a tax rate may have ("0.08875" has five): enough for any real rate.
-TAX_RATE_DECIMALS = 6
-TAX_RATE_PATTERN = r"^0+(\.[0-9]{1,6})?$"
-
-
-def _refuse_float_rate(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError('a tax rate is decimal text such as "0.13", not true/false')
-    if isinstance(value, float):
-        raise ValueError(f'a tax rate is decimal text such as "0.13", not a float ({value!r})')
-    return value
-
-
-def _tax_rate_places(value: Decimal) -> Decimal:
-    if -value.as_tuple().exponent > TAX_RATE_DECIMALS:  # type: ignore[operator]
-        raise ValueError(f"tax rate {value} has more than {TAX_RATE_DECIMALS} decimals")
-    return value.copy_abs() if value == 0 else value  # "-0" is 0
-
-
-#: A tax rate in a request (docs/semantics.md#tax): decimal text in [0, 1), at most six decimals.
-TaxRate = Annotated[
-    Money,
-    BeforeValidator(_strict_text),
-    BeforeValidator(_refuse_float_rate),
-    Field(ge=0, lt=1),
-    AfterValidator(_tax_rate_places),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": TAX_RATE_PATTERN, "maxLength": MAX_DECIMAL_TEXT},
-                {"type": "integer", "minimum": 0, "maximum": 0},
-            ],
-            "description": 'a tax rate in [0, 1) as decimal text ("0.13" is 13%), at most six decimals; '
-            "floats are refused",
-        },
-        mode="validation",
-    ),
-    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN}, mode="serialization"),
 ]
 
 
@@ -265,7 +199,7 @@ class Line(_Model):
         NonNegativeMoney,
         Field(
             description="the price of one unit: gross (tax included) under `prices include tax`, the "
-            "default, net under `prices exclude tax` (docs/semantics.md#tax); " + _MONEY_DOC
+            "default, net under `prices exclude tax` (docs/semantics.md#tax); " + MONEY_DOC
         ),
     ]
     tax_rate: TaxRate = Field(
@@ -449,247 +383,3 @@ class CheckoutRequest(_Model):
     def shipping_listed(self) -> bool:
         """Whether the request used the list form (the result then lists `shipping_lines`)."""
         return isinstance(self.shipping, tuple)
-
-
-# --------------------------------------------------------------------------- result
-
-Reason = Literal[
-    "window",  # outside its time window
-    "audience",  # the customer does not match
-    "channel",  # the request's channel is not one of the promotion's
-    "scope",  # no line in the promotion's scope
-    "threshold",  # spend or quantity below the threshold (see shortfall)
-    "group_size",  # group buy not big enough
-    "limit",  # a usage limit is used up
-    "stock",  # promotion stock is used up
-    "budget",  # remaining budget cannot cover the discount
-    "coupon_missing",  # a coupon promotion whose code was not entered
-    "coupon_unknown",  # an entered code matches no coupon
-    "coupon_expired",  # the code's coupon is outside its window
-    "coupon_used",  # single-use code already used, or per-customer limit reached
-    "coupon_not_combinable",  # another coupon in the cart excludes it
-    "excluded",  # lost to a better or exclusive promotion (see lost_to)
-    "no_saving",  # applies but saves nothing (e.g. special price above list price)
-    "order_cap",  # the rule set's per-order cap left nothing for it
-]
-
-
-class Adjustment(_Model):
-    """What one promotion took off one line."""
-
-    promotion: str
-    units: int = Field(description="units of the line the promotion discounted")
-    amount: Money
-
-
-def _omit_empty(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """Points-program fields (docs/points.md) and shipping lines (docs/semantics.md#shipping)
-    are left out while empty, so a result without points goods, expiring points or a list of
-    shipping lines serialises exactly as it did before they existed."""
-    for name in names:
-        if name in data and not data[name]:
-            del data[name]
-    return data
-
-
-def _omit_none(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """Tax fields (docs/semantics.md#tax) are left out when the result carries no tax, so a
-    result without tax serialises exactly as it did before tax existed."""
-    for name in names:
-        if name in data and data[name] is None:
-            del data[name]
-    return data
-
-
-_LINE_TAX_FIELDS = ("tax_rate", "net", "tax", "gross")
-
-
-class LineResult(_Model):
-    """One cart line after pricing: what it cost, what it pays, and every adjustment on it.
-
-    `tax_rate`, `net`, `tax`, `gross` (after every discount) are set when the result has
-    `tax` (docs/semantics.md#tax); `gross == net + tax`.
-    """
-
-    id: str
-    sku: str
-    quantity: int
-    unit_price: Money
-    subtotal: Money
-    discount: Money
-    total: Money
-    adjustments: tuple[Adjustment, ...] = ()
-    points: int = Field(default=0, description="points the line costs (points_price x quantity)")
-    tax_rate: Money | None = None
-    net: Money | None = Field(default=None, description="after discounts, without tax")
-    tax: Money | None = Field(default=None, description="the line's tax, rounded per line")
-    gross: Money | None = Field(default=None, description="after discounts, tax included: net + tax")
-
-    @model_serializer(mode="wrap")
-    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_none(_omit_empty(handler(self), ("points",)), _LINE_TAX_FIELDS)
-
-
-class ShippingLineResult(_Model):
-    """One shipping line after pricing: its amount, the benefits on it and what it costs now."""
-
-    id: str
-    method: str
-    amount: Money = Field(description="the shipping fee before benefits")
-    discount: Money
-    total: Money = Field(description="the shipping fee after benefits")
-    adjustments: tuple[Adjustment, ...] = ()
-    lines: tuple[str, ...] | None = Field(default=None, description="the cart lines it carries; null: all")
-    tax_rate: Money | None = None
-    net: Money | None = Field(default=None, description="after benefits, without tax (docs/semantics.md#tax)")
-    tax: Money | None = Field(default=None, description="the shipping line's tax, rounded per line")
-    gross: Money | None = Field(default=None, description="after benefits, tax included: net + tax")
-
-    @model_serializer(mode="wrap")
-    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_none(handler(self), _LINE_TAX_FIELDS)
-
-
-class Gift(_Model):
-    """A gift line (priced at zero) and the promotion that granted it."""
-
-    sku: str
-    quantity: int
-    promotion: str
-
-
-class Applied(_Model):
-    """A promotion that applied: how much it saved, on which lines, in which layer."""
-
-    promotion: str
-    title: str | None
-    layer: str
-    amount: Money
-    lines: tuple[str, ...] = ()
-    units: int = 0
-    code: str | None = None
-    points: int = 0
-    variant: str | None = Field(default=None, description="the A/B variant applied (docs/programs.md)")
-
-
-class NotApplied(_Model):
-    """A promotion (or an unknown code) that did not apply, with its reason code and detail."""
-
-    promotion: str
-    title: str | None = None
-    reason: Reason
-    detail: str
-    shortfall: Money | None = None
-    lost_to: str | None = None
-    code: str | None = None
-    text: str = Field(default="", description="the reason for the customer, in the locale asked for")
-
-
-HintKind = Literal["spend", "units"]
-
-
-class Hint(_Model):
-    """ "Add ¥12.00 of fruit to get ¥20 off": what the customer could still unlock.
-
-    `message` is the engine's English wording (with internal names); `text` is the same
-    promise for the customer, in the locale asked for, built from the structured fields.
-    """
-
-    promotion: str
-    message: str
-    shortfall: Money | None = None
-    units: int | None = None
-    unlocks: Money | None = None
-    kind: HintKind = "spend"
-    title: str | None = None
-    scope: str | None = Field(default=None, description="the named scope to add from, if any")
-    scope_title: str | None = None
-    gift_sku: str | None = None
-    gift_quantity: int | None = None
-    text: str = ""
-
-
-class PointsExpiry(_Model):
-    """`points` of the customer's balance expire at `expires_at` (shown before they do)."""
-
-    points: int
-    expires_at: AwareDatetime
-
-
-class TaxByRate(_Model):
-    """The goods lines and shipping taxed at one `rate`, summed: one row of a 发票 / VAT invoice."""
-
-    rate: Money
-    net: Money
-    tax: Money
-    gross: Money
-
-
-class TaxSummary(_Model):
-    """Tax of the whole order (docs/semantics.md#tax-totals): `gross` is what the customer pays.
-
-    Sums of the line and shipping figures; `gross == net + tax`; `by_rate` sums to the totals.
-    """
-
-    prices_include_tax: bool
-    net: Money
-    tax: Money
-    gross: Money
-    shipping_rate: Money | None = Field(
-        default=None, description="the rate of a single-amount shipping (shipping lines carry their own)"
-    )
-    shipping_net: Money = Decimal(0)
-    shipping_tax: Money = Decimal(0)
-    shipping_gross: Money = Decimal(0)
-    by_rate: tuple[TaxByRate, ...] = ()
-
-    @model_serializer(mode="wrap")
-    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_none(handler(self), ("shipping_rate",))
-
-
-class PricingResult(_Model):
-    """The priced cart. `total == subtotal - discount + shipping`, line discounts sum to `discount`.
-
-    Amounts are in the rule set's price basis (gross, or net under `prices exclude tax`);
-    `tax`, when present, gives net, tax and gross, and `tax.gross` is what the customer pays.
-    """
-
-    currency: str
-    at: AwareDatetime
-    customer_id: str | None = None
-    subtotal: Money
-    discount: Money
-    shipping_original: Money = Decimal(0)
-    shipping_discount: Money = Decimal(0)
-    shipping: Money
-    total: Money
-    points_earned: int = 0
-    points_redeemed: int = 0
-    points_priced: int = Field(default=0, description="points the points-priced lines cost")
-    points_expiring: tuple[PointsExpiry, ...] = Field(
-        default=(),
-        description="the customer's points expiring soon (pricing with a ledger that keeps points)",
-    )
-    lines: tuple[LineResult, ...]
-    shipping_lines: tuple[ShippingLineResult, ...] = Field(
-        default=(),
-        description="each shipping line (docs/semantics.md#shipping); left out when the request "
-        "gave shipping as one amount",
-    )
-    gifts: tuple[Gift, ...] = ()
-    applied: tuple[Applied, ...] = ()
-    not_applied: tuple[NotApplied, ...] = ()
-    hints: tuple[Hint, ...] = ()
-    selection: Literal["none", "exact", "heuristic", "greedy"] = "none"
-    rules_version: str
-    tax: TaxSummary | None = Field(
-        default=None,
-        description="net, tax and gross of the order; absent when prices include tax and every rate is 0",
-    )
-
-    @model_serializer(mode="wrap")
-    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_none(
-            _omit_empty(handler(self), ("points_priced", "points_expiring", "shipping_lines")), ("tax",)
-        )
