@@ -68,3 +68,9 @@ def test_a_bad_rate_is_an_invalid_request_t010(tmp_path: Path) -> None:
     assert "T010" in codes
     text = render_case(outcome)  # type: ignore[arg-type]
     assert "tax_rate" in text and "less than 1" in text
+
+
+def test_shipping_lines_take_their_own_tax_rates(tmp_path: Path) -> None:
+    extra = "shipping express 6.00 tax 0.2, standard 3.00 id s2\n  expect tax 2.80\n  expect gross 19.80"
+    outcome = run(tmp_path, False, "10.00", extra)
+    assert outcome.status == "passed", render_case(outcome)  # type: ignore[attr-defined]
