@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal as D
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 from pydantic import ValidationError
 
+import promokit
 from promokit.cli.main import main
 from promokit.models import CheckoutRequest, ShippingLine
 
@@ -127,3 +129,16 @@ def test_the_request_schema_describes_both_forms(capsys: pytest.CaptureFixture[s
     assert not validator.is_valid(request([ship(), 3]))
     assert not validator.is_valid(request([ship(tax_rate="1.5")]))
     assert not validator.is_valid(request([ship(amount="-1")]))
+
+
+def test_priced_shipping_line_results_fit_the_result_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "result"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "ShippingLineResult" in schema["$defs"]
+    validator = jsonschema.Draft202012Validator(schema)
+    root = Path(__file__).resolve().parents[2] / "examples" / "shipping"
+    rules = promokit.load(root)
+    for path in sorted((root / "requests").glob("*.json")):
+        data = rules.price(CheckoutRequest.model_validate_json(path.read_bytes())).model_dump(mode="json")
+        assert data["shipping_lines"], path.name
+        assert [e.message for e in validator.iter_errors(data)] == [], path.name
