@@ -17,6 +17,10 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, With
 MAX_LINES = 500
 MAX_QUANTITY = 10_000
 MAX_UNIT_PRICE = Decimal("100000000")  # 10^8 in the major unit
+#: A line's further `categories`: how many; and each category path: how deep, how long.
+MAX_CATEGORIES = 20
+MAX_CATEGORY_DEPTH = 10
+MAX_CATEGORY_PATH = 200
 
 
 #: The longest decimal text accepted (digits, sign and point): far beyond any real amount,

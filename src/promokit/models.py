@@ -24,96 +24,43 @@ from pydantic import (
 )
 
 from .codes import normalize_code
-from .fields import (
-    MAX_AT as MAX_AT,
-)
-from .fields import (
-    MAX_DECIMAL_TEXT as MAX_DECIMAL_TEXT,
-)
-from .fields import (
-    MAX_LINES as MAX_LINES,
-)
-from .fields import (
-    MAX_QUANTITY as MAX_QUANTITY,
-)
-from .fields import (
-    MAX_UNIT_PRICE as MAX_UNIT_PRICE,
-)
-from .fields import (
-    MIN_AT as MIN_AT,
-)
-from .fields import (
-    MONEY_DOC as MONEY_DOC,
-)
-from .fields import (
-    MONEY_PATTERN as MONEY_PATTERN,
-)
-from .fields import (
-    NON_NEGATIVE_MONEY_PATTERN as NON_NEGATIVE_MONEY_PATTERN,
-)
-from .fields import (
-    TAX_RATE_DECIMALS as TAX_RATE_DECIMALS,
-)
-from .fields import (
-    TAX_RATE_PATTERN as TAX_RATE_PATTERN,
-)
-from .fields import (
-    AttributeValue as AttributeValue,
-)
-from .fields import (
-    Count as Count,
-)
-from .fields import (
-    Instant as Instant,
-)
-from .fields import (
-    Money as Money,
-)
-from .fields import (
-    NonNegativeMoney as NonNegativeMoney,
-)
-from .fields import (
-    TaxRate as TaxRate,
+from .fields import (  # noqa: F401 - re-exported: promokit.models is the public face
+    MAX_AT,
+    MAX_CATEGORIES,
+    MAX_CATEGORY_DEPTH,
+    MAX_CATEGORY_PATH,
+    MAX_DECIMAL_TEXT,
+    MAX_LINES,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    MIN_AT,
+    MONEY_DOC,
+    MONEY_PATTERN,
+    NON_NEGATIVE_MONEY_PATTERN,
+    TAX_RATE_DECIMALS,
+    TAX_RATE_PATTERN,
+    AttributeValue,
+    Count,
+    Instant,
+    Money,
+    NonNegativeMoney,
+    TaxRate,
 )
 from .money import CURRENCIES
-from .results import (
-    Adjustment as Adjustment,
-)
-from .results import (
-    Applied as Applied,
-)
-from .results import (
-    Gift as Gift,
-)
-from .results import (
-    Hint as Hint,
-)
-from .results import (
-    HintKind as HintKind,
-)
-from .results import (
-    LineResult as LineResult,
-)
-from .results import (
-    NotApplied as NotApplied,
-)
-from .results import (
-    PointsExpiry as PointsExpiry,
-)
-from .results import (
-    PricingResult as PricingResult,
-)
-from .results import (
-    Reason as Reason,
-)
-from .results import (
-    ShippingLineResult as ShippingLineResult,
-)
-from .results import (
-    TaxByRate as TaxByRate,
-)
-from .results import (
-    TaxSummary as TaxSummary,
+from .results import (  # noqa: F401 - re-exported: promokit.models is the public face
+    Adjustment,
+    Applied,
+    Gift,
+    Hint,
+    HintKind,
+    LineResult,
+    NotApplied,
+    PointsExpiry,
+    PricingResult,
+    Reason,
+    ShippingLineResult,
+    TaxByRate,
+    TaxSummary,
 )
 
 __all__ = [
@@ -173,12 +120,24 @@ class Customer(_Model):
 
 
 def _category_path(value: str | None) -> str | None:
-    if value is not None and any(not part.strip() for part in value.split("/")):
+    if value is None:
+        return value
+    parts = value.split("/")
+    if any(not part.strip() for part in parts):
         raise ValueError(f'category path "{value}" has an empty segment (write e.g. "fresh/fruit/apple")')
+    if len(parts) > MAX_CATEGORY_DEPTH:
+        raise ValueError(
+            f"category path has {len(parts)} levels; at most {MAX_CATEGORY_DEPTH} are allowed "
+            '(docs/semantics.md#money-input): keep the levels a promotion may name, e.g. "fresh/fruit/apple"'
+        )
     return value
 
 
-CategoryPath = Annotated[str, AfterValidator(_category_path)]
+#: A category or a path of categories (`fresh/fruit/apple`), at most MAX_CATEGORY_PATH
+#: characters and MAX_CATEGORY_DEPTH levels (docs/semantics.md#money-input).
+CategoryPath = Annotated[str, Field(max_length=MAX_CATEGORY_PATH), AfterValidator(_category_path)]
+#: Further categories of a line besides its `category`, at most MAX_CATEGORIES.
+ExtraCategories = Annotated[tuple[CategoryPath, ...], Field(max_length=MAX_CATEGORIES)]
 
 
 class Line(_Model):
@@ -192,7 +151,7 @@ class Line(_Model):
     id: str = Field(min_length=1, max_length=200)
     sku: str = Field(min_length=1, max_length=200)
     category: CategoryPath | None = None
-    categories: tuple[CategoryPath, ...] = ()
+    categories: ExtraCategories = ()
     brand: str | None = None
     tags: tuple[str, ...] = ()
     unit_price: Annotated[
