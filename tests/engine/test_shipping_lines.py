@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import D, applied, cart, check_invariants, line, load, reasons
 
+from promokit.cli.main import main
 from promokit.models import PricingResult
 
 STANDARD = {"id": "s1", "method": "standard", "amount": "10.00"}
@@ -149,3 +151,37 @@ def test_customer_texts_say_when_the_shipping_fee_is_below_the_threshold() -> No
     assert [n.text for n in result.not_applied] == ["「运费优惠」运费未达到要求"]
     english = rules.price(cart(line("a", "5.00"), shipping=[STANDARD]), locale="en")
     assert [n.text for n in english.not_applied] == ["运费优惠: the shipping fee is below its threshold"]
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "shipping"
+
+
+def test_promokit_price_lists_each_shipping_line_in_the_table_and_the_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    request = str(EXAMPLE / "requests" / "two-shipments.json")
+    assert main(["price", str(EXAMPLE), request]) == 0
+    table = capsys.readouterr().out
+    assert "Shipping\n  line  method" in table
+    assert "  s1    standard" in table and "ship-standard-free" in table
+    assert main(["price", "--locale", "zh-CN", str(EXAMPLE), request]) == 0
+    assert "配送\n" in capsys.readouterr().out
+    assert main(["price", "--json", str(EXAMPLE), request]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(s["id"], s["method"], s["total"]) for s in data["shipping_lines"]] == [
+        ("s1", "standard", "0.00"),
+        ("s2", "express", "25.00"),
+    ]
+
+
+def test_a_single_amount_prints_no_shipping_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads((EXAMPLE / "requests" / "two-shipments.json").read_text(encoding="utf-8"))
+    data["shipping"] = "8.00"
+    request = tmp_path / "single.json"
+    request.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["price", str(EXAMPLE), str(request)]) == 0
+    assert "Shipping\n" not in capsys.readouterr().out
+    assert main(["price", "--json", str(EXAMPLE), str(request)]) == 0
+    assert "shipping_lines" not in json.loads(capsys.readouterr().out)

@@ -142,3 +142,9 @@ def test_priced_shipping_line_results_fit_the_result_schema(capsys: pytest.Captu
         data = rules.price(CheckoutRequest.model_validate_json(path.read_bytes())).model_dump(mode="json")
         assert data["shipping_lines"], path.name
         assert [e.message for e in validator.iter_errors(data)] == [], path.name
+
+
+def test_more_than_fifty_shipping_lines_are_refused_not_truncated() -> None:
+    ships = [ship(id=f"s{n}") for n in range(51)]
+    assert any(p == "shipping.list" and "at most 50" in m for p, m in problems(ships))
+    CheckoutRequest.model_validate_json(json.dumps(request(ships[:50])))

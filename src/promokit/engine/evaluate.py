@@ -356,7 +356,7 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
     misses: dict[str, Miss] = {}
     upsells: list[Upsell] = []
     room = first.room
-    shipping = tuple(ship.amount for ship in cart.request.shipping_lines)
+    shipping = tuple(ship.amount for ship in cart.shipping_lines)
     before: dict[Layer, tuple[Decimal, ...]] = {Layer.ITEM: cart.subtotals}
     for p in later:
         if p.layer not in before:

@@ -133,7 +133,7 @@ def _shipping_lines(cart: Cart, selection: Selection) -> tuple[ShippingLineResul
     m = cart.q
     effects = selection.best.effects
     out = []
-    for k, ship in enumerate(cart.request.shipping_lines):
+    for k, ship in enumerate(cart.shipping_lines):
         adj = tuple(
             Adjustment(promotion=pid, units=0, amount=m(effect.shipping_lines[k]))
             for pid, effect in effects.items()

@@ -93,6 +93,7 @@ def prepare(
             if rules.prices_include_tax or all(line.tax_rate == 0 for line in lines)
             else tuple(1 + line.tax_rate for line in lines)
         ),
+        shipping_lines=request.shipping_lines,
     )
     found = rules.index.candidates(list(lines))
     seen = {p.id for p in found}

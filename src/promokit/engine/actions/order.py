@@ -267,7 +267,7 @@ def _shipping(
     The threshold is on the goods (`base`, like any order-level threshold) or on what the
     matching shipping lines cost (`when shipping over 20` / 运费满20).
     """
-    ships = cart.request.shipping_lines
+    ships = cart.shipping_lines
     # in id order, so that an apportioned remainder does not depend on the request's order
     lines = sorted(
         (k for k, ship in enumerate(ships) if _carries(action, ship.method)), key=lambda k: ships[k].id
