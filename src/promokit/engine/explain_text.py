@@ -32,7 +32,10 @@ def _tax_sentences(tax: TaxSummary, m: Callable[[Any], str]) -> list[str]:
     return out
 
 
-def render_explanation(explanation: Explanation) -> str:
+def render_explanation(explanation: Explanation, *, locale: str | None = None) -> str:
+    """The report `promokit explain` prints. With `locale` (the explanation priced in it, as
+    `explain --locale` does), every reason not applied is followed by its customer text and
+    the hints are the customer texts (docs/semantics.md#customer-texts)."""
     result = explanation.result
     cur = currency(result.currency)
 
@@ -97,6 +100,8 @@ def render_explanation(explanation: Explanation) -> str:
             extra.append(f"short by {m(n.shortfall)}")
         suffix = f" ({'; '.join(extra)})" if extra else ""
         out.append(f"  {name} [{n.reason}]{suffix}: {n.detail}")
+        if locale is not None and n.text:
+            out.append(f"      {locale}: {n.text}")
     if explanation.alternatives:
         out += ["", "Alternatives the chosen deal beat"]
         for alt in explanation.alternatives:
@@ -104,6 +109,7 @@ def render_explanation(explanation: Explanation) -> str:
             words = f"{m(gap)} less" if gap > 0 else "equal saving, lost the tie-break"
             out.append(f"  {' + '.join(alt.promotions)}: saves {m(alt.saving)} ({words})")
     if result.hints:
-        out += ["", "Hints"] + [f"  - {h.message}" for h in result.hints]
+        shown = [h.text if locale is not None and h.text else h.message for h in result.hints]
+        out += ["", "Hints" if locale is None else f"Hints ({locale})"] + [f"  - {s}" for s in shown]
     out += ["", f"rules version {result.rules_version}"]
     return "\n".join(out)

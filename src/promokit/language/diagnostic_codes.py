@@ -554,6 +554,18 @@ CODES: tuple[Code, ...] = (
         "a shipping benefit limited to a delivery method that `shipping methods` does not list: matches nothing",
         "docs/lint.md#checker-codes-promokit-check",
     ),
+    Code(
+        "W040",
+        "warning",
+        "a rules directory with no `.promo` file in it: it loads as no promotions",
+        "docs/production.md#an-empty-rules-folder",
+    ),
+    Code(
+        "W041",
+        "warning",
+        "a `.promo` link whose target does not exist: skipped",
+        "docs/production.md#an-empty-rules-folder",
+    ),
 )
 
 

@@ -28,6 +28,7 @@ from decimal import Decimal
 from . import ast
 from .ast import Notation
 from .diagnostics import Diagnostic
+from .format_guard import unprintable
 from .layout import format_as_written
 from .parser import parse_source
 from .source import NO_SPAN, Source, Span, code_chars
@@ -757,7 +758,9 @@ def format_source(source: Source, notation: Notation | None = None) -> tuple[str
 
     Without `notation`, the file keeps what was written (`layout.format_as_written`: clause
     order, notation, spelling, blank lines); with one, or when a layout cannot be kept line
-    by line, it is printed canonically here.
+    by line, it is printed canonically here. Format files that pass `promokit check`: one
+    that does not may hold a value no notation can print (`满3件100折`); then it is refused,
+    (None, the reason at that value), never printed unreadable (`format_guard.py`).
     """
     rule_file, diagnostics = parse_source(source)
     if rule_file is None or any(d.is_error for d in diagnostics):
@@ -766,4 +769,8 @@ def format_source(source: Source, notation: Notation | None = None) -> tuple[str
         kept = format_as_written(source, rule_file)
         if kept is not None:
             return kept, diagnostics
-    return format_text(rule_file, source.text, notation), diagnostics
+    printed = format_text(rule_file, source.text, notation)
+    refused = unprintable(rule_file, printed, source.name)
+    if refused:
+        return None, [*diagnostics, *refused]
+    return printed, diagnostics
