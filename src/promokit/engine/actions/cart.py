@@ -43,6 +43,9 @@ class Cart:
     stacking: StackableSets | None = None  # over the candidates, built on first use (evaluate)
     # promotion id -> the lines its `when` condition counts (condition.condition_lines memo)
     condition_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Under `prices exclude tax`: 1 + each line's tax rate, so that order-level amounts are
+    # apportioned by gross share (docs/semantics.md#tax-apportionment); None: by what is left.
+    gross_factors: tuple[Decimal, ...] | None = None
 
     def q(self, amount: Decimal) -> Decimal:
         """Round a computed amount with the rule set's rounding mode."""
@@ -53,6 +56,13 @@ class Cart:
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, self.currency)
+
+    def gross_weights(self, lines: list[int], left: list[Decimal]) -> list[Decimal]:
+        """What each of `lines` has left, weighed by gross share (docs/semantics.md#tax-apportionment)."""
+        factors = self.gross_factors
+        if factors is None:
+            return left
+        return [amount * factors[i] for i, amount in zip(lines, left, strict=True)]
 
     def spread(self, amount: Decimal, weights: list[Decimal], caps: list[Decimal]) -> list[Decimal]:
         """Apportion `amount` by largest remainder, never above a cap (docs/semantics.md#apportionment)."""
