@@ -24,15 +24,17 @@ from ..compile.compiler import CompiledPromotion, conflicts, stackable
 from ..language.ast import Layer, PointsRedeem
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
-from .actions.condition import applications, read_lines
-from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
+from .actions.condition import read_lines
+from .actions.item import evaluate_item, is_per_unit, leftover_saving
 from .actions.order import evaluate_order
-from .stacking import StackableSets, stack_partners
+from .line_choices import holdable, likely_winner, line_choices
+from .parts import BY_RANK, Part, split
 
 #: Contested-line assignments tried exhaustively per combination; above it, the heuristic.
 MAX_ASSIGNMENTS = 16
 
 _LAYERS = (Layer.ITEM, Layer.ORDER, Layer.COUPON, Layer.SHIPPING, Layer.POINTS)
+_LAYER_RANK = {layer: k for k, layer in enumerate(_LAYERS)}
 
 
 @dataclass(slots=True)
@@ -48,6 +50,8 @@ class Evaluation:
     saving: Decimal
     assignment: dict[int, tuple[str, ...]] = field(default_factory=dict)
     exhaustive: bool = True  # False when the assignment heuristic was used
+    # item promotions given only units a capped price left over, with the line (`_leftover_units`)
+    late: tuple[tuple[int, str], ...] = ()
     # what the lines had left when each layer started (thresholds, shortfalls, hints)
     before: dict[Layer, tuple[Decimal, ...]] = field(default_factory=dict)
 
@@ -90,26 +94,59 @@ def valid(promotions: Sequence[CompiledPromotion]) -> bool:
 
 
 def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation | None:
-    """Price `promotions` together on the cart; None when they cannot be combined."""
-    ordered = sorted(promotions, key=lambda p: p.order)
+    """Price `promotions` together on the cart; None when they cannot be combined.
+
+    A combination whose promotions fall into parts that share no line is priced part by part
+    (each part memoised per request, `parts.py`) and put together: the same outcome as
+    pricing it whole, since no part can change what another reads."""
+    ordered = sorted(promotions, key=BY_RANK)
     if not valid(ordered):
         return None
-    items = [p for p in ordered if p.layer is Layer.ITEM]
-    key = frozenset(p.id for p in items)
-    choices = cart.choices.get(key)
-    if choices is None:
-        choices = cart.choices[key] = _line_choices(cart, items)
+    groups = split(cart, ordered)
+    choices = [line_choices(cart, [p for p in g.members if p.layer is Layer.ITEM]) for g in groups]
+    # the assignment heuristic is chosen for the whole combination, as if priced whole
+    count = 1
+    for c in choices:
+        for options in c.values():
+            count *= len(options)
+    heuristic = count > MAX_ASSIGNMENTS
+    if len(groups) < 2:
+        return _whole(cart, ordered, choices[0] if choices else {}, heuristic)
+    parts = [(g, _part(cart, g.members, c, heuristic)) for g, c in zip(groups, choices, strict=True)]
+    return _merged(cart, ordered, parts)
+
+
+def _part(
+    cart: Cart,
+    members: Sequence[CompiledPromotion],
+    choices: dict[int, list[tuple[str, ...]]],
+    heuristic: bool,
+) -> Evaluation:
+    """One part of a combination, priced once per request."""
+    key = ("part", frozenset(p.id for p in members), heuristic)
+    found = cart.item_layers.get(key)
+    if not isinstance(found, Evaluation):
+        found = _whole(cart, members, choices, heuristic)
+        cart.item_layers[key] = found
+    return found
+
+
+def _whole(
+    cart: Cart,
+    ordered: Sequence[CompiledPromotion],
+    choices: dict[int, list[tuple[str, ...]]],
+    heuristic: bool,
+) -> Evaluation:
+    """Price `ordered` (valid, rank order) in one piece: every assignment of its contested
+    lines, or each to its likely winner when `heuristic`."""
     contested = sorted(i for i, c in choices.items() if len(c) > 1)
     fixed = {i: c[0] for i, c in choices.items() if len(c) == 1}
     if not contested:
         return _run(cart, ordered, fixed)
-    count = 1
-    for i in contested:
-        count *= len(choices[i])
-    if count > MAX_ASSIGNMENTS:
+    if heuristic:
         assignment = dict(fixed)
         for i in contested:
-            assignment[i] = _likely_winner(cart, i, choices[i])
+            assignment[i] = likely_winner(cart, i, choices[i])
         result = _run(cart, ordered, assignment)
         result.exhaustive = False
         return result
@@ -127,72 +164,54 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
     return _evaluation(ordered, *best)
 
 
-def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
-    """Per line, the sets of its item promotions that are mutually stackable: the maximal
-    sets and, bounded, their subsets (`stacking.StackableSets.choices`)."""
-    covering: dict[int, list[CompiledPromotion]] = {}
-    for p in items:
-        for i in holdable(cart, p):
-            covering.setdefault(i, []).append(p)
-    if cart.stacking is None:
-        cart.stacking = StackableSets(stack_partners(cart.promotions.values()))
-    sets = cart.stacking
-    if not sets.partners:  # nothing stacks (the common case): one promotion per choice, rank order
-        return {i: [(p.id,) for p in ps] for i, ps in covering.items()}
-    return {i: [tuple(p.id for p in members) for members in sets.choices(ps)] for i, ps in covering.items()}
-
-
-def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
-    """The lines an item-level promotion may take: those it can discount at all.
-
-    A promotion that does nothing alone on all its lines (price above the current price, too
-    few units for its deal, a bundle dearer than its units) takes no line, and a linear one
-    (percentage, amount off, prices) takes no line it cannot discount. Without this, a
-    promotion that saves nothing could still hold a cheap line away from a "cheapest unit
-    free" deal and change which unit that deal gives away. Likewise a promotion whose `when`
-    condition fails: at the item layer it is measured on original prices over the whole cart,
-    so it fails in every combination and must not hold lines away from the others.
-    """
-    found = cart.holdable.get(p.id)
-    if found is None:
-        eligible = cart.eligible[p.id]
-        _, unmet, ups = applications(p, cart, cart.subtotals, item_layer=True)
-        outcome, ups = (
-            (unmet, ups) if unmet is not None else evaluate_item(p, cart, eligible, list(cart.subtotals))
-        )
-        cart.standalone[p.id] = outcome.amounts if isinstance(outcome, Effect) else {}
-        if unmet is None and (isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0):
-            bounds = line_bounds(p, cart)
-            found = tuple(i for i in eligible if bounds[i] > 0)
-        else:
-            found = ()
-        cart.holdable[p.id] = found
-        if found == tuple(eligible):
-            # the outcome its evaluation alone needs (`_item_outcome`'s key): computed once
-            key = ("item", p.id, found, tuple(cart.subtotals[i] for i in found))
-            cart.item_layers.setdefault(key, (outcome, ups))
-    return found
-
-
-def _likely_winner(cart: Cart, line: int, choices: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """The choice that saves most on `line` alone (the earlier one on ties), memoised per
-    (line, choices): the assignment heuristic asks again for every combination."""
-    key = ("winner", line, tuple(choices))
-    found = cast("tuple[str, ...] | None", cart.item_layers.get(key))
-    if found is None:
-        best = max(range(len(choices)), key=lambda k: (_alone_value(cart, choices[k], line), -k))
-        found = cart.item_layers[key] = choices[best]
-    return found
-
-
-def _alone_value(cart: Cart, ids: tuple[str, ...], line: int) -> Decimal:
-    """What these promotions save on `line` when each applies alone to all its lines."""
-    total = ZERO
-    for pid in ids:
-        if pid not in cart.standalone:
-            holdable(cart, cart.promotions[pid])
-        total += cart.standalone[pid].get(line, ZERO)
-    return total
+def _merged(
+    cart: Cart, ordered: Sequence[CompiledPromotion], parts: Sequence[tuple[Part, Evaluation]]
+) -> Evaluation:
+    """The evaluation of a whole combination from those of its parts: each part's lines as it
+    left them, and effects, misses and upsells in the order the whole evaluation records them
+    (item promotions in rank order, then units left over by capped prices line by line, then
+    the later layers in the order they apply)."""
+    items, later = _split(ordered)
+    effects: dict[str, Effect] = {}
+    misses: dict[str, Miss] = {}
+    upsells: dict[str, list[Upsell]] = {}
+    late: list[tuple[int, str]] = []
+    remaining = list(cart.subtotals)
+    before = {layer: list(cart.subtotals) for layer in _LAYERS}
+    assignment: dict[int, tuple[str, ...]] = {}
+    saving = ZERO
+    for part, ev in parts:
+        effects.update(ev.effects)
+        misses.update(ev.misses)
+        late += ev.late
+        for u in ev.upsells:
+            upsells.setdefault(u.promotion, []).append(u)
+        for i in part.lines:
+            remaining[i] = ev.remaining[i]
+        for layer, amounts in ev.before.items():
+            into = before[layer]
+            for i in part.lines:
+                into[i] = amounts[i]
+        assignment.update(ev.assignment)
+        saving += ev.saving
+    late.sort()
+    added = {pid for _, pid in late}
+    in_items = [p.id for p in items]
+    in_later = [p.id for p in later]
+    order = [i for i in in_items if i not in added] + [pid for _, pid in late] + in_later
+    return Evaluation(
+        before={layer: tuple(amounts) for layer, amounts in before.items()},
+        ids=frozenset(p.id for p in ordered),
+        effects={pid: effects[pid] for pid in order if pid in effects},
+        misses={pid: misses[pid] for pid in in_items + in_later if pid in misses},
+        upsells=[u for pid in in_items + in_later for u in upsells.get(pid, ())],
+        remaining=remaining,
+        shipping=parts[0][1].shipping,
+        saving=saving,
+        assignment=dict(sorted(assignment.items())),
+        exhaustive=all(ev.exhaustive for _, ev in parts),
+        late=tuple(late),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +226,7 @@ class _ItemLayer:
     upsells: tuple[Upsell, ...]
     room: Decimal | None
     saving: Decimal  # of `effects`, summed once
+    late: tuple[tuple[int, str], ...]  # `_leftover_units`: (line, promotion) given only left-over units
 
 
 def _item_outcome(
@@ -227,7 +247,8 @@ def _item_outcome(
 def _item_layer(
     cart: Cart, items: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
 ) -> _ItemLayer:
-    key = (tuple(p.id for p in items), tuple(sorted(assignment.items())))
+    by_line = sorted(assignment.items())
+    key = (tuple(p.id for p in items), tuple(by_line))
     cached = cart.item_layers.get(key)
     if isinstance(cached, _ItemLayer):
         return cached
@@ -236,8 +257,12 @@ def _item_layer(
     misses: dict[str, Miss] = {}
     upsells: list[Upsell] = []
     room = cart.max_order_discount
+    held: dict[str, list[int]] = {}  # promotion -> the lines it was given, in line order
+    for i, owners in by_line:
+        for pid in owners:
+            held.setdefault(pid, []).append(i)
     for p in items:
-        lines = [i for i in cart.eligible[p.id] if p.id in assignment.get(i, ())]
+        lines = held.get(p.id, [])
         if not holdable(cart, p):  # does nothing on any line: its reason from its lines alone
             outcome, ups = evaluate_item(p, cart, cart.eligible[p.id], list(cart.subtotals))
             misses[p.id] = outcome if isinstance(outcome, Miss) else Miss("no_saving", "saves nothing here")
@@ -250,10 +275,9 @@ def _item_layer(
         outcome, ups = _item_outcome(cart, p, lines, remaining)
         upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
-    if room is None:
-        _leftover_units(cart, items, assignment, remaining, effects, misses)
+    late = _leftover_units(cart, items, assignment, remaining, effects, misses) if room is None else ()
     saving = sum((e.saving for e in effects.values()), ZERO)
-    layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving)
+    layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving, late)
     cart.item_layers[key] = layer
     return layer
 
@@ -265,7 +289,7 @@ def _leftover_units(
     remaining: list[Decimal],
     effects: dict[str, Effect],
     misses: dict[str, Miss],
-) -> None:
+) -> tuple[tuple[int, str], ...]:
     """Units a capped price left at full price go to the next-best item promotion (docs/semantics.md#item-competition).
 
     A line given to one per-unit promotion (a percentage, an amount off each, a price) that
@@ -274,13 +298,15 @@ def _leftover_units(
     that line that saves most on them, when it has no caps of its own (unit cap, amount cap,
     budget), so that its amount stays exact per line. The line then carries two adjustments,
     each with its units. Only lines with a single promotion (no stacking) are split.
+    Returns the (line, promotion) of those that got no other amount (their place in `effects`).
     """
+    late: list[tuple[int, str]] = []
     for i in sorted(assignment):
         owners = assignment[i]
         if len(owners) != 1:
             continue
         owner = cart.promotions[owners[0]]
-        if not is_per_unit(owner):
+        if not _per_unit(owner):
             continue
         done = effects[owner.id].units.get(i, 0) if owner.id in effects else 0
         left = cart.quantities[i] - done
@@ -303,11 +329,25 @@ def _leftover_units(
         if prior is None:
             effects[r.id] = Effect(amounts={i: amount}, units={i: left})
             misses.pop(r.id, None)
+            late.append((i, r.id))
         else:
             effects[r.id] = replace(
                 prior, amounts={**prior.amounts, i: amount}, units={**prior.units, i: left}
             )
         remaining[i] -= amount
+    return tuple(late)
+
+
+_PER_UNIT: dict[type, bool] = {}
+
+
+def _per_unit(p: CompiledPromotion) -> bool:
+    """`is_per_unit`, which depends only on the action's class, memoised per class."""
+    kind = type(p.action)
+    found = _PER_UNIT.get(kind)
+    if found is None:
+        found = _PER_UNIT[kind] = is_per_unit(p)
+    return found
 
 
 def _settle(
@@ -377,9 +417,7 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
             shipping -= effects[p.id].shipping
     for layer in _LAYERS[1:]:
         if layer not in before:  # no promotion of this layer ran: it would see what is left now
-            later_layers = [
-                lay for lay in _LAYERS if lay in before and _LAYERS.index(lay) > _LAYERS.index(layer)
-            ]
+            later_layers = [lay for lay in _LAYERS if lay in before and _LAYER_RANK[lay] > _LAYER_RANK[layer]]
             before[layer] = before[later_layers[0]] if later_layers else tuple(remaining)
     saving = sum((e.saving for e in effects.values()), ZERO)
     result = _Later(tuple(remaining), effects, misses, tuple(upsells), shipping, before, saving)
@@ -388,12 +426,20 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
 
 
 def _split(ordered: Sequence[CompiledPromotion]) -> tuple[list[CompiledPromotion], list[CompiledPromotion]]:
-    """Item promotions (rank order) and the later ones in the order they apply; points:
-    redemption pays for goods before points are earned on what is left."""
-    items = [p for p in ordered if p.layer is Layer.ITEM]
-    later = [p for p in ordered if p.layer is not Layer.ITEM]
-    later.sort(key=lambda p: (_LAYERS.index(p.layer), not isinstance(p.action, PointsRedeem), p.order))
-    return items, later
+    """Item promotions (rank order) and the later ones in the order they apply: layer by
+    layer, each in rank order; points: redemption pays for goods before points are earned on
+    what is left."""
+    by_layer: dict[Layer, list[CompiledPromotion]] = {}
+    for p in ordered:
+        by_layer.setdefault(p.layer, []).append(p)
+    later: list[CompiledPromotion] = []
+    for layer in _LAYERS[1:]:
+        found = by_layer.get(layer)
+        if found and layer is Layer.POINTS:
+            found = sorted(found, key=lambda p: not isinstance(p.action, PointsRedeem))  # stable
+        if found:
+            later += found
+    return by_layer.get(Layer.ITEM, []), later
 
 
 def _saving(first: _ItemLayer, rest: _Later) -> Decimal:
@@ -417,6 +463,7 @@ def _evaluation(
         shipping=rest.shipping,
         saving=saving,
         assignment={i: a for i, a in assignment.items() if len(a) > 0},
+        late=first.late,
     )
 
 

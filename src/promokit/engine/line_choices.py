@@ -1,0 +1,98 @@
+"""Which item promotions of a combination may take each line (docs/semantics.md#item-competition).
+
+`holdable`: the lines an item promotion can discount at all (a promotion that saves nothing,
+or whose `when` condition fails, holds no line away from the others). `line_choices`: per
+line, the sets of the combination's item promotions it may go to, memoised per set of item
+promotions (`stacking.StackableSets` when some stack). `likely_winner`: the choice the
+assignment heuristic gives a contested line (`evaluate.MAX_ASSIGNMENTS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import cast
+
+from ..compile.compiler import CompiledPromotion
+from .actions import ZERO, Effect
+from .actions.cart import Cart
+from .actions.condition import applications
+from .actions.item import evaluate_item, line_bounds, saving_bound
+from .stacking import StackableSets, stack_partners
+
+
+def line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
+    """`_line_choices` memoised per set of item promotions."""
+    key = frozenset(p.id for p in items)
+    found = cart.choices.get(key)
+    if found is None:
+        found = cart.choices[key] = _line_choices(cart, items)
+    return found
+
+
+def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
+    """Per line, the sets of its item promotions that are mutually stackable: the maximal
+    sets and, bounded, their subsets (`stacking.StackableSets.choices`)."""
+    covering: dict[int, list[CompiledPromotion]] = {}
+    for p in items:
+        for i in holdable(cart, p):
+            covering.setdefault(i, []).append(p)
+    if cart.stacking is None:
+        cart.stacking = StackableSets(stack_partners(cart.promotions.values()))
+    sets = cart.stacking
+    if not sets.partners:  # nothing stacks (the common case): one promotion per choice, rank order
+        return {i: [(p.id,) for p in ps] for i, ps in covering.items()}
+    return {i: [tuple(p.id for p in members) for members in sets.choices(ps)] for i, ps in covering.items()}
+
+
+def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
+    """The lines an item-level promotion may take: those it can discount at all.
+
+    A promotion that does nothing alone on all its lines (price above the current price, too
+    few units for its deal, a bundle dearer than its units) takes no line, and a linear one
+    (percentage, amount off, prices) takes no line it cannot discount. Without this, a
+    promotion that saves nothing could still hold a cheap line away from a "cheapest unit
+    free" deal and change which unit that deal gives away. Likewise a promotion whose `when`
+    condition fails: at the item layer it is measured on original prices over the whole cart,
+    so it fails in every combination and must not hold lines away from the others.
+    """
+    found = cart.holdable.get(p.id)
+    if found is None:
+        eligible = cart.eligible[p.id]
+        _, unmet, ups = applications(p, cart, cart.subtotals, item_layer=True)
+        outcome, ups = (
+            (unmet, ups) if unmet is not None else evaluate_item(p, cart, eligible, list(cart.subtotals))
+        )
+        cart.standalone[p.id] = outcome.amounts if isinstance(outcome, Effect) else {}
+        if unmet is None and (isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0):
+            bounds = line_bounds(p, cart)
+            found = tuple(i for i in eligible if bounds[i] > 0)
+        else:
+            found = ()
+        cart.holdable[p.id] = found
+        if found == tuple(eligible):
+            # the outcome its evaluation alone needs (`_item_outcome`'s key): computed once
+            key = ("item", p.id, found, tuple(cart.subtotals[i] for i in found))
+            cart.item_layers.setdefault(key, (outcome, ups))
+    return found
+
+
+def likely_winner(cart: Cart, line: int, choices: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The choice that saves most on `line` alone (the earlier one on ties), memoised per
+    (line, choices): the assignment heuristic asks again for every combination."""
+    key = ("winner", line, tuple(choices))
+    found = cast("tuple[str, ...] | None", cart.item_layers.get(key))
+    if found is None:
+        best = max(range(len(choices)), key=lambda k: (_alone_value(cart, choices[k], line), -k))
+        found = cart.item_layers[key] = choices[best]
+    return found
+
+
+def _alone_value(cart: Cart, ids: tuple[str, ...], line: int) -> Decimal:
+    """What these promotions save on `line` when each applies alone to all its lines."""
+    total = ZERO
+    for pid in ids:
+        if pid not in cart.standalone:
+            holdable(cart, cart.promotions[pid])
+        total += cart.standalone[pid].get(line, ZERO)
+    return total

@@ -1,0 +1,116 @@
+"""A combination split into parts that share no line, each evaluated once per request.
+
+An item-, order- or coupon-level promotion reads only the amounts of the lines it may act on
+and the lines its `when` condition counts (`condition.read_lines`), changes only lines among
+them, and never the shipping fee. So when a combination holds only such promotions and the
+rule set has no order cap (shared by every promotion), promotions that share no line,
+directly or through others, cannot change what each other saves: the combination's outcome
+is the outcome of each part on its own lines, put together (`evaluate._merged`).
+
+The best-deal search evaluates combinations that differ by one or two promotions (the
+heuristic drops, adds and swaps one at a time; `left_out` adds each left-out promotion to the
+chosen deal). Split into parts, such a combination re-evaluates only the part the change
+touches; the others come from the per-request memo (docs/semantics.md#best-deal). This is
+the search's incremental evaluation from the parent combination, without a second code path:
+a part is evaluated by the same function as a whole combination, and the merge is checked
+against the whole evaluation by a hypothesis property (tests/properties/test_parts.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import cast
+
+from ..compile.compiler import CompiledPromotion
+from ..language.ast import Layer
+from .actions.cart import Cart
+from .actions.condition import read_lines
+
+#: The layers whose promotions act on their own lines only (shipping shares the fee; points
+#: redemption and earning are kept whole with everything else).
+SEPARABLE = frozenset({Layer.ITEM, Layer.ORDER, Layer.COUPON})
+
+
+#: Sort key of promotions in rank order (priority, then id): `CompiledPromotion.order`.
+BY_RANK = attrgetter("order")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Promotions of a combination (in rank order) and the lines they read (a bitmask and
+    the sorted line indexes)."""
+
+    members: tuple[CompiledPromotion, ...]
+    mask: int
+    lines: tuple[int, ...]
+
+
+def line_mask(cart: Cart, p: CompiledPromotion) -> int:
+    """The lines `p` reads, as a bitmask over the cart's line indexes (memoised per request)."""
+    found = cart.line_masks.get(p.id)
+    if found is None:
+        found = 0
+        if p.id in cart.eligible:
+            for i in read_lines(p, cart):
+                found |= 1 << i
+        cart.line_masks[p.id] = found
+    return found
+
+
+def split(cart: Cart, ordered: Sequence[CompiledPromotion]) -> list[Part]:
+    """The parts of a combination (`ordered`: rank order), in the order of their first
+    member, each in rank order; one part (the whole combination) when it cannot be split: an
+    order cap, or a shipping or points promotion among them.
+
+    Lines are grown as bitmasks: a part is the closure of its first member's lines under
+    "shares a line with" (a few passes over the members, integer operations only)."""
+    whole = [Part(tuple(ordered), -1, ())]
+    if (
+        len(ordered) < 2
+        or cart.max_order_discount is not None
+        or any(p.layer not in SEPARABLE for p in ordered)
+    ):
+        return whole
+    known = cart.line_masks.get
+    found = [known(p.id) for p in ordered]
+    masks = cast("list[int]", found) if None not in found else [line_mask(cart, p) for p in ordered]
+    if _connected(masks):
+        return whole
+    parts: list[Part] = []
+    todo = list(range(len(ordered)))
+    while todo:
+        grown = masks[todo[0]]
+        if grown:
+            while True:  # the closure: add every member sharing a line, until nothing changes
+                before = grown
+                for k in todo:
+                    if masks[k] & grown:
+                        grown |= masks[k]
+                if grown == before:
+                    break
+            mine = [k for k in todo if masks[k] & grown]
+        else:  # reads no line (not eligible anywhere): a part of its own
+            mine = [todo[0]]
+        taken = set(mine)
+        todo = [k for k in todo if k not in taken]
+        lines = tuple(i for i in range(len(cart.lines)) if grown >> i & 1)
+        parts.append(Part(tuple(ordered[k] for k in mine), grown, lines))
+    return parts
+
+
+def _connected(masks: list[int]) -> bool:
+    """Whether the members all fall in one part (the common case of large combinations:
+    tested first, with integer operations only)."""
+    grown = masks[0]
+    if not grown:
+        return False
+    while True:
+        before = grown
+        for m in masks:
+            if m & grown:
+                grown |= m
+        if grown == before:
+            break
+    return all(m & grown for m in masks)
