@@ -15,7 +15,7 @@ goes to the promotions that save most on it alone (documented heuristic).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import cast
@@ -28,7 +28,7 @@ from .actions.condition import read_lines
 from .actions.item import evaluate_item, is_per_unit, leftover_saving
 from .actions.order import evaluate_order
 from .line_choices import holdable, likely_winner, line_choices
-from .parts import BY_RANK, Part, split
+from .parts import BY_RANK, LayerStarts, Part, split
 
 #: Contested-line assignments tried exhaustively per combination; above it, the heuristic.
 MAX_ASSIGNMENTS = 16
@@ -53,7 +53,7 @@ class Evaluation:
     # item promotions given only units a capped price left over, with the line (`_leftover_units`)
     late: tuple[tuple[int, str], ...] = ()
     # what the lines had left when each layer started (thresholds, shortfalls, hints)
-    before: dict[Layer, tuple[Decimal, ...]] = field(default_factory=dict)
+    before: Mapping[Layer, tuple[Decimal, ...]] = field(default_factory=dict)
 
     @property
     def goods_discount(self) -> Decimal:
@@ -103,31 +103,43 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
     if not valid(ordered):
         return None
     groups = split(cart, ordered)
-    choices = [line_choices(cart, [p for p in g.members if p.layer is Layer.ITEM]) for g in groups]
+    if len(groups) < 2:
+        choices = line_choices(cart, [p for p in ordered if p.layer is Layer.ITEM])
+        return _whole(cart, ordered, choices, _assignments(choices) > MAX_ASSIGNMENTS)
+    keys = [frozenset(p.id for p in g.members) for g in groups]
+    shapes = [_shape(cart, key, g.members) for key, g in zip(keys, groups, strict=True)]
     # the assignment heuristic is chosen for the whole combination, as if priced whole
     count = 1
-    for c in choices:
-        for options in c.values():
-            count *= len(options)
+    for _, n in shapes:
+        count *= n
     heuristic = count > MAX_ASSIGNMENTS
-    if len(groups) < 2:
-        return _whole(cart, ordered, choices[0] if choices else {}, heuristic)
-    parts = [(g, _part(cart, g.members, c, heuristic)) for g, c in zip(groups, choices, strict=True)]
+    parts = []
+    for key, g, (choices, _) in zip(keys, groups, shapes, strict=True):
+        found = cart.item_layers.get(("part", key, heuristic))
+        if not isinstance(found, Evaluation):
+            found = _whole(cart, g.members, choices, heuristic)
+            cart.item_layers["part", key, heuristic] = found
+        parts.append((g, found))
     return _merged(cart, ordered, parts)
 
 
-def _part(
-    cart: Cart,
-    members: Sequence[CompiledPromotion],
-    choices: dict[int, list[tuple[str, ...]]],
-    heuristic: bool,
-) -> Evaluation:
-    """One part of a combination, priced once per request."""
-    key = ("part", frozenset(p.id for p in members), heuristic)
-    found = cart.item_layers.get(key)
-    if not isinstance(found, Evaluation):
-        found = _whole(cart, members, choices, heuristic)
-        cart.item_layers[key] = found
+def _assignments(choices: dict[int, list[tuple[str, ...]]]) -> int:
+    """How many assignments of the contested lines there are."""
+    count = 1
+    for options in choices.values():
+        count *= len(options)
+    return count
+
+
+def _shape(
+    cart: Cart, key: frozenset[str], members: Sequence[CompiledPromotion]
+) -> tuple[dict[int, list[tuple[str, ...]]], int]:
+    """A part's line choices and number of assignments, memoised per part."""
+    found = cast("tuple[dict[int, list[tuple[str, ...]]], int] | None", cart.item_layers.get(("shape", key)))
+    if found is None:
+        choices = line_choices(cart, [p for p in members if p.layer is Layer.ITEM])
+        found = (choices, _assignments(choices))
+        cart.item_layers["shape", key] = found
     return found
 
 
@@ -177,7 +189,6 @@ def _merged(
     upsells: dict[str, list[Upsell]] = {}
     late: list[tuple[int, str]] = []
     remaining = list(cart.subtotals)
-    before = {layer: list(cart.subtotals) for layer in _LAYERS}
     assignment: dict[int, tuple[str, ...]] = {}
     saving = ZERO
     for part, ev in parts:
@@ -188,10 +199,6 @@ def _merged(
             upsells.setdefault(u.promotion, []).append(u)
         for i in part.lines:
             remaining[i] = ev.remaining[i]
-        for layer, amounts in ev.before.items():
-            into = before[layer]
-            for i in part.lines:
-                into[i] = amounts[i]
         assignment.update(ev.assignment)
         saving += ev.saving
     late.sort()
@@ -200,7 +207,7 @@ def _merged(
     in_later = [p.id for p in later]
     order = [i for i in in_items if i not in added] + [pid for _, pid in late] + in_later
     return Evaluation(
-        before={layer: tuple(amounts) for layer, amounts in before.items()},
+        before=LayerStarts(cart.subtotals, [(part.lines, ev.before) for part, ev in parts]),
         ids=frozenset(p.id for p in ordered),
         effects={pid: effects[pid] for pid in order if pid in effects},
         misses={pid: misses[pid] for pid in in_items + in_later if pid in misses},

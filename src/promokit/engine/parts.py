@@ -18,8 +18,9 @@ against the whole evaluation by a hypothesis property (tests/properties/test_par
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from operator import attrgetter
 from typing import cast
 
@@ -114,3 +115,42 @@ def _connected(masks: list[int]) -> bool:
         if grown == before:
             break
     return all(m & grown for m in masks)
+
+
+class LayerStarts(Mapping[Layer, tuple[Decimal, ...]]):
+    """What the lines had left when each layer started, for a combination put together from
+    its parts: each line as its part had it (lines in no part keep their subtotal). Built on
+    first use: only the chosen deal's hints read it, and the search makes many combinations."""
+
+    __slots__ = ("_base", "_found", "_parts")
+
+    def __init__(
+        self,
+        base: tuple[Decimal, ...],
+        parts: Sequence[tuple[tuple[int, ...], Mapping[Layer, tuple[Decimal, ...]]]],
+    ) -> None:
+        self._base = base
+        self._parts = parts
+        self._found: dict[Layer, tuple[Decimal, ...]] | None = None
+
+    def _merged(self) -> dict[Layer, tuple[Decimal, ...]]:
+        if self._found is None:
+            found: dict[Layer, tuple[Decimal, ...]] = {}
+            for layer in self._parts[0][1]:
+                amounts = list(self._base)
+                for lines, starts in self._parts:
+                    part = starts[layer]
+                    for i in lines:
+                        amounts[i] = part[i]
+                found[layer] = tuple(amounts)
+            self._found = found
+        return self._found
+
+    def __getitem__(self, layer: Layer) -> tuple[Decimal, ...]:
+        return self._merged()[layer]
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(self._merged())
+
+    def __len__(self) -> int:
+        return len(self._merged())
