@@ -268,10 +268,11 @@ def _item_layer(
     for i, owners in by_line:
         for pid in owners:
             held.setdefault(pid, []).append(i)
+    memo = cart.item_layers
     for p in items:
         lines = held.get(p.id, [])
         if not holdable(cart, p):  # does nothing on any line: its reason from its lines alone
-            outcome, ups = evaluate_item(p, cart, cart.eligible[p.id], list(cart.subtotals))
+            outcome, ups = _item_outcome(cart, p, list(cart.eligible[p.id]), list(cart.subtotals))
             misses[p.id] = outcome if isinstance(outcome, Miss) else Miss("no_saving", "saves nothing here")
             upsells.extend(ups)
             continue
@@ -279,8 +280,14 @@ def _item_layer(
             winner = next((w for i in cart.eligible[p.id] for w in assignment.get(i, ())), None)
             misses[p.id] = Miss("excluded", f"its lines went to {winner}, which saves more", lost_to=winner)
             continue
-        outcome, ups = _item_outcome(cart, p, lines, remaining)
-        upsells.extend(ups)
+        # `_item_outcome`, inlined: the search runs this loop for every member of every combination
+        key_p = ("item", p.id, tuple(lines), tuple([remaining[i] for i in lines]))
+        found = cast("tuple[Outcome, list[Upsell]] | None", memo.get(key_p))
+        if found is None:
+            found = memo[key_p] = evaluate_item(p, cart, lines, remaining)
+        outcome, ups = found
+        if ups:
+            upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
     late = _leftover_units(cart, items, assignment, remaining, effects, misses) if room is None else ()
     saving = sum((e.saving for e in effects.values()), ZERO)
@@ -367,6 +374,11 @@ def _settle(
     misses: dict[str, Miss],
 ) -> Decimal | None:
     """Record an outcome after budget and order cap; subtract an applied one from the lines."""
+    if room is None and isinstance(outcome, Effect) and cart.budgets.get(p.id) is None:
+        for i, amount in outcome.amounts.items():  # no limit applies: `_limits` would keep it as is
+            remaining[i] -= amount
+        effects[p.id] = outcome
+        return room
     if isinstance(outcome, Effect):
         outcome, room = _limits(cart, p, outcome, room)
     if isinstance(outcome, Miss):
@@ -412,13 +424,15 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
         # (outcomes are never mutated: `_limits` cuts a copy). It reads only its eligible
         # lines (threshold, apportionment) and its `when` condition's lines, so only their
         # amounts key it: combinations that differ elsewhere share it.
-        key_p = ("order", p.id, tuple(remaining[i] for i in read_lines(p, cart)), shipping)
+        lines = cart.eligible[p.id] if p.condition_scope is None else read_lines(p, cart)
+        key_p = ("order", p.id, tuple([remaining[i] for i in lines]), shipping)
         found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
         if found is None:
             found = evaluate_order(p, cart, remaining, shipping)
             cart.item_layers[key_p] = found
         outcome, ups = found
-        upsells.extend(ups)
+        if ups:
+            upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
         if p.id in effects:
             shipping -= effects[p.id].shipping
