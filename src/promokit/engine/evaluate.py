@@ -269,9 +269,12 @@ def _item_layer(
         for pid in owners:
             held.setdefault(pid, []).append(i)
     memo = cart.item_layers
+    known = cart.holdable.get
     for p in items:
         lines = held.get(p.id, [])
-        if not holdable(cart, p):  # does nothing on any line: its reason from its lines alone
+        if not (
+            known(p.id) or holdable(cart, p)
+        ):  # does nothing on any line: its reason from its lines alone
             outcome, ups = _item_outcome(cart, p, list(cart.eligible[p.id]), list(cart.subtotals))
             misses[p.id] = outcome if isinstance(outcome, Miss) else Miss("no_saving", "saves nothing here")
             upsells.extend(ups)
@@ -450,17 +453,13 @@ def _split(ordered: Sequence[CompiledPromotion]) -> tuple[list[CompiledPromotion
     """Item promotions (rank order) and the later ones in the order they apply: layer by
     layer, each in rank order; points: redemption pays for goods before points are earned on
     what is left."""
-    by_layer: dict[Layer, list[CompiledPromotion]] = {}
-    for p in ordered:
-        by_layer.setdefault(p.layer, []).append(p)
-    later: list[CompiledPromotion] = []
-    for layer in _LAYERS[1:]:
-        found = by_layer.get(layer)
-        if found and layer is Layer.POINTS:
-            found = sorted(found, key=lambda p: not isinstance(p.action, PointsRedeem))  # stable
-        if found:
-            later += found
-    return by_layer.get(Layer.ITEM, []), later
+    items = [p for p in ordered if p.layer is Layer.ITEM]
+    if len(items) == len(ordered):
+        return items, []
+    later = [p for p in ordered if p.layer is not Layer.ITEM]
+    if any(p.layer is not Layer.ORDER for p in later):  # `ordered` is in rank order already
+        later.sort(key=lambda p: (_LAYER_RANK[p.layer], not isinstance(p.action, PointsRedeem), p.order))
+    return items, later
 
 
 def _saving(first: _ItemLayer, rest: _Later) -> Decimal:

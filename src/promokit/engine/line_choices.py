@@ -33,15 +33,22 @@ def line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, li
 def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
     """Per line, the sets of its item promotions that are mutually stackable: the maximal
     sets and, bounded, their subsets (`stacking.StackableSets.choices`)."""
+    if cart.stacking is None:
+        cart.stacking = StackableSets(stack_partners(cart.promotions.values()))
+    sets = cart.stacking
+    known = cart.holdable.get
+    if not sets.partners:  # nothing stacks (the common case): one promotion per choice, rank order
+        single: dict[int, list[tuple[str, ...]]] = {}
+        for p in items:
+            one = (p.id,)
+            lines = known(p.id)
+            for i in lines if lines is not None else holdable(cart, p):
+                single.setdefault(i, []).append(one)
+        return single
     covering: dict[int, list[CompiledPromotion]] = {}
     for p in items:
         for i in holdable(cart, p):
             covering.setdefault(i, []).append(p)
-    if cart.stacking is None:
-        cart.stacking = StackableSets(stack_partners(cart.promotions.values()))
-    sets = cart.stacking
-    if not sets.partners:  # nothing stacks (the common case): one promotion per choice, rank order
-        return {i: [(p.id,) for p in ps] for i, ps in covering.items()}
     return {i: [tuple(p.id for p in members) for members in sets.choices(ps)] for i, ps in covering.items()}
 
 
