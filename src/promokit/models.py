@@ -33,6 +33,10 @@ from .money import CURRENCIES
 MAX_LINES = 500
 MAX_QUANTITY = 10_000
 MAX_UNIT_PRICE = Decimal("100000000")  # 10^8 in the major unit
+#: A line's further `categories`: how many; and each category path: how deep, how long.
+MAX_CATEGORIES = 20
+MAX_CATEGORY_DEPTH = 10
+MAX_CATEGORY_PATH = 200
 
 
 #: The longest decimal text accepted (digits, sign and point): far beyond any real amount,
@@ -193,12 +197,24 @@ class Customer(_Model):
 
 
 def _category_path(value: str | None) -> str | None:
-    if value is not None and any(not part.strip() for part in value.split("/")):
+    if value is None:
+        return value
+    parts = value.split("/")
+    if any(not part.strip() for part in parts):
         raise ValueError(f'category path "{value}" has an empty segment (write e.g. "fresh/fruit/apple")')
+    if len(parts) > MAX_CATEGORY_DEPTH:
+        raise ValueError(
+            f"category path has {len(parts)} levels; at most {MAX_CATEGORY_DEPTH} are allowed "
+            '(docs/semantics.md#money-input): keep the levels a promotion may name, e.g. "fresh/fruit/apple"'
+        )
     return value
 
 
-CategoryPath = Annotated[str, AfterValidator(_category_path)]
+#: A category or a path of categories (`fresh/fruit/apple`), at most MAX_CATEGORY_PATH
+#: characters and MAX_CATEGORY_DEPTH levels (docs/semantics.md#money-input).
+CategoryPath = Annotated[str, Field(max_length=MAX_CATEGORY_PATH), AfterValidator(_category_path)]
+#: Further categories of a line besides its `category`, at most MAX_CATEGORIES.
+ExtraCategories = Annotated[tuple[CategoryPath, ...], Field(max_length=MAX_CATEGORIES)]
 
 
 class Line(_Model):
@@ -212,7 +228,7 @@ class Line(_Model):
     id: str = Field(min_length=1, max_length=200)
     sku: str = Field(min_length=1, max_length=200)
     category: CategoryPath | None = None
-    categories: tuple[CategoryPath, ...] = ()
+    categories: ExtraCategories = ()
     brand: str | None = None
     tags: tuple[str, ...] = ()
     unit_price: NonNegativeMoney

@@ -142,6 +142,8 @@ def test_a_reward_at_or_above_its_threshold_loads() -> None:
     ("body", "code", "where"),
     [
         ('on sku "CUP"\nwhen buy 2 on sku "TEA" except sku "TEA"\nget 1 free', "E081", "3:15"),
+        ('on sku "A", "B"\nwhen buy 3 kinds\n立减5', "E081", "3:10"),  # two skus, three kinds
+        ('on category "x"\n条件 买2种 on sku "A"\n立减5', "E081", "3:1"),
         ("when buy 0\n10% off", "E080", "2:1"),
         ("赠0件", "E080", "2:1"),
         ("满0件8折", "E080", "2:1"),

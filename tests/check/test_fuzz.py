@@ -143,6 +143,34 @@ def _example_rule_sets() -> list[str]:
 SEEDS = INLINE + _example_rule_sets()
 
 TOKENS = [
+    # composed offers (issue 9)
+    "立减",
+    "条件",
+    "买3种",
+    "赠1件",
+    "满3件8折",
+    "打9折",
+    "，",
+    "每单限2件",
+    "每行限1件",
+    "每单限1次",
+    "叠加组",
+    "低价优先",
+    "高价优先",
+    "免费",
+    "0元",
+    "when",
+    "spend",
+    "kinds",
+    "get",
+    "free",
+    "repeat",
+    "up to",
+    "units",
+    "stack group",
+    "cheapest first",
+    "dearest first",
+    '"fresh//fruit"',
     "满",
     "减",
     "折",
@@ -281,6 +309,13 @@ def mutate(text: str, rng: random.Random, steps: int) -> str:
 def test_every_inline_seed_is_valid_before_mutation() -> None:
     for text in INLINE:
         parse_text(text, "seed.promo")  # raises (and fails the test) if a seed is broken
+
+
+def test_the_composed_examples_are_seeds() -> None:
+    # examples/compose (one file per composed-offer capability) checks cleanly as one set,
+    # so the mutations start from every new construct it shows
+    composed = [s for s in SEEDS if "stack group dairy-deals" in s]
+    assert len(composed) == 1 and "满100打9折，满200打8折" in composed[0] and "赠1件" in composed[0]
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])

@@ -261,6 +261,7 @@ _LIMIT_SHAPES = (
     (Counted.UNITS, Per.ORDER, False),
     (Counted.USES, Per.TOTAL, False),
     (Counted.UNITS, Per.LINE, False),
+    (Counted.USES, Per.ORDER, False),  # 每单限1次: applications per order
 )
 
 

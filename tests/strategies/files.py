@@ -121,6 +121,9 @@ def promotions(
         threshold_base = draw(_pick(ThresholdBase))
     takes_units = not isinstance(action, ast.ShippingOff | ast.PointsEarn | ast.PointsRedeem)
     condition = draw(_maybe(requirements(tuple(scope_names), places))) if takes_units else None
+    scope = draw(scopes(tuple(scope_names)))
+    if condition is not None:
+        condition = _reachable(condition, scope)
     return ast.Promotion(
         id=pid,
         title=draw(_maybe(texts())),
@@ -135,7 +138,7 @@ def promotions(
         kind=kind,
         timezone=draw(_maybe(_pick(TIMEZONES))),
         when=draw(time_conditions()),
-        scope=draw(scopes(tuple(scope_names))),
+        scope=scope,
         audience=draw(_maybe(conditions(tuple(segment_names), places))),
         channels=tuple(draw(_subsets(CHANNELS))) if draw(_ints(0, 2)) == 0 else (),
         limits=draw(limits(action)),
@@ -154,6 +157,20 @@ def promotions(
         threshold_base=threshold_base,
         **draw(program_clauses(index, is_coupon, places)),  # type: ignore[arg-type]
     )
+
+
+def _reachable(req: ast.Requirement, scope: ast.Scope) -> ast.Requirement:
+    """A distinct-SKU condition counts at most the skus a sku-only scope names (E081)."""
+    counted = req.scope or scope
+    if req.measure is not ast.Measure.KINDS or not counted.include:
+        return req
+    if any(s.kind is not ast.SelectorKind.SKU for s in counted.include):
+        return req
+    excluded = {v for s in counted.exclude if s.kind is ast.SelectorKind.SKU for v in s.values}
+    named = len({v for s in counted.include for v in s.values} - excluded)
+    if named == 0 or named >= req.at_least:
+        return req  # none named: the scope itself is E081's (or W-) business elsewhere
+    return dataclasses.replace(req, at_least=Decimal(named))
 
 
 @functools.cache

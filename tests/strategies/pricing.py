@@ -56,6 +56,8 @@ _SMALL_SCOPES = st.sampled_from(
         ALL_ITEMS,
         ast.Scope(include=(_sel(SelectorKind.CATEGORY, "fruit"),)),
         ast.Scope(include=(_sel(SelectorKind.CATEGORY, "dairy", "bakery"),)),
+        ast.Scope(include=(_sel(SelectorKind.CATEGORY, "fresh"),)),  # an extra category
+        ast.Scope(include=(_sel(SelectorKind.CATEGORY, "veg"),)),  # above the path veg/leafy
         ast.Scope(include=(_sel(SelectorKind.BRAND, "orchard"),)),
         ast.Scope(include=(_sel(SelectorKind.TAG, "organic"),)),
         ast.Scope(include=(_sel(SelectorKind.SKU, "APPLE", "YOGURT"),)),
@@ -171,6 +173,7 @@ _SMALL_CONDITIONS = (
         scope=ast.Scope(include=(_sel(SelectorKind.CATEGORY, "dairy"),)),
     ),
     ast.Requirement(measure=ast.Measure.KINDS, at_least=Decimal(2)),
+    ast.Requirement(measure=ast.Measure.SPEND, at_least=Decimal(20), repeat=True, max_times=2),
 )
 
 
@@ -222,9 +225,13 @@ def small_rule_sets(draw: st.DrawFn, max_promotions: int = 6) -> ast.RuleFile:
                 stackable = (ast.Name(text=draw(_pick(tuple(partners)))),)
         takes_units = layer in ("item", "order", "coupon")
         unit_limits: tuple[ast.Limit, ...] = ()
-        if takes_units and draw(_ints(0, 3)) == 0:  # 每单限2件 / 每行限1件
-            per = draw(_pick((ast.Per.ORDER, ast.Per.LINE)))
-            unit_limits = (ast.Limit(count=draw(_ints(1, 2)), per=per, counted=ast.Counted.UNITS),)
+        if takes_units and draw(_ints(0, 3)) == 0:  # 每单限2件 / 每行限1件 / 每单限1次
+            per = draw(_pick((ast.Per.ORDER, ast.Per.LINE, None)))
+            unit_limits = (
+                (ast.Limit(count=draw(_ints(1, 2)), per=per, counted=ast.Counted.UNITS),)
+                if per is not None
+                else (ast.Limit(count=draw(_ints(1, 2)), per=ast.Per.ORDER, counted=ast.Counted.USES),)
+            )
         promos.append(
             ast.Promotion(
                 id=pid,

@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from promokit.models import MAX_LINES, MAX_QUANTITY, CheckoutRequest
+from promokit.models import (
+    MAX_CATEGORIES,
+    MAX_CATEGORY_DEPTH,
+    MAX_CATEGORY_PATH,
+    MAX_LINES,
+    MAX_QUANTITY,
+    CheckoutRequest,
+)
 
 
 def request(**overrides: Any) -> dict[str, Any]:
@@ -76,6 +83,45 @@ def test_unknown_fields_are_rejected() -> None:
 def test_carts_above_the_line_limit_are_rejected_not_truncated() -> None:
     lines = [{"id": str(i), "sku": "A", "unit_price": "1", "quantity": 1} for i in range(MAX_LINES + 1)]
     assert "lines" in errors_of(request(lines=lines))
+
+
+def line(**fields: Any) -> list[dict[str, Any]]:
+    return [{"id": "l1", "sku": "APPLE", "unit_price": "12.50", "quantity": 1, **fields}]
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "words"),
+    [
+        (
+            {"categories": [f"c{i}" for i in range(MAX_CATEGORIES + 1)]},
+            "lines.0.categories",
+            "at most 20 items",
+        ),
+        (
+            {"category": "/".join(["a"] * (MAX_CATEGORY_DEPTH + 1))},
+            "lines.0.category",
+            "at most 10 are allowed",
+        ),
+        (
+            {"categories": ["fresh", "x" * (MAX_CATEGORY_PATH + 1)]},
+            "lines.0.categories.1",
+            "at most 200 characters",
+        ),
+        ({"categories": ["fresh", "fresh//fruit"]}, "lines.0.categories.1", "empty segment"),
+    ],
+)
+def test_category_limits_name_the_field_path(fields: dict[str, Any], path: str, words: str) -> None:
+    text = errors_of(request(lines=line(**fields)))
+    assert f"\n{path}\n" in text and words in text
+
+
+def test_categories_at_the_limits_are_accepted() -> None:
+    deep = "/".join(["a"] * MAX_CATEGORY_DEPTH)
+    extra = [f"c{i}" for i in range(MAX_CATEGORIES - 1)] + ["x" * MAX_CATEGORY_PATH]
+    req = CheckoutRequest.model_validate_json(
+        json.dumps(request(lines=line(category=deep, categories=extra)))
+    )
+    assert len(req.lines[0].categories) == MAX_CATEGORIES and deep in req.lines[0].category_paths
 
 
 def test_prices_with_more_decimals_than_the_currency_are_rejected() -> None:

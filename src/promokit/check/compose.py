@@ -1,7 +1,8 @@
 """Checks of composed offers: conditions, the new benefits, unit caps and stacking groups.
 
 Codes (docs/lint.md#error-codes): E080 a count below 1 in a condition or benefit, E081 a
-condition scope that matches no item (the condition can never be met), E082 a unit cap or
+condition that can never be met (its scope matches no item, or names fewer skus than the
+different skus it counts), E082 a unit cap or
 unit choice on a benefit that takes no units, E083 a stacking group with one member, E084 a
 category path with an empty segment (in values.py, with the other scope checks), E085 tiers
 of a tiered offer out of order, with rewards that do not increase, or mixing percentages
@@ -23,6 +24,7 @@ from ..language.ast import (
     PointsRedeem,
     Promotion,
     Requirement,
+    SelectorKind,
     ShippingOff,
     TieredOffer,
 )
@@ -129,6 +131,26 @@ def _requirement(req: Requirement, report: Report, cur: Currency | None) -> None
         )
 
 
+def _kinds_reachable(p: Promotion, req: Requirement, report: Report) -> None:
+    """`买3种` counted on a scope of named skus only: fewer skus than it counts never meet it (E081)."""
+    scope = req.scope or p.scope
+    if req.measure is not Measure.KINDS or not scope.include:
+        return
+    if any(s.kind is not SelectorKind.SKU for s in scope.include):
+        return  # categories, brands, tags, named scopes: any number of skus may match
+    excluded = {v for s in scope.exclude if s.kind is SelectorKind.SKU for v in s.values}
+    named = {v for s in scope.include for v in s.values} - excluded
+    if named and len(named) < req.at_least:  # none left: the scope matches nothing (W/E081)
+        where = "the condition's scope" if req.scope is not None else f"the scope of '{p.id}'"
+        report.error(
+            "E081",
+            f"the condition counts {num(req.at_least)} different skus, but {where} names only "
+            f"{len(named)}, so it can never be met",
+            best_span(req.span, p.span),
+            f"count at most {len(named)} different skus, or widen the scope (a category counts any of its skus)",
+        )
+
+
 def check_composed(p: Promotion, report: Report, cur: Currency | None) -> None:
     """Every check of one promotion's composed-offer parts."""
     check = ACTION_CHECKS.get(type(p.action))
@@ -136,6 +158,7 @@ def check_composed(p: Promotion, report: Report, cur: Currency | None) -> None:
         check(p.action, report, cur)
     if p.condition is not None:
         _requirement(p.condition, report, cur)
+        _kinds_reachable(p, p.condition, report)
     if not takes_units(p.action):
         for lim in p.limits:
             if lim.counted is Counted.UNITS:

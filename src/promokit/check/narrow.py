@@ -30,6 +30,7 @@ _VALUE_IN_MESSAGE = {
     "E038": re.compile(r"got (-?[\d.]+)%$"),
     "E042": re.compile(r"^day of month (\d+) "),
     "E070": re.compile(r"compared with '([^']*)'"),
+    "E081": re.compile(r"^the condition counts (\d+) different skus"),
 }
 
 

@@ -118,13 +118,15 @@ class Refunder:
                 f"promotion {promotion_id!r} of the priced result is not in these rules"
             ) from None
         action = promo.action
-        if not isinstance(
+        thresholds = isinstance(
             action,
             A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer,
-        ):
+        )
+        if not thresholds and promo.condition is None:
             return
         measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
-        if not any(returned.get(line.id, 0) for line in measured):
+        counted = self.condition_lines(promo)
+        if not any(returned.get(line.id, 0) for line in [*measured, *counted]):
             return  # the return does not touch the lines it was measured on: nothing changes
         layer = _LAYER_ORDER.get(self.layer.get(promotion_id, "order"), 1)
         before = None if promo.threshold_base is ThresholdBase.ORIGINAL else layer
@@ -137,26 +139,47 @@ class Refunder:
                 if adj.promotion == promotion_id:
                     received += adj.amount - self.share(adj.amount, r, line.quantity)
         money = self.money
+        if promo.condition is not None:
+            then, _ = self.applications(promo, counted, {}, before)
+            now, have = self.applications(promo, counted, returned, before)
+            if now < then:
+                words = self.condition_words(promo.condition, have, (now, then))
+                self.recheck_condition(
+                    promo, (now, then), received, applied_amount, measured, returned, lost, words
+                )
+                self.recheck_condition_gifts(promo, now, gifts)
+                return
+        if not thresholds:
+            return
         if isinstance(action, A.Tiers):
             best = reached_tier(action.tiers, base)
             entitled = best.off if best else ZERO
-            now = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
-            words = f"kept items count {money(base)} and {now}"
+            reach = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
+            words = f"kept items count {money(base)} and {reach}"
         elif isinstance(action, A.TieredOffer):
             # 满3件减10 / 满100打9折: the highest tier the kept items still reach. An amount tier
-            # gives its amount; a percentage tier keeps what the kept units received (a lower
-            # percentage tier is not recomputed: docs/refunds.md), none reached gives nothing.
-            top = None
-            for t in action.tiers:
-                if (Decimal(kept_units) if t.measure is A.Measure.UNITS else base) >= t.at_least:
-                    top = t
+            # gives its amount, a lower percentage tier its percentage (docs/refunds.md), none
+            # reached gives nothing.
+            top = _top_tier(action, base, kept_units)
             if top is not None and top.percent is not None:
-                return
-            entitled = top.off or ZERO if top is not None else ZERO
+                # a lower percentage tier: the kept units keep that percentage of what they
+                # were discounted at the tier they reached when priced
+                first = _top_tier(
+                    action,
+                    sum((self.kept(line, {}, before) for line in measured), ZERO),
+                    sum(line.quantity for line in measured),
+                )
+                if first is None or first.percent is None or first.percent.off <= top.percent.off:
+                    return
+                entitled = quantize(
+                    received * top.percent.off / first.percent.off, self.cur, Rounding.HALF_UP
+                )
+                shown = f"{top.percent.off}% instead of {first.percent.off}%"
+            else:
+                entitled = top.off or ZERO if top is not None else ZERO
+                shown = money(entitled)
             words = f"kept items count {money(base)} and {kept_units} units: " + (
-                f"the tier at {top.at_least} gives {money(entitled)}"
-                if top is not None
-                else "no tier is reached"
+                f"the tier at {top.at_least} gives {shown}" if top is not None else "no tier is reached"
             )
         elif isinstance(action, A.EveryOff):
             steps = every_steps(action, base)
@@ -177,15 +200,116 @@ class Refunder:
                 f"kept items count {money(base)}, below {money(action.threshold)} for the shipping discount",
             )
             return
-        else:
+        elif isinstance(action, A.GiftOnSpend | A.GiftOnBuy):
             self.recheck_gift(promotion_id, action, base, measured, returned, gifts)
+            return
+        else:  # pragma: no cover - `thresholds` lists exactly the kinds above
             return
         if promo.cap is not None:
             entitled = min(entitled, promo.cap.amount)
         if received > entitled:
             lost[promotion_id] = (received - entitled, words)
 
-    def in_scope(self, promo: A.Promotion) -> list[LineResult]:
+    def condition_lines(self, promo: A.Promotion) -> list[LineResult]:
+        """The lines a `when` condition counts: its own scope's, or the promotion's, matched on
+        the request. Without the request every line counts (the result carries no categories,
+        and the promotion's discounted lines are fewer than its scope's), so that a return
+        never claws back more than is due (docs/refunds.md#conditions)."""
+        if promo.condition is None:
+            return []
+        return self.in_scope(promo, promo.condition.scope)
+
+    def applications(
+        self, promo: A.Promotion, lines: list[LineResult], returned: Mapping[str, int], before: int | None
+    ) -> tuple[int, Decimal]:
+        """(times, measure): times the `when` condition holds on the kept units of `lines` (the engine's
+        `engine/actions/condition.applications`, on the frozen result)."""
+        req = promo.condition
+        assert req is not None
+        if req.measure is A.Measure.SPEND:
+            have = sum((self.kept(line, returned, before) for line in lines), ZERO)
+        elif req.measure is A.Measure.UNITS:
+            have = Decimal(sum(line.quantity - returned.get(line.id, 0) for line in lines))
+        else:
+            have = Decimal(len({line.sku for line in lines if line.quantity > returned.get(line.id, 0)}))
+        if have < req.at_least:
+            return 0, have
+        times = int(have // req.at_least) if req.repeat else 1
+        uses = [
+            lim.count
+            for lim in promo.limits
+            if lim.per is A.Per.ORDER and lim.counted is A.Counted.USES and not lim.per_day
+        ]
+        for most in (req.max_times, min(uses) if uses else None):
+            if most is not None:
+                times = min(times, most)
+        return times, have
+
+    def condition_words(self, req: A.Requirement, have: Decimal, times: tuple[int, int]) -> str:
+        now, then = times
+        if req.measure is A.Measure.SPEND:
+            shown, needed = self.money(have), self.money(req.at_least)
+        else:
+            what = "units" if req.measure is A.Measure.UNITS else "different skus"
+            shown, needed = f"{have} {what}", f"{req.at_least}"
+        if now == 0:
+            return f"kept items count {shown} for its condition, which needs {needed}"
+        return f"kept items count {shown} for its condition: {now} time(s) instead of {then}"
+
+    def recheck_condition_gifts(
+        self, promo: A.Promotion, now: int, gifts: dict[tuple[str, str], int]
+    ) -> None:
+        """Gifts of a promotion whose `when` condition the kept units no longer meet."""
+        action = promo.action
+        if now or not isinstance(action, A.GiftOnSpend | A.GiftOnBuy):
+            return  # a gift does not count applications of a condition
+        granted = sum(
+            g.quantity for g in self.result.gifts if g.promotion == promo.id and g.sku == action.gift_sku
+        )
+        if granted > 0:
+            gifts[(promo.id, action.gift_sku)] = granted
+
+    def recheck_condition(
+        self,
+        promo: A.Promotion,
+        times: tuple[int, int],
+        received: Decimal,
+        applied_amount: Decimal,
+        measured: list[LineResult],
+        returned: Mapping[str, int],
+        lost: dict[str, tuple[Decimal, str]],
+        words: str,
+    ) -> None:
+        """A `when` condition that the kept units meet fewer times than when priced: nothing
+        when not met at all; else `立减N` gives N per time, free units their share of the units
+        still earned, and the other benefits (which do not count applications) all of it."""
+        now, then = times
+        action = promo.action
+        if isinstance(action, A.GiftOnSpend | A.GiftOnBuy):
+            return  # recheck_condition_gifts
+        if isinstance(action, A.ShippingOff):
+            if now == 0 and any(line.quantity > returned.get(line.id, 0) for line in measured):
+                lost[promo.id] = (applied_amount, words)
+            return
+        if isinstance(action, A.AmountOff):
+            entitled = action.amount * now
+            if promo.cap is not None:
+                entitled = min(entitled, promo.cap.amount)
+        elif isinstance(action, A.FreeUnits) and now > 0:
+            # count x times free units: the kept units keep their share of those still earned
+            given = sum(a.units for line in measured for a in line.adjustments if a.promotion == promo.id)
+            earned = action.count * now
+            if given <= earned:
+                return
+            entitled = quantize(received * earned / given, self.cur, Rounding.HALF_UP)
+        elif now > 0:  # other benefits do not count applications: the condition holds
+            return
+        else:
+            entitled = ZERO
+        if received > entitled:
+            lost[promo.id] = (received - entitled, words)
+
+    def in_scope(self, promo: A.Promotion, scope: A.Scope | None = None) -> list[LineResult]:
         """The lines a promotion that adjusted no line (a gift, shipping) was measured on.
 
         The result does not carry categories, brands or tags, so the scope is matched on the
@@ -194,7 +318,7 @@ class Refunder:
         if self.request is None:
             return list(self.result.lines)
         scopes = getattr(getattr(self.rules, "ast", None), "scopes", {})
-        matcher = compile_scope(promo.scope, scopes)
+        matcher = compile_scope(scope or promo.scope, scopes)
         return [
             self.lines[line.id]
             for line in self.request.lines
@@ -230,3 +354,12 @@ class Refunder:
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, self.cur)
+
+
+def _top_tier(action: A.TieredOffer, spend: Decimal, units: int) -> A.OfferTier | None:
+    """The highest tier of a tiered offer that `spend` and `units` reach (tiers increase: E085)."""
+    top = None
+    for tier in action.tiers:
+        if (Decimal(units) if tier.measure is A.Measure.UNITS else spend) >= tier.at_least:
+            top = tier
+    return top

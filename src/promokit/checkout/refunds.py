@@ -14,8 +14,9 @@ Policy (docs/refunds.md has the worked example):
    units of the lines it was measured on, with the same base (after the discounts of the
    earlier layers, or original prices). The kept units may keep only the discount the
    promotion would give them now (the highest tier still reached, fewer every-X steps,
-   none below a minimum spend); what they received beyond that is *clawed back* from the
-   refund. The refund is never below 0: a clawback larger than the returned amount is
+   none below a minimum spend, a lower percentage tier of a tiered offer); a `when`
+   condition is measured again on its own scope's kept units (docs/refunds.md#conditions);
+   what they received beyond that is *clawed back* from the refund. The refund is never below 0: a clawback larger than the returned amount is
    reported as `uncollected`, never charged. A return of every unit claws nothing back.
 3. **Gifts** granted by a threshold the return breaks are listed in `gifts_to_return`. If
    the shop passes `gift_values` (sku -> value per unit), `gift_charge` is what to deduct
@@ -35,7 +36,8 @@ Policy (docs/refunds.md has the worked example):
    form: it assumes the earlier units came back in one return.
 
 Item-level quantity deals (买2赠1, 第二件半价, N元任选M件) are refunded at the average paid
-per unit of the line; they are not re-checked (a documented limitation).
+per unit of the line; they are not re-checked unless they have a `when` condition (a
+documented limitation).
 """
 
 from __future__ import annotations

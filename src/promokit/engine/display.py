@@ -25,7 +25,15 @@ from ..compile.compiler import CompiledPromotion, CompiledRules
 from ..compile.windows import zone
 from ..language import formatter
 from ..language.ast import Layer
-from ..models import AttributeValue, CategoryPath, CheckoutRequest, Customer, Line, NonNegativeMoney
+from ..models import (
+    AttributeValue,
+    CategoryPath,
+    CheckoutRequest,
+    Customer,
+    ExtraCategories,
+    Line,
+    NonNegativeMoney,
+)
 from ..money import PRICING_CONTEXT
 from .actions.eligibility import prepare
 from .explain import build_result
@@ -45,7 +53,7 @@ class DisplayItem(_Model):
 
     sku: str = Field(min_length=1, max_length=200)
     category: CategoryPath | None = None
-    categories: tuple[CategoryPath, ...] = ()  # further categories, as on a cart line
+    categories: ExtraCategories = ()  # further categories, as on a cart line
     brand: str | None = None
     tags: tuple[str, ...] = ()
     unit_price: NonNegativeMoney

@@ -225,7 +225,7 @@ CODES: tuple[Code, ...] = (
     Code(
         "E081",
         "error",
-        "a `when` condition whose scope excludes everything it includes (it can never hold)",
+        "a `when` condition that can never hold: its scope excludes everything it includes, or names fewer skus than the different skus it counts",
         "docs/lint.md#checker-codes-promokit-check",
     ),
     Code(

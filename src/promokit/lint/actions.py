@@ -3,7 +3,9 @@
 Used by the rate lints (L011, L012) and the overlap lint (L004). Order-level actions peak
 at known spends (a tier's threshold, one step of "every X", the spend where a percentage's
 cap starts to bind); quantity deals have a fixed share; price actions need list prices
-(a catalogue), otherwise their rate is unknown (None).
+(a catalogue), otherwise their rate is unknown (None). Composed offers (docs/lint.md#l011):
+a tiered offer peaks at a tier, an amount off at its spend condition, free units at the
+units their condition counts; what depends on unit prices needs the catalogue too.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from decimal import Decimal
 from ..check.values import num
 from ..compile.spend import discount_at as discount_at  # the one formula, re-exported for the lints
 from ..language.ast import (
+    AmountOff,
     AmountOffEach,
     Bundle,
     BuyGetFree,
     EveryOff,
     FlashPrice,
+    FreeUnits,
     GroupPrice,
     Layer,
+    Measure,
     NthUnitOff,
     PercentOff,
     Promotion,
@@ -29,13 +34,16 @@ from ..language.ast import (
     ScopeDecl,
     SelectorKind,
     SpecialPrice,
+    TieredOffer,
     Tiers,
+    UnitChoice,
 )
 from .search import layer_of
 
 __all__ = [
     "Rate",
     "candidate_spends",
+    "composed_rate",
     "catalogue_prices",
     "discount_at",
     "order_discount",
@@ -53,6 +61,7 @@ class Rate:
     spend: Decimal | None  # the eligible spend (or unit price) of the example cart
     how: str  # words: the action and where the worst case is reached
     sku: str | None = None  # the catalogue sku the rate was computed on
+    units: int = 1  # units of the example cart (a deal's or a condition's count)
 
 
 def catalogue_prices(
@@ -156,6 +165,13 @@ def worst_rate(
         return Rate(
             a.percent.off / 100 / a.nth, None, f"every {a.nth} units, one at {num(a.percent.off)}% off"
         )
+    if isinstance(a, SpecialPrice | FlashPrice | GroupPrice) and a.price == 0:
+        return Rate(Decimal(1), None, "every unit free (a price of 0)")
+    if isinstance(a, TieredOffer | AmountOff | FreeUnits):
+        known = composed_rate(p)
+        if known is not None or catalogue is None:
+            return known
+        return _priced_composed(p, catalogue_prices(p, scopes, catalogue))
     if catalogue is None:
         return None
     prices = catalogue_prices(p, scopes, catalogue)
@@ -180,6 +196,94 @@ def worst_rate(
             else:
                 how = f'sku "{sku}" at {num(price - off)} instead of its list price {num(price)}'
             best = Rate(r, price, how, sku)
+    return best
+
+
+def _own_condition(p: Promotion) -> tuple[Measure, Decimal] | None:
+    """The `when` condition's measure and step when it counts the benefit's own scope."""
+    req = p.condition
+    return (req.measure, req.at_least) if req is not None and req.scope is None else None
+
+
+def composed_rate(p: Promotion) -> Rate | None:
+    """The rate of a composed offer that needs no unit prices; None when it does.
+
+    A tiered offer peaks at a tier's threshold (a percentage: that percentage); an amount off
+    at its own spend condition takes `amount / spend` there; free units counted on their own
+    scope take `count` of the `N` units the condition needs (the cheapest: at most that share,
+    equal prices reach it), and with no condition, a condition on another scope or the dearest
+    units first, all of what they apply to (one unit alone, or the dearest unit of a cart).
+    """
+    a = p.action
+    if isinstance(a, TieredOffer):
+        best: Rate | None = None
+        for tier in a.tiers:
+            units = tier.measure is Measure.UNITS
+            if tier.percent is not None:
+                r = min(tier.percent.off / 100, Decimal(1))
+                where = f"{num(tier.at_least)} units" if units else f"a spend of {num(tier.at_least)}"
+                how = f"{num(tier.percent.off)}% off at {where}"
+            elif units:
+                return None  # an amount over N units: its rate depends on the unit prices
+            else:
+                r = min(tier.off or Decimal(0), tier.at_least) / tier.at_least
+                how = f"{num(tier.off or Decimal(0))} off a spend of {num(tier.at_least)}"
+            if best is None or r > best.rate:
+                spend = None if units else tier.at_least
+                best = Rate(r, spend, how, units=int(tier.at_least) if units else 1)
+        return best
+    own = _own_condition(p)
+    if isinstance(a, AmountOff):
+        if own is None or own[0] is not Measure.SPEND:
+            return None
+        spend = own[1]
+        return Rate(min(a.amount, spend) / spend, spend, f"{num(a.amount)} off a spend of {num(spend)}")
+    if isinstance(a, FreeUnits):
+        if own is None or p.pick is UnitChoice.DEAREST:
+            why = (
+                "dearest first"
+                if own is not None
+                else "with no condition"
+                if p.condition is None
+                else "for a condition on another scope"
+            )
+            how = f"{a.count} free unit(s) {why}: all of a line of {a.count}"
+            return Rate(Decimal(1), None, how, units=a.count)
+        if own[0] is Measure.SPEND:
+            return None  # how many units the spend needs depends on their prices
+        needed = max(int(own[1]), a.count)
+        return Rate(Decimal(a.count) / needed, None, f"{a.count} of {needed} units free", units=needed)
+    return None
+
+
+def _priced_composed(p: Promotion, prices: Mapping[str, Decimal]) -> Rate | None:
+    """With list prices: an amount off (or a units tier's amount) on the units its condition
+    needs, and free units on the units a spend condition needs, sku by sku."""
+    a = p.action
+    own = _own_condition(p)
+    best: Rate | None = None
+    for sku, price in sorted(prices.items()):
+        if price <= 0:
+            continue
+        if isinstance(a, FreeUnits):
+            assert own is not None  # composed_rate answered every other case
+            units = max(-(-own[1] // price), Decimal(a.count))  # ceil: the units that reach the spend
+            off, how = price * a.count, f'{a.count} of {units} × sku "{sku}" free'
+        elif isinstance(a, AmountOff):
+            units = own[1] if own is not None and own[0] is not Measure.SPEND else Decimal(1)
+            off, how = min(a.amount, price * units), f'{num(a.amount)} off {num(units)} × sku "{sku}"'
+        else:  # a tiered offer with an amount over N units: each tier at its N units
+            assert isinstance(a, TieredOffer)
+            for tier in a.tiers:
+                off = min(tier.off or Decimal(0), price * tier.at_least)
+                r = off / (price * tier.at_least)
+                if best is None or r > best.rate:
+                    how = f'{num(tier.off or Decimal(0))} off {num(tier.at_least)} × sku "{sku}"'
+                    best = Rate(r, price, how, sku, units=int(tier.at_least))
+            continue
+        r = off / (price * units)
+        if best is None or r > best.rate:
+            best = Rate(r, price, how, sku, units=int(units))
     return best
 
 

@@ -29,6 +29,7 @@ from ..check.report import Report, best_span, scope_refs, segment_refs
 from ..check.values import num, window_end
 from ..codes import glob_match, rule_code_key
 from ..language.ast import (
+    AmountOff,
     AmountOffEach,
     Bundle,
     Counted,
@@ -116,10 +117,21 @@ def _lint_exceeds(
                 report.warning(
                     "L001",
                     f"'{p.id}': the tier at {num(tier.at_least)} takes off {num(tier.off)}, "
-                    "all of the spend that reaches it (the discount stops at what the scope costs)",
+                    + ("all of" if tier.off == tier.at_least else "more than")
+                    + " the spend that reaches it (the discount stops at what the scope costs)",
                     best_span(tier.span, a.span),
                     "a reward at or above its threshold makes the order free; check for swapped numbers",
                 )
+    elif isinstance(a, AmountOff) and (req := p.condition) is not None and req.scope is None:
+        if req.measure is Measure.SPEND and a.amount >= req.at_least:
+            report.warning(
+                "L001",
+                f"'{p.id}': {num(a.amount)} off when the spend reaches {num(req.at_least)} takes "
+                + ("all of" if a.amount == req.at_least else "more than")
+                + " the spend that meets its condition (the discount stops at what the scope costs)",
+                best_span(a.span, p.span),
+                "a reward at or above its spend condition makes the order free; check for swapped numbers",
+            )
     elif isinstance(a, EveryOff) and a.off >= a.step:
         report.warning(
             "L001",

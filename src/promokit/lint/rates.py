@@ -29,14 +29,17 @@ from ..check.values import num
 from ..engine.ruleset import RuleSet
 from ..errors import PromokitError
 from ..language.ast import (
+    AmountOff,
     Bundle,
     BuyGetFree,
     EveryOff,
+    FreeUnits,
     Layer,
     NthUnitOff,
     PercentOff,
     Promotion,
     RuleSetAst,
+    TieredOffer,
     Tiers,
 )
 from ..models import CheckoutRequest, Customer, Line
@@ -238,7 +241,7 @@ def lint_rates(
     for pid in rates:
         groups.setdefault(_group_key(by_id[pid]), []).append(pid)
     note = (
-        f"; {len(unknown)} price promotion(s) left out without list prices (pass a catalogue)"
+        f"; {len(unknown)} promotion(s) priced per unit left out without list prices (pass a catalogue)"
         if unknown
         else ""
     )
@@ -279,6 +282,10 @@ def _engine_example(rules: RuleSetAst, p: Promotion, r: Rate, today: dt.date) ->
     quantity = a.buy + a.free if isinstance(a, BuyGetFree) else a.nth if isinstance(a, NthUnitOff) else 1
     if isinstance(a, Bundle):
         quantity = a.count
+    if isinstance(a, TieredOffer | AmountOff | FreeUnits):
+        quantity = r.units  # the units its tier or condition needs
+    if p.condition is not None and p.condition.scope is not None:
+        return ""  # a condition on another scope needs a second line: no one-line example
     line = example_line(p.scope, p.scope, rules.scopes)
     customer = example_customer([p.audience], rules.segments)
     at = example_instant([p], rules, start=today)

@@ -4,9 +4,10 @@ Linear actions (percentage, amount off each, special / flash / group price) disc
 unit of a line alike, so a line's amount is computed from the line's remaining amount and
 rounded once per line. Quantity deals pool the units of all the lines they were given and
 pick units: "buy N get M free" and "Nth unit off" take the cheapest units by default
-(`dearest` when declared), "N for P" bundles take the dearest units, which save most.
-A unit cap (flash limit per customer, stock, unit limits, ledger) limits discounted units;
-the rest of the units pay the normal price (docs/semantics.md#limits).
+(`dearest` when declared), "N for P" bundles take the dearest units, which save most
+(the cheapest with `cheapest first`). A unit cap (flash limit per customer, stock, unit
+limits, ledger) limits discounted units, `每行限N件` the units of one line; the rest of the
+units pay the normal price (docs/semantics.md#limits, docs/semantics.md#composed-offers).
 """
 
 from __future__ import annotations
@@ -207,26 +208,36 @@ def _pick_units(
 def _bundle(
     cp: CompiledPromotion, cart: Cart, lines: Sequence[int], remaining: Sequence[Decimal], action: A.Bundle
 ) -> tuple[Outcome, list[Upsell]]:
-    """`count` units for `price`: bundles are formed from the dearest units while they save."""
-    runs = sorted(_runs(cart, lines, remaining), key=lambda r: (-r[0], r[1]))
+    """`count` units for `price` (docs/semantics.md#composed-offers): the bundles allowed (whole
+    bundles of the units, at most `每单限N次`, at most the unit cap's whole bundles) cover units
+    chosen like any capped benefit's (`take_units`: dearest first unless `cheapest first`, at
+    most `每行限N件` from a line); those units form bundles from the dearest while a bundle
+    costs less than its units."""
+    runs = _runs(cart, lines, remaining)
     total = sum(n for _, _, n in runs)
     count, price = action.count, action.price
     deal = f"{count} for {cart.money(price)}"
     if total < count:
         up = Upsell(cp.id, deal, units=count - total, deal=deal)
         return Miss("threshold", f"needs {count} units of {cp.scope.describe()}; the cart has {total}"), [up]
-    bundles_left = total // count
+    line_cap = per_line(cp)
+    usable = total if line_cap is None else sum(min(n, line_cap) for _, _, n in runs)
+    bundles_left = usable // count
     most = uses_per_order(cp)  # 每单限N次: bundles per order
     if most is not None:
         bundles_left = min(bundles_left, most)
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         bundles_left = min(bundles_left, cap // count)
+    choice = _choice(cp, A.UnitChoice.DEAREST)
+    chosen = take_units(runs, bundles_left * count, choice, line_cap)
+    value_of = {i: value for value, i, _ in runs}
+    units = sorted(((value_of[i], i, n) for i, n in chosen.items()), key=lambda r: (-r[0], r[1]))
     used: dict[int, int] = {}
     saving = ZERO
     pos, taken = 0, 0  # current run, units taken from it
-    while bundles_left > 0 and pos < len(runs):
-        value, i, n = runs[pos]
+    while bundles_left > 0 and pos < len(units):
+        value, i, n = units[pos]
         if n - taken >= count:  # whole bundles inside one run save alike: take them at once
             gain = value * count - price
             if gain <= 0:
@@ -239,8 +250,8 @@ def _bundle(
         else:  # one bundle spanning runs
             picked: list[tuple[int, int]] = []
             need, p, t, worth = count, pos, taken, ZERO
-            while need and p < len(runs):
-                v, j, k = runs[p]
+            while need and p < len(units):
+                v, j, k = units[p]
                 take = min(need, k - t)
                 picked.append((j, take))
                 worth += v * take
@@ -293,14 +304,19 @@ def leftover_saving(cp: CompiledPromotion, cart: Cart, value: Decimal, units: in
 
 
 def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
-    """An upper bound of what a cheapest-units quantity deal can save on any subset of its lines.
+    """An upper bound of what a cheapest-units benefit can save on any subset of its lines.
 
     "Buy 2 get 1 free" on the cheapest units is not monotone: given fewer lines (another
-    promotion took the cheap ones) it may give a dearer unit away. The bound prices the
-    discounted units as the dearest ones. None for every other action, whose saving alone
-    on all its lines already bounds what it saves in any combination.
+    promotion took the cheap ones) it may give a dearer unit away; so are free units, a
+    `cheapest first` bundle and a capped per-unit benefit with `cheapest first`. The bound
+    prices the units they take as the dearest ones. None for every other action, whose
+    saving alone on all its lines already bounds what it saves in any combination.
     """
     action = cp.action
+    if isinstance(action, A.Bundle):
+        return _bundle_bound(cp, cart, action)
+    if unit_saving(action) is not None:
+        return _linear_bound(cp, cart)
     if _choice(cp, A.UnitChoice.CHEAPEST) is not A.UnitChoice.CHEAPEST:
         return None
     shape = deal_shape(cp)
@@ -325,6 +341,43 @@ def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
         total += value * take
         left -= take
     return cart.q(total * rate) + cart.currency.quantum * len(runs)  # rounding slack per line
+
+
+def _linear_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
+    """A capped per-unit benefit with `cheapest first` takes the units that save least; given
+    fewer lines it takes others that save more. Bound: the units that save most, within the caps."""
+    saving = unit_saving(cp.action)
+    cap, line_cap = cart.unit_caps.get(cp.id), per_line(cp)
+    if saving is None or cp.promotion.pick is not A.UnitChoice.CHEAPEST or (cap is None and line_cap is None):
+        return None
+    q = cart.quantities
+    lines = [i for i in cart.eligible[cp.id] if cart.subtotals[i] > 0]
+    rows = [(saving(cart.subtotals[i] / q[i], 1), i, q[i]) for i in lines]
+    taken = take_units(rows, cap, A.UnitChoice.DEAREST, line_cap)
+    total = sum((saving(cart.subtotals[i] * n / q[i], n) for i, n in taken.items()), ZERO)
+    return cart.q(total) + cart.currency.quantum * len(lines)  # rounding slack per line
+
+
+def _bundle_bound(cp: CompiledPromotion, cart: Cart, action: A.Bundle) -> Decimal | None:
+    """A `cheapest first` bundle is not monotone either: given fewer lines, its bundles take
+    dearer units. Bound: bundles of the dearest units, as many as may form, while they save."""
+    if _choice(cp, A.UnitChoice.DEAREST) is not A.UnitChoice.CHEAPEST:
+        return None
+    runs = sorted(_runs(cart, cart.eligible[cp.id], cart.subtotals), key=lambda r: (-r[0], r[1]))
+    bundles = sum(n for _, _, n in runs) // action.count
+    uses, cap = uses_per_order(cp), cart.unit_caps.get(cp.id)
+    if uses is not None:
+        bundles = min(bundles, uses)
+    if cap is not None:
+        bundles = min(bundles, cap // action.count)
+    units = [value for value, _, n in runs for _ in range(min(n, bundles * action.count))]
+    total = ZERO
+    for b in range(bundles):
+        gain = sum(units[b * action.count : (b + 1) * action.count], ZERO) - action.price
+        if gain <= 0:
+            break
+        total += gain
+    return cart.q(total) + cart.currency.quantum * len(runs)  # rounding slack per line
 
 
 def line_bounds(cp: CompiledPromotion, cart: Cart) -> dict[int, Decimal]:
