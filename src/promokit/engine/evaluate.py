@@ -20,14 +20,14 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import cast
 
-from ..compile.compiler import CompiledPromotion, conflicts, stackable
+from ..compile.compiler import CompiledPromotion, conflicts
 from ..language.ast import Layer, PointsRedeem
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
 from .actions.condition import read_lines
-from .actions.item import evaluate_item, is_per_unit, leftover_saving
+from .actions.item import evaluate_item
 from .actions.order import evaluate_order
-from .line_choices import holdable, likely_winner, line_choices
+from .line_choices import holdable, leftover_units, likely_winner, line_choices
 from .parts import BY_RANK, LayerStarts, Part, split
 
 #: Contested-line assignments tried exhaustively per combination; above it, the heuristic.
@@ -292,79 +292,11 @@ def _item_layer(
         if ups:
             upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
-    late = _leftover_units(cart, items, assignment, remaining, effects, misses) if room is None else ()
+    late = leftover_units(cart, items, assignment, remaining, effects, misses) if room is None else ()
     saving = sum((e.saving for e in effects.values()), ZERO)
     layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving, late)
     cart.item_layers[key] = layer
     return layer
-
-
-def _leftover_units(
-    cart: Cart,
-    items: Sequence[CompiledPromotion],
-    assignment: dict[int, tuple[str, ...]],
-    remaining: list[Decimal],
-    effects: dict[str, Effect],
-    misses: dict[str, Miss],
-) -> tuple[tuple[int, str], ...]:
-    """Units a capped price left at full price go to the next-best item promotion (docs/semantics.md#item-competition).
-
-    A line given to one per-unit promotion (a percentage, an amount off each, a price) that
-    discounted only some of its units (a flash limit of 2 per customer on a line of 5) keeps
-    the rest at full price; here they go to the combination's other per-unit promotion on
-    that line that saves most on them, when it has no caps of its own (unit cap, amount cap,
-    budget), so that its amount stays exact per line. The line then carries two adjustments,
-    each with its units. Only lines with a single promotion (no stacking) are split.
-    Returns the (line, promotion) of those that got no other amount (their place in `effects`).
-    """
-    late: list[tuple[int, str]] = []
-    for i in sorted(assignment):
-        owners = assignment[i]
-        if len(owners) != 1:
-            continue
-        owner = cart.promotions[owners[0]]
-        if not _per_unit(owner):
-            continue
-        done = effects[owner.id].units.get(i, 0) if owner.id in effects else 0
-        left = cart.quantities[i] - done
-        if left <= 0:
-            continue
-        value = cart.subtotals[i] * left / cart.quantities[i]
-        best: tuple[Decimal, CompiledPromotion] | None = None
-        for r in items:
-            if r.id == owner.id or stackable(r, owner) or i not in holdable(cart, r):
-                continue
-            if cart.unit_caps.get(r.id) is not None or cart.budgets.get(r.id) is not None:
-                continue
-            amount = leftover_saving(r, cart, value, left)
-            if amount is not None and amount > 0 and (best is None or amount > best[0]):
-                best = (amount, r)
-        if best is None:
-            continue
-        amount, r = best
-        prior = effects.get(r.id)
-        if prior is None:
-            effects[r.id] = Effect(amounts={i: amount}, units={i: left})
-            misses.pop(r.id, None)
-            late.append((i, r.id))
-        else:
-            effects[r.id] = replace(
-                prior, amounts={**prior.amounts, i: amount}, units={**prior.units, i: left}
-            )
-        remaining[i] -= amount
-    return tuple(late)
-
-
-_PER_UNIT: dict[type, bool] = {}
-
-
-def _per_unit(p: CompiledPromotion) -> bool:
-    """`is_per_unit`, which depends only on the action's class, memoised per class."""
-    kind = type(p.action)
-    found = _PER_UNIT.get(kind)
-    if found is None:
-        found = _PER_UNIT[kind] = is_per_unit(p)
-    return found
 
 
 def _settle(

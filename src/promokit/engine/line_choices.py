@@ -4,20 +4,22 @@
 or whose `when` condition fails, holds no line away from the others). `line_choices`: per
 line, the sets of the combination's item promotions it may go to, memoised per set of item
 promotions (`stacking.StackableSets` when some stack). `likely_winner`: the choice the
-assignment heuristic gives a contested line (`evaluate.MAX_ASSIGNMENTS`).
+assignment heuristic gives a contested line (`evaluate.MAX_ASSIGNMENTS`). `leftover_units`:
+units a capped price left at full price, given to the line's next-best per-unit promotion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import cast
 
-from ..compile.compiler import CompiledPromotion
-from .actions import ZERO, Effect
+from ..compile.compiler import CompiledPromotion, stackable
+from .actions import ZERO, Effect, Miss
 from .actions.cart import Cart
 from .actions.condition import applications
-from .actions.item import evaluate_item, line_bounds, saving_bound
+from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
 from .stacking import StackableSets, stack_partners
 
 
@@ -103,3 +105,71 @@ def _alone_value(cart: Cart, ids: tuple[str, ...], line: int) -> Decimal:
             holdable(cart, cart.promotions[pid])
         total += cart.standalone[pid].get(line, ZERO)
     return total
+
+
+def leftover_units(
+    cart: Cart,
+    items: Sequence[CompiledPromotion],
+    assignment: dict[int, tuple[str, ...]],
+    remaining: list[Decimal],
+    effects: dict[str, Effect],
+    misses: dict[str, Miss],
+) -> tuple[tuple[int, str], ...]:
+    """Units a capped price left at full price go to the next-best item promotion (docs/semantics.md#item-competition).
+
+    A line given to one per-unit promotion (a percentage, an amount off each, a price) that
+    discounted only some of its units (a flash limit of 2 per customer on a line of 5) keeps
+    the rest at full price; here they go to the combination's other per-unit promotion on
+    that line that saves most on them, when it has no caps of its own (unit cap, amount cap,
+    budget), so that its amount stays exact per line. The line then carries two adjustments,
+    each with its units. Only lines with a single promotion (no stacking) are split.
+    Returns the (line, promotion) of those that got no other amount (their place in `effects`).
+    """
+    late: list[tuple[int, str]] = []
+    for i in sorted(assignment):
+        owners = assignment[i]
+        if len(owners) != 1:
+            continue
+        owner = cart.promotions[owners[0]]
+        if not _per_unit(owner):
+            continue
+        done = effects[owner.id].units.get(i, 0) if owner.id in effects else 0
+        left = cart.quantities[i] - done
+        if left <= 0:
+            continue
+        value = cart.subtotals[i] * left / cart.quantities[i]
+        best: tuple[Decimal, CompiledPromotion] | None = None
+        for r in items:
+            if r.id == owner.id or stackable(r, owner) or i not in holdable(cart, r):
+                continue
+            if cart.unit_caps.get(r.id) is not None or cart.budgets.get(r.id) is not None:
+                continue
+            amount = leftover_saving(r, cart, value, left)
+            if amount is not None and amount > 0 and (best is None or amount > best[0]):
+                best = (amount, r)
+        if best is None:
+            continue
+        amount, r = best
+        prior = effects.get(r.id)
+        if prior is None:
+            effects[r.id] = Effect(amounts={i: amount}, units={i: left})
+            misses.pop(r.id, None)
+            late.append((i, r.id))
+        else:
+            effects[r.id] = replace(
+                prior, amounts={**prior.amounts, i: amount}, units={**prior.units, i: left}
+            )
+        remaining[i] -= amount
+    return tuple(late)
+
+
+_PER_UNIT: dict[type, bool] = {}
+
+
+def _per_unit(p: CompiledPromotion) -> bool:
+    """`is_per_unit`, which depends only on the action's class, memoised per class."""
+    kind = type(p.action)
+    found = _PER_UNIT.get(kind)
+    if found is None:
+        found = _PER_UNIT[kind] = is_per_unit(p)
+    return found
