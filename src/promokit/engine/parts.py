@@ -65,8 +65,8 @@ def split(cart: Cart, ordered: Sequence[CompiledPromotion]) -> list[Part]:
     member, each in rank order; one part (the whole combination) when it cannot be split: an
     order cap, or a shipping or points promotion among them.
 
-    Lines are grown as bitmasks: a part is the closure of its first member's lines under
-    "shares a line with" (a few passes over the members, integer operations only)."""
+    Lines are bitmasks: the members are taken in order, each joining (and bridging) the parts
+    whose lines it reads; the common case of one part is tested first."""
     whole = [Part(tuple(ordered), -1, ())]
     if (
         len(ordered) < 2
@@ -79,26 +79,34 @@ def split(cart: Cart, ordered: Sequence[CompiledPromotion]) -> list[Part]:
     masks = cast("list[int]", found) if None not in found else [line_mask(cart, p) for p in ordered]
     if _connected(masks):
         return whole
-    parts: list[Part] = []
-    todo = list(range(len(ordered)))
-    while todo:
-        grown = masks[todo[0]]
-        if grown:
-            while True:  # the closure: add every member sharing a line, until nothing changes
-                before = grown
-                for k in todo:
-                    if masks[k] & grown:
-                        grown |= masks[k]
-                if grown == before:
-                    break
-            mine = [k for k in todo if masks[k] & grown]
-        else:  # reads no line (not eligible anywhere): a part of its own
-            mine = [todo[0]]
-        taken = set(mine)
-        todo = [k for k in todo if k not in taken]
-        lines = tuple(i for i in range(len(cart.lines)) if grown >> i & 1)
-        parts.append(Part(tuple(ordered[k] for k in mine), grown, lines))
+    grown: list[int] = []  # per part being built: the lines its members read
+    members: list[list[int]] = []  # and its members' positions in `ordered`
+    for k, mine in enumerate(masks):
+        hits = [j for j, m in enumerate(grown) if m & mine] if mine else []
+        if not hits:  # a new part (a promotion that reads no line is always one of its own)
+            grown.append(mine)
+            members.append([k])
+            continue
+        keep = hits[0]
+        for j in reversed(hits[1:]):  # it bridges parts: merge them into the first
+            grown[keep] |= grown.pop(j)
+            members[keep] += members.pop(j)
+        grown[keep] |= mine
+        members[keep].append(k)
+    parts = []
+    for mask, mine_k in sorted(zip(grown, members, strict=True), key=lambda part: min(part[1])):
+        parts.append(Part(tuple(ordered[k] for k in sorted(mine_k)), mask, _bits(mask)))
     return parts
+
+
+def _bits(mask: int) -> tuple[int, ...]:
+    """The line indexes set in `mask`, ascending."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return tuple(out)
 
 
 def _connected(masks: list[int]) -> bool:
