@@ -3,9 +3,10 @@
     python benchmarks/campaign_stats.py [--rounds 6] [--chunk 150]
 
 Reserves the fresh-market order `requests/vip-seafood-coupon.json` (8 promotions applied) on two
-SQLite ledgers in alternating chunks inside one process, once with the claims of
-`checkout.claims_for` and once without the per-day campaign counters (so background load hits
-both sides alike), and prints both rates and their ratio. Bounded by --rounds x --chunk.
+SQLite ledgers in alternating chunks inside one process (so background load hits both sides
+alike): one opened as usual, one with `campaign_stats=False` (docs/ledgers.md#campaign-statistics-off),
+each with the claims `checkout.reserve` takes on it (`claims_for(..., campaign_stats=ledger.campaign_stats)`),
+and prints both rates and their ratio. Bounded by --rounds x --chunk.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import promokit
 from promokit.checkout import claims_for
-from promokit.ledgers import campaign_keys
+from promokit.checkout.reserve import campaign_setting
 from promokit.models import CheckoutRequest
 
 ROOT = Path(__file__).resolve().parents[1] / "examples" / "fresh-market"
@@ -31,16 +32,19 @@ def main() -> None:
     rules = promokit.load(ROOT)
     text = (ROOT / "requests" / "vip-seafood-coupon.json").read_text(encoding="utf-8")
     result = rules.price(CheckoutRequest.model_validate_json(text))
-    with_stats = claims_for(rules, result)
-    without = [c for c in with_stats if (k := campaign_keys.parse(c.key)) is None or k.day is None]
-    print(
-        f"{len(result.applied)} promotions applied; {len(without)} counters without, {len(with_stats)} with"
-    )
     with tempfile.TemporaryDirectory() as tmp:
-        sides = {
-            "without": (without, promokit.open_ledger(f"sqlite:///{tmp}/a.db")),
-            "with": (with_stats, promokit.open_ledger(f"sqlite:///{tmp}/b.db")),
+        ledgers = {
+            "without": promokit.open_ledger(f"sqlite:///{tmp}/a.db", campaign_stats=False),
+            "with": promokit.open_ledger(f"sqlite:///{tmp}/b.db"),
         }
+        sides = {
+            name: (claims_for(rules, result, campaign_stats=campaign_setting(ledger)), ledger)
+            for name, ledger in ledgers.items()
+        }
+        print(
+            f"{len(result.applied)} promotions applied; "
+            f"{len(sides['without'][0])} counters without, {len(sides['with'][0])} with"
+        )
         spent = {name: 0.0 for name in sides}
         for r in range(args.rounds):
             for name, (claims, ledger) in sides.items():

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .ledgers.base import Claim, Ledger, LedgerConflict, LedgerError
     from .live import LiveRules, watch
     from .loader import load, loads
-    from .models import CheckoutRequest, Customer, Group, Line, PricingResult
+    from .models import CheckoutRequest, Customer, Group, Line, PricingResult, ShippingLine
 
 #: public name -> the module that defines it
 _WHERE = {
@@ -72,6 +72,7 @@ _WHERE = {
     "Reservation": "promokit.checkout.reserve",
     "RuleError": "promokit.language.diagnostics",
     "RuleSet": "promokit.engine.ruleset",
+    "ShippingLine": "promokit.models",
     "load": "promokit.loader",
     "loads": "promokit.loader",
     "open_ledger": "promokit.ledgers",
@@ -102,6 +103,7 @@ __all__ = [
     "Reservation",
     "RuleError",
     "RuleSet",
+    "ShippingLine",
     "VersionMismatch",
     "VersionNotFound",
     "__version__",

@@ -11,7 +11,8 @@ the `.promo` files the path expands to (the same expansion as `load`), and when 
 changes it loads the files again. A rule set that loads replaces the current one with one
 reference assignment, so a price already running finishes on the rules it started with and
 no caller ever sees a half-loaded rule set; one that fails to load is logged
-(`promokit.watch`, ERROR), kept in `.errors`, and the old rules keep serving.
+(`promokit.watch`, ERROR), kept in `.errors`, and the old rules keep serving. A reload that
+finds no rule file at all (a wiped folder) is logged (WARNING) and the old rules keep serving.
 docs/production.md#live-rules has the deployment notes.
 """
 
@@ -101,7 +102,8 @@ class LiveRules:
     # ------------------------------------------------------------------ reloading
     def reload(self) -> bool:
         """Load the files now, changed or not. True when a new version now serves; False when
-        they load as the same version or fail to load (then `.errors` says why)."""
+        they load as the same version, fail to load (then `.errors` says why), or are no rule
+        file at all where there were some (W040: logged, the old rules keep serving)."""
         with self._lock:
             self._seen = _fingerprint(self.path)
             return self._swap()
@@ -117,7 +119,19 @@ class LiveRules:
     def _swap(self) -> bool:
         old = self._current
         try:
-            rules = self._load()
+            rules = load_paths([self.path])
+            if old.sources and not rules.sources:
+                # a wiped or unmounted folder (W040) must not withdraw every promotion:
+                # docs/production.md#an-empty-rules-folder
+                watch_log.warning(
+                    "%s: no rule file found (W040), still serving version %s with %d promotions",
+                    self.path,
+                    old.version,
+                    len(old.ast.promotions),
+                )
+                return False
+            if self._archive is not None:
+                store(rules, self._archive)
         except RuleError as exc:
             self._errors = exc
             watch_log.error(

@@ -18,9 +18,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     SerializerFunctionWrapHandler,
     StrictInt,
+    Tag,
     WithJsonSchema,
     model_serializer,
     model_validator,
@@ -114,6 +116,8 @@ __all__ = [
     "PointsExpiry",
     "PricingResult",
     "Reason",
+    "ShippingLine",
+    "ShippingLineResult",
 ]
 
 #: JSON Schema of money (`promokit schema`): standard keywords only, so any JSON Schema validator
@@ -161,6 +165,27 @@ NonNegativeMoney = Annotated[
     WithJsonSchema({"type": "string", "pattern": NON_NEGATIVE_MONEY_PATTERN}, mode="serialization"),
 ]
 AttributeValue = str | int | bool | Decimal
+
+#: A tax rate in a request: strict decimal text (or a Decimal / an integer), 0 <= rate < 1.
+TAX_RATE_PATTERN = r"^0+(\.[0-9]+)?$"
+TaxRate = Annotated[
+    Decimal,
+    BeforeValidator(_strict_text),
+    BeforeValidator(_refuse_float),
+    AfterValidator(_finite),
+    Field(ge=0, lt=1),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": TAX_RATE_PATTERN, "maxLength": MAX_DECIMAL_TEXT},
+                {"type": "integer", "minimum": 0, "maximum": 0},
+            ],
+            "description": 'a tax rate as a decimal string in [0, 1), e.g. "0.13"; floats are refused',
+        },
+        mode="validation",
+    ),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN}, mode="serialization"),
+]
 
 
 class _Model(BaseModel):
@@ -262,14 +287,74 @@ class Group(_Model):
     size: Count = Field(ge=1)
 
 
+class ShippingLine(_Model):
+    """One shipment of the order: its delivery `method` and what it costs (docs/semantics.md#shipping).
+
+    `lines` names the cart lines the shipment carries (None: all of them); `tax_rate` is the
+    shipment's tax rate (docs/semantics.md#shipping).
+    """
+
+    id: str = Field(min_length=1, max_length=200)
+    method: str = Field(
+        min_length=1, max_length=100, description="the delivery method: express, standard, pickup ..."
+    )
+    amount: NonNegativeMoney
+    lines: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] | None = Field(
+        default=None,
+        max_length=MAX_LINES,
+        description="ids of the cart lines this shipment carries; null: all lines",
+    )
+    tax_rate: TaxRate = Decimal(0)
+
+
+#: The id of the one shipping line that stands for the single-amount form (`"shipping": "8.00"`).
+IMPLICIT_SHIPPING_ID = "shipping"
+#: The longest list of shipping lines a request may carry.
+MAX_SHIPPING_LINES = 50
+
+
+def _shipping_form(value: Any) -> str | None:
+    """`shipping` is one amount or a list of shipping lines: the JSON type decides which."""
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, int | float | str | Decimal):
+        return "amount"
+    return None
+
+
+Shipping = Annotated[
+    Annotated[NonNegativeMoney, Tag("amount")]
+    | Annotated[tuple[ShippingLine, ...], Field(max_length=MAX_SHIPPING_LINES), Tag("list")],
+    Discriminator(
+        _shipping_form,
+        custom_error_type="shipping_form",
+        custom_error_message='shipping must be one amount ("8.00") or a list of shipping lines '
+        '([{"id": "s1", "method": "express", "amount": "8.00"}])',
+    ),
+]
+
+
+@functools.lru_cache(maxsize=256)
+def _implicit_shipping(amount: str) -> tuple[ShippingLine, ...]:
+    """The one shipping line of the single-amount form (keyed by the amount as written)."""
+    line = ShippingLine.model_construct(
+        id=IMPLICIT_SHIPPING_ID, method="", amount=Decimal(amount), lines=None, tax_rate=Decimal(0)
+    )
+    return (line,)
+
+
 class CheckoutRequest(_Model):
-    """A cart to price: the lines, the customer, the instant and the codes entered."""
+    """A cart to price: the lines, the customer, the instant and the codes entered.
+
+    `shipping` is one amount (one implicit shipping line with no method) or a list of
+    shipping lines (docs/semantics.md#shipping); `shipping_lines` reads both the same way.
+    """
 
     currency: str = "CNY"
     at: Instant
     customer: Customer = Field(default_factory=Customer)
     lines: tuple[Line, ...] = Field(max_length=MAX_LINES)
-    shipping: NonNegativeMoney = Decimal(0)
+    shipping: Shipping = Decimal(0)
     coupons: tuple[Annotated[str, AfterValidator(normalize_code)], ...] = Field(
         default=(), max_length=20, description="codes entered; normalised (docs/semantics.md#coupon-codes)"
     )
@@ -292,11 +377,53 @@ class CheckoutRequest(_Model):
                     f"line {line.id!r}: unit_price {line.unit_price} has more decimals than "
                     f"{self.currency} allows ({currency.minor_unit})"
                 )
-        if -self.shipping.as_tuple().exponent > currency.minor_unit:  # type: ignore[operator]
-            raise ValueError(
-                f"shipping {self.shipping} has more decimals than {self.currency} allows ({currency.minor_unit})"
-            )
+        if isinstance(self.shipping, Decimal):
+            if -self.shipping.as_tuple().exponent > currency.minor_unit:  # type: ignore[operator]
+                raise ValueError(
+                    f"shipping {self.shipping} has more decimals than {self.currency} allows "
+                    f"({currency.minor_unit})"
+                )
+            return self
+        shipped: set[str] = set()
+        for n, ship in enumerate(self.shipping):
+            where = f"shipping.{n}"
+            if ship.id in shipped:
+                raise ValueError(f"{where}.id: duplicate shipping line id {ship.id!r}: ids must be unique")
+            shipped.add(ship.id)
+            if -ship.amount.as_tuple().exponent > currency.minor_unit:  # type: ignore[operator]
+                raise ValueError(
+                    f"{where}.amount: {ship.amount} has more decimals than {self.currency} allows "
+                    f"({currency.minor_unit})"
+                )
+            for k, line_id in enumerate(ship.lines or ()):
+                if line_id not in seen:
+                    raise ValueError(
+                        f"{where}.lines.{k}: shipping line {ship.id!r} carries cart line {line_id!r}, "
+                        "which is not in the request (name ids from `lines`)"
+                    )
         return self
+
+    @property
+    def shipping_lines(self) -> tuple[ShippingLine, ...]:
+        """The shipping lines, the single-amount form read as one implicit line with no method.
+
+        A property, not a cached one: `model_copy(update={"shipping": ...})` must see the new value.
+        """
+        if isinstance(self.shipping, tuple):
+            return self.shipping
+        return _implicit_shipping(str(self.shipping))
+
+    @property
+    def shipping_amount(self) -> Decimal:
+        """The shipping fee before benefits: the single amount, or the sum over the lines."""
+        if isinstance(self.shipping, Decimal):
+            return self.shipping
+        return sum((ship.amount for ship in self.shipping), Decimal(0))
+
+    @property
+    def shipping_listed(self) -> bool:
+        """Whether the request used the list form (the result then lists `shipping_lines`)."""
+        return isinstance(self.shipping, tuple)
 
 
 # --------------------------------------------------------------------------- result
@@ -331,8 +458,9 @@ class Adjustment(_Model):
 
 
 def _omit_empty(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """Points-program fields (docs/points.md) are left out while empty, so a result without
-    points goods or expiring points serialises exactly as it did before they existed."""
+    """Points-program fields (docs/points.md) and shipping lines (docs/semantics.md#shipping)
+    are left out while empty, so a result without points goods, expiring points or a list of
+    shipping lines serialises exactly as it did before they existed."""
     for name in names:
         if name in data and not data[name]:
             del data[name]
@@ -355,6 +483,18 @@ class LineResult(_Model):
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         return _omit_empty(handler(self), ("points",))
+
+
+class ShippingLineResult(_Model):
+    """One shipping line after pricing: its amount, the benefits on it and what it costs now."""
+
+    id: str
+    method: str
+    amount: Money = Field(description="the shipping fee before benefits")
+    discount: Money
+    total: Money = Field(description="the shipping fee after benefits")
+    adjustments: tuple[Adjustment, ...] = ()
+    lines: tuple[str, ...] | None = Field(default=None, description="the cart lines it carries; null: all")
 
 
 class Gift(_Model):
@@ -443,6 +583,11 @@ class PricingResult(_Model):
         description="the customer's points expiring soon (pricing with a ledger that keeps points)",
     )
     lines: tuple[LineResult, ...]
+    shipping_lines: tuple[ShippingLineResult, ...] = Field(
+        default=(),
+        description="each shipping line (docs/semantics.md#shipping); left out when the request "
+        "gave shipping as one amount",
+    )
     gifts: tuple[Gift, ...] = ()
     applied: tuple[Applied, ...] = ()
     not_applied: tuple[NotApplied, ...] = ()
@@ -452,4 +597,4 @@ class PricingResult(_Model):
 
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_empty(handler(self), ("points_priced", "points_expiring"))
+        return _omit_empty(handler(self), ("points_priced", "points_expiring", "shipping_lines"))

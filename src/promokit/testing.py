@@ -26,7 +26,7 @@ from .errors import PromokitError
 from .language.diagnostics import did_you_mean, render_all
 from .language.source import NO_SPAN, Source
 from .ledgers.base import Ledger
-from .models import CheckoutRequest, Customer, Group, Line, PricingResult
+from .models import CheckoutRequest, Customer, Group, Line, PricingResult, ShippingLine
 from .money import currency as currency_of
 from .money import quantize
 from .ruletests import runner
@@ -122,7 +122,7 @@ def cart(
     at: str | dt.datetime,
     catalogue: CatalogueLike | None = None,
     currency: str = "CNY",
-    shipping: MoneyLike = 0,
+    shipping: MoneyLike | Iterable[ShippingLine] = 0,
     coupons: Iterable[str] = (),
     channel: str | None = None,
     group_size: int | None = None,
@@ -133,7 +133,9 @@ def cart(
     """A `CheckoutRequest` from one line of text, e.g. `cart("APPLE x 8, MILK x 2 price 6.80", at=...)`.
 
     Keyword arguments not listed are customer fields (`level=3`, `segments=("vip",)`, `id="c1"`,
-    `orders=0` ...); or pass a whole `customer=`. Raises ValueError with a diagnostic for bad text.
+    `orders=0` ...); or pass a whole `customer=`. `shipping` is one amount or shipping lines
+    (`[ShippingLine(id="s1", method="express", amount=Decimal(20))]`, docs/semantics.md#shipping).
+    Raises ValueError with a diagnostic for bad text.
     """
     lines_spec, diagnostics = parse_cart_items(items)
     if diagnostics:
@@ -156,7 +158,7 @@ def cart(
         at=_instant(at),
         customer=customer or Customer(**customer_fields),
         lines=tuple(lines),
-        shipping=_money(shipping),
+        shipping=_money(shipping) if isinstance(shipping, Decimal | str | int) else tuple(shipping),
         coupons=tuple(coupons),
         channel=channel,
         group=Group(id="group-1", size=group_size) if group_size else None,

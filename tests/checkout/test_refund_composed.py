@@ -8,12 +8,14 @@ Every expected amount is worked by hand beside it.
 from __future__ import annotations
 
 from decimal import Decimal as D
+from itertools import product
 from typing import Any
 
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 import promokit
+from promokit.checkout.refund_state import Refunder
 from promokit.checkout.refunds import RefundResult, refund
 from promokit.models import CheckoutRequest, PricingResult
 from strategies import compile_rules, describe, pricing_cases
@@ -169,3 +171,40 @@ def test_refunds_of_generated_composed_rules_never_exceed_what_was_paid(case: An
         history.append(back)
         assert sum(r.refund for r in history) <= _goods(order)
     assert sum(r.refund for r in history) == _goods(order)
+
+
+@settings(max_examples=100)
+@given(pricing_cases(max_promotions=4, max_lines=4, max_quantity=3), st.randoms(use_true_random=False))
+def test_refunds_by_units_only_of_generated_composed_rules_never_exceed_what_was_paid(
+    case: Any, rnd: Any
+) -> None:
+    """The same, told by units only (`already_returned=`): never more than the goods paid, and
+    the search for the most the earlier units could have refunded equals the plain maximum."""
+    rule_file, cart = case
+    note(describe(rule_file, cart))
+    rules = compile_rules(rule_file)
+    order = rules.price(cart)
+    units = [line.id for line in order.lines for _ in range(line.quantity)]
+    rnd.shuffle(units)
+    returned: dict[str, int] = {}
+    total = D(0)
+    while units:
+        take = rnd.choice([1, 1, 2, len(units)])
+        batch: dict[str, int] = {}
+        for line_id in units[:take]:
+            batch[line_id] = batch.get(line_id, 0) + 1
+        units = units[take:]
+        back = refund(order, batch, rules=rules, already_returned=dict(returned), request=cart)
+        assert back.refund >= 0
+        total += back.refund
+        assert total <= _goods(order)
+        for line_id, n in batch.items():
+            returned[line_id] = returned.get(line_id, 0) + n
+    refunder = Refunder(order, rules, cart)
+    part = {line.id: rnd.randint(0, line.quantity) for line in order.lines}
+    ids = sorted(part)
+    plain = max(
+        refunder.state(dict(zip(ids, n, strict=True))).net()
+        for n in product(*(range(part[i] + 1) for i in ids))
+    )
+    assert refunder.most_owed(part) == max(D(0), plain)

@@ -121,6 +121,29 @@ def test_explain_reports_every_outcome_and_the_alternatives_beaten(files, capsys
     assert "Alternatives the chosen deal beat" in out
 
 
+def test_explain_locale_adds_the_customer_texts(files, capsys):
+    assert call(explain, *files, "--locale", "zh-CN") == 0
+    out = capsys.readouterr().out
+    assert "fruit8 [excluded]" in out  # the operator's report is still there ...
+    assert (
+        "      zh-CN: 「水果8折」不与「满100减20」同享，已为您选择更优惠的组合" in out
+    )  # ... with each reason's text
+    assert "Hints (zh-CN)\n  - 再买¥95.00，「满100减20」可再省¥30.00" in out
+    assert call(explain, *files, "--locale", "en") == 0
+    out = capsys.readouterr().out
+    assert "      en: 水果8折 does not combine with 满100减20, which saves you more" in out
+    assert call(explain, *files) == 0  # without --locale: the engine's wording, no customer texts
+    out = capsys.readouterr().out
+    assert "zh-CN:" not in out and "      en:" not in out and "Hints\n" in out
+
+
+def test_explain_rejects_an_unknown_locale(files, capsys):
+    with pytest.raises(SystemExit) as info:
+        call(explain, *files, "--locale", "fr")
+    assert info.value.code == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
 def test_schema_prints_json_schema_for_request_and_result(capsys):
     assert call(schema, "request") == 0
     request_schema = json.loads(capsys.readouterr().out)

@@ -40,3 +40,8 @@ def test_recipe_prices_to_the_outcome_it_shows(recipe: re.Match[str]) -> None:
             assert f"`{adj.promotion}` −{adj.amount} on {adj.units} unit" in recipe["rest"]
     for gift in result.gifts:
         assert f"gift: {gift.sku} × {gift.quantity} from `{gift.promotion}`" in recipe["rest"]
+    for ship in result.shipping_lines:  # requests with a list of shipping lines
+        shown = f"shipping line `{ship.id}` ({ship.method}): {ship.amount} → {ship.total}"
+        assert shown in recipe["rest"], shown
+        for adj in ship.adjustments:
+            assert f"`{adj.promotion}` −{adj.amount}" in recipe["rest"]

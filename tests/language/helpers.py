@@ -63,4 +63,6 @@ def _set(value: Any, notation: Notation) -> Any:
 def _all_expressible(node: Any, notation: Notation) -> bool:
     if isinstance(node, ast.NthUnitOff):
         return _expressible(node.percent, notation)
+    if isinstance(node, ast.ShippingOff) and node.percent is not None:
+        return _expressible(node.percent, notation)
     return _expressible(node, notation)

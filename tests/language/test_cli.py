@@ -92,6 +92,18 @@ def test_fmt_refuses_to_rewrite_a_file_with_errors(
     assert "not rewriting" in capsys.readouterr().err
 
 
+def test_fmt_notation_refuses_a_value_no_notation_can_print(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`满3件100折` parses but fails check (E030); in English it would be unreadable."""
+    text = "promotion a {\n  满3件100折\n}\n"
+    path = _write(tmp_path, "bad.promo", text)
+    assert fmt.run(_args(fmt, ["--notation", "en", str(path)])) == 1
+    assert path.read_text(encoding="utf-8") == text
+    err = capsys.readouterr().err
+    assert f"{path}:2:6: error[E030]" in err and "not rewriting" in err
+
+
 def test_fmt_exits_2_on_a_missing_file(tmp_path: Path) -> None:
     assert fmt.run(_args(fmt, [str(tmp_path / "nope.promo")])) == 2
 

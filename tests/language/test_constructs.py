@@ -41,6 +41,15 @@ PAIRS = [
     ("free shipping", "包邮"),
     ("shipping 5 off over 59", "满59运费减5"),
     ("shipping 5 off", "运费减5"),
+    ("shipping 50% off over 199", "满199运费半价"),
+    ("shipping 20% off", "运费8折"),
+    ("shipping for 5", "运费5元"),
+    ("shipping for 5", "运费5"),
+    ("free shipping over 99 on standard", "满99包邮限standard"),
+    ("shipping for 1 on express, pickup", "运费1元限express、pickup"),
+    ("shipping 10 off when shipping over 30 on standard", "运费满30运费减10限standard"),
+    ("free shipping when shipping over 20", "运费满20包邮"),
+    ("shipping 50% off over 199 on 顺丰", "满199运费5折限顺丰"),
     ("earn 1 point per 1 x 2", "每1元积1分 积分2倍"),
     ("points x 3", "积分3倍"),
     ("redeem 100 points per 1 up to 20%", "100积分抵1元 最多抵20%"),
@@ -256,3 +265,33 @@ def test_a_list_or_condition_may_continue_on_the_next_line() -> None:
     assert long == short
     tiers = action_of("满100减20,\n  满200减50   # top\n")
     assert tiers == action_of("满100减20, 满200减50")
+
+
+def test_a_shipping_benefit_carries_its_kind_threshold_basis_and_methods() -> None:
+    assert action_of("shipping 10 off when shipping over 30 on standard, express") == ast.ShippingOff(
+        threshold=Decimal(30),
+        off=Decimal(10),
+        basis=ast.ShippingBasis.SHIPPING,
+        methods=("standard", "express"),
+    )
+    assert action_of("满199运费半价限express") == ast.ShippingOff(
+        threshold=Decimal(199),
+        percent=ast.Percent(off=Decimal(50), notation=ZH),
+        methods=("express",),
+        notation=ZH,
+    )
+    assert action_of("运费5元") == ast.ShippingOff(price=Decimal(5), notation=ZH)
+    assert action_of("包邮") == ast.ShippingOff(notation=ZH)
+
+
+def test_method_spans_point_at_each_method() -> None:
+    text = "promotion p {\n  free shipping on standard, express\n}\n"
+    action = parse(text).promotions[0].action
+    assert isinstance(action, ast.ShippingOff)
+    assert [text[s.start : s.end] for s in action.method_spans] == ["standard", "express"]
+
+
+def test_the_shipping_methods_setting_is_lowered() -> None:
+    settings = parse("shipping methods standard, express, pickup\n").settings
+    assert settings.shipping_methods == ("standard", "express", "pickup")
+    assert parse("配送方式 standard、顺丰\n").settings.shipping_methods == ("standard", "顺丰")

@@ -9,6 +9,7 @@ import pytest
 
 from promokit.language.ast import Notation, strip_spans
 from promokit.language.formatter import format_file, format_source, format_text
+from promokit.language.parser import parse_source
 from promokit.language.source import Source
 
 from .helpers import parse, with_notation
@@ -114,7 +115,62 @@ def test_format_source_refuses_a_file_with_errors() -> None:
     assert [d.code for d in diagnostics] == ["S001"]
 
 
+@pytest.mark.parametrize(
+    "action", ["满3件100折", "10.5折", "满100打10.5折", "第2件100折", "满3件8折，满5件100折", "10.5折 封顶10"]
+)
+@pytest.mark.parametrize("notation", [Notation.EN, Notation.ZH, None])
+def test_format_source_refuses_a_value_no_notation_can_print(action: str, notation: Notation | None) -> None:
+    """These parse but fail `check` (E030): printed in English they were "-900% off", which
+    nothing reads back. Refused with the reason at the value, never printed unreadable."""
+    text = f"promotion a {{\n  {action}\n}}\n"
+    formatted, diagnostics = format_source(Source("bad.promo", text), notation)
+    if formatted is not None:  # kept in its own notation: it must read back
+        back, problems = parse_source(Source("back.promo", formatted))
+        assert back is not None and not any(d.is_error for d in problems), formatted
+        assert notation is not Notation.EN
+        return
+    errors = [d for d in diagnostics if d.is_error]
+    assert errors and all(d.code == "E030" for d in errors)
+    assert errors[0].span.line == 2 and "折" in errors[0].message and errors[0].help
+
+
+@pytest.mark.parametrize("tenths", range(0, 201, 7))
+def test_every_printed_percentage_reads_back_or_is_refused(tenths: int) -> None:
+    zhe = f"{tenths / 10:g}"
+    for action in (f"{zhe}折", f"满100打{zhe}折", f"满3件{zhe}折"):
+        for notation in (Notation.EN, Notation.ZH):
+            source = Source("p.promo", f"promotion a {{\n  {action}\n}}\n")
+            formatted, _ = format_source(source, notation)
+            if formatted is not None:
+                back, problems = parse_source(Source("back.promo", formatted))
+                assert back is not None and not any(d.is_error for d in problems), (action, formatted)
+
+
 def test_a_header_comment_block_stays_on_top_of_the_file() -> None:
     text = "# Autumn rules\n# owner: ops\n\npromotion b {\n  9折\n}\nsegment s = level >= 1\n"
     formatted = format_text(parse(text), text)
     assert formatted == "# Autumn rules\n# owner: ops\n\nsegment s = level >= 1\n\npromotion b {\n  9折\n}\n"
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("free shipping over 99 on standard", "满99包邮限standard"),
+        ("shipping 50% off over 199 on express", "满199运费半价限express"),
+        ("shipping 20% off", "运费8折"),
+        ("shipping for 5 on express, pickup", "运费5元限express、pickup"),
+        ("shipping 10 off when shipping over 30", "运费满30运费减10"),
+    ],
+)
+def test_shipping_benefits_print_in_both_notations(english: str, chinese: str) -> None:
+    settings = "shipping methods standard, express, pickup\n"
+    for written in (english, chinese):
+        rule_file = parse(f"{settings}promotion a {{\n  {written}\n}}\n")
+        assert f"  {english}\n" in format_file(rule_file, Notation.EN)
+        assert f"  {chinese}\n" in format_file(rule_file, Notation.ZH)
+        assert format_file(rule_file).startswith(settings)
+
+
+def test_a_shipping_percentage_no_折_can_say_stays_english() -> None:
+    rule_file = parse("promotion a {\n  shipping 100% off\n}\n")
+    assert "  shipping 100% off\n" in format_file(rule_file, Notation.ZH)  # 0折 is not written

@@ -217,3 +217,29 @@ def test_cli_plot_without_matplotlib(
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the `plot` extra were not installed
     assert _cli([url, "--plot", str(tmp_path / "x.png")]) == 2
     assert "--plot needs matplotlib: pip install 'promokit[plot]'" in capsys.readouterr().err
+
+
+def test_cli_currency_reads_the_minor_units_in_that_currency(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ledger stores minor units (fen): `--currency` says how many make a unit."""
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    shop(open_ledger(url))
+    capsys.readouterr()
+    figures = {}
+    for code in ("CNY", "USD", "JPY"):
+        assert _cli([url, "tiers-a", "--currency", code, "--json"]) == 0
+        (row,) = json.loads(capsys.readouterr().out)
+        figures[code] = (row["sales"], row["discount"], row["average_order_value"])
+    assert figures["CNY"] == figures["USD"] == ("248.00", "32.00", "62.00")
+    assert figures["JPY"] == ("24800", "3200", "6200")  # no minor unit: 24800 fen read as yen
+    assert _cli([url, "tiers-a", "--currency", "JPY"]) == 0  # the table too
+    assert capsys.readouterr().out.splitlines()[1].split()[4:7] == ["24800", "6200", "3200"]
+    assert _cli([url, "tiers-a", "--currency", "XYZ"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("promokit stats: unknown currency 'XYZ'; known: CNY,") and "JPY" in err
+    rules = tmp_path / "rules.promo"  # --rules gives the currency: --currency is not used
+    rules.write_text("currency JPY\n" + RULES, encoding="utf-8")
+    assert _cli([url, "tiers-a", "--rules", str(rules), "--currency", "USD", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["sales"] == "24800"

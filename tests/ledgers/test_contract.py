@@ -388,3 +388,24 @@ def test_a_version_1_schema_is_migrated_and_its_old_orders_age_from_the_migratio
         assert store.open(clock).purge(30 * DAY) == 0  # reopening a version 2 schema changes nothing
     finally:
         cleanup()
+
+
+def test_counter_keys_lists_by_literal_prefix_sorted_held_and_given_back_included(store: Store) -> None:
+    """`counter_keys(prefix)`: wildcards of LIKE (`%`, `_`) and of Redis globs (`*`, `?`, `[`)
+    are characters of the prefix; held-only and given-back (0) counters are listed."""
+    ledger = store.open()
+    names = ["stats:a_b:x", "stats:aXb:x", "stats:a%b:y", "stats:a*b:z", "stats:a?b:[1]", "stock:a_b"]
+    assert ledger.reserve("o1", [Claim(k, 1, None, "p") for k in names[:3]], ttl=60).ok
+    ledger.commit("o1")
+    assert ledger.reserve("o2", [Claim(k, 1, None, "p") for k in names[3:]], ttl=60).ok  # held only
+    assert ledger.reserve("o3", [Claim("stats:gone", 1, None, "p")], ttl=60).ok
+    ledger.release("o3")  # given back to 0: still a counter the ledger knows
+    assert ledger.counter_keys("stats:") == sorted([*names[:5], "stats:gone"])
+    assert ledger.counter_keys("stats:a_b:") == ["stats:a_b:x"]  # `_` is not "any character"
+    assert ledger.counter_keys("stats:a%") == ["stats:a%b:y"]  # `%` is not "anything"
+    assert ledger.counter_keys("stats:a*") == ["stats:a*b:z"]  # `*` is not "anything"
+    assert ledger.counter_keys("stats:a?b:[") == ["stats:a?b:[1]"]
+    assert ledger.counter_keys("nothing:") == []
+    assert ledger.counter_keys("") == sorted([*names, "stats:gone"])
+    other = store.open()  # a second client sees the same counters
+    assert other.counter_keys("stock:") == ["stock:a_b"]

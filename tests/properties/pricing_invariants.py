@@ -32,6 +32,12 @@ def _computed_amounts(result: PricingResult) -> list[tuple[str, Decimal]]:
         ]
         out += [(f"lines[{line.id}].adjustments[{a.promotion}]", a.amount) for a in line.adjustments]
     out += [(f"applied[{a.promotion}].amount", a.amount) for a in result.applied]
+    for ship in result.shipping_lines:
+        out += [
+            (f"shipping_lines[{ship.id}].discount", ship.discount),
+            (f"shipping_lines[{ship.id}].total", ship.total),
+        ]
+        out += [(f"shipping_lines[{ship.id}].adjustments[{a.promotion}]", a.amount) for a in ship.adjustments]
     return out
 
 
@@ -59,6 +65,32 @@ def assert_money_reconciles(request: CheckoutRequest, result: PricingResult) -> 
     assert {line.id for line in request.lines} <= {line.id for line in result.lines}, (
         "a request line is missing"
     )
+    _assert_shipping_lines_reconcile(request, result)
+
+
+def _assert_shipping_lines_reconcile(request: CheckoutRequest, result: PricingResult) -> None:
+    """Shipping lines (docs/semantics.md#shipping): each one reconciles, and they sum to the totals."""
+    if not request.shipping_listed:
+        assert result.shipping_lines == (), "shipping lines in a single-amount result"
+        assert result.shipping_original == request.shipping_amount, "shipping_original is not the amount"
+        return
+    ships = result.shipping_lines
+    assert [s.id for s in ships] == [s.id for s in request.shipping_lines], "shipping lines changed"
+    for ship, asked in zip(ships, request.shipping_lines, strict=True):
+        assert ship.amount == asked.amount and ship.method == asked.method, f"shipping {ship.id} changed"
+        assert ship.total == ship.amount - ship.discount, f"shipping {ship.id}: total does not reconcile"
+        assert ship.discount == sum((a.amount for a in ship.adjustments), Decimal(0)), (
+            f"shipping {ship.id}: adjustments do not sum to its discount"
+        )
+    assert result.shipping_original == sum((s.amount for s in ships), Decimal(0)), "shipping_original"
+    assert result.shipping_discount == sum((s.discount for s in ships), Decimal(0)), "shipping_discount"
+    assert result.shipping == sum((s.total for s in ships), Decimal(0)), "shipping != sum of lines"
+    for a in result.applied:
+        if a.layer == "shipping":
+            on_ships = sum(
+                (x.amount for s in ships for x in s.adjustments if x.promotion == a.promotion), Decimal(0)
+            )
+            assert on_ships == a.amount, f"{a.promotion}: applied amount != its shipping adjustments"
 
 
 def assert_nothing_negative(result: PricingResult) -> None:
@@ -145,6 +177,8 @@ def canonical(result: PricingResult) -> dict[str, Any]:
     """The result as JSON data with lines (and each promotion's line list) sorted by line id."""
     data: dict[str, Any] = json.loads(result.model_dump_json())
     data["lines"] = sorted(data["lines"], key=lambda line: line["id"])
+    if "shipping_lines" in data:
+        data["shipping_lines"] = sorted(data["shipping_lines"], key=lambda ship: ship["id"])
     for applied in data["applied"]:
         applied["lines"] = sorted(applied["lines"])
     return data

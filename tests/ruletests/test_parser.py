@@ -246,3 +246,24 @@ def test_every_bad_line_of_a_file_is_reported_not_just_the_first() -> None:
         ("T001", 8, "did you mean 'total'?"),
         ("T001", 9, "did you mean 'customer'?"),
     ]
+
+
+def test_shipping_is_one_amount_or_shipping_lines_and_expectations_name_a_line() -> None:
+    test_file = parse_ok(
+        FRESH
+        + 'case "lines" {\n  at 2026-10-02 10:00\n  cart APPLE x 1\n'
+        + "  shipping standard 8, express 20.50 id s2\n"
+        + "  expect shipping s2 10.25\n  expect shipping standard 0\n}\n"
+        + 'case "one" {\n  at 2026-10-02 10:00\n  cart APPLE x 1\n  shipping 8\n}\n'
+    )
+    lines, one = test_file.cases
+    assert isinstance(lines.setup.shipping, tuple)
+    assert [(s.method.text, s.amount, s.line_id) for s in lines.setup.shipping] == [
+        ("standard", Decimal(8), None),
+        ("express", Decimal("20.50"), "s2"),
+    ]
+    assert [(e.kind, e.target.text if e.target else None, e.amount) for e in lines.expectations] == [
+        ("shipping_line", "s2", Decimal("10.25")),
+        ("shipping_line", "standard", Decimal(0)),
+    ]
+    assert one.setup.shipping == Decimal(8)

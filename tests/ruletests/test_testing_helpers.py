@@ -11,6 +11,7 @@ from shop_project import PASSING, RULES
 
 from promokit.check.frontend import parse_text
 from promokit.engine.ruleset import RuleSet
+from promokit.models import ShippingLine
 from promokit.testing import assert_applied, assert_not_applied, assert_price, cart, load_catalogue
 
 FRUIT = {"APPLE": {"price": "12.50", "category": "fruit"}, "EGGS": {"price": "2.50", "category": "eggs"}}
@@ -110,3 +111,11 @@ def test_seed_ledger_writes_promotest_state_for_python_tests(rules: RuleSet) -> 
         seed_ledger(open_ledger("memory://"), rules, request, "stock of flash-egs 0")
     with pytest.raises(ValueError, match=r"error\[T001\]"):
         seed_ledger(open_ledger("memory://"), rules, request, "stock flash-eggs 0")
+
+
+def test_cart_takes_one_shipping_amount_or_shipping_lines() -> None:
+    single = cart("APPLE x 1", at="2026-10-02 10:00+08:00", catalogue=FRUIT, shipping="8.00")
+    assert single.shipping == Decimal("8.00") and not single.shipping_listed
+    ship = ShippingLine(id="s1", method="express", amount=Decimal(20), lines=("APPLE",))
+    listed = cart("APPLE x 1", at="2026-10-02 10:00+08:00", catalogue=FRUIT, shipping=[ship])
+    assert listed.shipping_lines == (ship,)

@@ -148,9 +148,7 @@ def _notated(draw: st.DrawFn, notation: Notation, places: int) -> ast.Action:
             notation=notation,
         )
     if kind == "shipping":
-        threshold = draw(_maybe(money))
-        off = draw(_maybe(amounts(1, 20, places))) if threshold is not None else None
-        return ast.ShippingOff(threshold=threshold, off=off, notation=notation)
+        return shipping_offs(draw, notation, money, places)
     if kind == "earn":
         return ast.PointsEarn(
             points=Decimal(draw(_ints(1, 5))),
@@ -161,6 +159,30 @@ def _notated(draw: st.DrawFn, notation: Notation, places: int) -> ast.Action:
         points=Decimal(draw(_pick((10, 50, 100)))),
         per=Decimal(draw(_ints(1, 5))),
         max_percent=draw(_maybe(_PERCENT_INTS)),
+    )
+
+
+#: delivery methods rules may name (docs/language.md#shipping); requests use the same pool
+SHIPPING_METHODS = ("standard", "express", "pickup", "顺丰", "same-day")
+
+
+def shipping_offs(
+    draw: st.DrawFn, notation: Notation, money: st.SearchStrategy[Decimal], places: int
+) -> ast.ShippingOff:
+    """Every shipping form: free / amount off / percent off / fixed price, a threshold on the
+    goods or on the shipping fee, on all shipping lines or on some methods."""
+    threshold = draw(_maybe(money))
+    basis = ast.ShippingBasis.SHIPPING if threshold is not None and draw(_BOOLS) else ast.ShippingBasis.GOODS
+    benefit = draw(_pick(("free", "off", "percent", "price")))
+    methods = tuple(draw(st.lists(_pick(SHIPPING_METHODS), max_size=2, unique=True)))
+    return ast.ShippingOff(
+        threshold=threshold,
+        basis=basis,
+        off=draw(amounts(1, 20, places)) if benefit == "off" else None,
+        percent=draw(percents(notation)) if benefit == "percent" else None,
+        price=draw(amounts(0, 10, places)) if benefit == "price" else None,
+        methods=methods,
+        notation=notation,
     )
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from promokit.models import CheckoutRequest, Customer, Line
+from promokit.models import CheckoutRequest, Customer, Line, ShippingLine
 from promokit.money import CURRENCIES
 
 from ._base import (
@@ -94,6 +94,41 @@ def lines(
 carts = lines
 
 
+#: delivery methods of generated shipping lines (rules name the same ones, and one no request uses)
+SHIPPING_METHODS = ("standard", "express", "pickup")
+
+
+@st.composite
+def shipping_lines(draw: st.DrawFn, line_ids: Sequence[str], places: int = 2) -> tuple[ShippingLine, ...]:
+    """0..3 shipping lines with distinct ids, some methods repeated, `lines` all or a subset."""
+    fees = (
+        Decimal(0),
+        Decimal(6),
+        Decimal("12.50") if places else Decimal(500),
+        Decimal("7.99") if places else Decimal(8),
+    )
+    out = []
+    for n in range(draw(_ints(0, 3))):
+        carried = draw(_maybe(st.lists(_pick(tuple(line_ids)), min_size=1, max_size=2, unique=True)))
+        out.append(
+            ShippingLine(
+                id=f"s{n + 1}",
+                method=draw(_pick(SHIPPING_METHODS)),
+                amount=draw(_pick(fees)),
+                lines=tuple(carried) if carried is not None else None,
+            )
+        )
+    return tuple(out)
+
+
+def shipping(
+    line_ids: Sequence[str], places: int = 2
+) -> st.SearchStrategy[Decimal | tuple[ShippingLine, ...]]:
+    """`shipping` in either form: one amount (as before) or, sometimes, a list of shipping lines."""
+    single = _pick((Decimal(0), Decimal(6), Decimal("12.50") if places else Decimal(500)))
+    return st.one_of(single, single, shipping_lines(line_ids, places))
+
+
 @functools.cache
 @st.composite
 def requests(
@@ -107,12 +142,13 @@ def requests(
     """A CheckoutRequest in `currency`; coupons drawn from `codes` plus sometimes an unknown code."""
     entered = draw(_subsets((*codes, "NOSUCHCODE")))
     places = CURRENCIES[currency].minor_unit
+    cart = draw(lines(min_lines, max_lines, max_quantity, places))
     return CheckoutRequest(
         currency=currency,
         at=draw(instants()),
         customer=draw(customers()),
-        lines=draw(lines(min_lines, max_lines, max_quantity, places)),
-        shipping=draw(_pick((Decimal(0), Decimal(6), Decimal("12.50") if places else Decimal(500)))),
+        lines=cart,
+        shipping=draw(shipping(tuple(line.id for line in cart), places)),
         coupons=tuple(entered),
         group=draw(_maybe(_GROUPS)),
         channel=draw(_maybe(_pick(CHANNELS))),

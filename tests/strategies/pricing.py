@@ -34,6 +34,7 @@ from .actions import (
     tiers,
 )
 from .carts import (
+    SHIPPING_METHODS,
     requests,
 )
 from .files import (
@@ -131,8 +132,18 @@ def _small_action(draw: st.DrawFn, layer: str) -> ast.Action:
             return ast.PointsEarn(multiplier=Decimal(2))
         return ast.PointsRedeem(points=Decimal(100), per=Decimal(1), max_percent=Decimal(20))
     threshold = draw(_maybe(amounts(20, 150)))
-    off = draw(_maybe(amounts(1, 8))) if threshold is not None else None
-    return ast.ShippingOff(threshold=threshold, off=off, notation=notation)
+    on_fee = threshold is not None and draw(_BOOLS)
+    benefit = draw(_pick(("free", "off", "percent", "price")))
+    return ast.ShippingOff(
+        threshold=draw(amounts(5, 20)) if on_fee else threshold,
+        basis=ast.ShippingBasis.SHIPPING if on_fee else ast.ShippingBasis.GOODS,
+        off=draw(amounts(1, 8)) if benefit == "off" else None,
+        percent=draw(percents(notation)) if benefit == "percent" else None,
+        price=draw(_pick((Decimal(0), Decimal(3), Decimal("4.50")))) if benefit == "price" else None,
+        # "drone": a method no generated request uses
+        methods=tuple(draw(st.lists(_pick((*SHIPPING_METHODS, "drone")), max_size=2, unique=True))),
+        notation=notation,
+    )
 
 
 def _tiered(draw: st.DrawFn, notation: Notation) -> ast.TieredOffer:

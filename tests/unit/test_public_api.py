@@ -36,6 +36,7 @@ PUBLIC = {
         "Reservation",
         "RuleError",
         "RuleSet",
+        "ShippingLine",
         "VersionMismatch",
         "VersionNotFound",
         "__version__",
@@ -64,6 +65,8 @@ PUBLIC = {
         "PointsExpiry",
         "PricingResult",
         "Reason",
+        "ShippingLine",
+        "ShippingLineResult",
     ],
     "promokit.checkout": [
         "Award",

@@ -83,7 +83,7 @@ def check(files: Sequence[RuleFile]) -> tuple[RuleSetAst, list[Diagnostic]]:
     check_mall_items(files, report)
     check_experiments(rules.promotions, report)
     check_invites(rules.promotions, report)
-    check_silent(files, rules, report)  # W020-W022: valid rules that would do nothing (issue 12)
+    check_silent(files, rules, report)  # W020-W022, W030: valid rules that would do nothing
     for f in files:
         for seg in f.segments:
             check_segment_values(seg, report)
@@ -151,12 +151,15 @@ def _merge_settings(files: Sequence[RuleFile], report: Report) -> RuleSetAst:
         return default if got is None else got[0]  # type: ignore[return-value]
 
     cap: Decimal | None = pick("order cap", None)
+    # `shipping methods` lists add up across files: each file may declare the methods it uses.
+    declared = [f.settings.shipping_methods for f in files if f.settings.shipping_methods is not None]
     return RuleSetAst(
         files=tuple(files),
         timezone=pick("timezone", "UTC"),
         currency=pick("currency", "CNY"),
         rounding=pick("rounding", Rounding.HALF_UP),
         max_order_discount=cap,
+        shipping_methods=tuple(sorted({m for methods in declared for m in methods})) if declared else None,
     )
 
 

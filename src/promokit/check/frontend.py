@@ -30,6 +30,7 @@ from .narrow import narrow
 __all__ = [
     "CheckedRules",
     "Limits",
+    "expand_paths",
     "parse_file_ast",
     "parse_paths",
     "parse_sources",
@@ -72,21 +73,63 @@ def promo_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnosti
     """Expand files and directories (recursively, sorted) into `.promo` files.
 
     A missing path is a diagnostic (code S900) rather than an exception, so that one
-    report lists everything.
+    report lists everything. The warnings about what was found (W040, W041) are
+    `expand_paths`'s third part.
     """
+    found, problems, _ = expand_paths(paths)
+    return found, problems
+
+
+def expand_paths(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic], list[Diagnostic]]:
+    """`promo_files` plus warnings: a directory with no rule file in it (W040: it would load
+    as no promotions, docs/production.md#an-empty-rules-folder) and a `.promo` link whose
+    target is missing (W041: skipped)."""
     found: list[Path] = []
     problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.promo") if p.is_file()))
+            inside = sorted(path.rglob("*.promo"))
+            files = [p for p in inside if p.is_file()]
+            dangling = [p for p in inside if p.is_symlink() and not p.exists()]
+            found.extend(files)
+            warnings.extend(_dangling_link(p) for p in dangling)
+            if not files:
+                warnings.append(_no_rule_file(path, len(dangling)))
         elif path.is_file():
             found.append(path)
         else:
             problems.append(
                 Diagnostic("S900", "error", f"no such file or directory: {path}", _file_span(str(path)))
             )
-    return found, problems
+    return found, problems, warnings
+
+
+def _no_rule_file(folder: Path, dangling: int) -> Diagnostic:
+    links = f" ({dangling} link{'s' * (dangling != 1)} to missing files)" if dangling else ""
+    return Diagnostic(
+        "W040",
+        "warning",
+        f"no .promo rule file under {folder}{links}: it loads as a rule set with no promotions",
+        _file_span(str(folder)),
+        help="check the path (a wiped or unmounted folder?); to withdraw every promotion on purpose, "
+        "keep one rule file without promotions (for example the settings)",
+    )
+
+
+def _dangling_link(link: Path) -> Diagnostic:
+    try:
+        target = f" to {link.readlink()}"
+    except OSError:  # pragma: no cover - it was a link a moment ago
+        target = ""
+    return Diagnostic(
+        "W041",
+        "warning",
+        f"{link} is a link{target} that does not exist: skipped, its promotions are not loaded",
+        _file_span(str(link)),
+        help="restore the file it points to, or remove the link",
+    )
 
 
 def read_sources(
@@ -118,10 +161,18 @@ def read_sources(
 
 def parse_paths(paths: Sequence[str | Path], *, limits: Limits | None = None) -> CheckedRules:
     """Parse, lower and check `.promo` files and directories. Raises `RuleError` on any error."""
-    files, problems = promo_files(paths)
+    files, problems, notes = expand_paths(paths)
     display: dict[str, Source] = {}
     sources, read_problems = read_sources(files, display)
-    return _check_all(sources, problems + read_problems, limits, display)
+    if not notes:
+        return _check_all(sources, problems + read_problems, limits, display)
+    # the warnings about paths are not part of the files' text: kept out of the compile cache
+    try:
+        checked = _check_all(sources, problems + read_problems, limits, display)
+    except RuleError as exc:
+        raise RuleError([*exc.diagnostics, *notes], exc.sources) from None
+    warnings = tuple(sorted([*checked.warnings, *notes], key=Diagnostic.sort_key))
+    return CheckedRules(ast=checked.ast, warnings=warnings, sources=checked.sources)
 
 
 def _check_all(

@@ -10,6 +10,10 @@ Each of these was once a silent failure an operator could not see (issue 12):
   selector matches nothing.
 - W022: a scope that can match nothing through named scopes (`on fresh except produce`
   where `produce` covers `fresh`); the direct case is W009 (`check/values.py`).
+- W030: a shipping benefit limited to a delivery method (`on express` / `限express`) that
+  the rule set's `shipping methods` setting does not list: no shipping line of a request
+  carries it, so the benefit matches nothing (docs/semantics.md#shipping). Without the
+  setting, methods are request data and nothing is reported.
 
 Every code has a bad and a fixed example in docs/language.md#warnings.
 """
@@ -29,7 +33,9 @@ from ..language.ast import (
     ScopeDecl,
     Selector,
     SelectorKind,
+    ShippingOff,
 )
+from ..language.diagnostics import did_you_mean
 from ..language.formatter import string
 from .report import Report
 
@@ -58,6 +64,8 @@ def check_silent(files: Sequence[RuleFile], rules: RuleSetAst, report: Report) -
                         )
                         break
             _check_scope(promo.scope, scopes, report)
+            if isinstance(promo.action, ShippingOff) and rules.shipping_methods is not None:
+                _check_methods(promo.id, promo.action, rules.shipping_methods, report)
 
 
 def _check_scope(scope: Scope, scopes: Mapping[str, ScopeDecl], report: Report) -> None:
@@ -132,3 +140,19 @@ def _matches_nothing(scope: Scope, scopes: Mapping[str, ScopeDecl]) -> bool:
     for kind, values in exclude:
         excluded.setdefault(kind, set()).update(values)
     return all(kind != "all" and values <= excluded.get(kind, set()) for kind, values in include)
+
+
+def _check_methods(promotion: str, action: ShippingOff, known: tuple[str, ...], report: Report) -> None:
+    spans = action.method_spans or (action.span,) * len(action.methods)
+    for method, span in zip(action.methods, spans, strict=False):
+        if method in known:
+            continue
+        hint = did_you_mean(method, known)
+        report.warning(
+            "W030",
+            f"'{promotion}' is limited to shipping method '{method}', which `shipping methods` does not "
+            "list: it matches no shipping line",
+            span,
+            (f"{hint} " if hint else "")
+            + f"If requests use '{method}', add it to `shipping methods` ({', '.join(known)})",
+        )

@@ -174,7 +174,14 @@ def _count(report: Report, value: int, minimum: int, what: str, span: Span, code
         )
 
 
-def _percent(report: Report, p: Percent, what: str, *, allow_full: bool = False) -> None:
+def _percent(
+    report: Report,
+    p: Percent,
+    what: str,
+    *,
+    allow_full: bool = False,
+    fix: str = "write e.g. 20% off (or 8折); 100% off (免费) makes the units free",
+) -> None:
     off = p.off
     ok = off.is_finite() and 0 < off and (off < 100 or (allow_full and off == 100))
     if ok:
@@ -196,7 +203,7 @@ def _percent(report: Report, p: Percent, what: str, *, allow_full: bool = False)
         "E030",
         f"{what} must be {bounds}, got {off}%",
         p.span,
-        "write e.g. 20% off (or 8折); 100% off (免费) makes the units free",
+        fix,
     )
 
 
@@ -294,6 +301,11 @@ def _check_action(action: Action, report: Report, cur: Currency | None) -> None:
             _money(report, action.threshold, "the shipping threshold", s, cur)
         if action.off is not None:
             _money(report, action.off, "the shipping discount", s, cur)
+        if action.percent is not None:  # 100% off shipping is free shipping
+            fix = "write e.g. 50% off shipping (or 运费5折 / 运费半价); free shipping is 100% off"
+            _percent(report, action.percent, "the shipping discount", allow_full=True, fix=fix)
+        if action.price is not None:  # 0 is free shipping
+            _money(report, action.price, "the shipping price", s, cur, is_price=True)
     elif isinstance(action, PointsEarn):
         _plain(report, action.points, "points earned", s)
         _money(report, action.per, "the amount per point step", s, cur)

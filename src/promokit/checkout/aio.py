@@ -25,7 +25,7 @@ from ..ledgers.views import Snapshot, own_amounts, subtract
 from ..models import CheckoutRequest, PricingResult
 from ..telemetry import ledger_call, ledger_conflict, ledger_log
 from .refunds import check_version
-from .reserve import Reservation, claims_for, returns_for
+from .reserve import Reservation, campaign_setting, claimed_only, claims_for, returns_for
 from .retry import cart_changed, race_keys, race_reasons, with_reasons
 
 
@@ -76,7 +76,7 @@ async def areserve(
     ttl: float = 900,
 ) -> Reservation:
     """`reserve` for an async ledger: the same outcomes and errors."""
-    claims = tuple(claims_for(rules, result))
+    claims = tuple(claims_for(rules, result, campaign_stats=campaign_setting(ledger)))
     ledger_call("reserve")
     try:
         outcome = await ledger.reserve(order_id, claims, ttl)
@@ -122,5 +122,7 @@ async def arefund(
     """`refund` for an async ledger (idempotent per `refund_id`)."""
     check_version(result, rules)
     returns = returns_for(rules, result, returned_lines, earlier_lines)
+    ledger_call("state")
+    returns = claimed_only(returns, await ledger.state(order_id))
     ledger_call("refund")
     return await ledger.refund(order_id, returns, refund_id)

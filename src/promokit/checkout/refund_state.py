@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import product
 
 from ..compile.predicates import compile_scope
 from ..compile.spend import discount_at, every_steps, reached_tier
@@ -20,10 +21,17 @@ from ..models import CheckoutRequest, LineResult, PricingResult
 from ..money import Currency, Rounding, currency, format_money, quantize
 from .refund_models import PromotionLookup
 
-__all__ = ["Refunder", "State"]
+__all__ = ["MOST_OWED_LIMIT", "Refunder", "State"]
 
 ZERO = Decimal(0)
 _LAYER_ORDER = {"item": 0, "order": 1, "coupon": 2, "shipping": 3, "points": 4}
+
+
+#: the most cumulative returns `Refunder.most_owed` measures; beyond it, the frozen shares bound it
+MOST_OWED_LIMIT = 16384
+_THRESHOLD_ACTIONS = (
+    A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,10 @@ class State:
     lost: dict[str, tuple[Decimal, str]]  # promotion -> (discount kept units must give back, words)
     gifts: dict[tuple[str, str], int]  # (promotion, sku) -> gift units to give back
     redeemed_share: Decimal  # returned share of points-redemption adjustments
+
+    def net(self) -> Decimal:
+        """What this cumulative return may have back: frozen shares minus what kept units owe."""
+        return sum(self.gross.values(), ZERO) - sum((v for v, _ in self.lost.values()), ZERO)
 
 
 class Refunder:
@@ -48,6 +60,7 @@ class Refunder:
         self.cur: Currency = currency(result.currency)
         self.lines: dict[str, LineResult] = {line.id: line for line in result.lines}
         self.layer = {a.promotion: a.layer for a in result.applied}
+        self._thresholds: frozenset[str] | None = None
 
     def share(self, amount: Decimal, returned: int, quantity: int) -> Decimal:
         """The first `returned` of `quantity` units' share of `amount` (cumulative, half-up)."""
@@ -55,14 +68,15 @@ class Refunder:
             return amount
         return quantize(amount * returned / quantity, self.cur, Rounding.HALF_UP)
 
+    def paid(self, line_id: str, returned: int) -> Decimal:
+        """The frozen share of the first `returned` units of a line (what they paid)."""
+        line = self.lines[line_id]
+        return line.unit_price * returned - sum(
+            (self.share(a.amount, returned, line.quantity) for a in line.adjustments), ZERO
+        )
+
     def state(self, returned: Mapping[str, int]) -> State:
-        gross: dict[str, Decimal] = {}
-        for line_id, r in returned.items():
-            line = self.lines[line_id]
-            paid = line.unit_price * r - sum(
-                (self.share(a.amount, r, line.quantity) for a in line.adjustments), ZERO
-            )
-            gross[line_id] = paid
+        gross = {line_id: self.paid(line_id, r) for line_id, r in returned.items()}
         lost: dict[str, tuple[Decimal, str]] = {}
         gifts: dict[tuple[str, str], int] = {}
         if self.rules is not None:
@@ -81,6 +95,70 @@ class Refunder:
             goods = sum((line.total for line in self.result.lines), ZERO)
             redeemed_share = sum(gross.values(), ZERO) / goods if goods else ZERO
         return State(gross, lost, gifts, redeemed_share)
+
+    def most_owed(self, returned: Mapping[str, int]) -> Decimal:
+        """The most any sequence of earlier returns of `returned` (line id -> units) could have
+        refunded under the money ledger: the highest `net()` of a cumulative return within it
+        (a refund pays up to the highest cumulative figure reached so far, never below 0).
+
+        What a return may have back is not monotone in the units returned: one more unit can
+        break a threshold and owe more than it is worth. So when only the units of earlier
+        returns are known (`refund(..., already_returned=)`), assuming this maximum is what
+        keeps the order's refunds at or below what it paid (docs/refunds.md#several-returns).
+        Only the lines of `threshold_lines` (measured by a threshold, counted by a `when`
+        condition) can lower the figure; the others are taken whole. A cumulative return's frozen shares bound its figure from above, so
+        they are measured from the largest share down, stopping at the first share no higher
+        than the best figure found. Over `MOST_OWED_LIMIT` cumulative returns, the frozen
+        shares of `returned` stand for the maximum (an upper bound: still never over-paying).
+        """
+        varying = sorted(k for k, v in returned.items() if v and k in self.threshold_lines())
+        fixed = {k: v for k, v in returned.items() if k not in varying}
+        count = 1
+        for k in varying:
+            count *= returned[k] + 1
+        if count > MOST_OWED_LIMIT:
+            return max(ZERO, sum((self.paid(k, v) for k, v in returned.items()), ZERO))
+        base = sum((self.paid(k, v) for k, v in fixed.items()), ZERO)
+        shares = [[self.paid(k, r) for r in range(returned[k] + 1)] for k in varying]
+        bounded = sorted(
+            (
+                (base + sum((s[u] for s, u in zip(shares, units, strict=True)), ZERO), units)
+                for units in product(*(range(returned[k] + 1) for k in varying))
+            ),
+            reverse=True,
+        )
+        best = ZERO
+        for bound, units in bounded:
+            if bound <= best:
+                break  # no later cumulative return can owe more than its frozen share
+            best = max(best, self.state({**fixed, **dict(zip(varying, units, strict=True))}).net())
+        return best
+
+    def threshold_lines(self) -> frozenset[str]:
+        """The lines whose return `recheck` may turn into a clawback: those an applied threshold
+        promotion was measured on, and those a `when` condition counts (with its promotion's)."""
+        if self._thresholds is None:
+            found: set[str] = set()
+            if self.rules is not None:
+                for applied in self.result.applied:
+                    promo = self._promotion(applied.promotion)
+                    if isinstance(promo.action, _THRESHOLD_ACTIONS) or promo.condition is not None:
+                        found.update(line.id for line in self._measured(promo, applied.lines))
+                        found.update(line.id for line in self.condition_lines(promo))
+            self._thresholds = frozenset(found)
+        return self._thresholds
+
+    def _promotion(self, promotion_id: str) -> A.Promotion:
+        assert self.rules is not None
+        try:
+            return self.rules.promotion(promotion_id)
+        except KeyError:
+            raise ValueError(
+                f"promotion {promotion_id!r} of the priced result is not in these rules"
+            ) from None
+
+    def _measured(self, promo: A.Promotion, line_ids: tuple[str, ...]) -> list[LineResult]:
+        return [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
 
     def _is_redemption(self, promotion_id: str) -> bool:
         if self.layer.get(promotion_id) != "points":
@@ -110,21 +188,12 @@ class Refunder:
         gifts: dict[tuple[str, str], int],
     ) -> None:
         """Record what `promotion_id` no longer gives the kept units (nothing if untouched)."""
-        assert self.rules is not None
-        try:
-            promo = self.rules.promotion(promotion_id)
-        except KeyError:
-            raise ValueError(
-                f"promotion {promotion_id!r} of the priced result is not in these rules"
-            ) from None
+        promo = self._promotion(promotion_id)
         action = promo.action
-        thresholds = isinstance(
-            action,
-            A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer,
-        )
+        thresholds = isinstance(action, _THRESHOLD_ACTIONS)
         if not thresholds and promo.condition is None:
             return
-        measured = [self.lines[i] for i in line_ids if i in self.lines] or self.in_scope(promo)
+        measured = self._measured(promo, line_ids)
         counted = self.condition_lines(promo)
         if not any(returned.get(line.id, 0) for line in [*measured, *counted]):
             return  # the return does not touch the lines it was measured on: nothing changes
@@ -193,6 +262,8 @@ class Refunder:
                 f"kept items count {money(base)}, below the minimum spend {money(action.min_spend)}",
             )
         elif isinstance(action, A.ShippingOff):
+            if action.basis is A.ShippingBasis.SHIPPING:
+                return  # on the shipping fee, which a return of goods does not change (docs/refunds.md)
             if action.threshold is None or base >= action.threshold or kept_units == 0:
                 return
             lost[promotion_id] = (

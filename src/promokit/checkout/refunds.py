@@ -33,7 +33,9 @@ Policy (docs/refunds.md has the worked example):
    is that minus what was already refunded (never below 0). So the refunds of an order
    never add up to more than it paid, in any order of partial returns, and add up to exactly
    what it paid once everything is back. `already_returned` (units only) is the older
-   form: it assumes the earlier units came back in one return.
+   form: not knowing what was paid, it assumes the most any sequence of returns of those
+   units could have refunded (`Refunder.most_owed`), so it never over-pays either; it can
+   pay less than `earlier` would when the earlier units came back in fewer returns.
 
 Item-level quantity deals (买2赠1, 第二件半价, N元任选M件) are refunded at the average paid
 per unit of the line; they are not re-checked unless they have a `when` condition (a
@@ -126,11 +128,6 @@ def _earlier_units(
     return units
 
 
-def _net(state: State) -> Decimal:
-    """What a cumulative return may have back: frozen shares minus what kept units owe."""
-    return sum(state.gross.values(), ZERO) - sum((v for v, _ in state.lost.values()), ZERO)
-
-
 def _half_up_ratio(points: int, part: Decimal, whole: Decimal) -> int:
     """round_half_up(points * part / whole) as a whole number of points, clamped to [0, points]."""
     if whole <= 0:
@@ -198,17 +195,19 @@ def refund(
     cur = refunder.cur
 
     # The money ledger: what the order may have back by now (never below 0) minus what it
-    # already had back. Without `earlier`, the earlier units are taken as one return.
-    owed_before, owed_after = max(ZERO, _net(before)), max(ZERO, _net(after))
+    # already had back. Without `earlier` only the earlier units are known: assume the most
+    # any sequence of returns of them could have refunded, so the refunds never add up to
+    # more than the order paid (docs/refunds.md#several-returns).
+    owed_after = max(ZERO, after.net())
     if earlier:
         refunded_before = sum((back.refund for back in earlier), ZERO)
     else:
-        refunded_before = owed_before
+        refunded_before = refunder.most_owed(before_units) if before_units else ZERO
     paid_now = max(ZERO, owed_after - refunded_before)
     amounts = {i: after.gross[i] - before.gross.get(i, ZERO) for i in returning}
     amount = sum(amounts.values(), ZERO)
     clawback = amount - paid_now  # negative: an earlier clawback given back
-    uncollected = max(refunded_before, owed_after) - _net(after)
+    uncollected = max(refunded_before, owed_after) - after.net()
 
     order = [line.id for line in priced_result.lines if line.id in returning]
     weights = [amounts[i] for i in order]
@@ -238,7 +237,7 @@ def refund(
         reversed_before = sum(back.points_reversed for back in earlier)
         returned_before = sum(back.points_returned for back in earlier)
     else:
-        reversed_before = _half_up_ratio(earned, owed_before, goods)
+        reversed_before = _half_up_ratio(earned, refunded_before, goods)
         returned_before = _half_up_ratio(redeemed, before.redeemed_share, Decimal(1))
     return RefundResult(
         currency=priced_result.currency,

@@ -75,7 +75,9 @@ def _promotion_units(applied: Applied, result: PricingResult, p: A.Promotion) ->
     return applied.units
 
 
-def _claims_for_applied(rules: RuleSet, result: PricingResult, applied: Applied) -> list[Claim]:
+def _claims_for_applied(
+    rules: RuleSet, result: PricingResult, applied: Applied, campaign_stats: bool = True
+) -> list[Claim]:
     p = rules.promotion(applied.promotion)
     cur = currency(result.currency)
     units = _promotion_units(applied, result, p)
@@ -91,15 +93,37 @@ def _claims_for_applied(rules: RuleSet, result: PricingResult, applied: Applied)
         claims.append(Claim(keys.stats(p.id, keys.STATS_UNITS), units, None, p.id))
     if discount > 0:
         claims.append(Claim(keys.stats(p.id, keys.STATS_DISCOUNT), discount, None, p.id))
+    if not campaign_stats:
+        return claims
     return claims + campaign_claims(rules.ast.timezone, result, applied, p, units, discount)
 
 
-def claims_for(rules: RuleSet, result: PricingResult) -> list[Claim]:
-    """Every counter the applied promotions of `result` take, in a stable order."""
+def claims_for(rules: RuleSet, result: PricingResult, *, campaign_stats: bool = True) -> list[Claim]:
+    """Every counter the applied promotions of `result` take, in a stable order.
+
+    `campaign_stats=False`: without the campaign-statistics counters (checkout/campaign.py);
+    `reserve` passes the ledger's setting (docs/ledgers.md#campaign-statistics-off).
+    """
     out: list[Claim] = []
     for applied in sorted(result.applied, key=lambda a: a.promotion):
-        out += _claims_for_applied(rules, result, applied)
+        out += _claims_for_applied(rules, result, applied, campaign_stats)
     return out + mall_claims(rules, result)
+
+
+def campaign_setting(ledger: object) -> bool:
+    """Whether reservations on `ledger` claim campaign statistics (`open_ledger(...,
+    campaign_stats=)`; a ledger of the application's own making claims them)."""
+    return getattr(ledger, "campaign_stats", True) is not False
+
+
+def claimed_only(returns: list[Claim], state: OrderState | None) -> list[Claim]:
+    """The returns of counters the order claimed. The campaign-statistics setting may have
+    changed between the reservation and the refund; the ledger refuses to give back a
+    counter the order never took. None (an unknown order): unchanged, the ledger says why."""
+    if state is None:
+        return returns
+    claimed = {c.key for c in state.claims}
+    return [r for r in returns if r.key in claimed]
 
 
 def reserve(
@@ -124,7 +148,7 @@ def reserve(
     lines costing more than the account has raise `InsufficientPoints` (nothing is reserved).
     """
     foreign, exchanged = exchanged_codes(result, ledger)
-    claims = tuple(claims_for(rules, result)) + exchanged
+    claims = tuple(claims_for(rules, result, campaign_stats=campaign_setting(ledger))) + exchanged
     if foreign:  # a code issued for points to another customer (docs/points.md#coupons-for-points)
         repriced = rules.price(request, ledger=ledger, exclude=foreign)
         return Reservation(False, order_id, repriced, foreign, ReserveOutcome(order_id, False), claims)
@@ -282,10 +306,13 @@ def refund(
     computes them (docs/points.md#refunds).
 
     Idempotent per `refund_id`: a replay with the same arguments changes nothing. Raises
-    `refunds.VersionMismatch` when `rules` is not the version that priced `result`.
+    `refunds.VersionMismatch` when `rules` is not the version that priced `result`. Reads the
+    order first (`state`): only counters it claimed come back, whatever the ledger's
+    campaign-statistics setting was at the reservation (docs/ledgers.md#campaign-statistics-off).
     """
     check_version(result, rules)
     returns = returns_for(rules, result, returned_lines, earlier_lines)
+    returns = claimed_only(returns, _call("state", ledger.state, order_id))
     state = _call("refund", ledger.refund, order_id, returns, refund_id)
     book = P.book_of(ledger)
     if book is not None and book.order(order_id) is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..engine.ruleset import RuleSet
+from ..language.diagnostics import render_all
 from ..loader import load
 from ..models import CheckoutRequest
 
@@ -21,11 +22,23 @@ class InputError(Exception):
     """A request or path problem: printed as one line, exit 2."""
 
 
+#: warnings about what a path held rather than about the rules in it: every command that
+#: loads rules prints them (stderr), since pricing with no rule file is rarely what was meant
+SOURCE_WARNINGS = ("W040", "W041")
+
+
 def load_rules(path: str) -> RuleSet:
-    """Parse, check and compile a rule file or directory. Raises RuleError or InputError."""
+    """Parse, check and compile a rule file or directory. Raises RuleError or InputError.
+
+    Prints the warnings about the path itself (W040 no rule file, W041 a dangling link) on stderr.
+    """
     if not Path(path).exists():
         raise InputError(f"no such file or directory: {path}")
-    return load(path)
+    rules = load(path)
+    notes = [w for w in rules.warnings if w.code in SOURCE_WARNINGS]
+    if notes:
+        print(render_all(notes, rules.sources), file=sys.stderr)
+    return rules
 
 
 def load_request(path: str, at: str | None = None) -> CheckoutRequest:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..check.frontend import parse_paths, promo_files, read_sources
+from ..check.frontend import expand_paths, parse_paths, read_sources
 from ..language.diagnostics import Diagnostic, RuleError
 from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from ._diagnostics import add_format_arguments, emit
@@ -31,7 +31,7 @@ def _summary(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], files: int)
 
 
 def run(args: argparse.Namespace) -> int:
-    files, missing = promo_files(args.paths)
+    files, missing, notes = expand_paths(args.paths)
     _, unreadable = read_sources(files)
     usage = missing + [d for d in unreadable if d.code == "S900"]
     if usage:
@@ -39,10 +39,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"promokit check: {problem.message}", file=sys.stderr)
         return EXIT_USAGE
     if not files:
+        emit(notes, {}, args.diagnostic_format)
         print("promokit check: no .promo files found", file=sys.stderr)
         return EXIT_USAGE
     try:
-        checked = parse_paths(files)
+        checked = parse_paths(args.paths)  # the paths as given: a directory without rules is W040
     except RuleError as exc:
         emit(exc.diagnostics, exc.sources, args.diagnostic_format, always=True)
         print(_summary(exc.diagnostics, len(files)), file=sys.stderr)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from ..engine.texts import LOCALES, labels
@@ -106,6 +107,7 @@ def render_table(result: PricingResult) -> str:
     if result.gifts:
         out.append("Gifts")
         out += [f"  {g.sku} x{g.quantity}  (from {g.promotion})" for g in result.gifts]
+    out += _shipping_table(result, labels("en"), m, {})
     out.append("Totals")
     totals = [["subtotal", m(result.subtotal)], ["discount", m(-result.discount)]]
     ship = m(result.shipping)
@@ -138,6 +140,22 @@ def render_table(result: PricingResult) -> str:
         out += [f"  - {h.message}" for h in result.hints]
     out.append(f"selection: {result.selection}; rules version {result.rules_version}")
     return "\n".join(out)
+
+
+def _shipping_table(
+    result: PricingResult, w: dict[str, str], m: Callable[[Any], str], titles: dict[str, str]
+) -> list[str]:
+    """Each shipping line with its benefits, when the request listed shipping lines."""
+    if not result.shipping_lines:
+        return []
+    rows = [[w["line"], w["method"], w["fee"], w["discount"], w["total"]]]
+    for ship in result.shipping_lines:
+        rows.append(
+            [ship.id, ship.method, m(ship.amount), m(-ship.discount) if ship.discount else "", m(ship.total)]
+        )
+        for a in ship.adjustments:
+            rows.append(["", f"  {titles.get(a.promotion, a.promotion)}", "", m(-a.amount), ""])
+    return [w["shipping lines"], *_table(rows, {2, 3, 4})]
 
 
 def _applied_note(title: str | None, code: str | None, points: int, variant: str | None = None) -> str:
@@ -178,6 +196,7 @@ def render_customer_table(result: PricingResult, locale: str) -> str:
             f"  {g.sku} x{g.quantity}  ({w['from']} {titles.get(g.promotion, g.promotion)})"
             for g in result.gifts
         ]
+    out += _shipping_table(result, w, m, titles)
     out.append(w["totals"])
     ship = m(result.shipping)
     if result.shipping_discount:

@@ -27,7 +27,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "Bundle": ("N for P", ""),
     "GiftOnBuy": ("gift on quantity", "`x K` is the gift quantity (default 1; `×2` and `x2` also work)"),
     "GiftOnSpend": ("gift on spend", "`x K` is the gift quantity (default 1; `×2` and `x2` also work)"),
-    "ShippingOff": ("free shipping", ""),
+    "ShippingOff": (
+        "free shipping",
+        "A shipping benefit is free shipping, an amount off, a percentage off or a fixed price, on every\n"
+        "  shipping line of the request or only on those of the delivery methods it names.",
+    ),
     "PointsEarn": ("points earned", ""),
     "PointsRedeem": ("points redeemed", ""),
 }
@@ -76,6 +80,7 @@ WORDS: dict[str, str] = {
     "currency": "`currency CNY`",
     "rounding": "`rounding half-up` (`half-up`, `half-even`, `down`, `up`)",
     "order": "all promotions together take at most 200 off one order",
+    "配送方式": "the delivery methods requests use",
     "new": "`new customer` / `新客` (no previous orders)",
     "新客": "`new customer` / `新客` (no previous orders)",
 }

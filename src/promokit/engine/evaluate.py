@@ -46,7 +46,7 @@ class Evaluation:
     misses: dict[str, Miss]
     upsells: list[Upsell]
     remaining: list[Decimal]
-    shipping: Decimal
+    shipping: tuple[Decimal, ...]  # what each shipping line costs after the shipping layer
     saving: Decimal
     assignment: dict[int, tuple[str, ...]] = field(default_factory=dict)
     exhaustive: bool = True  # False when the assignment heuristic was used
@@ -335,7 +335,7 @@ class _Later:
     effects: dict[str, Effect]
     misses: dict[str, Miss]
     upsells: tuple[Upsell, ...]
-    shipping: Decimal
+    shipping: tuple[Decimal, ...]
     before: dict[Layer, tuple[Decimal, ...]]
     saving: Decimal  # of `effects`, summed once
 
@@ -350,7 +350,7 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
     misses: dict[str, Miss] = {}
     upsells: list[Upsell] = []
     room = first.room
-    shipping = cart.request.shipping
+    shipping = tuple(ship.amount for ship in cart.shipping_lines)
     before: dict[Layer, tuple[Decimal, ...]] = {Layer.ITEM: cart.subtotals}
     for p in later:
         if p.layer not in before:
@@ -369,8 +369,9 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
         if ups:
             upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
-        if p.id in effects:
-            shipping -= effects[p.id].shipping
+        if p.id in effects and effects[p.id].shipping_lines:
+            off = effects[p.id].shipping_lines
+            shipping = tuple(fee - off.get(k, ZERO) for k, fee in enumerate(shipping))
     for layer in _LAYERS[1:]:
         if layer not in before:  # no promotion of this layer ran: it would see what is left now
             later_layers = [lay for lay in _LAYERS if lay in before and _LAYER_RANK[lay] > _LAYER_RANK[layer]]

@@ -14,7 +14,16 @@ from decimal import Decimal
 
 from ..compile.compiler import CompiledRules, conflicts
 from ..language.ast import ThresholdBase
-from ..models import Adjustment, Applied, Gift, Hint, LineResult, NotApplied, PricingResult
+from ..models import (
+    Adjustment,
+    Applied,
+    Gift,
+    Hint,
+    LineResult,
+    NotApplied,
+    PricingResult,
+    ShippingLineResult,
+)
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
 from .hints import base_in, build_hints
@@ -36,8 +45,9 @@ def build_result(
     line_results = _lines(cart, adjustments)
     subtotal = sum(cart.subtotals, ZERO)
     discount = sum((r.discount for r in line_results), ZERO)
-    shipping_original = request.shipping
-    shipping = best.shipping
+    shipping_lines = _shipping_lines(cart, selection)
+    shipping_original = sum((ship.amount for ship in shipping_lines), ZERO)
+    shipping = sum((ship.total for ship in shipping_lines), ZERO)
     return PricingResult(
         currency=request.currency,
         at=request.at,
@@ -51,6 +61,7 @@ def build_result(
         points_earned=best.points_earned,
         points_redeemed=best.points_redeemed,
         lines=tuple(line_results),
+        shipping_lines=shipping_lines if request.shipping_listed else (),
         gifts=tuple(gifts),
         applied=tuple(applied),
         not_applied=tuple(_outcomes(rules, cart, selection, pre_misses, unknown_codes)),
@@ -115,6 +126,32 @@ def _lines(cart: Cart, adjustments: dict[int, list[Adjustment]]) -> list[LineRes
             )
         )
     return out
+
+
+def _shipping_lines(cart: Cart, selection: Selection) -> tuple[ShippingLineResult, ...]:
+    """Every shipping line (the single-amount form: one implicit line), with its adjustments."""
+    m = cart.q
+    effects = selection.best.effects
+    out = []
+    for k, ship in enumerate(cart.shipping_lines):
+        adj = tuple(
+            Adjustment(promotion=pid, units=0, amount=m(effect.shipping_lines[k]))
+            for pid, effect in effects.items()
+            if k in effect.shipping_lines
+        )
+        discount = sum((a.amount for a in adj), ZERO)
+        out.append(
+            ShippingLineResult(
+                id=ship.id,
+                method=ship.method,
+                amount=m(ship.amount),
+                discount=m(discount),
+                total=m(ship.amount - discount),
+                adjustments=adj,
+                lines=ship.lines,
+            )
+        )
+    return tuple(out)
 
 
 def _outcomes(

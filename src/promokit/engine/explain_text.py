@@ -10,7 +10,10 @@ from .ruleset import Explanation
 __all__ = ["render_explanation"]
 
 
-def render_explanation(explanation: Explanation) -> str:
+def render_explanation(explanation: Explanation, *, locale: str | None = None) -> str:
+    """The report `promokit explain` prints. With `locale` (the explanation priced in it, as
+    `explain --locale` does), every reason not applied is followed by its customer text and
+    the hints are the customer texts (docs/semantics.md#customer-texts)."""
     result = explanation.result
     cur = currency(result.currency)
 
@@ -54,6 +57,10 @@ def render_explanation(explanation: Explanation) -> str:
             for adj in ln.adjustments:
                 if adj.promotion == a.promotion:
                     out.append(f"      line {line_id} ({ln.sku}): {adj.units} unit(s), -{m(adj.amount)}")
+        for ship in result.shipping_lines:  # a request with a list of shipping lines
+            for adj in ship.adjustments:
+                if adj.promotion == a.promotion:
+                    out.append(f"      shipping {ship.id} ({ship.method}): -{m(adj.amount)}")
         if a.points:
             out.append(f"      {a.points} points")
     gifts = [g for g in result.gifts]
@@ -69,6 +76,8 @@ def render_explanation(explanation: Explanation) -> str:
             extra.append(f"short by {m(n.shortfall)}")
         suffix = f" ({'; '.join(extra)})" if extra else ""
         out.append(f"  {name} [{n.reason}]{suffix}: {n.detail}")
+        if locale is not None and n.text:
+            out.append(f"      {locale}: {n.text}")
     if explanation.alternatives:
         out += ["", "Alternatives the chosen deal beat"]
         for alt in explanation.alternatives:
@@ -76,6 +85,7 @@ def render_explanation(explanation: Explanation) -> str:
             words = f"{m(gap)} less" if gap > 0 else "equal saving, lost the tie-break"
             out.append(f"  {' + '.join(alt.promotions)}: saves {m(alt.saving)} ({words})")
     if result.hints:
-        out += ["", "Hints"] + [f"  - {h.message}" for h in result.hints]
+        shown = [h.text if locale is not None and h.text else h.message for h in result.hints]
+        out += ["", "Hints" if locale is None else f"Hints ({locale})"] + [f"  - {s}" for s in shown]
     out += ["", f"rules version {result.rules_version}"]
     return "\n".join(out)

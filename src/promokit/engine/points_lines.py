@@ -37,7 +37,7 @@ def merge(request: CheckoutRequest, result: PricingResult, priced: tuple[Line, .
             id=line.id,
             sku=line.sku,
             quantity=line.quantity,
-            unit_price=line.unit_price,
+            unit_price=quantize(line.unit_price, cur),  # "0" reads "0.00", like every other line
             subtotal=money,
             discount=money * 0,
             total=money,

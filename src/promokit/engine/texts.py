@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ..compile.compiler import CompiledRules
 from ..errors import RequestError
-from ..language.ast import Layer, ThresholdBase
+from ..language.ast import Layer, ShippingBasis, ShippingOff, ThresholdBase
 from ..models import Applied, CheckoutRequest, Hint, NotApplied, PricingResult
 from ..money import format_money
 
@@ -32,6 +32,7 @@ _REASONS: dict[str, dict[str, str]] = {
         "scope": "nothing in the cart is part of {title}",
         "threshold": "{title}: {shortfall} more to go{base_note}",
         "threshold_units": "{title}: not enough items yet",
+        "threshold_shipping": "{title}: the shipping fee is below its threshold",
         "group_size": "{title}: the group is not big enough yet",
         "limit": "{title}: the usage limit is reached",
         "stock": "{title} is sold out",
@@ -57,6 +58,7 @@ _REASONS: dict[str, dict[str, str]] = {
         "scope": "购物车中没有「{title}」的活动商品",
         "threshold": "「{title}」还差{shortfall}{base_note}",
         "threshold_units": "「{title}」件数未达到要求",
+        "threshold_shipping": "「{title}」运费未达到要求",
         "group_size": "「{title}」成团人数不足",
         "limit": "「{title}」已达到参与次数上限",
         "stock": "「{title}」已售罄",
@@ -161,7 +163,7 @@ def _reason(
     fields = {"title": title(n.promotion) if n.promotion else "", "code": n.code or "", "base_note": ""}
     if key == "threshold":
         if n.shortfall is None:
-            key = "threshold_units"
+            key = "threshold_shipping" if _on_shipping_fee(rules, n.promotion) else "threshold_units"
         else:
             fields["shortfall"] = money(n.shortfall)
             fields["base_note"] = _base_note(n.promotion, rules, request, applied, words, title)
@@ -171,6 +173,12 @@ def _reason(
         else:
             key = "excluded_plain"
     return words[key].format(**fields)
+
+
+def _on_shipping_fee(rules: CompiledRules, pid: str) -> bool:
+    """A shipping benefit whose threshold is on the shipping fee (`运费满20`), not on goods."""
+    p = rules.by_id.get(pid)
+    return p is not None and isinstance(p.action, ShippingOff) and p.action.basis is ShippingBasis.SHIPPING
 
 
 def _base_note(
@@ -237,6 +245,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "gifts": "Gifts",
         "totals": "Totals",
         "shipping": "shipping",
+        "shipping lines": "Shipping",
+        "method": "method",
+        "fee": "fee",
         "was": "was",
         "points redeemed": "points redeemed",
         "points earned": "points earned",
@@ -259,6 +270,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "gifts": "赠品",
         "totals": "合计",
         "shipping": "运费",
+        "shipping lines": "配送",
+        "method": "配送方式",
+        "fee": "运费",
         "was": "原价",
         "points redeemed": "积分抵扣",
         "points earned": "获得积分",

@@ -413,16 +413,36 @@ class GiftOnSpend(Node):
     notation: Notation = Notation.EN
 
 
+class ShippingBasis(StrEnum):
+    """What a shipping benefit's threshold is measured on (docs/semantics.md#shipping)."""
+
+    GOODS = "goods"  # the promotion's eligible goods, as any order-level threshold
+    SHIPPING = "shipping"  # the shipping fee of the matching shipping lines
+
+
 @dataclass(frozen=True, slots=True)
 class ShippingOff(Node):
-    """`free shipping over 99` / `满99包邮` / `shipping 5 off over 59`. Layer: shipping.
+    """A shipping benefit. Layer: shipping (docs/semantics.md#shipping).
 
-    `off` None means free shipping; `threshold` None means no minimum.
+    `free shipping over 99` / `满99包邮`; `shipping 5 off over 59` / `满59运费减5`;
+    `shipping 50% off` / `运费5折` / `运费半价`; `shipping for 5 on express` / `运费5元限express`.
+    At most one of `off` (amount off), `percent` (percent off) and `price` (a fixed price per
+    shipping line) is set; none of them means free shipping. `threshold` None means no
+    minimum; `basis` says whether the threshold is on the goods or on the shipping fee
+    (`when shipping over 20` / `运费满20`). `methods` names the delivery methods the benefit
+    applies to (`on express, pickup` / `限express、pickup`); empty: every shipping line.
     """
 
     threshold: Decimal | None = None
     off: Decimal | None = None
     notation: Notation = Notation.EN
+    percent: Percent | None = None
+    price: Decimal | None = None
+    basis: ShippingBasis = ShippingBasis.GOODS
+    methods: tuple[str, ...] = ()
+    # Where each method is written (W030 points there); like `span`, not part of what the
+    # benefit says, but unlike it left out of comparisons (strip_spans keeps its length).
+    method_spans: tuple[Span, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -719,12 +739,15 @@ class Settings(Node):
     currency: str | None = None
     rounding: Rounding | None = None
     max_order_discount: Decimal | None = None  # `order cap 200`: all promotions together
+    # `shipping methods standard, express`: the delivery methods requests use (W030 names others)
+    shipping_methods: tuple[str, ...] | None = None
     # Where each setting was written, for diagnostics (NO_SPAN: not recorded; the checker
     # then points at `span`).
     timezone_span: Span = NO_SPAN
     currency_span: Span = NO_SPAN
     rounding_span: Span = NO_SPAN
     max_order_discount_span: Span = NO_SPAN
+    shipping_methods_span: Span = NO_SPAN
 
 
 # --------------------------------------------------------------------------- points for actions
@@ -797,6 +820,8 @@ class RuleSetAst:
     currency: str = "CNY"
     rounding: Rounding = Rounding.HALF_UP
     max_order_discount: Decimal | None = None
+    #: the delivery methods the files declare (`shipping methods ...`), None: not declared
+    shipping_methods: tuple[str, ...] | None = None  # sorted, each once
 
     @property
     def promotions(self) -> tuple[Promotion, ...]:

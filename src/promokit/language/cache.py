@@ -379,7 +379,8 @@ class _ClassCodec:
         hints = typing.get_type_hints(self.cls)
         for f in dataclasses.fields(self.cls):
             enc, dec = _codec(hints[f.name])
-            self.fields.append((f.name, enc, f.default, hints[f.name] is Span))
+            spans = hints[f.name] is Span or hints[f.name] == tuple[Span, ...]
+            self.fields.append((f.name, enc, f.default, spans))
             self.decoders[f.name] = dec
 
     def encode(self, value: Any) -> dict[str, Any]:

@@ -470,6 +470,12 @@ CODES: tuple[Code, ...] = (
         "docs/testing.md#problems-in-test-files",
     ),
     Code(
+        "T014",
+        "error",
+        "an `expect shipping NAME` that names no shipping line of the case",
+        "docs/testing.md#problems-in-test-files",
+    ),
+    Code(
         "W001",
         "warning",
         "days 29–31 of the month, which some months lack",
@@ -541,6 +547,24 @@ CODES: tuple[Code, ...] = (
         "warning",
         "a scope that can match nothing once its named scopes are resolved",
         "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
+        "W030",
+        "warning",
+        "a shipping benefit limited to a delivery method that `shipping methods` does not list: matches nothing",
+        "docs/lint.md#checker-codes-promokit-check",
+    ),
+    Code(
+        "W040",
+        "warning",
+        "a rules directory with no `.promo` file in it: it loads as no promotions",
+        "docs/production.md#an-empty-rules-folder",
+    ),
+    Code(
+        "W041",
+        "warning",
+        "a `.promo` link whose target does not exist: skipped",
+        "docs/production.md#an-empty-rules-folder",
     ),
 )
 

@@ -28,6 +28,7 @@ from decimal import Decimal
 from . import ast
 from .ast import Notation
 from .diagnostics import Diagnostic
+from .format_guard import unprintable
 from .layout import format_as_written
 from .parser import parse_source
 from .source import NO_SPAN, Source, Span, code_chars
@@ -267,8 +268,7 @@ def _action_en(node: ast.Action) -> str:
     if isinstance(node, ast.GiftOnSpend):
         return f"spend {num(node.threshold)} get gift {string(node.gift_sku)} x {node.quantity}"
     if isinstance(node, ast.ShippingOff):
-        head = "free shipping" if node.off is None else f"shipping {num(node.off)} off"
-        return head + _opt(" over ", node.threshold)
+        return _shipping_en(node)
     if isinstance(node, ast.PointsEarn):
         multiplier = "" if node.multiplier == 1 else f" x {num(node.multiplier)}"
         unit = "point" if node.points == 1 else "points"
@@ -315,14 +315,51 @@ def _action_zh(node: ast.Action) -> str | None:
     if isinstance(node, ast.GiftOnSpend):
         return f"满{num(node.threshold)}赠 {string(node.gift_sku)} x{node.quantity}"
     if isinstance(node, ast.ShippingOff):
-        head = _opt("满", node.threshold)
-        return head + ("包邮" if node.off is None else f"运费减{num(node.off)}")
+        return _shipping_zh(node)
     if isinstance(node, ast.PointsEarn):
         multiplier = "" if node.multiplier == 1 else f" 积分{num(node.multiplier)}倍"
         return f"每{num(node.per)}元积{num(node.points)}分{multiplier}"
     if not isinstance(node, ast.PointsRedeem):  # composed offers: _compose_zh
         return None
     return f"{num(node.points)}积分抵{num(node.per)}元" + _opt(" 最多抵", node.max_percent, "%")
+
+
+# ----------------------------------------------------------------------------- shipping
+
+
+def _shipping_en(node: ast.ShippingOff) -> str:
+    """`free shipping over 99 on standard`, `shipping 50% off when shipping over 20 on express`."""
+    if node.percent is not None:
+        head = f"shipping {_percent_en(node.percent)}"
+    elif node.price is not None:
+        head = f"shipping for {num(node.price)}"
+    elif node.off is not None:
+        head = f"shipping {num(node.off)} off"
+    else:
+        head = "free shipping"
+    if node.threshold is not None:
+        over = "when shipping over" if node.basis is ast.ShippingBasis.SHIPPING else "over"
+        head += f" {over} {num(node.threshold)}"
+    return head + ("" if not node.methods else " on " + ", ".join(node.methods))
+
+
+def _shipping_zh(node: ast.ShippingOff) -> str | None:
+    """`满99包邮限standard`, `运费满20运费减10`, `满199运费半价限express`, `运费5元限pickup`."""
+    if node.percent is not None:
+        percent = _percent_zh(node.percent, half=True)
+        if percent is None:
+            return None
+        body = f"运费{percent}"
+    elif node.price is not None:
+        body = f"运费{num(node.price)}元"
+    elif node.off is not None:
+        body = f"运费减{num(node.off)}"
+    else:
+        body = "包邮"
+    if node.threshold is not None:
+        over = "运费满" if node.basis is ast.ShippingBasis.SHIPPING else "满"
+        body = f"{over}{num(node.threshold)}{body}"
+    return body + ("" if not node.methods else "限" + "、".join(node.methods))
 
 
 # ----------------------------------------------------------------------------- composed offers
@@ -595,6 +632,9 @@ def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
         settings.append(_Line(f"rounding {s.rounding.value}", _anchor(s.rounding_span)))
     if s.max_order_discount is not None:
         settings.append(_Line(f"order cap {num(s.max_order_discount)}", _anchor(s.max_order_discount_span)))
+    if s.shipping_methods is not None:
+        methods = ", ".join(s.shipping_methods)
+        settings.append(_Line(f"shipping methods {methods}", _anchor(s.shipping_methods_span)))
     declarations = [
         _Line(f"segment {d.name} = {condition(d.condition)}", _anchor(d.span)) for d in rule_file.segments
     ]
@@ -709,7 +749,9 @@ def format_source(source: Source, notation: Notation | None = None) -> tuple[str
 
     Without `notation`, the file keeps what was written (`layout.format_as_written`: clause
     order, notation, spelling, blank lines); with one, or when a layout cannot be kept line
-    by line, it is printed canonically here.
+    by line, it is printed canonically here. Format files that pass `promokit check`: one
+    that does not may hold a value no notation can print (`满3件100折`); then it is refused,
+    (None, the reason at that value), never printed unreadable (`format_guard.py`).
     """
     rule_file, diagnostics = parse_source(source)
     if rule_file is None or any(d.is_error for d in diagnostics):
@@ -718,4 +760,8 @@ def format_source(source: Source, notation: Notation | None = None) -> tuple[str
         kept = format_as_written(source, rule_file)
         if kept is not None:
             return kept, diagnostics
-    return format_text(rule_file, source.text, notation), diagnostics
+    printed = format_text(rule_file, source.text, notation)
+    refused = unprintable(rule_file, printed, source.name)
+    if refused:
+        return None, [*diagnostics, *refused]
+    return printed, diagnostics

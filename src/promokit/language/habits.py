@@ -9,7 +9,7 @@ form back:
   (`％` `，` `（` `）` are grammar terminals already; full-width digits are digits);
 - a currency sign before an amount (`¥100`, `￥100`) and `元` after one (`满100元减20元`)
   are dropped, except where `元` is part of the notation (`10元任选3件`, `每1元积1分`,
-  `100积分抵1元`);
+  `100积分抵1元`, `运费5元`);
 - thousands separators in an amount (`1,299.00`) are dropped;
 - dates written `2026/11/11` or `2026年11月11日` become `2026-11-11`.
 
@@ -36,6 +36,7 @@ _ZH_DATE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
 _YUAN = re.compile(r"(?<=\d)元(?!任选|积)")
 _SIGN = re.compile(r"[¥￥](?=\d)")
 _REDEEM_YUAN = re.compile(r"抵\s*\d+(?:\.\d+)?$")
+_SHIPPING_YUAN = re.compile(r"运费\s*\d+(?:\.\d+)?$")  # 运费5元: a fixed shipping price, 元 is notation
 #: anything any rewrite below could apply to; most lines and most files have none
 _CANDIDATE = re.compile(r"[：＞＜＝！．¥￥元年]|\d,\d{3}|\d/\d")
 
@@ -67,7 +68,8 @@ def _line(line: str) -> str:
     for m in _SIGN.finditer(masked):
         chars[m.start()] = " "
     for m in _YUAN.finditer(masked):
-        if not _REDEEM_YUAN.search(masked[: m.start()]):
+        before = masked[: m.start()]
+        if not _REDEEM_YUAN.search(before) and not _SHIPPING_YUAN.search(before):
             chars[m.start()] = " "
     for m in _SEPARATED.finditer(masked):
         if _is_amount(masked, m):

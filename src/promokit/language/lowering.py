@@ -103,10 +103,12 @@ def _settings(found: dict[str, tuple[Any, Span]], source: Source) -> ast.Setting
         currency=value("currency"),
         rounding=value("rounding"),
         max_order_discount=value("max_order_discount"),
+        shipping_methods=value("shipping_methods"),
         timezone_span=where("timezone"),
         currency_span=where("currency"),
         rounding_span=where("rounding"),
         max_order_discount_span=where("max_order_discount"),
+        shipping_methods_span=where("shipping_methods"),
         span=first,
     )
 
@@ -198,11 +200,14 @@ class _FileLowerer(Lowerer):
         elif tree.data == "set_rounding":
             mode = self.first_token(self.subtree(tree, "rounding_mode"))
             key, value = "rounding", _ROUNDING[mode.type]
+        elif tree.data == "set_shipping_methods":
+            names = self.tokens(tree, "NAME")
+            key, value = "shipping_methods", tuple(str(n) for n in names)
         else:
             key, value = "max_order_discount", self.decimal(token)
         if key in found:
             line = found[key][1].line
-            word = "order cap" if key == "max_order_discount" else key
+            word = {"max_order_discount": "order cap", "shipping_methods": "shipping methods"}.get(key, key)
             self.error(
                 "S030",
                 f"`{word}` is already set on line {line} of this file",

@@ -214,15 +214,56 @@ def _gift_on_spend(a: _Action) -> ast.Action:
     )
 
 
+def _shipping_node(
+    a: _Action, off: Decimal | None = None, percent: ast.Percent | None = None, price: Decimal | None = None
+) -> ast.Action:
+    """The parts every shipping form shares: its threshold (on the goods or on the shipping
+    fee) and the delivery methods it is limited to (docs/language.md#shipping)."""
+    low = a.low
+    threshold, basis = None, ast.ShippingBasis.GOODS
+    methods: list[Token] = []
+    for sub in low.children_trees(a.tree):
+        if sub.data in ("ship_over_goods", "ship_over_shipping"):
+            threshold = low.decimal(low.token(sub, "NUMBER"))
+            if sub.data == "ship_over_shipping":
+                basis = ast.ShippingBasis.SHIPPING
+        elif sub.data in ("ship_methods", "ship_methods_zh"):
+            methods = low.tokens(sub, "NAME")
+    return ast.ShippingOff(
+        threshold=threshold,
+        basis=basis,
+        methods=tuple(str(m) for m in methods),
+        method_spans=tuple(low.span(m) for m in methods),
+        notation=a.notation,
+        off=off,
+        percent=percent,
+        price=price,
+        span=a.span,
+    )
+
+
 def _free_shipping(a: _Action) -> ast.Action:
-    threshold = a.optional("ZH_FULL" if a.zh else "OVER")
-    return ast.ShippingOff(threshold=threshold, off=None, notation=a.notation, span=a.span)
+    return _shipping_node(a)
 
 
 def _shipping_off(a: _Action) -> ast.Action:
-    off = a.amount("ZH_SHIPPING_MINUS" if a.zh else "SHIPPING")
-    threshold = a.optional("ZH_FULL" if a.zh else "OVER")
-    return ast.ShippingOff(threshold=threshold, off=off, notation=a.notation, span=a.span)
+    return _shipping_node(a, off=a.amount("ZH_SHIPPING_MINUS" if a.zh else "SHIPPING"))
+
+
+def _shipping_percent(a: _Action) -> ast.Action:
+    which = "ship_zh_percent" if a.zh else "ship_percent"
+    tree = a.low.subtree(a.tree, which)
+    span = a.low.span(tree)
+    numbers = a.low.tokens(tree, "NUMBER")
+    if a.zh:
+        off = zhe_to_percent(str(numbers[0])) if numbers else Decimal(50)
+    else:
+        off = a.low.decimal(numbers[0])
+    return _shipping_node(a, percent=ast.Percent(off=off, notation=a.notation, span=span))
+
+
+def _shipping_price(a: _Action) -> ast.Action:
+    return _shipping_node(a, price=a.amount("ZH_SHIPPING" if a.zh else "FOR"))
 
 
 def _earn_en(a: _Action) -> ast.Action:
@@ -280,6 +321,10 @@ RULES: dict[str, Callable[[_Action], ast.Action]] = {
     "free_shipping_zh": _free_shipping,
     "shipping_off_en": _shipping_off,
     "shipping_off_zh": _shipping_off,
+    "shipping_percent_en": _shipping_percent,
+    "shipping_percent_zh": _shipping_percent,
+    "shipping_price_en": _shipping_price,
+    "shipping_price_zh": _shipping_price,
     "earn_en": _earn_en,
     "earn_zh": _earn_zh,
     "earn_multiplier_en": _earn_multiplier_en,

@@ -101,6 +101,11 @@ _WORDS: dict[str, str] = {
     "ZH_INVITE_REWARD": "`邀请奖励`",
     "ZH_VOUCHER": "`券`",
     "ZH_INVITE_LIMIT": "`每位邀请人限`",
+    # shipping benefits and `shipping methods` (docs/language.md#shipping)
+    "ZH_SHIPPING": "`运费`",
+    "ZH_SHIPPING_FULL": "`运费满`",
+    "ZH_ONLY": "`限`",
+    "ZH_SHIPPING_METHODS": "`配送方式`",
 }
 
 #: Where a number is money, the message says so (the operator typed 满100减 and stopped).
@@ -120,6 +125,8 @@ _DECLARATIONS = {
     "CURRENCY",
     "ROUNDING",
     "ORDER",
+    "SHIPPING",  # shipping methods
+    "ZH_SHIPPING_METHODS",
 }
 #: What may start a line inside `points ID on EVENT { ... }` (docs/points.md).
 _POINTS_CLAUSES = {
@@ -135,7 +142,8 @@ _CLAUSES = {
     "ZH_EVERY_FULL", "ZH_HALF_PRICE", "ZH_EACH_MINUS", "ZH_SPECIAL", "ZH_FLASH", "ZH_BUY", "ZH_NTH",
     "ZH_FREE_SHIPPING", "ZH_SHIPPING_MINUS", "ZH_EVERY", "ZH_POINTS", "ZH_LIMIT", "ZH_STOCK",
     "ZH_BUDGET", "ZH_AT_MOST_MINUS", "ZH_EXCLUSIVE", "ZH_EXCLUSIVE_GROUP", "ZH_THRESHOLD_ORIGINAL",
-    "EXPERIMENT", "ZH_EXPERIMENT", "INVITE", "ZH_INVITE_REWARD", "ZH_INVITE_LIMIT",
+    "EXPERIMENT", "ZH_EXPERIMENT", "INVITE", "ZH_INVITE_REWARD", "ZH_INVITE_LIMIT", "ZH_SHIPPING",
+    "ZH_SHIPPING_FULL",
 }  # fmt: skip
 _CONDITIONS = {
     "NOT", "LPAR", "LEVEL", "ORDERS", "SPENT", "POINTS", "REGION", "CHANNEL", "REGISTERED", "ATTR",
@@ -188,9 +196,15 @@ _GROUPS: tuple[tuple[frozenset[str], set[str], str], ...] = (
 _MAX_SHOWN = 6
 
 
+#: Where a name is a delivery method: after a shipping benefit's `on` / `限`, after `shipping methods`.
+_METHOD_BEFORE = ("限", "methods", "配送方式")
+
+
 def _word(name: str, before: str) -> str:
     if name == "NUMBER" and before.rstrip().endswith(_MONEY_BEFORE):
         return "an amount such as 100 or 99.90"
+    if name == "NAME" and _after_shipping(before):
+        return "a delivery method such as express or standard"
     if name in _WORDS:
         return _WORDS[name]
     if name.isupper() and name.isidentifier():
@@ -245,6 +259,17 @@ def describe_expected(expected: Iterable[str], before: str = "") -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _after_shipping(before: str) -> bool:
+    """`free shipping over 99 on `, `满99包邮限`, `shipping methods `: a delivery method comes next."""
+    text = before.rstrip()
+    line = text.rpartition("\n")[2]
+    if text.endswith(_METHOD_BEFORE):
+        return True
+    shipping = "shipping" in line or "包邮" in line or "运费" in line
+    listed = text.endswith((",", "，", "、")) and (" on " in line or "限" in line)
+    return shipping and (text.endswith(" on") or listed)
 
 
 def describe_found(kind: str, value: str) -> str:

@@ -197,6 +197,8 @@ class StoreLedger(ABC):
     """
 
     url: str
+    #: whether `promokit.checkout` claims campaign statistics on this ledger (open_ledger)
+    campaign_stats: bool = True
 
     def __init__(self, url: str, clock: Clock | None) -> None:
         self.url = url

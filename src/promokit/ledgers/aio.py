@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from ._core import Clock, redact
 from .base import Balance, Claim, Ledger, OrderState, ReserveOutcome
 from .memory import MemoryLedger
 from .sqlite import SQLiteLedger
-from .urls import unknown_scheme, url_scheme
+from .urls import campaign_option, unknown_scheme, url_scheme
+
+if TYPE_CHECKING:  # imported when used: the clients are optional extras
+    from .postgres_async import AsyncPostgresLedger
+    from .redis_async import AsyncRedisLedger
 
 _T = TypeVar("_T")
 
@@ -69,6 +73,10 @@ class AsyncLedger(Protocol):
         """The order as the ledger holds it, or None if unknown."""
         ...
 
+    async def counter_keys(self, prefix: str) -> list[str]:
+        """Every counter key starting with `prefix`, literally, sorted (see `base.Ledger.counter_keys`)."""
+        ...
+
     async def close(self) -> None:
         """Release the connections; the ledger is unusable afterwards."""
         ...
@@ -76,6 +84,8 @@ class AsyncLedger(Protocol):
 
 class ThreadedLedger:
     """A sync ledger behind async calls: in a worker thread (SQLite) or inline (memory)."""
+
+    campaign_stats: bool = True  # set by open_async_ledger (docs/ledgers.md#campaign-statistics-off)
 
     def __init__(self, inner: Ledger, *, threaded: bool) -> None:
         self.inner, self.url, self._threaded = inner, inner.url, threaded
@@ -109,6 +119,9 @@ class ThreadedLedger:
     async def purge(self, older_than: float) -> int:
         return await self._run(self.inner.purge, older_than)
 
+    async def counter_keys(self, prefix: str) -> list[str]:
+        return await self._run(self.inner.counter_keys, prefix)
+
     async def state(self, order_id: str) -> OrderState | None:
         return await self._run(self.inner.state, order_id)
 
@@ -116,9 +129,20 @@ class ThreadedLedger:
         await self._run(self.inner.close)
 
 
-async def open_async_ledger(url: str, *, clock: Clock | None = None) -> AsyncLedger:
-    """Open an async ledger by URL (the URLs of `open_ledger`); raises LedgerError as it does."""
+async def open_async_ledger(
+    url: str, *, clock: Clock | None = None, campaign_stats: bool | None = None
+) -> AsyncLedger:
+    """Open an async ledger by URL (the URLs and options of `open_ledger`); raises LedgerError as it does."""
     scheme = url_scheme(url)
+    url, stats_on = campaign_option(url, campaign_stats)
+    ledger = await _open(url, scheme, clock)
+    ledger.campaign_stats = stats_on
+    return ledger
+
+
+async def _open(
+    url: str, scheme: str, clock: Clock | None
+) -> ThreadedLedger | AsyncRedisLedger | AsyncPostgresLedger:
     if scheme == "memory":
         return ThreadedLedger(MemoryLedger(redact(url), clock=clock), threaded=False)
     if scheme == "sqlite":

@@ -27,6 +27,9 @@ Refinements every adapter follows (the contract suite in tests/ledgers checks th
 - refund: only committed/refunded orders; each key at most what the order claimed
   minus what earlier refunds returned; a replayed refund id with the same returns
   changes nothing, with different returns raises `LedgerConflict`.
+- counter_keys(prefix): the keys of every counter ever counted that start with `prefix`,
+  literally (`%`, `_`, `*`, `?` are characters, not wildcards: keys are percent-encoded),
+  sorted; a counter given back to 0 is still listed.
 """
 
 from __future__ import annotations
@@ -146,6 +149,11 @@ class Ledger(Protocol):
 
     def state(self, order_id: str) -> OrderState | None:
         """The order's reservation as the ledger holds it (status, claims, returns), or None if unknown."""
+        ...
+
+    def counter_keys(self, prefix: str) -> list[str]:
+        """Every counter key that starts with `prefix` (compared literally: no wildcards),
+        sorted. Read-only; statistics find their counters with it (`ledgers/catalog.py`)."""
         ...
 
     def close(self) -> None:

@@ -87,5 +87,9 @@ class MemoryLedger(StoreLedger):
         for order_id in order_ids:
             del self._orders[order_id]
 
+    def counter_keys(self, prefix: str) -> list[str]:
+        with self._lock:
+            return sorted(k for k in self._counters if k.startswith(prefix))
+
     def close(self) -> None:
         pass

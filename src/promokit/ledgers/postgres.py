@@ -55,6 +55,8 @@ def _import_psycopg() -> Any:
 
 
 class PostgresLedger:
+    campaign_stats: bool = True  # set by open_ledger (docs/ledgers.md#campaign-statistics-off)
+
     def __init__(self, url: str, *, clock: Clock | None = None, init: bool = True) -> None:
         self._psycopg = _import_psycopg()
         self.url = redact(url)
@@ -228,6 +230,17 @@ class PostgresLedger:
         if reply[0] == "unknown":
             return None
         return self._answer(order_id, reply, "read")
+
+    def counter_keys(self, prefix: str) -> list[str]:
+        # left(), not LIKE: `%` and `_` occur in percent-encoded keys
+        try:
+            cur = self._conn().execute(
+                f"SELECT key FROM {self.schema}.counters WHERE left(key, %s) = %s", (len(prefix), prefix)
+            )
+            rows = cur.fetchall()
+        except self._psycopg.Error as exc:
+            raise LedgerError(f"{self.url}: cannot list counters: {_first_line(exc)}") from None
+        return sorted(str(r[0]) for r in rows)
 
     def drop(self) -> None:
         """Drop this ledger's schema (tests and `ledger init --reset`); other schemas are untouched."""

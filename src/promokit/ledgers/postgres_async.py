@@ -35,6 +35,8 @@ from .replies import balances, postgres_answer, reserve_outcome
 
 
 class AsyncPostgresLedger:
+    campaign_stats: bool = True  # set by open_async_ledger (docs/ledgers.md#campaign-statistics-off)
+
     def __init__(
         self, url: str, conninfo: str, schema: str, soft: bool, size: int, clock: Clock | None
     ) -> None:
@@ -187,6 +189,18 @@ class AsyncPostgresLedger:
         if reply[0] == "unknown":
             return None
         return postgres_answer(self.url, order_id, reply, "read")
+
+    async def counter_keys(self, prefix: str) -> list[str]:
+        # left(), not LIKE: `%` and `_` occur in percent-encoded keys
+        async with self._connection() as conn:
+            try:
+                cursor = await conn.execute(
+                    f"SELECT key FROM {self.schema}.counters WHERE left(key, %s) = %s", (len(prefix), prefix)
+                )
+                rows = await cursor.fetchall()
+            except self._psycopg.Error as exc:
+                raise LedgerError(f"{self.url}: cannot list counters: {_first_line(exc)}") from None
+        return sorted(str(r[0]) for r in rows)
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []

@@ -31,6 +31,7 @@ short-lived threads never exhaust the pool.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import threading
 from collections.abc import Mapping, Sequence
@@ -94,7 +95,17 @@ def _import_redis() -> Any:
     return redis
 
 
+_GLOB = re.compile(r"([*?\[\]\\])")
+
+
+def glob_prefix(prefix: str) -> str:
+    """An HSCAN pattern matching keys that start with `prefix` literally (glob characters escaped)."""
+    return _GLOB.sub(r"\\\1", prefix) + "*"
+
+
 class RedisLedger:
+    campaign_stats: bool = True  # set by open_ledger (docs/ledgers.md#campaign-statistics-off)
+
     def __init__(self, url: str, *, clock: Clock | None = None) -> None:
         redis = _import_redis()
         self.url = redact(url)
@@ -273,6 +284,14 @@ class RedisLedger:
         if reply[0] == "unknown":
             return None
         return self._answer(order_id, reply, "read")
+
+    def counter_keys(self, prefix: str) -> list[str]:
+        pattern = glob_prefix(prefix)
+        try:  # the used and held hashes: a counter only ever held is listed too
+            found = {k for name in self.keys[:2] for k, _ in self._client.hscan_iter(name, match=pattern)}
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: cannot list counters: {exc}") from None
+        return sorted(found)
 
     def flush(self) -> None:
         """Delete this namespace's keys, its epoch marker included (tests); never other data."""

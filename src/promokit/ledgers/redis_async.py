@@ -29,12 +29,14 @@ from ._core import (
     redact,
 )
 from .base import Balance, Claim, LedgerError, OrderState, ReserveOutcome
-from .redis import SWEEP_BATCH, _import_redis
+from .redis import SWEEP_BATCH, _import_redis, glob_prefix
 from .redis_lua import EPOCH, SCRIPT, script_keys, url_options
 from .replies import balances, redis_answer, reserve_outcome, reset_error
 
 
 class AsyncRedisLedger:
+    campaign_stats: bool = True  # set by open_async_ledger (docs/ledgers.md#campaign-statistics-off)
+
     def __init__(
         self, url: str, client: Any, keys: list[str], wait_replicas: int, clock: Clock | None
     ) -> None:
@@ -174,6 +176,17 @@ class AsyncRedisLedger:
         if reply[0] == "unknown":
             return None
         return redis_answer(self.url, order_id, reply, "read")
+
+    async def counter_keys(self, prefix: str) -> list[str]:
+        pattern = glob_prefix(prefix)
+        found: set[str] = set()
+        try:  # the used and held hashes: a counter only ever held is listed too
+            for name in self.keys[:2]:
+                async for key, _ in self._client.hscan_iter(name, match=pattern):
+                    found.add(key)
+        except self._errors as exc:
+            raise LedgerError(f"{self.url}: cannot list counters: {exc}") from None
+        return sorted(found)
 
     async def close(self) -> None:
         await self._client.aclose()

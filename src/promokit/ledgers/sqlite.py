@@ -292,6 +292,18 @@ class SQLiteLedger(StoreLedger):
     def _delete_orders(self, order_ids: Sequence[str]) -> None:
         self._conn().executemany("DELETE FROM promokit_orders WHERE order_id = ?", [(i,) for i in order_ids])
 
+    def counter_keys(self, prefix: str) -> list[str]:
+        # substr, not LIKE: `%` and `_` occur in percent-encoded keys
+        with self._read_tx():
+            rows = (
+                self._conn()
+                .execute(
+                    "SELECT key FROM promokit_counters WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+                )
+                .fetchall()
+            )
+        return sorted(str(r[0]) for r in rows)
+
     def close(self) -> None:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:

@@ -43,6 +43,8 @@ def check_expectation(e: Expectation, result: PricingResult, q: Quantize) -> tup
         return not result.hints, "no hints", f"hints: {hints}" if hints else "no hints"
     if kind == "hint":
         return _hint(e, result)
+    if kind == "shipping_line":
+        return _shipping_line(e, result)
     raise AssertionError(f"unhandled expectation kind {kind!r}")  # pragma: no cover - grammar and kinds agree
 
 
@@ -81,6 +83,21 @@ def _line(e: Expectation, result: PricingResult, q: Quantize) -> tuple[bool, str
     else:
         actual = line.total
     return actual == e.amount, _num(e.amount), _num(actual)
+
+
+def _shipping_line(e: Expectation, result: PricingResult) -> tuple[bool, str, str]:
+    """`expect shipping express 0.00`: what the shipping line (by id, else by method) costs now."""
+    assert e.target is not None and e.amount is not None
+    name = e.target.text
+    ships = result.shipping_lines
+    ship = next((s for s in ships if s.id == name), None) or next(
+        (s for s in ships if s.method == name), None
+    )
+    expected = f"shipping {name} {e.amount}"
+    if ship is None:
+        listed = ", ".join(f"{s.id} ({s.method})" for s in ships) or "none: the request gave one amount"
+        return False, expected, f"no shipping line {name!r}; shipping lines: {listed}"
+    return ship.total == e.amount, _num(e.amount), _num(ship.total)
 
 
 def _outcome(result: PricingResult, promotion: str) -> str:

@@ -58,6 +58,16 @@ class CartLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ShipmentSpec:
+    """`shipping express 20 id s2`: one shipping line of the request (the id defaults to the method)."""
+
+    method: Named
+    amount: Decimal
+    line_id: str | None = None
+    span: Span = NO_SPAN
+
+
+@dataclass(frozen=True, slots=True)
 class Instant:
     """`at 2026-10-02 10:00 Asia/Shanghai`; `zone` None means the rule set's time zone."""
 
@@ -94,6 +104,7 @@ ExpectKind = Literal[
     "discount",
     "shipping",
     "shipping_discount",
+    "shipping_line",
     "line",
     "applied",
     "not_applied",
@@ -116,6 +127,7 @@ class Expectation:
 
     - total/subtotal/discount/shipping/shipping_discount/points_*: `amount`
     - line: `target` (line id or sku), `line_field`, `amount`
+    - shipping_line: `target` (shipping line id or method), `amount` (what it costs after benefits)
     - applied: `target` (promotion), optional `amount`
     - not_applied: `target`, optional `reason` and `by` (the promotion it lost to)
     - code_not_applied: `target` (the code entered), optional `reason` (e.g. coupon_unknown)
@@ -159,7 +171,7 @@ class Setup:
     at: Instant | None = None
     customer: CustomerSpec = field(default_factory=CustomerSpec)
     lines: tuple[CartLine, ...] = ()
-    shipping: Decimal | None = None
+    shipping: Decimal | tuple[ShipmentSpec, ...] | None = None
     coupons: tuple[str, ...] | None = None
     channel: str | None = None
     group: tuple[str | None, int] | None = None  # (group id, size)

@@ -36,6 +36,7 @@ from .model import (
     Named,
     Product,
     Setup,
+    ShipmentSpec,
     StateKind,
     TestFile,
 )
@@ -373,7 +374,8 @@ class _Lowering:
             elif kind == "cart_stmt":
                 lines.extend(self.cart_item(t) for t in _subtrees(stmt, "cart_item"))
             elif kind == "shipping_stmt":
-                s = replace(s, shipping=self.number(toks[1]))
+                items = list(_subtrees(stmt, "ship_item"))
+                s = replace(s, shipping=tuple(map(self.ship_item, items)) if items else self.number(toks[1]))
             elif kind == "coupons_stmt":
                 s = replace(
                     s, coupons=(s.coupons or ()) + tuple(self.value(v) for v in _subtrees(stmt, "value"))
@@ -392,6 +394,12 @@ class _Lowering:
             elif kind == "expect_stmt":
                 expectations.append(self.expectation(next(c for c in stmt.children if isinstance(c, Tree))))
         return replace(s, customer=customer, lines=tuple(lines), state=tuple(state))
+
+    def ship_item(self, tree: Tree[Token]) -> ShipmentSpec:
+        method = self.named(next(_subtrees(tree, "name")))
+        amount = self.number(next(t for t in _tokens(tree) if t.type == "NUMBER"))
+        given = next((self.value(v) for v in _subtrees(tree, "value")), None)
+        return ShipmentSpec(method, amount, given, self.span(tree))
 
     def instant(self, tree: Tree[Token]) -> Instant | None:
         toks = _tokens(tree)
@@ -518,6 +526,8 @@ class _Lowering:
             return Expectation("hint", span, None, text=text, by=names[0] if names else None)
         if kind == "applied":
             return Expectation("applied", span, amount, names[0])
+        if kind == "shipping_line":
+            return Expectation("shipping_line", span, amount, names[0])
         if kind in ("points_earned", "points_redeemed", "points_priced") and amount is not None:
             self.whole(numbers[-1], "points")
         return Expectation(kind, span, amount)  # type: ignore[arg-type]  # kind comes from the grammar's aliases
@@ -567,7 +577,18 @@ class _Lowering:
                 case.span,
                 "add a line such as `cart APPLE x 2`",
             )
+        shipping = case.setup.shipping if case.setup.shipping is not None else test_file.defaults.shipping
+        shipments = shipping if isinstance(shipping, tuple) else ()
+        ship_names = {s.line_id or s.method.text for s in shipments} | {s.method.text for s in shipments}
         for e in case.expectations:
+            if e.kind == "shipping_line" and e.target is not None and e.target.text not in ship_names:
+                self.error(
+                    "T014",
+                    f"no shipping line '{e.target.text}' in this case",
+                    e.target.span,
+                    did_you_mean(e.target.text, ship_names)
+                    or "list the shipping lines first, e.g. `shipping standard 8, express 20`",
+                )
             if e.kind == "line" and e.target is not None and e.target.text not in line_ids:
                 self.error(
                     "T002",

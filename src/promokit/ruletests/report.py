@@ -27,6 +27,14 @@ def explain_result(result: PricingResult) -> str:
         out.append(
             f"shipping {result.shipping_original} - {result.shipping_discount} off = {result.shipping}"
         )
+    if result.shipping_lines:
+        out.append("shipping lines:")
+        for ship in result.shipping_lines:
+            parts = ", ".join(f"{a.promotion} -{a.amount}" for a in ship.adjustments)
+            out.append(
+                f"  {ship.id} ({ship.method}): {ship.amount} - {ship.discount} = {ship.total}"
+                + (f"  ({parts})" if parts else "")
+            )
     out.append("lines:")
     for line in result.lines:
         parts = ", ".join(f"{a.promotion} -{a.amount} on {a.units}" for a in line.adjustments)

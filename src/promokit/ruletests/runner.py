@@ -26,11 +26,11 @@ from ..language.source import Span
 from ..ledgers import keys, open_ledger
 from ..ledgers.base import Claim, Ledger
 from ..loader import load_paths
-from ..models import CheckoutRequest, Customer, Group, Line, PricingResult
+from ..models import CheckoutRequest, Customer, Group, Line, PricingResult, ShippingLine
 from ..money import currency as currency_of
 from ..money import quantize
 from .checks import check_expectation
-from .model import CartLine, Case, CustomerSpec, LedgerState, Named, Product, Setup, TestFile
+from .model import CartLine, Case, CustomerSpec, LedgerState, Named, Product, Setup, ShipmentSpec, TestFile
 from .outcome import CaseOutcome, Check, Status
 from .parser import resolve_zone
 from .report import explain_result
@@ -197,7 +197,7 @@ def build_request(
             at=at,
             customer=Customer(**customer_fields),
             lines=tuple(lines),
-            shipping=setup.shipping if setup.shipping is not None else Decimal(0),
+            shipping=_shipping(setup.shipping),
             coupons=setup.coupons or (),
             group=Group(id=setup.group[0] or "group-1", size=setup.group[1]) if setup.group else None,
             channel=setup.channel,
@@ -207,6 +207,17 @@ def build_request(
         problems.append(_invalid(exc, case_span))
         return None, problems
     return (request if not problems else None), problems
+
+
+def _shipping(spec: Decimal | tuple[ShipmentSpec, ...] | None) -> Any:
+    """The request's `shipping`: one amount, or shipping lines (an id defaults to the method)."""
+    if spec is None:
+        return Decimal(0)
+    if isinstance(spec, Decimal):
+        return spec
+    return tuple(
+        ShippingLine(id=s.line_id or s.method.text, method=s.method.text, amount=s.amount) for s in spec
+    )
 
 
 def make_line(cart_line: CartLine, known: Product | None, seen: dict[str, int]) -> Line | None:

@@ -23,7 +23,8 @@ class Effect:
 
     amounts: dict[int, Decimal] = field(default_factory=dict)
     units: dict[int, int] = field(default_factory=dict)
-    shipping: Decimal = ZERO
+    #: shipping discount per shipping line, keyed by its index in `request.shipping_lines`
+    shipping_lines: dict[int, Decimal] = field(default_factory=dict)
     gifts: tuple[tuple[str, int], ...] = ()
     points: int = 0  # points earned
     redeemed: int = 0  # points redeemed
@@ -31,6 +32,10 @@ class Effect:
     @property
     def goods(self) -> Decimal:
         return sum(self.amounts.values(), ZERO)
+
+    @property
+    def shipping(self) -> Decimal:
+        return sum(self.shipping_lines.values(), ZERO)
 
     @property
     def saving(self) -> Decimal:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ...compile.compiler import CompiledPromotion
-from ...models import CheckoutRequest, Line
+from ...models import CheckoutRequest, Line, ShippingLine
 from ...money import Currency, Rounding, allocate, format_money, quantize
 from ..stacking import StackableSets
 
@@ -28,6 +28,8 @@ class Cart:
     max_order_discount: Decimal | None
     promotions: dict[str, CompiledPromotion]  # the candidates that passed the pre-checks
     eligible: dict[str, tuple[int, ...]]  # promotion id -> line indexes in its scope
+    # the request's shipping lines (the single amount: one implicit line), read once per price call
+    shipping_lines: tuple[ShippingLine, ...]
     unit_caps: dict[str, int | None] = field(default_factory=dict)  # discounted/gift units left
     unit_cap_reason: dict[str, str] = field(default_factory=dict)  # "limit" | "stock" (for words)
     budgets: dict[str, Decimal | None] = field(default_factory=dict)

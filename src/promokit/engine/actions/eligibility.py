@@ -88,6 +88,7 @@ def prepare(
         max_order_discount=rules.max_order_discount,
         promotions={},
         eligible={},
+        shipping_lines=request.shipping_lines,
     )
     found = rules.index.candidates(list(lines))
     seen = {p.id for p in found}

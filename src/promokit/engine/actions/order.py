@@ -104,9 +104,12 @@ def _nothing_left(cp: CompiledPromotion) -> Miss:
 
 
 def evaluate_order(
-    cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], shipping_left: Decimal
+    cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], shipping_left: Sequence[Decimal]
 ) -> Result:
-    """Apply one order, coupon, shipping or points promotion (not item level)."""
+    """Apply one order, coupon, shipping or points promotion (not item level).
+
+    `shipping_left`: what each shipping line of the request still costs, in request order.
+    """
     action = cp.action
     base = threshold_base(cp, cart, remaining)
     times, miss, ups = applications(cp, cart, remaining, item_layer=False)
@@ -256,24 +259,81 @@ def _gift(cp: CompiledPromotion, cart: Cart, sku: str, quantity: int) -> Outcome
 
 
 def _shipping(
-    cp: CompiledPromotion, cart: Cart, base: Decimal, shipping_left: Decimal, action: A.ShippingOff
+    cp: CompiledPromotion, cart: Cart, base: Decimal, left: Sequence[Decimal], action: A.ShippingOff
 ) -> Result:
-    what = "free shipping" if action.off is None else f"{cart.money(action.off)} off shipping"
-    if action.threshold is not None and base < action.threshold:
-        return _short(
-            cp,
-            cart,
-            base,
-            action.threshold,
-            what,
-            shipping_left if action.off is None else min(action.off, shipping_left),
+    """A shipping benefit on the shipping lines of its methods (docs/semantics.md#shipping).
+
+    `left` is what each shipping line still costs after the earlier shipping promotions.
+    The threshold is on the goods (`base`, like any order-level threshold) or on what the
+    matching shipping lines cost (`when shipping over 20` / 运费满20).
+    """
+    ships = cart.shipping_lines
+    # in id order, so that an apportioned remainder does not depend on the request's order
+    lines = sorted(
+        (k for k, ship in enumerate(ships) if _carries(action, ship.method)), key=lambda k: ships[k].id
+    )
+    fee = sum((left[k] for k in lines), ZERO)
+    what = shipping_words(cart, action)
+    if not lines:  # before any threshold: no hint promises a benefit on a shipment that is not there
+        return Miss("no_saving", f"no shipping line{_on_methods(action)} in the request"), []
+    if action.threshold is not None and action.basis is A.ShippingBasis.SHIPPING and fee < action.threshold:
+        detail = (
+            f"shipping{_on_methods(action)} costs {cart.money(fee)}, "
+            f"{cart.money(action.threshold - fee)} short of {cart.money(action.threshold)}"
         )
-    if shipping_left <= 0:
-        return Miss("no_saving", "there is no shipping fee to discount"), []
-    amount = shipping_left if action.off is None else min(action.off, shipping_left)
+        return Miss("threshold", detail), []  # no hint: nobody pays more shipping to save on it
+    if action.threshold is not None and action.basis is A.ShippingBasis.GOODS and base < action.threshold:
+        estimate = shipping_discounts(cart, action, lines, left)
+        return _short(cp, cart, base, action.threshold, what, sum(estimate.values(), ZERO))
+    amounts = shipping_discounts(cart, action, lines, left)
     if cp.cap is not None:
-        amount = min(amount, cp.cap)
-    return Effect(shipping=amount), []
+        amounts = shrink(cart, amounts, cp.cap)
+    if not amounts:
+        return Miss("no_saving", f"there is no shipping fee{_on_methods(action)} to discount"), []
+    return Effect(shipping_lines=amounts), []
+
+
+def _carries(action: A.ShippingOff, method: str) -> bool:
+    return not action.methods or method in action.methods
+
+
+def _on_methods(action: A.ShippingOff) -> str:
+    return "" if not action.methods else " on " + " or ".join(action.methods)
+
+
+def shipping_words(cart: Cart, action: A.ShippingOff) -> str:
+    """What a shipping benefit gives, in words naming its methods: "free standard shipping"."""
+    kind = " or ".join(action.methods) + " shipping" if action.methods else "shipping"
+    if action.percent is not None:
+        return f"{action.percent.off}% off {kind}"
+    if action.price is not None:
+        return f"{kind} for {cart.money(action.price)}"
+    if action.off is not None:
+        return f"{cart.money(action.off)} off {kind}"
+    return f"free {kind}"
+
+
+def shipping_discounts(
+    cart: Cart, action: A.ShippingOff, lines: Sequence[int], left: Sequence[Decimal]
+) -> dict[int, Decimal]:
+    """The discount per matching shipping line (index -> amount > 0), never above what it costs.
+
+    Free: all of it; percent: rounded per shipping line; fixed price: down to the price, never
+    up; amount off: at most the fee, apportioned by what each line costs (largest remainder).
+    """
+    if action.off is not None:
+        weights = [left[k] for k in lines]
+        amount = min(cart.q(action.off), sum(weights, ZERO))
+        parts = cart.spread(amount, weights, weights) if amount > 0 else [ZERO] * len(lines)
+        found = dict(zip(lines, parts, strict=True))
+    elif action.percent is not None:
+        rate = action.percent.off / HUNDRED
+        found = {k: min(cart.q(left[k] * rate), left[k]) for k in lines}
+    elif action.price is not None:
+        found = {k: max(left[k] - action.price, ZERO) for k in lines}
+    else:
+        found = {k: left[k] for k in lines}
+    return {k: a for k, a in found.items() if a > 0}
 
 
 def _redeem(

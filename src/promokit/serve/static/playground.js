@@ -132,6 +132,11 @@ function renderResult(answer) {
   total.id = "total";
   total.textContent = `${t("total")}: ¥${r.total}`;
   box.append(total, table([[t("subtotal"), `¥${r.subtotal}`], [t("discount"), `-¥${r.discount}`], [t("shipping"), `¥${r.shipping}`]]));
+  // shipping lines (docs/semantics.md#shipping): only when the request listed them
+  const ships = r.shipping_lines || [];
+  if (ships.length) {
+    box.append(table(ships.map((s) => [`${t("shipping")} ${s.id} (${s.method})`, `¥${s.amount}`, Number(s.discount) ? `-¥${s.discount}` : "", `¥${s.total}`])));
+  }
   box.append(heading(t("applied")));
   box.append(r.applied.length ? table(r.applied.map((a) => [a.title || a.promotion, `-¥${a.amount}`])) : document.createTextNode(t("none")));
   box.append(heading(t("notApplied")));
