@@ -123,6 +123,7 @@ def cart(
     catalogue: CatalogueLike | None = None,
     currency: str = "CNY",
     shipping: MoneyLike | Iterable[ShippingLine] = 0,
+    shipping_tax_rate: MoneyLike = 0,
     coupons: Iterable[str] = (),
     channel: str | None = None,
     group_size: int | None = None,
@@ -135,6 +136,7 @@ def cart(
     Keyword arguments not listed are customer fields (`level=3`, `segments=("vip",)`, `id="c1"`,
     `orders=0` ...); or pass a whole `customer=`. `shipping` is one amount or shipping lines
     (`[ShippingLine(id="s1", method="express", amount=Decimal(20))]`, docs/semantics.md#shipping).
+    A line's tax rate: `WINE x 1 price 12 tax 0.2`; `shipping_tax_rate` for one amount.
     Raises ValueError with a diagnostic for bad text.
     """
     lines_spec, diagnostics = parse_cart_items(items)
@@ -159,6 +161,7 @@ def cart(
         customer=customer or Customer(**customer_fields),
         lines=tuple(lines),
         shipping=_money(shipping) if isinstance(shipping, Decimal | str | int) else tuple(shipping),
+        shipping_tax_rate=_money(shipping_tax_rate),
         coupons=tuple(coupons),
         channel=channel,
         group=Group(id="group-1", size=group_size) if group_size else None,
@@ -215,9 +218,16 @@ def assert_price(
     discount: MoneyLike | None = None,
     subtotal: MoneyLike | None = None,
     shipping: MoneyLike | None = None,
+    tax: MoneyLike | None = None,
+    net: MoneyLike | None = None,
+    gross: MoneyLike | None = None,
     ledger: Ledger | None = None,
 ) -> PricingResult:
-    """Price `request` and check the given amounts (numbers compare: "80" == "80.00"). Returns the result."""
+    """Price `request` and check the given amounts (numbers compare: "80" == "80.00"). Returns the result.
+
+    `tax`, `net`, `gross`: the order's tax totals (docs/semantics.md#tax-totals); `gross` is what
+    the customer pays.
+    """
     result, explanation = _price(rules, request, ledger)
     failures = []
     for kind, value in (
@@ -225,6 +235,9 @@ def assert_price(
         ("discount", discount),
         ("subtotal", subtotal),
         ("shipping", shipping),
+        ("tax", tax),
+        ("net", net),
+        ("gross", gross),
     ):
         if value is None:
             continue

@@ -93,6 +93,29 @@ def check_invariants(result: PricingResult) -> None:
         assert ln.discount == sum((a.amount for a in ln.adjustments), Decimal(0))
         assert ln.total >= 0 and ln.discount >= 0
     assert result.shipping >= 0 and result.total >= 0
+    if result.tax is not None:
+        check_tax_invariants(result)
+
+
+def check_tax_invariants(result: PricingResult) -> None:
+    """docs/semantics.md#tax-totals: gross = net + tax everywhere, totals and by_rate reconcile."""
+    tax = result.tax
+    assert tax is not None
+    zero = Decimal(0)
+    for ln in result.lines:
+        assert ln.net is not None and ln.tax is not None and ln.gross is not None
+        assert ln.gross == ln.net + ln.tax and min(ln.net, ln.tax, ln.gross) >= 0
+        assert (ln.gross if tax.prices_include_tax else ln.net) == ln.total
+    assert tax.gross == tax.net + tax.tax
+    assert tax.shipping_gross == tax.shipping_net + tax.shipping_tax
+    assert tax.net == sum((ln.net or zero for ln in result.lines), zero) + tax.shipping_net
+    assert tax.tax == sum((ln.tax or zero for ln in result.lines), zero) + tax.shipping_tax
+    assert (tax.gross if tax.prices_include_tax else tax.net) == result.total
+    for name in ("net", "tax", "gross"):
+        assert sum((getattr(row, name) for row in tax.by_rate), zero) == getattr(tax, name)
+    assert [row.rate for row in tax.by_rate] == sorted({row.rate for row in tax.by_rate})
+    for ship in result.shipping_lines:
+        assert ship.gross == (ship.net or zero) + (ship.tax or zero)
 
 
 def load(text: str) -> RuleSet:

@@ -57,6 +57,8 @@ def _set(value: Any, notation: Notation) -> Any:
     changes = {f.name: _set(getattr(value, f.name), notation) for f in dataclasses.fields(value)}
     if "notation" in changes and _all_expressible(value, notation):
         changes["notation"] = notation
+    if isinstance(value, ast.Settings) and value.prices_include_tax is not None:
+        changes["prices_tax_notation"] = notation  # `prices include tax` / `价格含税`
     return dataclasses.replace(value, **changes)
 
 

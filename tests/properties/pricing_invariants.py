@@ -32,13 +32,82 @@ def _computed_amounts(result: PricingResult) -> list[tuple[str, Decimal]]:
         ]
         out += [(f"lines[{line.id}].adjustments[{a.promotion}]", a.amount) for a in line.adjustments]
     out += [(f"applied[{a.promotion}].amount", a.amount) for a in result.applied]
+    for line in result.lines:
+        out += [
+            (f"lines[{line.id}].{n}", getattr(line, n))
+            for n in ("net", "tax", "gross")
+            if getattr(line, n) is not None
+        ]
+    if result.tax is not None:
+        t = result.tax
+        out += [
+            (f"tax.{n}", getattr(t, n))
+            for n in ("net", "tax", "gross", "shipping_net", "shipping_tax", "shipping_gross")
+        ]
+        out += [
+            (f"tax.by_rate[{r.rate}].{n}", getattr(r, n)) for r in t.by_rate for n in ("net", "tax", "gross")
+        ]
     for ship in result.shipping_lines:
         out += [
             (f"shipping_lines[{ship.id}].discount", ship.discount),
             (f"shipping_lines[{ship.id}].total", ship.total),
         ]
         out += [(f"shipping_lines[{ship.id}].adjustments[{a.promotion}]", a.amount) for a in ship.adjustments]
+        out += [
+            (f"shipping_lines[{ship.id}].{n}", getattr(ship, n))
+            for n in ("net", "tax", "gross")
+            if getattr(ship, n) is not None
+        ]
     return out
+
+
+def assert_tax_reconciles(request: CheckoutRequest, result: PricingResult) -> None:
+    """docs/semantics.md#tax: gross = net + tax on every line; totals and by_rate are exact sums."""
+    zero = Decimal(0)
+    taxed = any(line.tax_rate > 0 for line in request.lines) or any(
+        ship.tax_rate > 0 for ship in request.shipping_lines
+    )
+    tax = result.tax
+    if tax is None:
+        assert not taxed, "a rate above 0 but no tax in the result"
+        assert all(line.net is None and line.tax is None for line in result.lines), (
+            "line tax without result tax"
+        )
+        return
+    rates = {line.id: line.tax_rate for line in request.lines}
+    for line in result.lines:
+        assert line.net is not None and line.tax is not None and line.gross is not None, (
+            f"line {line.id}: no tax"
+        )
+        assert line.gross == line.net + line.tax, f"line {line.id}: gross != net + tax"
+        basis = line.gross if tax.prices_include_tax else line.net
+        assert basis == line.total, f"line {line.id}: the price basis is not the line total"
+        assert line.tax_rate == rates.get(line.id, zero), f"line {line.id}: rate changed"
+        if rates.get(line.id, zero) == 0:
+            assert line.tax == 0, f"line {line.id}: tax at rate 0"
+    assert tax.gross == tax.net + tax.tax, "tax totals: gross != net + tax"
+    assert tax.shipping_gross == tax.shipping_net + tax.shipping_tax, "shipping: gross != net + tax"
+    for name in ("net", "tax", "gross"):
+        lines = sum((getattr(line, name) for line in result.lines), zero)
+        assert getattr(tax, name) == lines + getattr(tax, "shipping_" + name), (
+            f"tax.{name} != lines + shipping"
+        )
+        assert sum((getattr(r, name) for r in tax.by_rate), zero) == getattr(tax, name), f"by_rate {name}"
+    assert (tax.gross if tax.prices_include_tax else tax.net) == result.total, "tax totals vs total"
+    ships = {ship.id: ship.tax_rate for ship in request.shipping_lines}
+    for ship in result.shipping_lines:
+        assert ship.net is not None and ship.tax is not None and ship.gross is not None, f"shipping {ship.id}"
+        assert ship.gross == ship.net + ship.tax, f"shipping {ship.id}: gross != net + tax"
+        assert (ship.gross if tax.prices_include_tax else ship.net) == ship.total, (
+            f"shipping {ship.id}: basis"
+        )
+        assert ship.tax_rate == ships[ship.id], f"shipping {ship.id}: rate changed"
+    if result.shipping_lines:
+        for name in ("net", "tax", "gross"):
+            assert sum((getattr(s, name) for s in result.shipping_lines), zero) == getattr(
+                tax, "shipping_" + name
+            ), f"shipping lines {name} != tax.shipping_{name}"
+    assert [r.rate for r in tax.by_rate] == sorted({r.rate for r in tax.by_rate}), "by_rate not by rate"
 
 
 def assert_money_reconciles(request: CheckoutRequest, result: PricingResult) -> None:
@@ -65,6 +134,7 @@ def assert_money_reconciles(request: CheckoutRequest, result: PricingResult) -> 
     assert {line.id for line in request.lines} <= {line.id for line in result.lines}, (
         "a request line is missing"
     )
+    assert_tax_reconciles(request, result)
     _assert_shipping_lines_reconcile(request, result)
 
 

@@ -113,6 +113,21 @@ def test_seed_ledger_writes_promotest_state_for_python_tests(rules: RuleSet) -> 
         seed_ledger(open_ledger("memory://"), rules, request, "stock flash-eggs 0")
 
 
+def test_assert_price_checks_tax_totals_and_cart_takes_tax_rates() -> None:
+    vat = RuleSet(parse_text("currency GBP\nprices exclude tax\npromotion p { 20% off }\n", "vat.promo"))
+    request = cart(
+        "WINE x 1 price 10.00 tax 0.2",
+        at="2026-10-02 10:00+01:00",
+        currency="GBP",
+        shipping=5,
+        shipping_tax_rate="0.2",
+    )
+    result = assert_price(vat, request, total="13.00", net="13.00", tax="2.60", gross="15.60")
+    assert result.lines[0].tax == Decimal("1.60")
+    with pytest.raises(AssertionError, match="tax"):
+        assert_price(vat, request, tax="2.00")
+
+
 def test_cart_takes_one_shipping_amount_or_shipping_lines() -> None:
     single = cart("APPLE x 1", at="2026-10-02 10:00+08:00", catalogue=FRUIT, shipping="8.00")
     assert single.shipping == Decimal("8.00") and not single.shipping_listed

@@ -86,12 +86,18 @@ def lines(
                 tags=tags,
                 unit_price=price,
                 quantity=draw(_ints(1, max_quantity)),
+                tax_rate=draw(_TAX_RATES),
             )
         )
     return tuple(out)
 
 
 carts = lines
+
+#: Tax rates lines and shipping carry (docs/semantics.md#tax): mostly none, China's, UK VAT, odd ones.
+_TAX_RATES = _pick(
+    (Decimal(0), Decimal(0), Decimal("0.13"), Decimal("0.09"), Decimal("0.2"), Decimal("0.0825"))
+)
 
 
 #: delivery methods of generated shipping lines (rules name the same ones, and one no request uses)
@@ -116,6 +122,7 @@ def shipping_lines(draw: st.DrawFn, line_ids: Sequence[str], places: int = 2) ->
                 method=draw(_pick(SHIPPING_METHODS)),
                 amount=draw(_pick(fees)),
                 lines=tuple(carried) if carried is not None else None,
+                tax_rate=draw(_TAX_RATES),
             )
         )
     return tuple(out)
@@ -148,7 +155,8 @@ def requests(
         at=draw(instants()),
         customer=draw(customers()),
         lines=cart,
-        shipping=draw(shipping(tuple(line.id for line in cart), places)),
+        shipping=(ship := draw(shipping(tuple(line.id for line in cart), places))),
+        shipping_tax_rate=draw(_TAX_RATES) if isinstance(ship, Decimal) else Decimal(0),
         coupons=tuple(entered),
         group=draw(_maybe(_GROUPS)),
         channel=draw(_maybe(_pick(CHANNELS))),

@@ -208,11 +208,14 @@ def alone_out_of_stack_groups(promos: Sequence[ast.Promotion]) -> list[ast.Promo
 @st.composite
 def settings_nodes(draw: st.DrawFn, currency: str | None = None) -> ast.Settings:
     places = 0 if currency in ("JPY", "KRW") else 2
+    include = draw(_pick((None, True, False)))
     return ast.Settings(
         timezone=draw(_maybe(_pick(TIMEZONES))),
         currency=currency,
         rounding=draw(_maybe(_pick(ast.Rounding))),
         max_order_discount=draw(_maybe(amounts(50, 1000, places))),
+        prices_include_tax=include,
+        prices_tax_notation=draw(_pick(tuple(ast.Notation))) if include is not None else ast.Notation.EN,
     )
 
 

@@ -281,7 +281,9 @@ def small_rule_sets(draw: st.DrawFn, max_promotions: int = 6) -> ast.RuleFile:
     promos = alone_out_of_stack_groups(promos)
     return ast.RuleFile(
         name="small.promo",
-        settings=ast.Settings(timezone="Asia/Shanghai", currency="CNY"),
+        settings=ast.Settings(
+            timezone="Asia/Shanghai", currency="CNY", prices_include_tax=draw(_pick((None, True, False)))
+        ),
         promotions=tuple(promos),
     )
 

@@ -22,6 +22,8 @@ RANKS: list[tuple[str, int]] = [
     ("promokit.codes", 0),
     ("promokit.errors", 0),
     ("promokit.models", 0),
+    ("promokit.fields", 0),  # request field types (re-exported by models)
+    ("promokit.results", 0),  # result models (re-exported by models)
     ("promokit.telemetry", 0),
     ("promokit.language", 1),
     ("promokit.check", 2),

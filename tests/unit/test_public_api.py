@@ -67,6 +67,8 @@ PUBLIC = {
         "Reason",
         "ShippingLine",
         "ShippingLineResult",
+        "TaxByRate",
+        "TaxSummary",
     ],
     "promokit.checkout": [
         "Award",

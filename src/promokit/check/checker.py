@@ -114,6 +114,7 @@ def _merge_settings(files: Sequence[RuleFile], report: Report) -> RuleSetAst:
             ("currency", s.currency, s.currency_span),
             ("rounding", s.rounding, s.rounding_span),
             ("order cap", s.max_order_discount, s.max_order_discount_span),
+            ("prices", _tax_word(s.prices_include_tax), s.prices_include_tax_span),
         ):
             if value is None:
                 continue
@@ -129,7 +130,8 @@ def _merge_settings(files: Sequence[RuleFile], report: Report) -> RuleSetAst:
                     "E004",
                     f"{name} {shown} conflicts with {name} {shown_first} set at {where(first_span)}",
                     here,
-                    f"all files of a rule set share one {name}; set it once, or make both files agree",
+                    f"all files of a rule set share one {_SETTING_WORDS.get(name, name)}; "
+                    "set it once, or make both files agree",
                 )
         if s.timezone is not None:
             _check_timezone(s.timezone, _setting_span(s, s.timezone_span, f), report)
@@ -159,8 +161,17 @@ def _merge_settings(files: Sequence[RuleFile], report: Report) -> RuleSetAst:
         currency=pick("currency", "CNY"),
         rounding=pick("rounding", Rounding.HALF_UP),
         max_order_discount=cap,
+        prices_include_tax=pick("prices", "include tax") == "include tax",
         shipping_methods=tuple(sorted({m for methods in declared for m in methods})) if declared else None,
     )
+
+
+_SETTING_WORDS = {"prices": "tax setting (`prices include tax` or `prices exclude tax`)"}
+
+
+def _tax_word(include: bool | None) -> str | None:
+    """`prices include tax` / `prices exclude tax` as merged and reported (docs/semantics.md#tax)."""
+    return None if include is None else ("include tax" if include else "exclude tax")
 
 
 @functools.cache

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 from ..language import ast as A
 from ..models import Gift, Money
@@ -27,8 +27,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _omit_none(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """Tax fields are left out for an order priced without tax (docs/refunds.md#tax)."""
+    return {k: v for k, v in data.items() if not (k in names and v is None)}
+
+
+_TAX_FIELDS = ("net", "tax", "gross")
+
+
 class RefundLine(_Model):
-    """One returned line: `amount` is its frozen share, `refund` what is paid back for it."""
+    """One returned line: `amount` is its frozen share, `refund` what is paid back for it.
+
+    With tax (docs/refunds.md#tax): `net`, `tax`, `gross` of `refund`; `gross == net + tax`.
+    """
 
     id: str
     sku: str
@@ -36,6 +47,13 @@ class RefundLine(_Model):
     amount: Money
     clawback: Money
     refund: Money
+    net: Money | None = None
+    tax: Money | None = None
+    gross: Money | None = None
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_none(handler(self), _TAX_FIELDS)
 
 
 class Clawback(_Model):
@@ -51,7 +69,9 @@ class RefundResult(_Model):
     """`refund == amount - clawback`; `refund >= 0`; lines sum to the totals.
 
     `refunded_total` is every refund of the order so far, this one included: never more than
-    the order paid for goods (docs/refunds.md#several-returns).
+    the order paid for goods (docs/refunds.md#several-returns). Amounts are in the order's
+    price basis; with tax, `net`, `tax`, `gross` say what this refund returns, and `gross` is
+    what the customer gets back (docs/refunds.md#tax).
     """
 
     currency: str
@@ -66,3 +86,10 @@ class RefundResult(_Model):
     points_reversed: int = 0
     points_returned: int = 0
     refunded_total: Money = ZERO
+    net: Money | None = None
+    tax: Money | None = None
+    gross: Money | None = None
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_none(handler(self), _TAX_FIELDS)

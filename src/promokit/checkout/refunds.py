@@ -23,6 +23,8 @@ Policy (docs/refunds.md has the worked example):
    instead when the customer keeps them; promokit never deducts it on its own.
 4. **Shipping** is not refunded by a partial return. A free-shipping (or shipping-off)
    threshold broken by the return claws the shipping discount back like any other.
+4a. **Tax** (docs/refunds.md#tax): each refunded line returns the tax of what it refunds
+   (`refund_tax.py`), never more than the line paid.
 5. **Points.** Points earned are reversed in proportion to the net refund over the goods
    paid; points redeemed are returned in proportion to the returned share of the
    redemption's line adjustments (half-up, whole points).
@@ -53,6 +55,7 @@ from ..models import CheckoutRequest, Gift, PricingResult
 from ..money import allocate, quantize
 from .refund_models import Clawback, PromotionLookup, RefundLine, RefundResult
 from .refund_state import Refunder, State
+from .refund_tax import earlier_refunds, with_tax
 
 __all__ = [
     "Clawback",
@@ -226,6 +229,7 @@ def refund(
         )
         for i, part in zip(order, parts, strict=True)
     )
+    lines, taxed = with_tax(priced_result, lines, earlier_refunds(earlier, before.gross), cumulative, cur)
     gifts, charge = _gifts(before, after, gift_values)
 
     # Points follow the same ledger: the cumulative target minus what earlier refunds moved.
@@ -252,4 +256,5 @@ def refund(
         points_reversed=max(0, reversed_target - reversed_before),
         points_returned=max(0, returned_target - returned_before),
         refunded_total=refunded_before + paid_now,
+        **({} if taxed is None else dict(zip(("net", "tax", "gross"), taxed, strict=True))),
     )

@@ -12,8 +12,10 @@ import argparse
 import sys
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from ..engine.explain_text import format_rate
 from ..engine.texts import LOCALES, labels
 from ..language.diagnostics import RuleError, render_all
 from ..models import PricingResult
@@ -119,6 +121,7 @@ def render_table(result: PricingResult) -> str:
     if result.points_earned:
         totals.append(["points earned", str(result.points_earned)])
     out += _table(totals, set())
+    out += render_tax(result, labels("en"))
     if result.applied:
         out.append("Applied")
         rows = [
@@ -140,6 +143,46 @@ def render_table(result: PricingResult) -> str:
         out += [f"  - {h.message}" for h in result.hints]
     out.append(f"selection: {result.selection}; rules version {result.rules_version}")
     return "\n".join(out)
+
+
+def render_tax(result: PricingResult, w: dict[str, str]) -> list[str]:
+    """The tax section (docs/semantics.md#tax): net, tax and gross per line, shipping, per rate,
+    and what the customer pays; nothing when the result carries no tax."""
+    tax = result.tax
+    if tax is None:
+        return []
+    cur = currency(result.currency)
+
+    def m(x: Decimal | None) -> str:
+        return format_money(x or Decimal(0), cur)
+
+    setting = w["prices include tax"] if tax.prices_include_tax else w["prices exclude tax"]
+    out = [f"{w['tax section']} ({setting})"]
+    rows = [[w["line"], w["rate"], w["net"], w["tax"], w["gross"]]]
+    rows += [[ln.id, format_rate(ln.tax_rate), m(ln.net), m(ln.tax), m(ln.gross)] for ln in result.lines]
+    for ship in result.shipping_lines:
+        rows.append(
+            [
+                f"{w['shipping']} {ship.id}",
+                format_rate(ship.tax_rate),
+                m(ship.net),
+                m(ship.tax),
+                m(ship.gross),
+            ]
+        )
+    if not result.shipping_lines and tax.shipping_gross:
+        rows.append(
+            [
+                w["shipping"],
+                format_rate(tax.shipping_rate),
+                m(tax.shipping_net),
+                m(tax.shipping_tax),
+                m(tax.shipping_gross),
+            ]
+        )
+    rows += [[w["all lines"], format_rate(r.rate), m(r.net), m(r.tax), m(r.gross)] for r in tax.by_rate]
+    rows.append([w["to pay"], "", m(tax.net), m(tax.tax), m(tax.gross)])
+    return out + _table(rows, {1, 2, 3, 4})
 
 
 def _shipping_table(
@@ -208,6 +251,7 @@ def render_customer_table(result: PricingResult, locale: str) -> str:
     if result.points_earned:
         totals.append([w["points earned"], str(result.points_earned)])
     out += _table(totals, set())
+    out += render_tax(result, w)
     if result.applied:
         out.append(w["applied"])
         rows = [

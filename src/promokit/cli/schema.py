@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from ..models import MONEY_PATTERN, NON_NEGATIVE_MONEY_PATTERN, CheckoutRequest, PricingResult
+from ..fields import MONEY_PATTERN, NON_NEGATIVE_MONEY_PATTERN
+from ..models import CheckoutRequest, PricingResult
 from ._common import EXIT_OK
 
 

@@ -116,6 +116,7 @@ class CompiledRules:
     version: str
     scope_titles: dict[str, str] = field(default_factory=dict)  # named scope -> its title
     experiments: dict[str, Experiment] = field(default_factory=dict)  # A/B tests by name
+    prices_include_tax: bool = True  # docs/semantics.md#tax
 
 
 def compile_rules(rules: RuleSetAst) -> CompiledRules:
@@ -174,6 +175,7 @@ def compile_rules(rules: RuleSetAst) -> CompiledRules:
         version=rules_version(rules),
         scope_titles={d.name: d.title for f in rules.files for d in f.scopes if d.title is not None},
         experiments=experiments(p.variant for p in rules.promotions if p.variant is not None),
+        prices_include_tax=rules.prices_include_tax,
     )
 
 
@@ -201,6 +203,8 @@ def rules_version(rules: RuleSetAst) -> str:
         f"round={rules.rounding.value}",
         f"cap={rules.max_order_discount}",
     ]
+    if not rules.prices_include_tax:  # only when set: versions of rules without tax stay as they were
+        parts.append("tax=exclude")
     # Canonical span-free JSON of each declaration (the notation stays: it is part of the text).
     parts += sorted(structure(SegmentDecl, s) for s in rules.segments.values())
     parts += sorted(structure(ScopeDecl, s) for s in rules.scopes.values())

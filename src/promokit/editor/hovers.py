@@ -80,6 +80,10 @@ WORDS: dict[str, str] = {
     "currency": "`currency CNY`",
     "rounding": "`rounding half-up` (`half-up`, `half-even`, `down`, `up`)",
     "order": "all promotions together take at most 200 off one order",
+    "prices": "`prices include tax` / `价格含税` (the default: unit prices are gross) or `prices exclude tax` / "
+    "`价格不含税` (unit prices are net); docs/semantics.md#tax",
+    "价格含税": "unit prices include tax (the default); docs/semantics.md#tax",
+    "价格不含税": "unit prices exclude tax: tax is added on top; docs/semantics.md#tax",
     "配送方式": "the delivery methods requests use",
     "new": "`new customer` / `新客` (no previous orders)",
     "新客": "`new customer` / `新客` (no previous orders)",

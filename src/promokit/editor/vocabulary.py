@@ -28,6 +28,7 @@ CLAUSE_STARTS: tuple[str, ...] = (
 #: Top-level declarations.
 DECLARATIONS: tuple[str, ...] = (
     "promotion", "coupon", "segment", "scope", "timezone", "currency", "rounding", "order cap",
+    "prices include tax", "prices exclude tax",
 )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..compile.compiler import CompiledPromotion, CompiledRules
 from ..compile.windows import zone
+from ..fields import NonNegativeMoney
 from ..language import formatter
 from ..language.ast import Layer
 from ..models import (
@@ -32,7 +33,6 @@ from ..models import (
     Customer,
     ExtraCategories,
     Line,
-    NonNegativeMoney,
 )
 from ..money import PRICING_CONTEXT
 from .actions.eligibility import prepare

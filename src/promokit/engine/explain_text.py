@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from ..models import TaxSummary
 from ..money import currency, format_money
 from .ruleset import Explanation
 
-__all__ = ["render_explanation"]
+__all__ = ["format_rate", "render_explanation"]
+
+
+def format_rate(rate: Decimal | None) -> str:
+    """0.13 -> "13%", 0.0825 -> "8.25%" (docs/semantics.md#tax)."""
+    percent = (rate or Decimal(0)) * 100
+    return f"{percent.normalize():f}%" if percent else "0%"
+
+
+def _tax_sentences(tax: TaxSummary, m: Callable[[Any], str]) -> list[str]:
+    """docs/semantics.md#tax-totals: what the customer pays, and the tax in it, per rate."""
+    basis = "include" if tax.prices_include_tax else "exclude"
+    out = [
+        f"Tax (prices {basis} tax): the customer pays {m(tax.gross)} = net {m(tax.net)} + tax {m(tax.tax)}"
+        + (f", shipping {m(tax.shipping_gross)} of it" if tax.shipping_gross else "")
+    ]
+    out += [
+        f"  at {format_rate(r.rate)}: net {m(r.net)}, tax {m(r.tax)}, gross {m(r.gross)}" for r in tax.by_rate
+    ]
+    return out
 
 
 def render_explanation(explanation: Explanation, *, locale: str | None = None) -> str:
@@ -33,6 +55,8 @@ def render_explanation(explanation: Explanation, *, locale: str | None = None) -
             "greedy": " (greedy pass by priority, as asked).",
         }[result.selection],
     ]
+    if result.tax is not None:
+        out += _tax_sentences(result.tax, m)
     if result.points_earned or result.points_redeemed:
         out.append(f"Points: {result.points_redeemed} redeemed, {result.points_earned} earned.")
     out.append("")

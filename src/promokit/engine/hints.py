@@ -50,7 +50,7 @@ def build_hints(
             continue
         if up.units is not None and _beyond_cap(cart, best, p.id, up.units):
             continue  # the cap leaves no room for the next deal: the promise would be false
-        if up.units is not None and _saves_nothing(cart, p):
+        if up.units is not None and _saves_nothing(cart, p, up.units):
             continue  # more units at these prices would not beat the deal's price
         budget = cart.budgets.get(p.id)
         if budget is not None and up.unlocks is not None and budget < up.unlocks:
@@ -103,13 +103,23 @@ def _beyond_cap(cart: Cart, best: Evaluation, pid: str, more: int) -> bool:
     return already + more > cap
 
 
-def _saves_nothing(cart: Cart, p: CompiledPromotion) -> bool:
-    """A bundle (N for ¥X) whose N units, even at the dearest price in scope, cost no more than ¥X."""
+def _saves_nothing(cart: Cart, p: CompiledPromotion, more: int) -> bool:
+    """A bundle (N for ¥X) that would still save nothing with `more` units added at the dearest
+    price in scope: its N dearest units, those already in the cart counted at their prices, cost
+    no more than ¥X (a hint must be true: docs/semantics.md#hints)."""
     action = p.action
     if not isinstance(action, Bundle):
         return False
-    prices = [cart.lines[i].unit_price for i in cart.eligible.get(p.id, ())]
-    return bool(prices) and max(prices) * action.count <= action.price
+    eligible = [cart.lines[i] for i in cart.eligible.get(p.id, ())]
+    if not eligible:
+        return False
+    dearest = max(line.unit_price for line in eligible)
+    units = sorted(
+        [line.unit_price for line in eligible for _ in range(min(line.quantity, action.count))]
+        + [dearest] * min(more, action.count),
+        reverse=True,
+    )
+    return sum(units[: action.count], Decimal(0)) <= action.price
 
 
 def _scope_name(p: CompiledPromotion) -> str:

@@ -40,6 +40,7 @@ from .evaluate import evaluate
 from .explain import build_result
 from .finish import finish, without_zero_lines
 from .selection import Selection, select
+from .tax import apply_tax
 from .texts import check_locale
 
 __all__ = ["Alternative", "Explanation", "RuleSet"]
@@ -187,6 +188,7 @@ class RuleSet:
                 )
                 result = finish(result, request, self._compiled, locale)
                 result = points_lines.merge(full, result, priced)
+                result = apply_tax(result, full, self._compiled)
         if expiring:
             result = result.model_copy(update={"points_expiring": expiring})
         return result, selection
@@ -212,7 +214,7 @@ class RuleSet:
                 self._compiled, prepared.cart, selection, prepared.misses, prepared.unknown_codes
             )
             result = finish(result, request, self._compiled, "en")
-            return points_lines.merge(full, result, priced)
+            return apply_tax(points_lines.merge(full, result, priced), full, self._compiled)
 
 
 def _reader(ledger: UsageReader | None, order_id: str | None) -> UsageReader | None:

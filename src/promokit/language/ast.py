@@ -739,6 +739,10 @@ class Settings(Node):
     currency: str | None = None
     rounding: Rounding | None = None
     max_order_discount: Decimal | None = None  # `order cap 200`: all promotions together
+    # `prices include tax` / `价格含税` (True), `prices exclude tax` / `价格不含税` (False);
+    # None: not set here (docs/semantics.md#tax)
+    prices_include_tax: bool | None = None
+    prices_tax_notation: Notation = Notation.EN
     # `shipping methods standard, express`: the delivery methods requests use (W030 names others)
     shipping_methods: tuple[str, ...] | None = None
     # Where each setting was written, for diagnostics (NO_SPAN: not recorded; the checker
@@ -747,6 +751,7 @@ class Settings(Node):
     currency_span: Span = NO_SPAN
     rounding_span: Span = NO_SPAN
     max_order_discount_span: Span = NO_SPAN
+    prices_include_tax_span: Span = NO_SPAN
     shipping_methods_span: Span = NO_SPAN
 
 
@@ -820,6 +825,7 @@ class RuleSetAst:
     currency: str = "CNY"
     rounding: Rounding = Rounding.HALF_UP
     max_order_discount: Decimal | None = None
+    prices_include_tax: bool = True  # docs/semantics.md#tax
     #: the delivery methods the files declare (`shipping methods ...`), None: not declared
     shipping_methods: tuple[str, ...] | None = None  # sorted, each once
 

@@ -620,6 +620,13 @@ def _mall_item(item: ast.MallItem) -> list[_Line]:
     return lines
 
 
+def _prices_tax(s: ast.Settings, notation: Notation | None) -> str:
+    """`prices include tax` / `价格含税` in its own notation unless one is forced."""
+    if (notation or s.prices_tax_notation) is ZH:
+        return "价格含税" if s.prices_include_tax else "价格不含税"
+    return "prices include tax" if s.prices_include_tax else "prices exclude tax"
+
+
 def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
     sections: list[list[_Line]] = []
     s = rule_file.settings
@@ -632,6 +639,8 @@ def _layout(rule_file: ast.RuleFile, notation: Notation | None) -> list[_Line]:
         settings.append(_Line(f"rounding {s.rounding.value}", _anchor(s.rounding_span)))
     if s.max_order_discount is not None:
         settings.append(_Line(f"order cap {num(s.max_order_discount)}", _anchor(s.max_order_discount_span)))
+    if s.prices_include_tax is not None:
+        settings.append(_Line(_prices_tax(s, notation), _anchor(s.prices_include_tax_span)))
     if s.shipping_methods is not None:
         methods = ", ".join(s.shipping_methods)
         settings.append(_Line(f"shipping methods {methods}", _anchor(s.shipping_methods_span)))

@@ -103,14 +103,21 @@ def _settings(found: dict[str, tuple[Any, Span]], source: Source) -> ast.Setting
         currency=value("currency"),
         rounding=value("rounding"),
         max_order_discount=value("max_order_discount"),
+        prices_include_tax=None if value("prices_tax") is None else value("prices_tax")[0],
+        prices_tax_notation=ast.Notation.EN if value("prices_tax") is None else value("prices_tax")[1],
         shipping_methods=value("shipping_methods"),
         timezone_span=where("timezone"),
         currency_span=where("currency"),
         rounding_span=where("rounding"),
         max_order_discount_span=where("max_order_discount"),
+        prices_include_tax_span=where("prices_tax"),
         shipping_methods_span=where("shipping_methods"),
         span=first,
     )
+
+
+def _has_token(tree: Tree[Token], kind: str) -> bool:
+    return any(isinstance(t, Token) and t.type == kind for t in tree.children)
 
 
 _ROUNDING = {
@@ -200,6 +207,11 @@ class _FileLowerer(Lowerer):
         elif tree.data == "set_rounding":
             mode = self.first_token(self.subtree(tree, "rounding_mode"))
             key, value = "rounding", _ROUNDING[mode.type]
+        elif tree.data == "set_prices_tax":
+            first = self.first_token(tree)
+            include = first.type == "ZH_PRICES_INCLUDE_TAX" or _has_token(tree, "INCLUDE")
+            zh = first.type.startswith("ZH_")
+            key, value = "prices_tax", (include, ast.Notation.ZH if zh else ast.Notation.EN)
         elif tree.data == "set_shipping_methods":
             names = self.tokens(tree, "NAME")
             key, value = "shipping_methods", tuple(str(n) for n in names)
@@ -207,7 +219,11 @@ class _FileLowerer(Lowerer):
             key, value = "max_order_discount", self.decimal(token)
         if key in found:
             line = found[key][1].line
-            word = {"max_order_discount": "order cap", "shipping_methods": "shipping methods"}.get(key, key)
+            word = {
+                "max_order_discount": "order cap",
+                "prices_tax": "prices include/exclude tax",
+                "shipping_methods": "shipping methods",
+            }.get(key, key)
             self.error(
                 "S030",
                 f"`{word}` is already set on line {line} of this file",

@@ -88,6 +88,8 @@ _WORDS: dict[str, str] = {
     "ZH_EXCLUSIVE": "`互斥`",
     "ZH_EXCLUSIVE_GROUP": "`互斥组`",
     "ZH_THRESHOLD_ORIGINAL": "`门槛按原价`",
+    "ZH_PRICES_INCLUDE_TAX": "`价格含税`",
+    "ZH_PRICES_EXCLUDE_TAX": "`价格不含税`",
     # composed offers (grammar.lark, "composed offers" block)
     "ZH_CONDITION": "`条件`",
     "ZH_DA": "`打`",
@@ -125,6 +127,9 @@ _DECLARATIONS = {
     "CURRENCY",
     "ROUNDING",
     "ORDER",
+    "PRICES",
+    "ZH_PRICES_INCLUDE_TAX",
+    "ZH_PRICES_EXCLUDE_TAX",
     "SHIPPING",  # shipping methods
     "ZH_SHIPPING_METHODS",
 }

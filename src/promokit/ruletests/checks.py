@@ -57,6 +57,10 @@ _AMOUNTS: dict[str, Callable[[PricingResult], Decimal]] = {
     "points_earned": lambda r: Decimal(r.points_earned),
     "points_redeemed": lambda r: Decimal(r.points_redeemed),
     "points_priced": lambda r: Decimal(r.points_priced),
+    # Without tax in the result (docs/semantics.md#tax) there is none: net and gross are the total.
+    "tax": lambda r: r.tax.tax if r.tax is not None else Decimal(0),
+    "net": lambda r: r.tax.net if r.tax is not None else r.total,
+    "gross": lambda r: r.tax.gross if r.tax is not None else r.total,
 }
 
 
@@ -80,6 +84,10 @@ def _line(e: Expectation, result: PricingResult, q: Quantize) -> tuple[bool, str
         actual = line.discount
     elif e.line_field == "subtotal":
         actual = line.subtotal
+    elif e.line_field in ("net", "tax", "gross"):
+        value = getattr(line, e.line_field)
+        # Without tax in the result: no tax, net and gross are the line total.
+        actual = value if value is not None else (Decimal(0) if e.line_field == "tax" else line.total)
     else:
         actual = line.total
     return actual == e.amount, _num(e.amount), _num(actual)

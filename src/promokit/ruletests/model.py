@@ -36,6 +36,7 @@ class Product:
     attributes: tuple[tuple[str, AttributeValue], ...] = ()
     span: Span = NO_SPAN
     points_price: int | None = None  # `points 500`: a points-mall line (docs/points.md)
+    tax_rate: Decimal | None = None  # `tax 0.13` (docs/semantics.md#tax)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +60,14 @@ class CartLine:
 
 @dataclass(frozen=True, slots=True)
 class ShipmentSpec:
-    """`shipping express 20 id s2`: one shipping line of the request (the id defaults to the method)."""
+    """`shipping express 20 id s2`: one shipping line of the request (the id defaults to the method;
+    `tax 0.09`: its tax rate, docs/semantics.md#tax)."""
 
     method: Named
     amount: Decimal
     line_id: str | None = None
     span: Span = NO_SPAN
+    tax_rate: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,9 @@ ExpectKind = Literal[
     "shipping_discount",
     "shipping_line",
     "line",
+    "tax",
+    "net",
+    "gross",
     "applied",
     "not_applied",
     "code_not_applied",
@@ -118,7 +124,7 @@ ExpectKind = Literal[
     "points_priced",
     "hint",
 ]
-LineField = Literal["total", "price", "discount", "subtotal"]
+LineField = Literal["total", "price", "discount", "subtotal", "net", "tax", "gross"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,7 @@ class Expectation:
     """One `expect ...` line. Which fields are set depends on `kind`:
 
     - total/subtotal/discount/shipping/shipping_discount/points_*: `amount`
+    - tax/net/gross: `amount`, the result's tax totals (docs/semantics.md#tax-totals)
     - line: `target` (line id or sku), `line_field`, `amount`
     - shipping_line: `target` (shipping line id or method), `amount` (what it costs after benefits)
     - applied: `target` (promotion), optional `amount`
@@ -172,6 +179,7 @@ class Setup:
     customer: CustomerSpec = field(default_factory=CustomerSpec)
     lines: tuple[CartLine, ...] = ()
     shipping: Decimal | tuple[ShipmentSpec, ...] | None = None
+    shipping_tax_rate: Decimal | None = None  # `shipping 10 tax 0.09`
     coupons: tuple[str, ...] | None = None
     channel: str | None = None
     group: tuple[str | None, int] | None = None  # (group id, size)

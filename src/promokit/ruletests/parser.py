@@ -329,6 +329,7 @@ class _Lowering:
         sku = self.named(next(_subtrees(tree, "sku")))
         price: Decimal | None = None
         points: int | None = None
+        tax_rate: Decimal | None = None
         category = brand = None
         tags: list[str] = []
         attrs: list[tuple[str, AttributeValue]] = []
@@ -341,6 +342,8 @@ class _Lowering:
                 price = self.number(toks[1])
             elif attr.data == "points_attr":
                 points = self.whole(toks[1], "a points price")
+            elif attr.data == "tax_attr":
+                tax_rate = self.number(toks[1])
             elif attr.data == "category_attr":
                 category = self.value(values[0])
             elif attr.data == "brand_attr":
@@ -349,7 +352,9 @@ class _Lowering:
                 tags.extend(self.value(v) for v in values)
             elif attr.data == "attr_attr":
                 attrs.append((self.value(values[0]), self.attr_value(values[1])))
-        return Product(sku, price, category, brand, tuple(tags), tuple(attrs), self.span(tree), points)
+        return Product(
+            sku, price, category, brand, tuple(tags), tuple(attrs), self.span(tree), points, tax_rate
+        )
 
     # ----------------------------------------------------------------- setup and cases
 
@@ -376,6 +381,8 @@ class _Lowering:
             elif kind == "shipping_stmt":
                 items = list(_subtrees(stmt, "ship_item"))
                 s = replace(s, shipping=tuple(map(self.ship_item, items)) if items else self.number(toks[1]))
+                if not items and len(toks) > 3:  # `shipping 10 tax 0.09`
+                    s = replace(s, shipping_tax_rate=self.number(toks[3]))
             elif kind == "coupons_stmt":
                 s = replace(
                     s, coupons=(s.coupons or ()) + tuple(self.value(v) for v in _subtrees(stmt, "value"))
@@ -392,14 +399,15 @@ class _Lowering:
             elif kind in _STATE_KINDS:
                 state.append(self.ledger_state(stmt))
             elif kind == "expect_stmt":
-                expectations.append(self.expectation(next(c for c in stmt.children if isinstance(c, Tree))))
+                expectations.extend(self.expectations(next(c for c in stmt.children if isinstance(c, Tree))))
         return replace(s, customer=customer, lines=tuple(lines), state=tuple(state))
 
     def ship_item(self, tree: Tree[Token]) -> ShipmentSpec:
         method = self.named(next(_subtrees(tree, "name")))
-        amount = self.number(next(t for t in _tokens(tree) if t.type == "NUMBER"))
+        numbers = [self.number(t) for t in _tokens(tree) if t.type == "NUMBER"]
         given = next((self.value(v) for v in _subtrees(tree, "value")), None)
-        return ShipmentSpec(method, amount, given, self.span(tree))
+        rate = numbers[1] if len(numbers) > 1 else Decimal(0)  # `express 20 tax 0.09`
+        return ShipmentSpec(method, numbers[0], given, self.span(tree), rate)
 
     def instant(self, tree: Tree[Token]) -> Instant | None:
         toks = _tokens(tree)
@@ -491,6 +499,18 @@ class _Lowering:
         kind = _STATE_KINDS[tree.data]
         amount = Decimal(self.whole(numbers[0], "a count"))
         return LedgerState(kind, promo, amount, today, None, self.span(tree))
+
+    def expectations(self, tree: Tree[Token]) -> list[Expectation]:
+        """One `expect` line: `expect line L1 net 8.00 tax 1.60` is one expectation per field."""
+        if tree.data != "e_line":
+            return [self.expectation(tree)]
+        sku = self.named(next(_subtrees(tree, "sku")))
+        fields = list(_subtrees(tree, "line_field"))
+        numbers = [t for t in tree.children if isinstance(t, Token) and t.type == "NUMBER"]
+        return [
+            Expectation("line", self.span(tree), self.number(n), sku, str(_tokens(f)[0]))  # type: ignore[arg-type]
+            for f, n in zip(fields, numbers, strict=True)
+        ]
 
     def expectation(self, tree: Tree[Token]) -> Expectation:
         kind = tree.data[2:]  # e_total -> total

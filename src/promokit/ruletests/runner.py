@@ -128,6 +128,9 @@ def merge_setup(defaults: Setup, case: Setup) -> Setup:
         customer=customer,
         lines=defaults.lines + case.lines,
         shipping=case.shipping if case.shipping is not None else defaults.shipping,
+        shipping_tax_rate=case.shipping_tax_rate
+        if case.shipping is not None or case.shipping_tax_rate is not None
+        else defaults.shipping_tax_rate,
         coupons=case.coupons if case.coupons is not None else defaults.coupons,
         channel=case.channel or defaults.channel,
         group=case.group or defaults.group,
@@ -198,6 +201,7 @@ def build_request(
             customer=Customer(**customer_fields),
             lines=tuple(lines),
             shipping=_shipping(setup.shipping),
+            shipping_tax_rate=setup.shipping_tax_rate or Decimal(0),
             coupons=setup.coupons or (),
             group=Group(id=setup.group[0] or "group-1", size=setup.group[1]) if setup.group else None,
             channel=setup.channel,
@@ -216,7 +220,10 @@ def _shipping(spec: Decimal | tuple[ShipmentSpec, ...] | None) -> Any:
     if isinstance(spec, Decimal):
         return spec
     return tuple(
-        ShippingLine(id=s.line_id or s.method.text, method=s.method.text, amount=s.amount) for s in spec
+        ShippingLine(
+            id=s.line_id or s.method.text, method=s.method.text, amount=s.amount, tax_rate=s.tax_rate
+        )
+        for s in spec
     )
 
 
@@ -246,6 +253,9 @@ def make_line(cart_line: CartLine, known: Product | None, seen: dict[str, int]) 
         points_price=given.points_price
         if given.points_price is not None
         else (known.points_price if known else None),
+        tax_rate=given.tax_rate
+        if given.tax_rate is not None
+        else (known.tax_rate if known and known.tax_rate is not None else Decimal(0)),
     )
 
 

@@ -45,6 +45,9 @@ class Cart:
     condition_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # promotion id -> the lines it reads as a bitmask (parts.line_mask memo)
     line_masks: dict[str, int] = field(default_factory=dict)
+    # Under `prices exclude tax`: 1 + each line's tax rate, so that order-level amounts are
+    # apportioned by gross share (docs/semantics.md#tax-apportionment); None: by what is left.
+    gross_factors: tuple[Decimal, ...] | None = None
 
     def q(self, amount: Decimal) -> Decimal:
         """Round a computed amount with the rule set's rounding mode."""
@@ -55,6 +58,13 @@ class Cart:
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, self.currency)
+
+    def gross_weights(self, lines: list[int], left: list[Decimal]) -> list[Decimal]:
+        """What each of `lines` has left, weighed by gross share (docs/semantics.md#tax-apportionment)."""
+        factors = self.gross_factors
+        if factors is None:
+            return left
+        return [amount * factors[i] for i, amount in zip(lines, left, strict=True)]
 
     def spread(self, amount: Decimal, weights: list[Decimal], caps: list[Decimal]) -> list[Decimal]:
         """Apportion `amount` by largest remainder, never above a cap (docs/semantics.md#apportionment)."""

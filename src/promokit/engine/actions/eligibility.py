@@ -88,6 +88,11 @@ def prepare(
         max_order_discount=rules.max_order_discount,
         promotions={},
         eligible={},
+        gross_factors=(
+            None
+            if rules.prices_include_tax or all(line.tax_rate == 0 for line in lines)
+            else tuple(1 + line.tax_rate for line in lines)
+        ),
         shipping_lines=request.shipping_lines,
     )
     found = rules.index.candidates(list(lines))

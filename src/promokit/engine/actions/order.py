@@ -72,14 +72,14 @@ def covered(
 
 def _spread(cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], amount: Decimal) -> Effect:
     """An order-level amount over the eligible lines in proportion to what they have left (of
-    the covered units, when the promotion caps units)."""
+    the covered units, when the promotion caps units), by gross share when prices exclude tax."""
     cover = covered(cp, cart, remaining)
     lines = list(cover)
     left = [cover[i][0] for i in lines]
     amount = min(cart.q(amount), sum(left, ZERO))
     if cp.cap is not None:
         amount = min(amount, cp.cap)
-    parts = cart.spread(amount, left, left) if amount > 0 else [ZERO] * len(lines)
+    parts = cart.spread(amount, cart.gross_weights(lines, left), left) if amount > 0 else [ZERO] * len(lines)
     amounts = {i: a for i, a in zip(lines, parts, strict=True) if a > 0}
     return Effect(amounts=amounts, units={i: cover[i][1] for i in amounts})
 
