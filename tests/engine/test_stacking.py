@@ -10,7 +10,7 @@ import itertools
 
 from helpers import D, applied, cart, line, load
 
-from promokit.engine import evaluate
+from promokit.engine import line_choices
 from promokit.engine.stacking import StackableSets, stack_partners
 
 
@@ -93,7 +93,7 @@ def test_a_one_line_cart_under_many_identical_promotions_prices_in_polynomial_st
             super().__init__(partners)
             counted.append(self)
 
-    monkeypatch.setattr(evaluate, "StackableSets", Counting)
+    monkeypatch.setattr(line_choices, "StackableSets", Counting)
     for n in (25, 30):
         for pair in (False, True):
             rules = load(_identical(n, pair))

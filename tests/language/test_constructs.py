@@ -79,6 +79,13 @@ def test_zhe_counts_tenths_paid_and_two_digits_mean_a_decimal(written: str, off:
     assert action.percent.off == Decimal(off)
 
 
+def test_ten_zhe_is_nothing_off_not_one_tenth() -> None:
+    """`10折` once read as 1.0折 (90% off) and passed `check`; it pays ten tenths."""
+    action = action_of("10折")
+    assert isinstance(action, ast.PercentOff)
+    assert action.percent.off == Decimal(0)
+
+
 def test_every_action_line_has_a_percent_of_the_right_type() -> None:
     nth = action_of("第二件半价")
     assert isinstance(nth, ast.NthUnitOff) and nth.nth == 2 and nth.percent.off == Decimal(50)

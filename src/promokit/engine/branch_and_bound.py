@@ -28,7 +28,8 @@ from ..compile.compiler import CompiledPromotion, conflicts, stackable
 from ..language.ast import Layer
 from .actions import ZERO
 from .actions.item import search_line_bounds
-from .evaluate import Evaluation, evaluate, holdable
+from .evaluate import Evaluation, evaluate
+from .line_choices import holdable
 from .search_bounds import ComponentBound
 from .search_memo import OutOfBudget, SearchMemo
 

@@ -15,24 +15,26 @@ goes to the promotions that save most on it alone (documented heuristic).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import cast
 
-from ..compile.compiler import CompiledPromotion, conflicts, stackable
+from ..compile.compiler import CompiledPromotion, conflicts
 from ..language.ast import Layer, PointsRedeem
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
 from .actions.cart import Cart, shrink
-from .actions.condition import applications, read_lines
-from .actions.item import evaluate_item, is_per_unit, leftover_saving, line_bounds, saving_bound
+from .actions.condition import read_lines
+from .actions.item import evaluate_item
 from .actions.order import evaluate_order
-from .stacking import StackableSets, stack_partners
+from .line_choices import holdable, leftover_units, likely_winner, line_choices
+from .parts import BY_RANK, LayerStarts, Part, split
 
 #: Contested-line assignments tried exhaustively per combination; above it, the heuristic.
 MAX_ASSIGNMENTS = 16
 
 _LAYERS = (Layer.ITEM, Layer.ORDER, Layer.COUPON, Layer.SHIPPING, Layer.POINTS)
+_LAYER_RANK = {layer: k for k, layer in enumerate(_LAYERS)}
 
 
 @dataclass(slots=True)
@@ -48,8 +50,10 @@ class Evaluation:
     saving: Decimal
     assignment: dict[int, tuple[str, ...]] = field(default_factory=dict)
     exhaustive: bool = True  # False when the assignment heuristic was used
+    # item promotions given only units a capped price left over, with the line (`_leftover_units`)
+    late: tuple[tuple[int, str], ...] = ()
     # what the lines had left when each layer started (thresholds, shortfalls, hints)
-    before: dict[Layer, tuple[Decimal, ...]] = field(default_factory=dict)
+    before: Mapping[Layer, tuple[Decimal, ...]] = field(default_factory=dict)
 
     @property
     def goods_discount(self) -> Decimal:
@@ -90,26 +94,71 @@ def valid(promotions: Sequence[CompiledPromotion]) -> bool:
 
 
 def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation | None:
-    """Price `promotions` together on the cart; None when they cannot be combined."""
-    ordered = sorted(promotions, key=lambda p: p.order)
+    """Price `promotions` together on the cart; None when they cannot be combined.
+
+    A combination whose promotions fall into parts that share no line is priced part by part
+    (each part memoised per request, `parts.py`) and put together: the same outcome as
+    pricing it whole, since no part can change what another reads."""
+    ordered = sorted(promotions, key=BY_RANK)
     if not valid(ordered):
         return None
-    items = [p for p in ordered if p.layer is Layer.ITEM]
-    key = frozenset(p.id for p in items)
-    choices = cart.choices.get(key)
-    if choices is None:
-        choices = cart.choices[key] = _line_choices(cart, items)
+    groups = split(cart, ordered)
+    if len(groups) < 2:
+        choices = line_choices(cart, [p for p in ordered if p.layer is Layer.ITEM])
+        return _whole(cart, ordered, choices, _assignments(choices) > MAX_ASSIGNMENTS)
+    keys = [frozenset(p.id for p in g.members) for g in groups]
+    shapes = [_shape(cart, key, g.members) for key, g in zip(keys, groups, strict=True)]
+    # the assignment heuristic is chosen for the whole combination, as if priced whole
+    count = 1
+    for _, n in shapes:
+        count *= n
+    heuristic = count > MAX_ASSIGNMENTS
+    parts = []
+    for key, g, (choices, _) in zip(keys, groups, shapes, strict=True):
+        found = cart.item_layers.get(("part", key, heuristic))
+        if not isinstance(found, Evaluation):
+            found = _whole(cart, g.members, choices, heuristic)
+            cart.item_layers["part", key, heuristic] = found
+        parts.append((g, found))
+    return _merged(cart, ordered, parts)
+
+
+def _assignments(choices: dict[int, list[tuple[str, ...]]]) -> int:
+    """How many assignments of the contested lines there are."""
+    count = 1
+    for options in choices.values():
+        count *= len(options)
+    return count
+
+
+def _shape(
+    cart: Cart, key: frozenset[str], members: Sequence[CompiledPromotion]
+) -> tuple[dict[int, list[tuple[str, ...]]], int]:
+    """A part's line choices and number of assignments, memoised per part."""
+    found = cast("tuple[dict[int, list[tuple[str, ...]]], int] | None", cart.item_layers.get(("shape", key)))
+    if found is None:
+        choices = line_choices(cart, [p for p in members if p.layer is Layer.ITEM])
+        found = (choices, _assignments(choices))
+        cart.item_layers["shape", key] = found
+    return found
+
+
+def _whole(
+    cart: Cart,
+    ordered: Sequence[CompiledPromotion],
+    choices: dict[int, list[tuple[str, ...]]],
+    heuristic: bool,
+) -> Evaluation:
+    """Price `ordered` (valid, rank order) in one piece: every assignment of its contested
+    lines, or each to its likely winner when `heuristic`."""
     contested = sorted(i for i, c in choices.items() if len(c) > 1)
     fixed = {i: c[0] for i, c in choices.items() if len(c) == 1}
     if not contested:
         return _run(cart, ordered, fixed)
-    count = 1
-    for i in contested:
-        count *= len(choices[i])
-    if count > MAX_ASSIGNMENTS:
+    if heuristic:
         assignment = dict(fixed)
         for i in contested:
-            assignment[i] = _likely_winner(cart, i, choices[i])
+            assignment[i] = likely_winner(cart, i, choices[i])
         result = _run(cart, ordered, assignment)
         result.exhaustive = False
         return result
@@ -127,72 +176,49 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
     return _evaluation(ordered, *best)
 
 
-def _line_choices(cart: Cart, items: Sequence[CompiledPromotion]) -> dict[int, list[tuple[str, ...]]]:
-    """Per line, the sets of its item promotions that are mutually stackable: the maximal
-    sets and, bounded, their subsets (`stacking.StackableSets.choices`)."""
-    covering: dict[int, list[CompiledPromotion]] = {}
-    for p in items:
-        for i in holdable(cart, p):
-            covering.setdefault(i, []).append(p)
-    if cart.stacking is None:
-        cart.stacking = StackableSets(stack_partners(cart.promotions.values()))
-    sets = cart.stacking
-    if not sets.partners:  # nothing stacks (the common case): one promotion per choice, rank order
-        return {i: [(p.id,) for p in ps] for i, ps in covering.items()}
-    return {i: [tuple(p.id for p in members) for members in sets.choices(ps)] for i, ps in covering.items()}
-
-
-def holdable(cart: Cart, p: CompiledPromotion) -> tuple[int, ...]:
-    """The lines an item-level promotion may take: those it can discount at all.
-
-    A promotion that does nothing alone on all its lines (price above the current price, too
-    few units for its deal, a bundle dearer than its units) takes no line, and a linear one
-    (percentage, amount off, prices) takes no line it cannot discount. Without this, a
-    promotion that saves nothing could still hold a cheap line away from a "cheapest unit
-    free" deal and change which unit that deal gives away. Likewise a promotion whose `when`
-    condition fails: at the item layer it is measured on original prices over the whole cart,
-    so it fails in every combination and must not hold lines away from the others.
-    """
-    found = cart.holdable.get(p.id)
-    if found is None:
-        eligible = cart.eligible[p.id]
-        _, unmet, ups = applications(p, cart, cart.subtotals, item_layer=True)
-        outcome, ups = (
-            (unmet, ups) if unmet is not None else evaluate_item(p, cart, eligible, list(cart.subtotals))
-        )
-        cart.standalone[p.id] = outcome.amounts if isinstance(outcome, Effect) else {}
-        if unmet is None and (isinstance(outcome, Effect) or (saving_bound(p, cart) or ZERO) > 0):
-            bounds = line_bounds(p, cart)
-            found = tuple(i for i in eligible if bounds[i] > 0)
-        else:
-            found = ()
-        cart.holdable[p.id] = found
-        if found == tuple(eligible):
-            # the outcome its evaluation alone needs (`_item_outcome`'s key): computed once
-            key = ("item", p.id, found, tuple(cart.subtotals[i] for i in found))
-            cart.item_layers.setdefault(key, (outcome, ups))
-    return found
-
-
-def _likely_winner(cart: Cart, line: int, choices: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """The choice that saves most on `line` alone (the earlier one on ties), memoised per
-    (line, choices): the assignment heuristic asks again for every combination."""
-    key = ("winner", line, tuple(choices))
-    found = cast("tuple[str, ...] | None", cart.item_layers.get(key))
-    if found is None:
-        best = max(range(len(choices)), key=lambda k: (_alone_value(cart, choices[k], line), -k))
-        found = cart.item_layers[key] = choices[best]
-    return found
-
-
-def _alone_value(cart: Cart, ids: tuple[str, ...], line: int) -> Decimal:
-    """What these promotions save on `line` when each applies alone to all its lines."""
-    total = ZERO
-    for pid in ids:
-        if pid not in cart.standalone:
-            holdable(cart, cart.promotions[pid])
-        total += cart.standalone[pid].get(line, ZERO)
-    return total
+def _merged(
+    cart: Cart, ordered: Sequence[CompiledPromotion], parts: Sequence[tuple[Part, Evaluation]]
+) -> Evaluation:
+    """The evaluation of a whole combination from those of its parts: each part's lines as it
+    left them, and effects, misses and upsells in the order the whole evaluation records them
+    (item promotions in rank order, then units left over by capped prices line by line, then
+    the later layers in the order they apply)."""
+    items, later = _split(ordered)
+    effects: dict[str, Effect] = {}
+    misses: dict[str, Miss] = {}
+    upsells: dict[str, list[Upsell]] = {}
+    late: list[tuple[int, str]] = []
+    remaining = list(cart.subtotals)
+    assignment: dict[int, tuple[str, ...]] = {}
+    saving = ZERO
+    for part, ev in parts:
+        effects.update(ev.effects)
+        misses.update(ev.misses)
+        late += ev.late
+        for u in ev.upsells:
+            upsells.setdefault(u.promotion, []).append(u)
+        for i in part.lines:
+            remaining[i] = ev.remaining[i]
+        assignment.update(ev.assignment)
+        saving += ev.saving
+    late.sort()
+    added = {pid for _, pid in late}
+    in_items = [p.id for p in items]
+    in_later = [p.id for p in later]
+    order = [i for i in in_items if i not in added] + [pid for _, pid in late] + in_later
+    return Evaluation(
+        before=LayerStarts(cart.subtotals, [(part.lines, ev.before) for part, ev in parts]),
+        ids=frozenset(p.id for p in ordered),
+        effects={pid: effects[pid] for pid in order if pid in effects},
+        misses={pid: misses[pid] for pid in in_items + in_later if pid in misses},
+        upsells=[u for pid in in_items + in_later for u in upsells.get(pid, ())],
+        remaining=remaining,
+        shipping=parts[0][1].shipping,
+        saving=saving,
+        assignment=dict(sorted(assignment.items())),
+        exhaustive=all(ev.exhaustive for _, ev in parts),
+        late=tuple(late),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +233,7 @@ class _ItemLayer:
     upsells: tuple[Upsell, ...]
     room: Decimal | None
     saving: Decimal  # of `effects`, summed once
+    late: tuple[tuple[int, str], ...]  # `_leftover_units`: (line, promotion) given only left-over units
 
 
 def _item_outcome(
@@ -227,7 +254,8 @@ def _item_outcome(
 def _item_layer(
     cart: Cart, items: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
 ) -> _ItemLayer:
-    key = (tuple(p.id for p in items), tuple(sorted(assignment.items())))
+    by_line = sorted(assignment.items())
+    key = (tuple(p.id for p in items), tuple(by_line))
     cached = cart.item_layers.get(key)
     if isinstance(cached, _ItemLayer):
         return cached
@@ -236,10 +264,18 @@ def _item_layer(
     misses: dict[str, Miss] = {}
     upsells: list[Upsell] = []
     room = cart.max_order_discount
+    held: dict[str, list[int]] = {}  # promotion -> the lines it was given, in line order
+    for i, owners in by_line:
+        for pid in owners:
+            held.setdefault(pid, []).append(i)
+    memo = cart.item_layers
+    known = cart.holdable.get
     for p in items:
-        lines = [i for i in cart.eligible[p.id] if p.id in assignment.get(i, ())]
-        if not holdable(cart, p):  # does nothing on any line: its reason from its lines alone
-            outcome, ups = evaluate_item(p, cart, cart.eligible[p.id], list(cart.subtotals))
+        lines = held.get(p.id, [])
+        if not (
+            known(p.id) or holdable(cart, p)
+        ):  # does nothing on any line: its reason from its lines alone
+            outcome, ups = _item_outcome(cart, p, list(cart.eligible[p.id]), list(cart.subtotals))
             misses[p.id] = outcome if isinstance(outcome, Miss) else Miss("no_saving", "saves nothing here")
             upsells.extend(ups)
             continue
@@ -247,67 +283,20 @@ def _item_layer(
             winner = next((w for i in cart.eligible[p.id] for w in assignment.get(i, ())), None)
             misses[p.id] = Miss("excluded", f"its lines went to {winner}, which saves more", lost_to=winner)
             continue
-        outcome, ups = _item_outcome(cart, p, lines, remaining)
-        upsells.extend(ups)
+        # `_item_outcome`, inlined: the search runs this loop for every member of every combination
+        key_p = ("item", p.id, tuple(lines), tuple([remaining[i] for i in lines]))
+        found = cast("tuple[Outcome, list[Upsell]] | None", memo.get(key_p))
+        if found is None:
+            found = memo[key_p] = evaluate_item(p, cart, lines, remaining)
+        outcome, ups = found
+        if ups:
+            upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
-    if room is None:
-        _leftover_units(cart, items, assignment, remaining, effects, misses)
+    late = leftover_units(cart, items, assignment, remaining, effects, misses) if room is None else ()
     saving = sum((e.saving for e in effects.values()), ZERO)
-    layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving)
+    layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving, late)
     cart.item_layers[key] = layer
     return layer
-
-
-def _leftover_units(
-    cart: Cart,
-    items: Sequence[CompiledPromotion],
-    assignment: dict[int, tuple[str, ...]],
-    remaining: list[Decimal],
-    effects: dict[str, Effect],
-    misses: dict[str, Miss],
-) -> None:
-    """Units a capped price left at full price go to the next-best item promotion (docs/semantics.md#item-competition).
-
-    A line given to one per-unit promotion (a percentage, an amount off each, a price) that
-    discounted only some of its units (a flash limit of 2 per customer on a line of 5) keeps
-    the rest at full price; here they go to the combination's other per-unit promotion on
-    that line that saves most on them, when it has no caps of its own (unit cap, amount cap,
-    budget), so that its amount stays exact per line. The line then carries two adjustments,
-    each with its units. Only lines with a single promotion (no stacking) are split.
-    """
-    for i in sorted(assignment):
-        owners = assignment[i]
-        if len(owners) != 1:
-            continue
-        owner = cart.promotions[owners[0]]
-        if not is_per_unit(owner):
-            continue
-        done = effects[owner.id].units.get(i, 0) if owner.id in effects else 0
-        left = cart.quantities[i] - done
-        if left <= 0:
-            continue
-        value = cart.subtotals[i] * left / cart.quantities[i]
-        best: tuple[Decimal, CompiledPromotion] | None = None
-        for r in items:
-            if r.id == owner.id or stackable(r, owner) or i not in holdable(cart, r):
-                continue
-            if cart.unit_caps.get(r.id) is not None or cart.budgets.get(r.id) is not None:
-                continue
-            amount = leftover_saving(r, cart, value, left)
-            if amount is not None and amount > 0 and (best is None or amount > best[0]):
-                best = (amount, r)
-        if best is None:
-            continue
-        amount, r = best
-        prior = effects.get(r.id)
-        if prior is None:
-            effects[r.id] = Effect(amounts={i: amount}, units={i: left})
-            misses.pop(r.id, None)
-        else:
-            effects[r.id] = replace(
-                prior, amounts={**prior.amounts, i: amount}, units={**prior.units, i: left}
-            )
-        remaining[i] -= amount
 
 
 def _settle(
@@ -320,6 +309,11 @@ def _settle(
     misses: dict[str, Miss],
 ) -> Decimal | None:
     """Record an outcome after budget and order cap; subtract an applied one from the lines."""
+    if room is None and isinstance(outcome, Effect) and cart.budgets.get(p.id) is None:
+        for i, amount in outcome.amounts.items():  # no limit applies: `_limits` would keep it as is
+            remaining[i] -= amount
+        effects[p.id] = outcome
+        return room
     if isinstance(outcome, Effect):
         outcome, room = _limits(cart, p, outcome, room)
     if isinstance(outcome, Miss):
@@ -365,22 +359,22 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
         # (outcomes are never mutated: `_limits` cuts a copy). It reads only its eligible
         # lines (threshold, apportionment) and its `when` condition's lines, so only their
         # amounts key it: combinations that differ elsewhere share it.
-        key_p = ("order", p.id, tuple(remaining[i] for i in read_lines(p, cart)), shipping)
+        lines = cart.eligible[p.id] if p.condition_scope is None else read_lines(p, cart)
+        key_p = ("order", p.id, tuple([remaining[i] for i in lines]), shipping)
         found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
         if found is None:
             found = evaluate_order(p, cart, remaining, shipping)
             cart.item_layers[key_p] = found
         outcome, ups = found
-        upsells.extend(ups)
+        if ups:
+            upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
         if p.id in effects and effects[p.id].shipping_lines:
             off = effects[p.id].shipping_lines
             shipping = tuple(fee - off.get(k, ZERO) for k, fee in enumerate(shipping))
     for layer in _LAYERS[1:]:
         if layer not in before:  # no promotion of this layer ran: it would see what is left now
-            later_layers = [
-                lay for lay in _LAYERS if lay in before and _LAYERS.index(lay) > _LAYERS.index(layer)
-            ]
+            later_layers = [lay for lay in _LAYERS if lay in before and _LAYER_RANK[lay] > _LAYER_RANK[layer]]
             before[layer] = before[later_layers[0]] if later_layers else tuple(remaining)
     saving = sum((e.saving for e in effects.values()), ZERO)
     result = _Later(tuple(remaining), effects, misses, tuple(upsells), shipping, before, saving)
@@ -389,11 +383,15 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
 
 
 def _split(ordered: Sequence[CompiledPromotion]) -> tuple[list[CompiledPromotion], list[CompiledPromotion]]:
-    """Item promotions (rank order) and the later ones in the order they apply; points:
-    redemption pays for goods before points are earned on what is left."""
+    """Item promotions (rank order) and the later ones in the order they apply: layer by
+    layer, each in rank order; points: redemption pays for goods before points are earned on
+    what is left."""
     items = [p for p in ordered if p.layer is Layer.ITEM]
+    if len(items) == len(ordered):
+        return items, []
     later = [p for p in ordered if p.layer is not Layer.ITEM]
-    later.sort(key=lambda p: (_LAYERS.index(p.layer), not isinstance(p.action, PointsRedeem), p.order))
+    if any(p.layer is not Layer.ORDER for p in later):  # `ordered` is in rank order already
+        later.sort(key=lambda p: (_LAYER_RANK[p.layer], not isinstance(p.action, PointsRedeem), p.order))
     return items, later
 
 
@@ -418,6 +416,7 @@ def _evaluation(
         shipping=rest.shipping,
         saving=saving,
         assignment={i: a for i, a in assignment.items() if len(a) > 0},
+        late=first.late,
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from ..compile.compiler import CompiledPromotion
 from ..language.ast import Layer
 from .actions.cart import Cart
-from .actions.condition import read_lines
+from .parts import line_mask
 
 _LINE_BOUND = (Layer.ITEM, Layer.ORDER, Layer.COUPON)
 
@@ -29,17 +29,27 @@ class Footprints:
     def lines(self, p: CompiledPromotion) -> frozenset[int]:
         """The lines whose amounts `p` reads: its eligible lines, and the lines its `when`
         condition counts when that condition has a scope of its own (docs/semantics.md#composed-offers)."""
-        if p.id not in self.cart.eligible:
-            return frozenset()
-        return frozenset(read_lines(p, self.cart))
+        mask = line_mask(self.cart, p)
+        return frozenset(i for i in range(len(self.cart.lines)) if mask >> i & 1)
 
     def movable(self, p: CompiledPromotion) -> bool:
         """Whether `p` acts on its own lines only (no shipping, no order cap to share)."""
         return self.cart.max_order_discount is None and p.layer in _LINE_BOUND
 
-    def apart(self, p: CompiledPromotion, members: Iterable[CompiledPromotion]) -> bool:
-        """Whether `p` can be added to (or dropped from) `members` for exactly its saving alone."""
+    def mask(self, members: Iterable[CompiledPromotion]) -> int:
+        """The lines `members` read, as one bitmask (`parts.line_mask`)."""
+        found = 0
+        for q in members:
+            found |= line_mask(self.cart, q)
+        return found
+
+    def apart(
+        self, p: CompiledPromotion, members: Iterable[CompiledPromotion], read: int | None = None
+    ) -> bool:
+        """Whether `p` can be added to (or dropped from) `members` for exactly its saving alone.
+        `read`: the lines the members other than `p` read, when the caller keeps it."""
         if not self.movable(p):
             return False
-        mine = self.lines(p)
-        return all(q.id == p.id or not (mine & self.lines(q)) for q in members)
+        if read is None:
+            read = self.mask(q for q in members if q.id != p.id)
+        return not line_mask(self.cart, p) & read

@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ..compile.compiler import CompiledPromotion, conflicts
+from ..compile.compiler import CompiledPromotion
 from ..models import Reason
 from .actions import ZERO, Miss, Upsell
 from .evaluate import Evaluation
-from .search_memo import SearchMemo
+from .parts import BY_RANK
+from .search_memo import SearchMemo, rivals_of
 
 #: Alternatives kept for explanations.
 MAX_ALTERNATIVES = 5
@@ -32,12 +33,13 @@ def left_out(
     excluded: dict[str, Miss] = {}
     upsells: list[Upsell] = []
     # in rank order, so that "lost to" names the highest-ranked rival whatever the set's order
-    chosen = sorted((search.by_id[i] for i in best.ids), key=lambda q: q.order)
+    chosen = sorted((search.by_id[i] for i in best.ids), key=BY_RANK)
     for p in money:
         if p.id in best.ids:
             continue
-        rivals = [q for q in chosen if conflicts(p, q)]
-        trial = [q for q in chosen if not conflicts(p, q)] + [p]
+        rivals = rivals_of(p, chosen)
+        lost = {q.id for q in rivals}
+        trial = [q for q in chosen if q.id not in lost] + [p]
         if rivals and not measure:
             alt = search.known(trial)
             if alt is None:

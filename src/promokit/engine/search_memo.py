@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from ..compile.compiler import CompiledPromotion, stackable
+from ..compile.compiler import CompiledPromotion, conflicts, stackable
 from .actions.cart import Cart
 from .evaluate import Evaluation, evaluate
+from .parts import BY_RANK
 
 
 class OutOfBudget(Exception):
@@ -30,7 +31,7 @@ class SearchMemo:
 
     def run(self, members: Iterable[CompiledPromotion]) -> Evaluation | None:
         """The evaluation of `members` together (None when they conflict), computed once."""
-        ps = sorted(members, key=lambda p: p.order)
+        ps = sorted(members, key=BY_RANK)
         key = frozenset(p.id for p in ps)
         if key not in self.memo:
             self.evaluations += 1
@@ -53,6 +54,14 @@ class SearchMemo:
         """The best combination evaluated so far (`default` when it is better or none was)."""
         found = [ev for ev in self.memo.values() if ev is not None]
         return self.better(default, *found)
+
+
+def rivals_of(p: CompiledPromotion, members: Iterable[CompiledPromotion]) -> list[CompiledPromotion]:
+    """The members `p` cannot apply with, in their order: `compile.compiler.conflicts`, with
+    the common case (no exclusive group, not a coupon) down to one attribute per member."""
+    if p.exclusive or p.group is not None or p.is_coupon:
+        return [q for q in members if conflicts(p, q)]
+    return [q for q in members if q.exclusive and q.id != p.id]
 
 
 class Taken:

@@ -51,7 +51,7 @@ from .branch_and_bound import BranchAndBound
 from .evaluate import Evaluation
 from .footprints import Footprints
 from .left_out import alternatives, left_out
-from .search_memo import OutOfBudget, SearchMemo, Taken
+from .search_memo import OutOfBudget, SearchMemo, Taken, rivals_of
 
 #: Non-exclusive money-saving candidates on one cart above which the exact search is not attempted.
 MAX_EXACT = 16
@@ -305,7 +305,9 @@ def _heuristic(
     for p in by_bound:  # add or swap one in, dropping what conflicts with it
         if p.id in best.ids:
             continue
-        kept = [q for q in (search.by_id[i] for i in best.ids) if not conflicts(p, q)]
+        members = [search.by_id[i] for i in best.ids]
+        lost = {q.id for q in rivals_of(p, members)}
+        kept = [q for q in members if q.id not in lost]
         if alone[p.id] <= 0 and len(kept) == len(best.ids) and feet.apart(p, kept):
             continue  # it would add exactly nothing, with one promotion more
         ev = search.run([*kept, p])
@@ -335,18 +337,21 @@ def _grown(
     assert current is not None
     saving = current.saving  # of `taken`, also when its last members were not evaluated yet
     pending = False
+    read = 0  # the lines the members of `taken` read
     for p in by_bound:
         if taken.rival(p) is not None:
             continue
-        if feet.apart(p, taken.members):
+        if feet.apart(p, taken.members, read):
             if alone[p.id] > 0:
                 taken.add(p)
+                read |= feet.mask([p])
                 saving += alone[p.id]
                 pending = True
             continue
         ev = search.run([*taken.members, p])
         if ev is not None and ev.saving > saving:
             taken.add(p)
+            read |= feet.mask([p])
             current, saving, pending = ev, ev.saving, False
     if pending:
         current = search.run(taken.members) or current

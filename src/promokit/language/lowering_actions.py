@@ -27,9 +27,14 @@ _UNITS = {
 
 
 def zhe_to_percent(text: str) -> Decimal:
-    """`8` -> 20 (% off), `8.5` -> 15, and a two-digit whole `95` means 9.5折 -> 5."""
+    """`8` -> 20 (% off), `8.5` -> 15, and a two-digit whole `95` means 9.5折 -> 5.
+
+    `10折` is ten tenths (nothing off, which the checker refuses as E030), never 1.0折: an
+    operator who means 90% off writes `1折`, and reading `10` as a decimal would turn a
+    slip into a 90% discount.
+    """
     zhe = Decimal(text)
-    if "." not in text and len(text) == 2:
+    if "." not in text and len(text) == 2 and text != "10":
         zhe = zhe / 10
     return Decimal(100) - zhe * 10
 

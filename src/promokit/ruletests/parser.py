@@ -1,7 +1,7 @@
 """`.promotest` text -> `TestFile`, with diagnostics instead of exceptions.
 
 Stages: lark (LALR, grammar in `promokit/ruletests/promotest.lark`) parses the text into a tree;
-`_Lowering` walks the tree into the dataclasses of `ruletests.model`, checking what can
+`_Lowering` (on `tree_lowering.TreeLowering`, with `expect` lines in `expect_lowering.py`) walks the tree into the dataclasses of `ruletests.model`, checking what can
 be checked without the rules (numbers are whole where they must be, dates and zones
 exist, every sku is known to a catalogue or priced on its line, catalogue names and
 imports resolve). Promotion ids and reasons are checked later, against the rule set
@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from typing import get_args
 
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from ..language.diagnostics import Diagnostic, did_you_mean
 from ..language.source import Source, Span
-from ..models import AttributeValue, Reason
+from ..models import AttributeValue
+from .case_checks import REASONS, check_case
+from .expect_lowering import ExpectationLowering
 from .model import (
     CartLine,
     Case,
@@ -32,7 +32,6 @@ from .model import (
     Expectation,
     Instant,
     LedgerState,
-    LineField,
     Named,
     Product,
     Setup,
@@ -41,9 +40,7 @@ from .model import (
     TestFile,
 )
 from .syntax import grammar_parser, resolve_zone, syntax_diagnostic
-
-#: Reason codes a `because` may name (the `Reason` literal of promokit.models).
-REASONS: tuple[str, ...] = get_args(Reason)
+from .tree_lowering import subtrees, subtrees_any, tokens, unquote
 
 # --------------------------------------------------------------------------- entry points
 
@@ -125,7 +122,7 @@ def parse_cart_items(text: str) -> tuple[tuple[CartLine, ...], list[Diagnostic]]
     except UnexpectedInput as err:
         return (), [syntax_diagnostic(source, err)]
     lowering = _Lowering(source, Path("."), ())
-    lines = tuple(lowering.cart_item(t) for t in _subtrees(tree, "cart_item"))
+    lines = tuple(lowering.cart_item(t) for t in subtrees(tree, "cart_item"))
     return lines, lowering.diagnostics
 
 
@@ -144,82 +141,8 @@ def parse_ledger_state(text: str) -> tuple[tuple[LedgerState, ...], list[Diagnos
 # --------------------------------------------------------------------------- lowering
 
 
-def _subtrees(tree: Tree[Token], data: str) -> Iterator[Tree[Token]]:
-    for child in tree.children:
-        if isinstance(child, Tree) and child.data == data:
-            yield child
-
-
-def _tokens(tree: Tree[Token]) -> list[Token]:
-    return [c for c in tree.children if isinstance(c, Token)]
-
-
-def _unquote(token: Token) -> str:
-    text = str(token)
-    if token.type == "STRING":
-        return re.sub(r"\\(.)", r"\1", text[1:-1])
-    return text
-
-
-class _Lowering:
+class _Lowering(ExpectationLowering):
     """Tree -> model. Collects diagnostics; never raises for bad input."""
-
-    def __init__(self, source: Source, base_dir: Path, importing: tuple[Path, ...]) -> None:
-        self.source = source
-        self.base_dir = base_dir
-        self.importing = importing
-        self.diagnostics: list[Diagnostic] = []
-
-    # ----------------------------------------------------------------- helpers
-
-    def span(self, node: Tree[Token] | Token) -> Span:
-        if isinstance(node, Token):
-            start = node.start_pos or 0
-            return self.source.span(start, node.end_pos if node.end_pos is not None else start)
-        meta = node.meta
-        if getattr(meta, "empty", True):
-            return self.source.span(0, 0)
-        end = meta.end_pos
-        # A statement's tree includes its trailing newline(s); stop the span at the line's end.
-        line_end = self.source.text.find("\n", meta.start_pos)
-        if line_end >= 0:
-            end = min(end, line_end)
-        return self.source.span(meta.start_pos, end)
-
-    def error(self, code: str, message: str, span: Span, help: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, "error", message, span, help))
-
-    def named(self, tree: Tree[Token]) -> Named:
-        token = _tokens(tree)[0]
-        return Named(_unquote(token), self.span(token))
-
-    def value(self, tree: Tree[Token]) -> str:
-        return _unquote(_tokens(tree)[0])
-
-    def attr_value(self, tree: Tree[Token]) -> AttributeValue:
-        token = _tokens(tree)[0]
-        if token.type == "NUMBER":
-            return int(token) if "." not in token else Decimal(str(token))
-        if token.type == "NAME" and str(token) in ("true", "false"):
-            return str(token) == "true"
-        return _unquote(token)
-
-    def number(self, token: Token) -> Decimal:
-        return Decimal(str(token))
-
-    def whole(self, token: Token, what: str) -> int:
-        value = Decimal(str(token))
-        if value != value.to_integral_value():
-            self.error("T006", f"{what} must be a whole number, got {token}", self.span(token))
-            return int(value)
-        return int(value)
-
-    def date(self, token: Token) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(str(token))
-        except ValueError:
-            self.error("T006", f"'{token}' is not a valid date", self.span(token), "dates are YYYY-MM-DD")
-            return None
 
     # ----------------------------------------------------------------- file
 
@@ -251,8 +174,8 @@ class _Lowering:
                         "put them in each case",
                     )
             elif item.data == "case":
-                name_token = _tokens(item)[1]
-                name = _unquote(name_token)
+                name_token = tokens(item)[1]
+                name = unquote(name_token)
                 if name in case_names:
                     self.error(
                         "T009",
@@ -266,20 +189,20 @@ class _Lowering:
                 cases.append(Case(name, setup, tuple(expectations), self.span(name_token)))
         test_file = TestFile(self.source.name, self.source, catalogues, tuple(cases), defaults, rules)
         for case in test_file.cases:
-            self.check_case(test_file, case)
+            self.diagnostics.extend(check_case(test_file, case))
         return test_file
 
     def rules(self, tree: Tree[Token]) -> tuple[Named, ...]:
-        return tuple(Named(_unquote(t), self.span(t)) for t in _tokens(tree) if t.type == "STRING")
+        return tuple(Named(unquote(t), self.span(t)) for t in tokens(tree) if t.type == "STRING")
 
     # ----------------------------------------------------------------- catalogues
 
     def catalogue(self, tree: Tree[Token]) -> Catalogue | None:
-        name = self.named(next(_subtrees(tree, "name")))
+        name = self.named(next(subtrees(tree, "name")))
         if tree.data == "catalogue_import":
-            return self.import_catalogue(name, _tokens(tree)[-1])
+            return self.import_catalogue(name, tokens(tree)[-1])
         products: dict[str, Product] = {}
-        for entry in _subtrees(tree, "entry"):
+        for entry in subtrees(tree, "entry"):
             product = self.product(entry)
             if product.sku.text in products:
                 self.error(
@@ -291,7 +214,7 @@ class _Lowering:
         return Catalogue(name.text, products, name.span)
 
     def import_catalogue(self, name: Named, path_token: Token) -> Catalogue | None:
-        rel = _unquote(path_token)
+        rel = unquote(path_token)
         path = (self.base_dir / rel).resolve()
         span = self.span(path_token)
         if path in self.importing:
@@ -326,7 +249,7 @@ class _Lowering:
         return found
 
     def product(self, tree: Tree[Token]) -> Product:
-        sku = self.named(next(_subtrees(tree, "sku")))
+        sku = self.named(next(subtrees(tree, "sku")))
         price: Decimal | None = None
         points: int | None = None
         tax_rate: Decimal | None = None
@@ -337,7 +260,7 @@ class _Lowering:
             if not isinstance(attr, Tree) or attr.data == "sku":
                 continue
             values = [c for c in attr.children if isinstance(c, Tree)]
-            toks = _tokens(attr)
+            toks = tokens(attr)
             if attr.data == "price_attr":
                 price = self.number(toks[1])
             elif attr.data == "points_attr":
@@ -367,30 +290,30 @@ class _Lowering:
             if not isinstance(stmt, Tree):
                 continue
             kind = stmt.data
-            toks = _tokens(stmt)
+            toks = tokens(stmt)
             if kind == "rules_stmt":
                 s = replace(s, rules=self.rules(stmt))
             elif kind == "use_stmt":
-                s = replace(s, catalogues=tuple(self.named(n) for n in _subtrees(stmt, "name")))
+                s = replace(s, catalogues=tuple(self.named(n) for n in subtrees(stmt, "name")))
             elif kind == "at_stmt":
-                s = replace(s, at=self.instant(next(_subtrees(stmt, "instant"))))
+                s = replace(s, at=self.instant(next(subtrees(stmt, "instant"))))
             elif kind == "customer_stmt":
                 customer = self.customer(stmt, customer)
             elif kind == "cart_stmt":
-                lines.extend(self.cart_item(t) for t in _subtrees(stmt, "cart_item"))
+                lines.extend(self.cart_item(t) for t in subtrees(stmt, "cart_item"))
             elif kind == "shipping_stmt":
-                items = list(_subtrees(stmt, "ship_item"))
+                items = list(subtrees(stmt, "ship_item"))
                 s = replace(s, shipping=tuple(map(self.ship_item, items)) if items else self.number(toks[1]))
                 if not items and len(toks) > 3:  # `shipping 10 tax 0.09`
                     s = replace(s, shipping_tax_rate=self.number(toks[3]))
             elif kind == "coupons_stmt":
                 s = replace(
-                    s, coupons=(s.coupons or ()) + tuple(self.value(v) for v in _subtrees(stmt, "value"))
+                    s, coupons=(s.coupons or ()) + tuple(self.value(v) for v in subtrees(stmt, "value"))
                 )
             elif kind == "channel_stmt":
-                s = replace(s, channel=self.value(next(_subtrees(stmt, "value"))))
+                s = replace(s, channel=self.value(next(subtrees(stmt, "value"))))
             elif kind == "group_stmt":
-                gid = next((self.value(v) for v in _subtrees(stmt, "value")), None)
+                gid = next((self.value(v) for v in subtrees(stmt, "value")), None)
                 s = replace(s, group=(gid, self.whole(toks[-1], "group size")))
             elif kind == "redeem_stmt":
                 s = replace(s, redeem_points=self.whole(toks[1], "points to redeem"))
@@ -403,16 +326,16 @@ class _Lowering:
         return replace(s, customer=customer, lines=tuple(lines), state=tuple(state))
 
     def ship_item(self, tree: Tree[Token]) -> ShipmentSpec:
-        method = self.named(next(_subtrees(tree, "name")))
-        numbers = [self.number(t) for t in _tokens(tree) if t.type == "NUMBER"]
-        given = next((self.value(v) for v in _subtrees(tree, "value")), None)
+        method = self.named(next(subtrees(tree, "name")))
+        numbers = [self.number(t) for t in tokens(tree) if t.type == "NUMBER"]
+        given = next((self.value(v) for v in subtrees(tree, "value")), None)
         rate = numbers[1] if len(numbers) > 1 else Decimal(0)  # `express 20 tax 0.09`
         return ShipmentSpec(method, numbers[0], given, self.span(tree), rate)
 
     def instant(self, tree: Tree[Token]) -> Instant | None:
-        toks = _tokens(tree)
+        toks = tokens(tree)
         span = self.span(tree)
-        zone_tree = next(_subtrees(tree, "zone"), None)
+        zone_tree = next(subtrees(tree, "zone"), None)
         zone = self.value(zone_tree) if zone_tree is not None else None
         if toks[0].type == "DATETIME":
             m = re.fullmatch(r"(.{10})T([\d:]+)(.*)", str(toks[0]))
@@ -444,9 +367,9 @@ class _Lowering:
         return Instant(date, time, zone, span)
 
     def customer(self, tree: Tree[Token], c: CustomerSpec) -> CustomerSpec:
-        for f in _subtrees_any(tree):
-            toks = _tokens(f)
-            values = [self.value(v) for v in _subtrees(f, "value")]
+        for f in subtrees_any(tree):
+            toks = tokens(f)
+            values = [self.value(v) for v in subtrees(f, "value")]
             if f.data == "c_id":
                 c = replace(c, id=values[0])
             elif f.data == "c_level":
@@ -470,159 +393,35 @@ class _Lowering:
             elif f.data == "c_invited_by":
                 c = replace(c, invited_by=values[0])
             elif f.data == "c_attr":
-                avalue = next(_subtrees(f, "avalue"))
+                avalue = next(subtrees(f, "avalue"))
                 c = replace(c, attributes=(*c.attributes, (values[0], self.attr_value(avalue))))
         return c
 
     def cart_item(self, tree: Tree[Token]) -> CartLine:
         product = self.product(tree)
-        toks = _tokens(tree)
+        toks = tokens(tree)
         quantity = self.whole(toks[1], "quantity") if len(toks) > 1 and toks[0].type == "X" else 1
         if quantity < 0:  # 0 is a line set to zero before removal: kept, priced at zero (issue 12)
             self.error("T006", "quantity cannot be negative", self.span(toks[1]))
         line_id = None
-        for attr in _subtrees(tree, "id_attr"):
-            line_id = self.value(next(_subtrees(attr, "value")))
+        for attr in subtrees(tree, "id_attr"):
+            line_id = self.value(next(subtrees(attr, "value")))
         return CartLine(product, quantity, line_id, self.span(tree))
 
     def ledger_state(self, tree: Tree[Token]) -> LedgerState:
-        toks = _tokens(tree)
-        promo = self.named(next(_subtrees(tree, "name"))) if tree.data != "code_used" else None
+        toks = tokens(tree)
+        promo = self.named(next(subtrees(tree, "name"))) if tree.data != "code_used" else None
         today = any(t.type == "TODAY" for t in toks)
         numbers = [t for t in toks if t.type == "NUMBER"]
         kind: StateKind
         if tree.data == "code_used":
-            return LedgerState("code_used", None, Decimal(1), False, _unquote(toks[1]), self.span(tree))
+            return LedgerState("code_used", None, Decimal(1), False, unquote(toks[1]), self.span(tree))
         if tree.data == "budget_state":
             kind = "budget_used" if any(t.type == "USED" for t in toks) else "budget_left"
             return LedgerState(kind, promo, self.number(numbers[0]), today, None, self.span(tree))
         kind = _STATE_KINDS[tree.data]
         amount = Decimal(self.whole(numbers[0], "a count"))
         return LedgerState(kind, promo, amount, today, None, self.span(tree))
-
-    def expectations(self, tree: Tree[Token]) -> list[Expectation]:
-        """One `expect` line: `expect line L1 net 8.00 tax 1.60` is one expectation per field."""
-        if tree.data != "e_line":
-            return [self.expectation(tree)]
-        sku = self.named(next(_subtrees(tree, "sku")))
-        fields = list(_subtrees(tree, "line_field"))
-        numbers = [t for t in tree.children if isinstance(t, Token) and t.type == "NUMBER"]
-        return [
-            Expectation("line", self.span(tree), self.number(n), sku, str(_tokens(f)[0]))  # type: ignore[arg-type]
-            for f, n in zip(fields, numbers, strict=True)
-        ]
-
-    def expectation(self, tree: Tree[Token]) -> Expectation:
-        kind = tree.data[2:]  # e_total -> total
-        span = self.span(tree)
-        toks = _tokens(tree)
-        numbers = [t for t in toks if t.type == "NUMBER"]
-        amount = self.number(numbers[-1]) if numbers else None
-        names = [self.named(n) for n in _subtrees(tree, "name")]
-        if kind == "line":
-            field = str(_tokens(next(_subtrees(tree, "line_field")))[0])
-            sku = self.named(next(_subtrees(tree, "sku")))
-            lf: LineField = field  # type: ignore[assignment]  # the grammar allows only these words
-            return Expectation("line", span, amount, sku, lf)
-        if kind == "gift":
-            sku = self.named(next(_subtrees(tree, "sku")))
-            qty = Decimal(self.whole(numbers[0], "gift quantity")) if numbers else None
-            return Expectation("gift", span, qty, sku, by=names[0] if names else None)
-        if kind == "not_applied":
-            return Expectation(
-                "not_applied",
-                span,
-                None,
-                names[0],
-                reason=names[1] if len(names) > 1 else None,
-                by=names[2] if len(names) > 2 else None,
-            )
-        if kind == "code_not_applied":
-            code_token = next(t for t in toks if t.type == "STRING")
-            code = Named(_unquote(code_token), self.span(code_token))
-            return Expectation("code_not_applied", span, None, code, reason=names[0] if names else None)
-        if kind == "hint":
-            text = _unquote(next(t for t in toks if t.type == "STRING"))
-            return Expectation("hint", span, None, text=text, by=names[0] if names else None)
-        if kind == "applied":
-            return Expectation("applied", span, amount, names[0])
-        if kind == "shipping_line":
-            return Expectation("shipping_line", span, amount, names[0])
-        if kind in ("points_earned", "points_redeemed", "points_priced") and amount is not None:
-            self.whole(numbers[-1], "points")
-        return Expectation(kind, span, amount)  # type: ignore[arg-type]  # kind comes from the grammar's aliases
-
-    # ----------------------------------------------------------------- checks without rules
-
-    def check_case(self, test_file: TestFile, case: Case) -> None:
-        """Skus known, catalogues known, reasons known, lines referenced exist."""
-        chosen = case.setup.catalogues or test_file.defaults.catalogues
-        catalogues: list[Catalogue] = []
-        unresolved = False  # an unknown catalogue: sku checks would only repeat that problem
-        if chosen is None:
-            catalogues = list(test_file.catalogues.values())
-        else:
-            for name in chosen:
-                cat = test_file.catalogues.get(name.text)
-                if cat is None:
-                    self.error(
-                        "T005",
-                        f"unknown catalogue '{name.text}'",
-                        name.span,
-                        did_you_mean(name.text, test_file.catalogues)
-                        or f"declared catalogues: {', '.join(sorted(test_file.catalogues)) or 'none'}",
-                    )
-                    unresolved = True
-                else:
-                    catalogues.append(cat)
-        known = {sku for cat in catalogues for sku in cat.products}
-        line_ids: set[str] = set()
-        for line in case.setup.lines:
-            sku = line.product.sku
-            line_ids.add(line.line_id or sku.text)
-            line_ids.add(sku.text)
-            if sku.text not in known and line.product.price is None and not unresolved:
-                where = ", ".join(f"'{c.name}'" for c in catalogues)
-                where = f"not in {where}" if where else "no catalogue is declared"
-                self.error(
-                    "T002",
-                    f"unknown sku '{sku.text}': {where} and no price on the line",
-                    sku.span,
-                    did_you_mean(sku.text, known) or f"give it a price: `{sku.text} x 1 price 9.90`",
-                )
-        if not case.setup.lines:
-            self.error(
-                "T011",
-                f"case {case.name!r} has an empty cart",
-                case.span,
-                "add a line such as `cart APPLE x 2`",
-            )
-        shipping = case.setup.shipping if case.setup.shipping is not None else test_file.defaults.shipping
-        shipments = shipping if isinstance(shipping, tuple) else ()
-        ship_names = {s.line_id or s.method.text for s in shipments} | {s.method.text for s in shipments}
-        for e in case.expectations:
-            if e.kind == "shipping_line" and e.target is not None and e.target.text not in ship_names:
-                self.error(
-                    "T014",
-                    f"no shipping line '{e.target.text}' in this case",
-                    e.target.span,
-                    did_you_mean(e.target.text, ship_names)
-                    or "list the shipping lines first, e.g. `shipping standard 8, express 20`",
-                )
-            if e.kind == "line" and e.target is not None and e.target.text not in line_ids:
-                self.error(
-                    "T002",
-                    f"no line '{e.target.text}' in this case's cart",
-                    e.target.span,
-                    did_you_mean(e.target.text, line_ids),
-                )
-            if e.reason is not None and e.reason.text not in REASONS:
-                self.error(
-                    "T004",
-                    f"unknown reason '{e.reason.text}'",
-                    e.reason.span,
-                    did_you_mean(e.reason.text, REASONS) or f"reasons: {', '.join(REASONS)}",
-                )
 
 
 _STATE_KINDS: dict[str, StateKind] = {
@@ -633,12 +432,6 @@ _STATE_KINDS: dict[str, StateKind] = {
     "budget_state": "budget_used",
     "code_used": "code_used",
 }
-
-
-def _subtrees_any(tree: Tree[Token]) -> Iterator[Tree[Token]]:
-    for child in tree.children:
-        if isinstance(child, Tree):
-            yield child
 
 
 __all__ = ["REASONS", "parse_cart_items", "parse_ledger_state", "parse_path", "parse_text", "resolve_zone"]

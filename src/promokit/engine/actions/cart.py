@@ -39,10 +39,12 @@ class Cart:
     # item promotion ids of a combination -> per line, the sets of them it may go to (memo)
     choices: dict[frozenset[str], dict[int, list[tuple[str, ...]]]] = field(default_factory=dict)
     item_layers: dict[object, object] = field(default_factory=dict)  # evaluate._ItemLayer memo
-    holdable: dict[str, tuple[int, ...]] = field(default_factory=dict)  # evaluate.holdable memo
+    holdable: dict[str, tuple[int, ...]] = field(default_factory=dict)  # line_choices.holdable memo
     stacking: StackableSets | None = None  # over the candidates, built on first use (evaluate)
     # promotion id -> the lines its `when` condition counts (condition.condition_lines memo)
     condition_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # promotion id -> the lines it reads as a bitmask (parts.line_mask memo)
+    line_masks: dict[str, int] = field(default_factory=dict)
     # Under `prices exclude tax`: 1 + each line's tax rate, so that order-level amounts are
     # apportioned by gross share (docs/semantics.md#tax-apportionment); None: by what is left.
     gross_factors: tuple[Decimal, ...] | None = None
