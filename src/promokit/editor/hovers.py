@@ -13,7 +13,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "PercentOff": (
         "percentage off",
         "counts tenths paid: `8折` = pay 80% = 20% off; `8.5折` = 15% off. A two-digit whole\n"
-        "  number means a decimal, as operators write it: `95折` = `9.5折` = 5% off. `半价` = 50% off.",
+        "  number means a decimal, as operators write it: `95折` = `9.5折` = 5% off — except `10折`,\n"
+        "  which is ten tenths (nothing off) and is refused (E030): 90% off is written `1折`. `半价` = 50% off.",
     ),
     "AmountOffEach": ("fixed off each unit", ""),
     "SpecialPrice": ("special price", ""),
