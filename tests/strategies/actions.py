@@ -86,6 +86,7 @@ def _notated(draw: st.DrawFn, notation: Notation, places: int) -> ast.Action:
                 "group",
                 "bgf",
                 "nth",
+                "nth_price",
                 "bundle",
                 "gift_buy",
                 "gift_spend",
@@ -128,6 +129,9 @@ def _notated(draw: st.DrawFn, notation: Notation, places: int) -> ast.Action:
         return ast.NthUnitOff(
             nth=draw(_ints(2, 5)), percent=draw(percents(notation)), units=units, notation=notation
         )
+    if kind == "nth_price":  # 第2件1元 (benefits/nth_unit_price.py)
+        units = UnitChoice.CHEAPEST if notation is Notation.ZH else draw(_pick(UnitChoice))
+        return ast.NthUnitPrice(nth=draw(_ints(2, 5)), price=draw(price), units=units, notation=notation)
     if kind == "bundle":
         return ast.Bundle(count=draw(_ints(2, 5)), price=draw(money), notation=notation)
     if kind == "gift_buy":

@@ -90,7 +90,11 @@ def _small_action(draw: st.DrawFn, layer: str) -> ast.Action:
     notation = draw(_pick(Notation))
     money = amounts(1, 60)
     if layer == "item":
-        kind = draw(_pick(("percent", "each", "special", "flash", "bgf", "nth", "bundle", "group", "free")))
+        kind = draw(
+            _pick(
+                ("percent", "each", "special", "flash", "bgf", "nth", "nth_price", "bundle", "group", "free")
+            )
+        )
         if kind == "free":
             return ast.FreeUnits(count=draw(_ints(1, 2)), notation=notation)
         if kind == "percent":
@@ -109,6 +113,11 @@ def _small_action(draw: st.DrawFn, layer: str) -> ast.Action:
             return ast.BuyGetFree(buy=draw(_ints(1, 3)), free=1, notation=notation)
         if kind == "nth":
             return ast.NthUnitOff(nth=2, percent=draw(percents(notation)), notation=notation)
+        if kind == "nth_price":  # 第2件1元
+            units = ast.UnitChoice.CHEAPEST if notation is Notation.ZH else draw(_pick(ast.UnitChoice))
+            return ast.NthUnitPrice(
+                nth=draw(_ints(2, 3)), price=draw(amounts(0, 10)), units=units, notation=notation
+            )
         if kind == "group":
             return ast.GroupPrice(price=draw(amounts(1, 20)), min_size=draw(_ints(2, 4)), notation=notation)
         return ast.Bundle(count=draw(_ints(2, 3)), price=draw(amounts(5, 40)), notation=notation)
@@ -223,6 +232,7 @@ def small_rule_sets(draw: st.DrawFn, max_promotions: int = 6) -> ast.RuleFile:
                         ast.FlashPrice,
                         ast.BuyGetFree,
                         ast.NthUnitOff,
+                        ast.NthUnitPrice,
                         ast.Bundle,
                         ast.GroupPrice,
                     ),

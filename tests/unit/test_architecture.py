@@ -26,6 +26,7 @@ RANKS: list[tuple[str, int]] = [
     ("promokit.results", 0),  # result models (re-exported by models)
     ("promokit.telemetry", 0),
     ("promokit.language", 1),
+    ("promokit.benefits", 1),  # one module per benefit kind: its AST node and its spec
     ("promokit.check", 2),
     ("promokit.compile", 3),
     ("promokit.ledgers", 3),

@@ -6,106 +6,27 @@ different skus it counts), E082 a unit cap or
 unit choice on a benefit that takes no units, E083 a stacking group with one member, E084 a
 category path with an empty segment (in values.py, with the other scope checks), E085 tiers
 of a tiered offer out of order, with rewards that do not increase, or mixing percentages
-and amounts. Each benefit kind has one check function in `ACTION_CHECKS`.
+and amounts. A benefit's own value checks live in its module of promokit/benefits/ (E080 and
+E085 for free units and tiered offers); this module checks conditions, unit caps and groups.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 
-from ..language.ast import (
-    Action,
-    AmountOff,
-    Counted,
-    FreeUnits,
-    Measure,
-    PointsEarn,
-    PointsRedeem,
-    Promotion,
-    Requirement,
-    SelectorKind,
-    ShippingOff,
-    TieredOffer,
-)
+from ..benefits import spec_for
+from ..language.ast import Action, Counted, Measure, Promotion, Requirement, SelectorKind
 from ..language.source import Span
 from ..money import Currency
 from .report import Report, best_span
-from .values import check_count, check_money, check_percent, check_scope, num
+from .values import check_count, check_money, check_scope, num
 
-__all__ = ["ACTION_CHECKS", "check_composed", "check_stack_groups", "takes_units"]
-
-
-def _amount_off(action: Action, report: Report, cur: Currency | None) -> None:
-    assert isinstance(action, AmountOff)
-    check_money(report, action.amount, "the amount off", action.span, cur)
-
-
-def _free_units(action: Action, report: Report, cur: Currency | None) -> None:
-    assert isinstance(action, FreeUnits)
-    check_count(report, action.count, 1, "the number of free units", action.span, "E080")
-
-
-def _tiered(action: Action, report: Report, cur: Currency | None) -> None:
-    assert isinstance(action, TieredOffer)
-    previous: Decimal | None = None
-    previous_reward: Decimal | None = None
-    kinds = {tier.percent is not None for tier in action.tiers}
-    if len(kinds) > 1:
-        report.error(
-            "E085",
-            "the tiers mix percentages and amounts, so a higher tier may give less",
-            action.span,
-            "write every tier as a percentage (满2件9折，满3件8折) or every tier as an amount (满2件减5，满3件减10)",
-        )
-    for tier in action.tiers:
-        span = best_span(tier.span, action.span)
-        if tier.measure is Measure.UNITS:
-            check_count(report, int(tier.at_least), 1, "a tier's number of units", span, "E080")
-        else:
-            check_money(report, tier.at_least, "a tier threshold", span, cur)
-        if tier.percent is not None:
-            check_percent(report, tier.percent, "a tier's percentage off", allow_full=True)
-        if tier.off is not None:
-            check_money(report, tier.off, "a tier reward", span, cur)
-        out_of_order = previous is not None and tier.at_least <= previous
-        if previous is not None and out_of_order:
-            report.error(
-                "E085",
-                f"tier thresholds must increase: {num(tier.at_least)} comes after {num(previous)}",
-                span,
-                "list tiers from the lowest threshold to the highest (满2件9折，满3件8折)",
-            )
-        reward = tier.percent.off if tier.percent is not None else tier.off
-        if (
-            previous_reward is not None
-            and reward is not None
-            and len(kinds) == 1
-            and not out_of_order  # one error per tier: its threshold is already wrong
-            and reward <= previous_reward
-        ):
-            # a higher tier must give more: the best-deal search relies on a smaller spend
-            # never saving more (docs/semantics.md#best-deal)
-            report.error(
-                "E085",
-                f"tier rewards must increase: the tier at {num(tier.at_least)} gives no more than the one before",
-                span,
-                "a higher tier must give a larger reward, or it never helps the customer",
-            )
-        previous, previous_reward = tier.at_least, reward
-
-
-#: benefit kind -> its checks (the other actions are checked in values.py)
-ACTION_CHECKS: dict[type, Callable[[Action, Report, Currency | None], None]] = {
-    AmountOff: _amount_off,
-    FreeUnits: _free_units,
-    TieredOffer: _tiered,
-}
+__all__ = ["check_composed", "check_stack_groups", "takes_units"]
 
 
 def takes_units(action: Action) -> bool:
     """Whether a benefit discounts units of lines (or gives gift units) that a unit cap can count."""
-    return not isinstance(action, ShippingOff | PointsEarn | PointsRedeem)
+    return spec_for(action).takes_units
 
 
 def _requirement(req: Requirement, report: Report, cur: Currency | None) -> None:
@@ -153,9 +74,6 @@ def _kinds_reachable(p: Promotion, req: Requirement, report: Report) -> None:
 
 def check_composed(p: Promotion, report: Report, cur: Currency | None) -> None:
     """Every check of one promotion's composed-offer parts."""
-    check = ACTION_CHECKS.get(type(p.action))
-    if check is not None:
-        check(p.action, report, cur)
     if p.condition is not None:
         _requirement(p.condition, report, cur)
         _kinds_reachable(p, p.condition, report)

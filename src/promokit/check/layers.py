@@ -1,56 +1,23 @@
 """The layer policy, in one place: which stacking layer each action runs in (docs/semantics.md#layers).
 
-`POLICY` maps every action class of the AST to how its layer is decided; the checker asks
-`allowed_layers` whether a declared `kind` fits, and the compiler asks `infer_layer` for the
-layer a promotion runs in. Both read the same table, so they cannot disagree, and an action
-class missing from it fails `tests/unit/test_action_registry.py`.
+Each benefit's spec (`promokit/benefits/`, `BenefitSpec.layer`) says how its layer is decided;
+the checker asks `allowed_layers` whether a declared `kind` fits, and the compiler asks
+`infer_layer` for the layer a promotion runs in. Both read the same facet, so they cannot
+disagree, and an action class without a spec fails `tests/unit/test_action_registry.py`.
 """
 
 from __future__ import annotations
 
-from enum import Enum
-
+from ..benefits import spec_for
+from ..benefits.spec import LayerPolicy
 from ..language import ast as A
 from ..language.ast import Layer
 
-__all__ = ["POLICY", "LayerPolicy", "allowed_layers", "infer_layer"]
-
-
-class LayerPolicy(Enum):
-    ITEM = "item"  # prices, per-unit amounts, quantity deals and free units: only per unit
-    ORDER = "order"  # thresholds and amounts over the scope: order, or coupon for a coupon
-    PERCENT = "percent"  # a plain percentage: item by default; order / coupon when declared
-    SHIPPING = "shipping"
-    POINTS = "points"
-
-
-POLICY: dict[type, LayerPolicy] = {
-    A.Tiers: LayerPolicy.ORDER,
-    A.EveryOff: LayerPolicy.ORDER,
-    A.PercentOff: LayerPolicy.PERCENT,
-    A.AmountOffEach: LayerPolicy.ITEM,
-    A.SpecialPrice: LayerPolicy.ITEM,
-    A.FlashPrice: LayerPolicy.ITEM,
-    A.GroupPrice: LayerPolicy.ITEM,
-    A.BuyGetFree: LayerPolicy.ITEM,
-    A.NthUnitOff: LayerPolicy.ITEM,
-    A.Bundle: LayerPolicy.ITEM,
-    A.GiftOnBuy: LayerPolicy.ORDER,
-    A.GiftOnSpend: LayerPolicy.ORDER,
-    A.ShippingOff: LayerPolicy.SHIPPING,
-    A.PointsEarn: LayerPolicy.POINTS,
-    A.PointsRedeem: LayerPolicy.POINTS,
-    A.AmountOff: LayerPolicy.ORDER,
-    A.FreeUnits: LayerPolicy.ITEM,
-    A.TieredOffer: LayerPolicy.ORDER,
-}
+__all__ = ["LayerPolicy", "allowed_layers", "infer_layer"]
 
 
 def _policy(action: A.Action) -> LayerPolicy:
-    policy = POLICY[type(action)]
-    if policy is LayerPolicy.PERCENT and isinstance(action, A.PercentOff) and action.min_spend is not None:
-        return LayerPolicy.ORDER  # a minimum spend is a threshold: measured after the item layer
-    return policy
+    return spec_for(action).layer_policy(action)
 
 
 def allowed_layers(action: A.Action, is_coupon: bool) -> frozenset[Layer]:

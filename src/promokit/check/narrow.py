@@ -34,9 +34,20 @@ _VALUE_IN_MESSAGE = {
 }
 
 
-def _token_at(text: str, token: str) -> int | None:
-    pattern = re.compile(r"(?<![\w.])" + re.escape(token) + r"(?![\w])")
-    found = [m.start() for m in pattern.finditer(text)]
+#: code -> how the value is written when it is not a bare number (group 1 is the value): the
+#: Nth unit's position is `第1件` or `1st`, never bare, so a bare `1` in the clause (the price of
+#: `1st unit price 1`) is another value. `1st` is left wide (the golden error corpus shows it so).
+_WRITTEN_AS = {"E032": r"第\s*({token})\s*件"}
+
+
+def _token_at(text: str, token: str, code: str = "") -> int | None:
+    shape = _WRITTEN_AS.get(code)
+    if shape is not None:
+        pattern = re.compile(shape.format(token=re.escape(token)))
+        found = [m.start(1) for m in pattern.finditer(text)]
+    else:
+        pattern = re.compile(r"(?<![\w.])" + re.escape(token) + r"(?![\w])")
+        found = [m.start() for m in pattern.finditer(text)]
     return found[0] if len(found) == 1 else None
 
 
@@ -50,7 +61,7 @@ def narrow(diagnostics: Iterable[Diagnostic], sources: dict[str, Source]) -> lis
             out.append(d)
             continue
         token = match.group(1)
-        at = _token_at(source.text[d.span.start : d.span.end], token)
+        at = _token_at(source.text[d.span.start : d.span.end], token, d.code)
         if at is None:
             out.append(d)
             continue

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
+from typing import cast
 
+from ..benefits import spec_for
+from ..benefits.spec import Evaluation, Kept
 from ..compile.predicates import compile_scope
-from ..compile.spend import discount_at, every_steps, reached_tier
 from ..language import ast as A
 from ..language.ast import ThresholdBase
 from ..models import CheckoutRequest, LineResult, PricingResult
@@ -29,9 +31,6 @@ _LAYER_ORDER = {"item": 0, "order": 1, "coupon": 2, "shipping": 3, "points": 4}
 
 #: the most cumulative returns `Refunder.most_owed` measures; beyond it, the frozen shares bound it
 MOST_OWED_LIMIT = 16384
-_THRESHOLD_ACTIONS = (
-    A.Tiers | A.EveryOff | A.PercentOff | A.GiftOnSpend | A.GiftOnBuy | A.ShippingOff | A.TieredOffer
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +141,7 @@ class Refunder:
             if self.rules is not None:
                 for applied in self.result.applied:
                     promo = self._promotion(applied.promotion)
-                    if isinstance(promo.action, _THRESHOLD_ACTIONS) or promo.condition is not None:
+                    if spec_for(promo.action).refund is not None or promo.condition is not None:
                         found.update(line.id for line in self._measured(promo, applied.lines))
                         found.update(line.id for line in self.condition_lines(promo))
             self._thresholds = frozenset(found)
@@ -165,7 +164,7 @@ class Refunder:
             return False
         if self.rules is None:
             return True  # a points-layer promotion that took money off goods redeemed points
-        return isinstance(self.rules.promotion(promotion_id).action, A.PointsRedeem)
+        return spec_for(self.rules.promotion(promotion_id).action).evaluation is Evaluation.POINTS_REDEEM
 
     def kept(self, line: LineResult, returned: Mapping[str, int], before_layer: int | None) -> Decimal:
         """What the kept units of `line` count towards a threshold (None: original prices)."""
@@ -190,7 +189,8 @@ class Refunder:
         """Record what `promotion_id` no longer gives the kept units (nothing if untouched)."""
         promo = self._promotion(promotion_id)
         action = promo.action
-        thresholds = isinstance(action, _THRESHOLD_ACTIONS)
+        spec = spec_for(action)
+        thresholds = spec.refund is not None  # what the benefit rechecks (docs/refunds.md)
         if not thresholds and promo.condition is None:
             return
         measured = self._measured(promo, line_ids)
@@ -220,66 +220,30 @@ class Refunder:
                 return
         if not thresholds:
             return
-        if isinstance(action, A.Tiers):
-            best = reached_tier(action.tiers, base)
-            entitled = best.off if best else ZERO
-            reach = f"reaches 满{best.threshold}减{best.off}" if best else "reaches no tier"
-            words = f"kept items count {money(base)} and {reach}"
-        elif isinstance(action, A.TieredOffer):
-            # 满3件减10 / 满100打9折: the highest tier the kept items still reach. An amount tier
-            # gives its amount, a lower percentage tier its percentage (docs/refunds.md), none
-            # reached gives nothing.
-            top = _top_tier(action, base, kept_units)
-            if top is not None and top.percent is not None:
-                # a lower percentage tier: the kept units keep that percentage of what they
-                # were discounted at the tier they reached when priced
-                first = _top_tier(
-                    action,
-                    sum((self.kept(line, {}, before) for line in measured), ZERO),
-                    sum(line.quantity for line in measured),
-                )
-                if first is None or first.percent is None or first.percent.off <= top.percent.off:
-                    return
-                entitled = quantize(
-                    received * top.percent.off / first.percent.off, self.cur, Rounding.HALF_UP
-                )
-                shown = f"{top.percent.off}% instead of {first.percent.off}%"
-            else:
-                entitled = top.off or ZERO if top is not None else ZERO
-                shown = money(entitled)
-            words = f"kept items count {money(base)} and {kept_units} units: " + (
-                f"the tier at {top.at_least} gives {shown}" if top is not None else "no tier is reached"
-            )
-        elif isinstance(action, A.EveryOff):
-            steps = every_steps(action, base)
-            entitled = discount_at(action, base)
-            words = f"kept items count {money(base)}: {steps} x {money(action.off)} off"
-        elif isinstance(action, A.PercentOff):
-            if action.min_spend is None or base >= action.min_spend:
-                return
-            entitled, words = (
-                ZERO,
-                f"kept items count {money(base)}, below the minimum spend {money(action.min_spend)}",
-            )
-        elif isinstance(action, A.ShippingOff):
-            if action.basis is A.ShippingBasis.SHIPPING:
-                return  # on the shipping fee, which a return of goods does not change (docs/refunds.md)
-            if action.threshold is None or base >= action.threshold or kept_units == 0:
-                return
-            lost[promotion_id] = (
-                applied_amount,
-                f"kept items count {money(base)}, below {money(action.threshold)} for the shipping discount",
-            )
+        assert spec.refund is not None
+        kept = Kept(
+            spend=base,
+            units=kept_units,
+            spend_before=sum((self.kept(line, {}, before) for line in measured), ZERO),
+            units_before=sum(line.quantity for line in measured),
+            received=received,
+            money=money,
+            round=lambda value: quantize(value, self.cur, Rounding.HALF_UP),
+        )
+        verdict = spec.refund(action, kept)
+        if verdict is None:
+            return  # the kept units still earn what they received
+        if verdict.whole:
+            lost[promotion_id] = (applied_amount, verdict.words)
             return
-        elif isinstance(action, A.GiftOnSpend | A.GiftOnBuy):
-            self.recheck_gift(promotion_id, action, base, measured, returned, gifts)
+        if spec.gift is not None:
+            self.recheck_gift(promotion_id, spec.gift(action)[0], verdict.gift_units, gifts)
             return
-        else:  # pragma: no cover - `thresholds` lists exactly the kinds above
-            return
+        entitled = verdict.entitled if verdict.entitled is not None else received
         if promo.cap is not None:
             entitled = min(entitled, promo.cap.amount)
         if received > entitled:
-            lost[promotion_id] = (received - entitled, words)
+            lost[promotion_id] = (received - entitled, verdict.words)
 
     def condition_lines(self, promo: A.Promotion) -> list[LineResult]:
         """The lines a `when` condition counts: its own scope's, or the promotion's, matched on
@@ -331,14 +295,13 @@ class Refunder:
         self, promo: A.Promotion, now: int, gifts: dict[tuple[str, str], int]
     ) -> None:
         """Gifts of a promotion whose `when` condition the kept units no longer meet."""
-        action = promo.action
-        if now or not isinstance(action, A.GiftOnSpend | A.GiftOnBuy):
+        gives = spec_for(promo.action).gift
+        if now or gives is None:
             return  # a gift does not count applications of a condition
-        granted = sum(
-            g.quantity for g in self.result.gifts if g.promotion == promo.id and g.sku == action.gift_sku
-        )
+        sku = gives(promo.action)[0]
+        granted = sum(g.quantity for g in self.result.gifts if g.promotion == promo.id and g.sku == sku)
         if granted > 0:
-            gifts[(promo.id, action.gift_sku)] = granted
+            gifts[(promo.id, sku)] = granted
 
     def recheck_condition(
         self,
@@ -356,20 +319,21 @@ class Refunder:
         still earned, and the other benefits (which do not count applications) all of it."""
         now, then = times
         action = promo.action
-        if isinstance(action, A.GiftOnSpend | A.GiftOnBuy):
+        spec = spec_for(action)
+        if spec.gift is not None:
             return  # recheck_condition_gifts
-        if isinstance(action, A.ShippingOff):
+        if spec.evaluation is Evaluation.SHIPPING:
             if now == 0 and any(line.quantity > returned.get(line.id, 0) for line in measured):
                 lost[promo.id] = (applied_amount, words)
             return
-        if isinstance(action, A.AmountOff):
-            entitled = action.amount * now
+        if spec.evaluation is Evaluation.AMOUNT:  # 立减N: N per application
+            entitled = cast(A.AmountOff, action).amount * now
             if promo.cap is not None:
                 entitled = min(entitled, promo.cap.amount)
-        elif isinstance(action, A.FreeUnits) and now > 0:
+        elif spec.evaluation is Evaluation.FREE_UNITS and now > 0:
             # count x times free units: the kept units keep their share of those still earned
             given = sum(a.units for line in measured for a in line.adjustments if a.promotion == promo.id)
-            earned = action.count * now
+            earned = cast(A.FreeUnits, action).count * now
             if given <= earned:
                 return
             entitled = quantize(received * earned / given, self.cur, Rounding.HALF_UP)
@@ -397,40 +361,15 @@ class Refunder:
         ]
 
     def recheck_gift(
-        self,
-        promotion_id: str,
-        action: A.GiftOnSpend | A.GiftOnBuy,
-        base: Decimal,
-        measured: list[LineResult],
-        returned: Mapping[str, int],
-        gifts: dict[tuple[str, str], int],
+        self, promotion_id: str, sku: str, earned: int | None, gifts: dict[tuple[str, str], int]
     ) -> None:
-        granted = sum(
-            g.quantity for g in self.result.gifts if g.promotion == promotion_id and g.sku == action.gift_sku
-        )
+        """Gift units of `sku` the kept units no longer earn (`earned` None: every granted one)."""
+        granted = sum(g.quantity for g in self.result.gifts if g.promotion == promotion_id and g.sku == sku)
         if granted == 0:
             return
-        if isinstance(action, A.GiftOnSpend):
-            keep = granted if base >= action.threshold else 0
-        else:
-            kept_units = sum(line.quantity - returned.get(line.id, 0) for line in measured)
-            times = kept_units // action.buy
-            if not action.repeat:
-                times = min(times, 1)
-            elif action.max_times is not None:
-                times = min(times, action.max_times)
-            keep = min(granted, times * action.quantity)
+        keep = granted if earned is None else min(granted, earned)
         if granted > keep:
-            gifts[(promotion_id, action.gift_sku)] = granted - keep
+            gifts[(promotion_id, sku)] = granted - keep
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, self.cur)
-
-
-def _top_tier(action: A.TieredOffer, spend: Decimal, units: int) -> A.OfferTier | None:
-    """The highest tier of a tiered offer that `spend` and `units` reach (tiers increase: E085)."""
-    top = None
-    for tier in action.tiers:
-        if (Decimal(units) if tier.measure is A.Measure.UNITS else spend) >= tier.at_least:
-            top = tier
-    return top

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import TypeVar
 
+from ..benefits import spec_for
 from ..engine.ruleset import RuleSet
 from ..engine.usage import counters, minor_units
 from ..errors import PromokitError
@@ -47,7 +48,6 @@ from .refunds import check_version
 from .refunds import refund as money_refund
 from .retry import cart_changed, race_keys, race_reasons, with_reasons
 
-_GIFTS = (A.GiftOnBuy, A.GiftOnSpend)
 _T = TypeVar("_T")
 
 
@@ -70,7 +70,7 @@ class Reservation:
 
 
 def _promotion_units(applied: Applied, result: PricingResult, p: A.Promotion) -> int:
-    if isinstance(p.action, _GIFTS):
+    if spec_for(p.action).gift is not None:
         return sum(g.quantity for g in result.gifts if g.promotion == p.id)
     return applied.units
 
@@ -247,7 +247,7 @@ def _returned_targets(
     for applied in result.applied:
         pid = applied.promotion
         full = pid in whole and whole[pid]
-        gift = isinstance(rules.promotion(pid).action, _GIFTS)
+        gift = spec_for(rules.promotion(pid).action).gift is not None
         for claim in _claims_for_applied(rules, result, applied):
             kind = claim.key.split(":", 1)[0]
             stat = statistic(claim.key)  # units / discount / sales, all-time or of one day

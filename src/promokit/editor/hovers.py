@@ -25,6 +25,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "discount the cheapest units unless `dearest` (`高价优先`)\n  is given",
     ),
     "NthUnitOff": ("Nth unit off", "discount the cheapest units unless `dearest` (`高价优先`)\n  is given"),
+    "NthUnitPrice": ("Nth unit at a price", "a unit already cheaper keeps its own price."),
     "Bundle": ("N for P", ""),
     "GiftOnBuy": ("gift on quantity", "`x K` is the gift quantity (default 1; `×2` and `x2` also work)"),
     "GiftOnSpend": ("gift on spend", "`x K` is the gift quantity (default 1; `×2` and `x2` also work)"),

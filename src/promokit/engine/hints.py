@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from ..benefits import spec_for
 from ..compile.compiler import CompiledPromotion, conflicts
-from ..language.ast import Bundle, GiftOnBuy, GiftOnSpend, SelectorKind
+from ..language.ast import Bundle, SelectorKind
 from ..models import Hint
 from .actions import ZERO, Upsell
 from .actions.cart import Cart
@@ -71,7 +72,8 @@ def build_hints(
             message = f"add {cart.money(shortfall)}{where} to get {up.what}"
         unlocks = cart.q(up.unlocks) if up.unlocks is not None else None
         shown = cart.q(shortfall) if shortfall is not None else None
-        gift = p.action if isinstance(p.action, GiftOnBuy | GiftOnSpend) else None
+        gives = spec_for(p.action).gift
+        gift = gives(p.action) if gives is not None else None
         found[p.id] = Hint(
             promotion=p.id,
             message=message,
@@ -81,8 +83,8 @@ def build_hints(
             kind="units" if up.units is not None else "spend",
             title=p.title,
             scope=_scope_name(p) if scope != "all items" else None,
-            gift_sku=gift.gift_sku if gift is not None else None,
-            gift_quantity=gift.quantity if gift is not None else None,
+            gift_sku=gift[0] if gift is not None else None,
+            gift_quantity=gift[1] if gift is not None else None,
         )
         sort_keys[p.id] = (-(up.unlocks or ZERO), shortfall or ZERO, up.units or 0, p.order)
     ordered = sorted(found, key=lambda pid: sort_keys[pid])

@@ -12,173 +12,94 @@ Conventions
 - Names (ids, segment and scope names, SKUs, categories) are `str` exactly as written.
 - `span` is compared like any field: two ASTs from different text differ. Use
   `strip_spans()` to compare structure only (the formatter round-trip does).
+
+Where the nodes live: the base (`Node`, `Percent`, scopes, the small enums) in `nodes.py`,
+time conditions in `time_nodes.py`, program clauses in `program_nodes.py`, and each benefit's
+node in its module of `promokit/benefits/` beside its spec. This module re-exports them all,
+so `ast.PercentOff` is the one name everywhere.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any, TypeVar
 
+from ..benefits.amount_off import AmountOff as AmountOff
+from ..benefits.amount_off import AmountOffEach as AmountOffEach
+from ..benefits.every_off import EveryOff as EveryOff
+from ..benefits.free_units import FreeUnits as FreeUnits
+from ..benefits.gift import GiftOnBuy as GiftOnBuy
+from ..benefits.gift import GiftOnSpend as GiftOnSpend
+from ..benefits.nth_unit_price import NthUnitPrice as NthUnitPrice
+from ..benefits.percent_off import PercentOff as PercentOff
+from ..benefits.points import PointsEarn as PointsEarn
+from ..benefits.points import PointsRedeem as PointsRedeem
+from ..benefits.quantity_deals import Bundle as Bundle
+from ..benefits.quantity_deals import BuyGetFree as BuyGetFree
+from ..benefits.quantity_deals import NthUnitOff as NthUnitOff
+from ..benefits.shipping import ShippingBasis as ShippingBasis
+from ..benefits.shipping import ShippingOff as ShippingOff
+from ..benefits.special_price import FlashPrice as FlashPrice
+from ..benefits.special_price import GroupPrice as GroupPrice
+from ..benefits.special_price import SpecialPrice as SpecialPrice
+from ..benefits.tiered_offer import OfferTier as OfferTier
+from ..benefits.tiered_offer import TieredOffer as TieredOffer
+from ..benefits.tiers import Tier as Tier
+from ..benefits.tiers import Tiers as Tiers
 from ..money import Rounding as Rounding  # the settings node carries it
+from .nodes import (
+    ALL_ITEMS as ALL_ITEMS,
+)
+from .nodes import (
+    Layer as Layer,
+)
+from .nodes import (
+    Measure as Measure,
+)
+from .nodes import (
+    Node as Node,
+)
+from .nodes import (
+    Notation as Notation,
+)
+from .nodes import (
+    Percent as Percent,
+)
+from .nodes import (
+    Requirement as Requirement,
+)
+from .nodes import (
+    Scope as Scope,
+)
+from .nodes import (
+    Selector as Selector,
+)
+from .nodes import (
+    SelectorKind as SelectorKind,
+)
+from .nodes import (
+    ThresholdBase as ThresholdBase,
+)
+from .nodes import (
+    UnitChoice as UnitChoice,
+)
+from .program_nodes import InviteLimit as InviteLimit
+from .program_nodes import InviteReward as InviteReward
+from .program_nodes import Variant as Variant
 from .source import NO_SPAN, Span
-
-# --------------------------------------------------------------------------- enums
-
-
-class Layer(StrEnum):
-    """Stacking layers, applied in this order (docs/semantics.md#layers)."""
-
-    ITEM = "item"
-    ORDER = "order"
-    COUPON = "coupon"
-    SHIPPING = "shipping"
-    POINTS = "points"
-
-
-class Notation(StrEnum):
-    """How an operator wrote a construct; the formatter can print either."""
-
-    EN = "en"
-    ZH = "zh"
-
-
-class ThresholdBase(StrEnum):
-    """What an order-level threshold is measured on (docs/semantics.md#thresholds)."""
-
-    AFTER_DISCOUNTS = "after-discounts"
-    ORIGINAL = "original"
-
-
-class UnitChoice(StrEnum):
-    """Which units a quantity deal discounts (docs/semantics.md#quantity-deals)."""
-
-    CHEAPEST = "cheapest"
-    DEAREST = "dearest"
-
-
-# --------------------------------------------------------------------------- base
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    span: Span = field(default=NO_SPAN, kw_only=True)
-
-
-# --------------------------------------------------------------------------- time
-
-
-@dataclass(frozen=True, slots=True)
-class DateTimePoint(Node):
-    """A wall-clock instant as written: a date, optionally with a time of day.
-
-    Interpreted in the promotion's time zone. As a window end, a date without a
-    time means "through the end of that day" (docs/semantics.md#time-and-audience).
-    """
-
-    date: dt.date
-    time: dt.time | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DateRange(Node):
-    """`2026-10-01 to 2026-10-07` — half-open [start, end) after end-of-day expansion."""
-
-    start: DateTimePoint
-    end: DateTimePoint
-
-
-@dataclass(frozen=True, slots=True)
-class During(Node):
-    """`during A to B[, C to D]`: the instant lies in any of the ranges."""
-
-    ranges: tuple[DateRange, ...]
-
-
-class Weekday(int, Enum):
-    MON = 0
-    TUE = 1
-    WED = 2
-    THU = 3
-    FRI = 4
-    SAT = 5
-    SUN = 6
-
-
-@dataclass(frozen=True, slots=True)
-class OnWeekdays(Node):
-    """`every wednesday` / `every fri, sat` / `每周三`."""
-
-    days: tuple[Weekday, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class OnMonthDays(Node):
-    """`every month on 8, 18` / `每月8号`: days of month 1..31."""
-
-    days: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TimeRange(Node):
-    """`20:00-22:00`: half-open [start, end) wall-clock time of day.
-
-    `end` may be 24:00, written as `dt.time(0, 0)` with `to_midnight=True`.
-    An end before the start wraps past midnight (22:00-02:00).
-    """
-
-    start: dt.time
-    end: dt.time
-    to_midnight: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DailyHours(Node):
-    """`hours 20:00-22:00[, 08:00-09:00]`: time of day lies in any range."""
-
-    ranges: tuple[TimeRange, ...]
-
-
-#: One time condition; a promotion's `when` holds them all (AND).
-TimeCondition = During | OnWeekdays | OnMonthDays | DailyHours
-
-
-# --------------------------------------------------------------------------- scope
-
-
-class SelectorKind(StrEnum):
-    ALL = "all"
-    SKU = "sku"
-    CATEGORY = "category"
-    BRAND = "brand"
-    TAG = "tag"
-    SCOPE = "scope"  # a reference to a named scope
-
-
-@dataclass(frozen=True, slots=True)
-class Selector(Node):
-    """`category "fruit", "veg"` — matches a line whose attribute is any of `values`.
-
-    For `ALL`, `values` is empty. For `SCOPE`, `values` holds one scope name.
-    """
-
-    kind: SelectorKind
-    values: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Scope(Node):
-    """`on category "fruit" except sku "DURIAN"`: any include, and no exclude."""
-
-    include: tuple[Selector, ...]
-    exclude: tuple[Selector, ...] = ()
-
-
-ALL_ITEMS = Scope(include=(Selector(kind=SelectorKind.ALL),))
-
+from .time_nodes import DailyHours as DailyHours
+from .time_nodes import DateRange as DateRange
+from .time_nodes import DateTimePoint as DateTimePoint
+from .time_nodes import During as During
+from .time_nodes import OnMonthDays as OnMonthDays
+from .time_nodes import OnWeekdays as OnWeekdays
+from .time_nodes import TimeCondition as TimeCondition
+from .time_nodes import TimeRange as TimeRange
+from .time_nodes import Weekday as Weekday
 
 # --------------------------------------------------------------------------- audience
 
@@ -273,263 +194,8 @@ Condition = Compare | InList | HasMember | NewCustomer | SegmentRef | Not | And 
 
 
 # --------------------------------------------------------------------------- actions
-
-
-@dataclass(frozen=True, slots=True)
-class Percent(Node):
-    """A percentage *off*: 20 means 20% off, i.e. 8折. Valid range (0, 100)."""
-
-    off: Decimal
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class Tier(Node):
-    threshold: Decimal
-    off: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Tiers(Node):
-    """满100减20, 满200减50 / `spend 100 get 20 off, spend 200 get 50 off`.
-
-    The highest reached tier applies, alone (docs/semantics.md#thresholds). Layer: order.
-    """
-
-    tiers: tuple[Tier, ...]
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class EveryOff(Node):
-    """每满100减10 / `every 100 get 10 off [up to 50]`. Layer: order."""
-
-    step: Decimal
-    off: Decimal
-    cap: Decimal | None = None
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class PercentOff(Node):
-    """`20% off` / `8折` [`up to 30`] [`over 100`].
-
-    Item layer when the promotion has a scope narrower than everything or no
-    threshold; order layer when `kind order` is declared or `min_spend` is set.
-    """
-
-    percent: Percent
-    cap: Decimal | None = None
-    min_spend: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AmountOffEach(Node):
-    """`5 off each` / `每件减5`: fixed amount off every unit in scope. Layer: item."""
-
-    amount: Decimal
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class SpecialPrice(Node):
-    """`price 9.90` / `特价 9.90`: fixed unit price. Layer: item."""
-
-    price: Decimal
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class FlashPrice(Node):
-    """`flash price 1.00 limit 2 per customer stock 500` / `秒杀 1.00 每人限2件 库存500`.
-
-    Units over the per-customer limit or the remaining stock pay the normal price.
-    Layer: item.
-    """
-
-    price: Decimal
-    per_customer: int | None = None
-    stock: int | None = None
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class GroupPrice(Node):
-    """`group price 9.90 for 3 people` / `3人团 9.90`: price when the request's group size >= min_size."""
-
-    price: Decimal
-    min_size: int
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class BuyGetFree(Node):
-    """`buy 2 get 1 free` / `买2赠1`: per N+M units in scope, M are free. Layer: item."""
-
-    buy: int
-    free: int
-    units: UnitChoice = UnitChoice.CHEAPEST
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class NthUnitOff(Node):
-    """`2nd unit 50% off` / `第二件半价` / `第3件5折`. Layer: item."""
-
-    nth: int
-    percent: Percent
-    units: UnitChoice = UnitChoice.CHEAPEST
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class Bundle(Node):
-    """`3 for 10` / `10元任选3件`: any `count` units in scope for `price`. Layer: item."""
-
-    count: int
-    price: Decimal
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class GiftOnBuy(Node):
-    """`buy 2 get gift "BAG" x 1 [repeat [up to 3]]` / `买2赠 "BAG" 1件`. Layer: order."""
-
-    buy: int
-    gift_sku: str
-    quantity: int = 1
-    repeat: bool = False
-    max_times: int | None = None
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class GiftOnSpend(Node):
-    """`spend 199 get gift "OIL" x 1` / `满199赠 "OIL" 1件`. Layer: order."""
-
-    threshold: Decimal
-    gift_sku: str
-    quantity: int = 1
-    notation: Notation = Notation.EN
-
-
-class ShippingBasis(StrEnum):
-    """What a shipping benefit's threshold is measured on (docs/semantics.md#shipping)."""
-
-    GOODS = "goods"  # the promotion's eligible goods, as any order-level threshold
-    SHIPPING = "shipping"  # the shipping fee of the matching shipping lines
-
-
-@dataclass(frozen=True, slots=True)
-class ShippingOff(Node):
-    """A shipping benefit. Layer: shipping (docs/semantics.md#shipping).
-
-    `free shipping over 99` / `满99包邮`; `shipping 5 off over 59` / `满59运费减5`;
-    `shipping 50% off` / `运费5折` / `运费半价`; `shipping for 5 on express` / `运费5元限express`.
-    At most one of `off` (amount off), `percent` (percent off) and `price` (a fixed price per
-    shipping line) is set; none of them means free shipping. `threshold` None means no
-    minimum; `basis` says whether the threshold is on the goods or on the shipping fee
-    (`when shipping over 20` / `运费满20`). `methods` names the delivery methods the benefit
-    applies to (`on express, pickup` / `限express、pickup`); empty: every shipping line.
-    """
-
-    threshold: Decimal | None = None
-    off: Decimal | None = None
-    notation: Notation = Notation.EN
-    percent: Percent | None = None
-    price: Decimal | None = None
-    basis: ShippingBasis = ShippingBasis.GOODS
-    methods: tuple[str, ...] = ()
-    # Where each method is written (W030 points there); like `span`, not part of what the
-    # benefit says, but unlike it left out of comparisons (strip_spans keeps its length).
-    method_spans: tuple[Span, ...] = field(default=(), compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class PointsEarn(Node):
-    """`earn 1 point per 1` / `points x2` (multiplier). Layer: points (computed last)."""
-
-    points: Decimal = Decimal(1)
-    per: Decimal = Decimal(1)
-    multiplier: Decimal = Decimal(1)
-
-
-@dataclass(frozen=True, slots=True)
-class PointsRedeem(Node):
-    """`redeem 100 points per 1 up to 20%`: points pay for goods. Layer: points."""
-
-    points: Decimal
-    per: Decimal
-    max_percent: Decimal | None = None
-
-
-# --------------------------------------------------------------------------- composed offers
-# A condition (`when spend 50 on category "dairy"`, 满3件) and a benefit on a target scope
-# that may differ from the condition's (docs/language.md#composed-offers).
-
-
-class Measure(StrEnum):
-    """What a condition counts on its scope."""
-
-    SPEND = "spend"
-    UNITS = "units"
-    KINDS = "kinds"  # distinct SKUs
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement(Node):
-    """`when spend 50 on category "dairy"` / `条件 买2件 on sku "TEA" 可叠加`.
-
-    A condition for any action: the promotion applies only when the measure of the lines in
-    `scope` (None: the promotion's own scope) reaches `at_least`. `repeat`: the benefit applies
-    once per full `at_least` (at most `max_times`), for benefits that count applications
-    (amount off, free units). Layer: the action's.
-    """
-
-    measure: Measure
-    at_least: Decimal
-    scope: Scope | None = None
-    repeat: bool = False
-    max_times: int | None = None
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class AmountOff(Node):
-    """`10 off` / `立减10`: an amount off the promotion's scope, spread over its lines. Layer: order."""
-
-    amount: Decimal
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class FreeUnits(Node):
-    """`get 1 free` / `赠1件`: `count` units of the scope free per application. Layer: item."""
-
-    count: int
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class OfferTier(Node):
-    """One tier of a `TieredOffer`: at `at_least` (spend or units), `percent` off or `off` spread."""
-
-    measure: Measure
-    at_least: Decimal
-    percent: Percent | None = None
-    off: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TieredOffer(Node):
-    """满3件8折 / 满100打9折，满200打8折 / `buy 3 get 20% off` / `buy 3 get 10 off`.
-
-    The highest reached tier applies, alone. Layer: order (like 满减).
-    """
-
-    tiers: tuple[OfferTier, ...]
-    notation: Notation = Notation.EN
-
+# Each benefit kind is one module of promokit/benefits/ (its node and its spec); the union
+# below names them all, and tests/unit/test_action_registry.py holds it equal to the registry.
 
 Action = (
     Tiers
@@ -550,6 +216,7 @@ Action = (
     | AmountOff
     | FreeUnits
     | TieredOffer
+    | NthUnitPrice
 )
 
 
@@ -675,43 +342,6 @@ class Promotion(Node):
     # or not recorded; the checker then points at the promotion).
     kind_span: Span = NO_SPAN
     timezone_span: Span = NO_SPAN
-
-
-@dataclass(frozen=True, slots=True)
-class Variant(Node):
-    """`experiment tiers-test variant A 50%` / `实验 tiers-test 分组 A 50%` (docs/programs.md#ab-variants).
-
-    The promotion applies only to customers bucketed into variant `name` of `experiment`;
-    `weight` is the variant's share in percent (the variants of an experiment sum to 100).
-    """
-
-    experiment: str
-    name: str
-    weight: Decimal
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class InviteReward(Node):
-    """`invite reward 500 points` | `invite reward 10 credit` | `invite reward coupon "INV-*"`
-    (邀请奖励 500积分 / 10元 / 券 "INV-*"): what the inviter earns (docs/programs.md#invite-rewards).
-
-    `kind` is "points", "credit" (money) or "coupon" (a code issued from `pattern`, `*` replaced).
-    """
-
-    kind: str
-    amount: Decimal | None = None
-    pattern: str | None = None
-    notation: Notation = Notation.EN
-
-
-@dataclass(frozen=True, slots=True)
-class InviteLimit(Node):
-    """`invite limit 3 per inviter [per day]` / `每位邀请人[每天]限3次`: rewards an inviter may earn."""
-
-    count: int
-    per_day: bool = False
-    notation: Notation = Notation.EN
 
 
 @dataclass(frozen=True, slots=True)

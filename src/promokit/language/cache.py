@@ -80,6 +80,10 @@ MAX_ENTRIES = 64
 _FRONT_END_FILES = (
     "language/grammar.lark",
     "language/ast.py",
+    "language/nodes.py",
+    "language/time_nodes.py",
+    "language/program_nodes.py",
+    "benefits/*.py",  # every benefit module: its node, its checks, its layer
     "language/source.py",
     "language/diagnostics.py",
     "language/parser.py",
@@ -88,8 +92,11 @@ _FRONT_END_FILES = (
     "language/lowering_base.py",
     "language/lowering_actions.py",
     "language/lowering_compose.py",
+    "language/lowering_terms.py",
+    "language/lowering_points.py",
     "language/cache.py",
     "check/checker.py",
+    "check/coupons.py",
     "check/conditions.py",
     "check/values.py",
     "check/compose.py",
@@ -111,12 +118,19 @@ def _front_end_digest() -> str:
     """A hash of the grammar and of the front end's code (read once per process)."""
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
     package = resources.files("promokit")
-    for name in _FRONT_END_FILES:
-        try:
-            data = package.joinpath(*name.split("/")).read_bytes()
-        except OSError:
-            data = b"<missing>"
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    for pattern in _FRONT_END_FILES:
+        folder, _, leaf = pattern.rpartition("/")
+        if leaf.startswith("*"):  # every module of a folder, in name order
+            found = package.joinpath(folder)
+            names = sorted(f"{folder}/{p.name}" for p in found.iterdir() if p.name.endswith(leaf[1:]))
+        else:
+            names = [pattern]
+        for name in names:
+            try:
+                data = package.joinpath(*name.split("/")).read_bytes()
+            except OSError:
+                data = b"<missing>"
+            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 

@@ -19,36 +19,24 @@ A comment before a clause without a node of its own (`priority`, `kind`, `exclus
 
 from __future__ import annotations
 
-import datetime as dt
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from ..benefits import spec_for
+from ..benefits.text import count, num, opt, string, zhe
 from . import ast
 from .ast import Notation
 from .diagnostics import Diagnostic
 from .format_guard import unprintable
+from .format_terms import condition, scope, strings, time_condition
 from .layout import format_as_written
 from .parser import parse_source
 from .source import NO_SPAN, Source, Span, code_chars
 
-__all__ = ["format_file", "format_source", "format_text"]
+__all__ = ["action", "format_file", "format_source", "format_text", "num", "string", "zhe"]
 
 EN, ZH = Notation.EN, Notation.ZH
 INDENT = "  "
-
-_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_FACT_WORDS = {
-    ast.Fact.LEVEL: "level",
-    ast.Fact.ORDERS: "orders",
-    ast.Fact.TOTAL_SPENT: "spent",
-    ast.Fact.POINTS: "points",
-    ast.Fact.REGION: "region",
-    ast.Fact.CHANNEL: "channel",
-    ast.Fact.REGISTERED: "registered",
-}
-_ZH_NUMERALS = {2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九"}
 
 
 @dataclass
@@ -59,364 +47,18 @@ class _Line:
     trailing: list[str] = field(default_factory=list)
 
 
-# ----------------------------------------------------------------------------- literals
-
-
-def num(value: Decimal | int) -> str:
-    """A number as written in a rule file: plain digits, never an exponent."""
-    if isinstance(value, int):
-        return str(value)
-    return format(value, "f")
-
-
-def string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif unicodedata.category(ch) in ("Cc", "Cs", "Cf") or ch in "\u2028\u2029":
-            out.append(f"\\u{{{ord(ch):X}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _strings(values: Sequence[str]) -> str:
-    return ", ".join(string(v) for v in values)
-
-
-def _time(value: dt.time, midnight: bool = False) -> str:
-    return "24:00" if midnight else f"{value.hour:02d}:{value.minute:02d}"
-
-
-def zhe(percent_off: Decimal) -> str | None:
-    """20 (% off) -> '8', 15 -> '8.5', 5 -> '9.5'; None when 折 cannot say it (>= 100% off)."""
-    pay = Decimal(100) - percent_off
-    if pay <= 0:
-        return None
-    tenths = pay.scaleb(-1)
-    normal = tenths.normalize()
-    text = num(normal if normal == tenths else tenths)
-    if "." not in text and len(text) == 2:  # a bare two-digit 折 means N.N折 (95折 = 9.5折)
-        text += ".0"
-    return text
-
-
-# ----------------------------------------------------------------------------- conditions
-
-
-def condition(cond: ast.Condition, zh: bool = False) -> str:
-    if isinstance(cond, ast.Or | ast.And):
-        word = " or " if isinstance(cond, ast.Or) else " and "
-        return word.join(_operand(c, zh) for c in cond.operands)
-    if isinstance(cond, ast.Not):
-        return "not " + _operand(cond.operand, zh)
-    if isinstance(cond, ast.NewCustomer):
-        return "新客" if zh else "new customer"
-    if isinstance(cond, ast.SegmentRef):
-        return cond.name
-    if isinstance(cond, ast.HasMember):
-        return f"{string(cond.value)} in {cond.collection.value}"
-    if isinstance(cond, ast.Compare):
-        return f"{_fact(cond.field, cond.attribute)} {cond.op.value} {_value(cond.value)}"
-    negated = "not in" if cond.negated else "in"
-    return f"{_fact(cond.field, cond.attribute)} {negated} ({', '.join(_value(v) for v in cond.values)})"
-
-
-def _operand(cond: ast.Condition, zh: bool) -> str:
-    text = condition(cond, zh)
-    return f"({text})" if isinstance(cond, ast.Or | ast.And) else text
-
-
-def _fact(fact: ast.Fact, attribute: str | None) -> str:
-    if fact is ast.Fact.ATTRIBUTE:
-        return f"attr {string(attribute or '')}"
-    return _FACT_WORDS[fact]
-
-
-def _value(value: ast.Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return num(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return string(value)
-
-
-# ----------------------------------------------------------------------------- scope and time
-
-
-def scope(value: ast.Scope) -> str:
-    text = ", ".join(_selector(s) for s in value.include)
-    if value.exclude:
-        text += " except " + ", ".join(_selector(s) for s in value.exclude)
-    return text
-
-
-def _selector(sel: ast.Selector) -> str:
-    if sel.kind is ast.SelectorKind.ALL:
-        return "all"
-    if sel.kind is ast.SelectorKind.SCOPE:
-        return sel.values[0]
-    return f"{sel.kind.value} {_strings(sel.values)}"
-
-
-_ZH_WEEKDAYS = "一二三四五六日"
-
-
-def time_condition(cond: ast.TimeCondition, zh: bool = False) -> str:
-    if zh and isinstance(cond, ast.OnWeekdays) and cond.days:
-        return "每周" + "、".join(_ZH_WEEKDAYS[d.value] for d in cond.days)
-    if zh and isinstance(cond, ast.OnMonthDays) and cond.days:
-        return "每月" + ",".join(str(d) for d in cond.days) + "号"
-    if zh and isinstance(cond, ast.DailyHours) and cond.ranges:
-        return "每天" + ", ".join(f"{_time(r.start)}-{_time(r.end, r.to_midnight)}" for r in cond.ranges)
-    if isinstance(cond, ast.During):
-        return "during " + ", ".join(f"{_point(r.start)} to {_point(r.end)}" for r in cond.ranges)
-    if isinstance(cond, ast.OnWeekdays):
-        return "every " + ", ".join(_WEEKDAY_NAMES[d.value] for d in cond.days)
-    if isinstance(cond, ast.OnMonthDays):
-        return "every month on " + ", ".join(str(d) for d in cond.days)
-    ranges = (f"{_time(r.start)}-{_time(r.end, r.to_midnight)}" for r in cond.ranges)
-    return "hours " + ", ".join(ranges)
-
-
-def _point(point: ast.DateTimePoint) -> str:
-    text = point.date.isoformat()
-    return text if point.time is None else f"{text} {_time(point.time)}"
-
-
 # ----------------------------------------------------------------------------- actions
 
 
-def _percent_en(percent: ast.Percent) -> str:
-    return f"{num(percent.off)}% off"
-
-
-def _percent_zh(percent: ast.Percent, half: bool = False) -> str | None:
-    if half and percent.off == 50:
-        return "半价"
-    tenths = zhe(percent.off)
-    return None if tenths is None else f"{tenths}折"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def action(node: ast.Action, notation: Notation | None = None) -> str:
-    """One action line in `notation` (None: the node's own)."""
-    own = getattr(node, "notation", None)
-    if isinstance(node, ast.PercentOff):
-        own = node.percent.notation
-    chosen = notation or own or EN
-    if chosen is ZH:
-        text = _compose_zh(node, forced=notation is ZH) if _is_composed(node) else _action_zh(node)
+    """One action line in `notation` (None: the node's own), printed by its benefit's spec
+    (`format_en` / `format_zh` in promokit/benefits/); English when 中文 cannot say it."""
+    spec = spec_for(node)
+    if (notation or spec.notation(node)) is ZH:
+        text = spec.format_zh(node, notation is ZH)
         if text is not None:
             return text
-    return _action_en(node)
-
-
-def _opt(prefix: str, value: Decimal | int | None, suffix: str = "") -> str:
-    return "" if value is None else f"{prefix}{num(value)}{suffix}"
-
-
-def _dearest(units: ast.UnitChoice, word: str) -> str:
-    return f" {word}" if units is ast.UnitChoice.DEAREST else ""
-
-
-def _action_en(node: ast.Action) -> str:
-    composed = _compose_en(node)
-    if composed is not None:
-        return composed
-    if isinstance(node, ast.Tiers):
-        return ", ".join(f"spend {num(t.threshold)} get {num(t.off)} off" for t in node.tiers)
-    if isinstance(node, ast.EveryOff):
-        return f"every {num(node.step)} get {num(node.off)} off" + _opt(" up to ", node.cap)
-    if isinstance(node, ast.PercentOff):
-        return _percent_en(node.percent) + _opt(" up to ", node.cap) + _opt(" over ", node.min_spend)
-    if isinstance(node, ast.AmountOffEach):
-        return f"{num(node.amount)} off each"
-    if isinstance(node, ast.SpecialPrice):
-        return "free" if node.price == 0 else f"price {num(node.price)}"
-    if isinstance(node, ast.FlashPrice):
-        limit = _opt(" limit ", node.per_customer, " per customer")
-        return f"flash price {num(node.price)}{limit}" + _opt(" stock ", node.stock)
-    if isinstance(node, ast.GroupPrice):
-        return f"group price {num(node.price)} for {node.min_size} people"
-    if isinstance(node, ast.BuyGetFree):
-        return f"buy {node.buy} get {node.free} free" + _dearest(node.units, "dearest")
-    if isinstance(node, ast.NthUnitOff):
-        return f"{_ordinal(node.nth)} unit {_percent_en(node.percent)}" + _dearest(node.units, "dearest")
-    if isinstance(node, ast.Bundle):
-        return f"{node.count} for {num(node.price)}"
-    if isinstance(node, ast.GiftOnBuy):
-        text = f"buy {node.buy} get gift {string(node.gift_sku)} x {node.quantity}"
-        if node.repeat:
-            text += " repeat" + _opt(" up to ", node.max_times)
-        return text
-    if isinstance(node, ast.GiftOnSpend):
-        return f"spend {num(node.threshold)} get gift {string(node.gift_sku)} x {node.quantity}"
-    if isinstance(node, ast.ShippingOff):
-        return _shipping_en(node)
-    if isinstance(node, ast.PointsEarn):
-        multiplier = "" if node.multiplier == 1 else f" x {num(node.multiplier)}"
-        unit = "point" if node.points == 1 else "points"
-        return f"earn {num(node.points)} {unit} per {num(node.per)}{multiplier}"
-    assert isinstance(node, ast.PointsRedeem), type(node).__name__  # composed offers: _compose_en
-    return f"redeem {num(node.points)} points per {num(node.per)}" + _opt(" up to ", node.max_percent, "%")
-
-
-def _action_zh(node: ast.Action) -> str | None:
-    if isinstance(node, ast.Tiers):
-        return ", ".join(f"满{num(t.threshold)}减{num(t.off)}" for t in node.tiers)
-    if isinstance(node, ast.EveryOff):
-        return f"每满{num(node.step)}减{num(node.off)}" + _opt(" 封顶", node.cap)
-    if isinstance(node, ast.PercentOff):
-        percent = _percent_zh(node.percent)
-        if percent is None:
-            return None
-        return percent + _opt(" 封顶", node.cap) + _opt(" 满", node.min_spend)
-    if isinstance(node, ast.AmountOffEach):
-        return f"每件减{num(node.amount)}"
-    if isinstance(node, ast.SpecialPrice):
-        return "免费" if node.price == 0 else f"特价 {num(node.price)}"
-    if isinstance(node, ast.FlashPrice):
-        return (
-            f"秒杀 {num(node.price)}" + _opt(" 每人限", node.per_customer, "件") + _opt(" 库存", node.stock)
-        )
-    if isinstance(node, ast.GroupPrice):
-        return f"{node.min_size}人团 {num(node.price)}"
-    if isinstance(node, ast.BuyGetFree):
-        return f"买{node.buy}赠{node.free}" + _dearest(node.units, "高价优先")
-    if isinstance(node, ast.NthUnitOff):
-        percent = _percent_zh(node.percent, half=True)
-        if percent is None:
-            return None
-        nth = _ZH_NUMERALS.get(node.nth, str(node.nth))
-        return f"第{nth}件{percent}" + _dearest(node.units, "高价优先")
-    if isinstance(node, ast.Bundle):
-        return f"{num(node.price)}元任选{node.count}件"
-    if isinstance(node, ast.GiftOnBuy):
-        text = f"买{node.buy}赠 {string(node.gift_sku)} x{node.quantity}"
-        if node.repeat:
-            text += " 可叠加" + _opt(" 最多", node.max_times, "次")
-        return text
-    if isinstance(node, ast.GiftOnSpend):
-        return f"满{num(node.threshold)}赠 {string(node.gift_sku)} x{node.quantity}"
-    if isinstance(node, ast.ShippingOff):
-        return _shipping_zh(node)
-    if isinstance(node, ast.PointsEarn):
-        multiplier = "" if node.multiplier == 1 else f" 积分{num(node.multiplier)}倍"
-        return f"每{num(node.per)}元积{num(node.points)}分{multiplier}"
-    if not isinstance(node, ast.PointsRedeem):  # composed offers: _compose_zh
-        return None
-    return f"{num(node.points)}积分抵{num(node.per)}元" + _opt(" 最多抵", node.max_percent, "%")
-
-
-# ----------------------------------------------------------------------------- shipping
-
-
-def _shipping_en(node: ast.ShippingOff) -> str:
-    """`free shipping over 99 on standard`, `shipping 50% off when shipping over 20 on express`."""
-    if node.percent is not None:
-        head = f"shipping {_percent_en(node.percent)}"
-    elif node.price is not None:
-        head = f"shipping for {num(node.price)}"
-    elif node.off is not None:
-        head = f"shipping {num(node.off)} off"
-    else:
-        head = "free shipping"
-    if node.threshold is not None:
-        over = "when shipping over" if node.basis is ast.ShippingBasis.SHIPPING else "over"
-        head += f" {over} {num(node.threshold)}"
-    return head + ("" if not node.methods else " on " + ", ".join(node.methods))
-
-
-def _shipping_zh(node: ast.ShippingOff) -> str | None:
-    """`满99包邮限standard`, `运费满20运费减10`, `满199运费半价限express`, `运费5元限pickup`."""
-    if node.percent is not None:
-        percent = _percent_zh(node.percent, half=True)
-        if percent is None:
-            return None
-        body = f"运费{percent}"
-    elif node.price is not None:
-        body = f"运费{num(node.price)}元"
-    elif node.off is not None:
-        body = f"运费减{num(node.off)}"
-    else:
-        body = "包邮"
-    if node.threshold is not None:
-        over = "运费满" if node.basis is ast.ShippingBasis.SHIPPING else "满"
-        body = f"{over}{num(node.threshold)}{body}"
-    return body + ("" if not node.methods else "限" + "、".join(node.methods))
-
-
-# ----------------------------------------------------------------------------- composed offers
-
-
-def _compose_en(node: ast.Action) -> str | None:
-    if isinstance(node, ast.AmountOff):
-        return f"{num(node.amount)} off"
-    if isinstance(node, ast.FreeUnits):
-        return f"get {node.count} free"
-    if isinstance(node, ast.TieredOffer):
-        return ", ".join(_offer_tier_en(t) for t in node.tiers)
-    return None
-
-
-def _count(value: Decimal) -> str:
-    """A number of units or skus as a whole number (`21.00` units is written `21`)."""
-    return num(int(value)) if value == value.to_integral_value() else num(value)
-
-
-def _offer_tier_en(tier: ast.OfferTier) -> str:
-    head = (
-        f"buy {_count(tier.at_least)}" if tier.measure is ast.Measure.UNITS else f"spend {num(tier.at_least)}"
-    )
-    return (
-        head
-        + " get "
-        + (_percent_en(tier.percent) if tier.percent is not None else f"{num(tier.off or 0)} off")
-    )
-
-
-def _is_composed(node: ast.Action) -> bool:
-    return isinstance(node, ast.AmountOff | ast.FreeUnits | ast.TieredOffer)
-
-
-def _compose_zh(node: ast.Action, forced: bool) -> str | None:
-    """`forced`: every tier in 中文 where 折 can say it; otherwise each tier keeps its percent's notation."""
-    if isinstance(node, ast.AmountOff):
-        return f"立减{num(node.amount)}"
-    if isinstance(node, ast.FreeUnits):
-        return f"赠{node.count}件"
-    if not isinstance(node, ast.TieredOffer):
-        return None
-    return ", ".join(_offer_tier_zh(t, forced) for t in node.tiers)
-
-
-def _offer_tier_zh(tier: ast.OfferTier, forced: bool) -> str:
-    units = tier.measure is ast.Measure.UNITS
-    head = f"满{_count(tier.at_least) if units else num(tier.at_least)}" + ("件" if units else "")
-    if tier.percent is None:
-        return f"{head}减{num(tier.off or 0)}"
-    percent = _percent_zh(tier.percent, half=True)
-    if percent is None or (
-        tier.percent.notation is EN and not forced
-    ):  # 折 cannot say 100% off; keep `20% off` English
-        return _offer_tier_en(tier)
-    return head + ("" if units else "打") + percent
+    return spec.format_en(node)
 
 
 def requirement(req: ast.Requirement, notation: Notation | None = None) -> str:
@@ -426,17 +68,17 @@ def requirement(req: ast.Requirement, notation: Notation | None = None) -> str:
     if zh:
         head = {
             ast.Measure.SPEND: f"满{num(req.at_least)}",
-            ast.Measure.UNITS: f"买{_count(req.at_least)}件",
-            ast.Measure.KINDS: f"买{_count(req.at_least)}种",
+            ast.Measure.UNITS: f"买{count(req.at_least)}件",
+            ast.Measure.KINDS: f"买{count(req.at_least)}种",
         }[req.measure]
-        tail = (" 可叠加" + _opt(" 最多", req.max_times, "次")) if req.repeat else ""
+        tail = (" 可叠加" + opt(" 最多", req.max_times, "次")) if req.repeat else ""
         return f"条件 {head}{where}{tail}"
     head = {
         ast.Measure.SPEND: f"spend {num(req.at_least)}",
-        ast.Measure.UNITS: f"buy {_count(req.at_least)}",
-        ast.Measure.KINDS: f"buy {_count(req.at_least)} kinds",
+        ast.Measure.UNITS: f"buy {count(req.at_least)}",
+        ast.Measure.KINDS: f"buy {count(req.at_least)} kinds",
     }[req.measure]
-    tail = (" repeat" + _opt(" up to ", req.max_times)) if req.repeat else ""
+    tail = (" repeat" + opt(" up to ", req.max_times)) if req.repeat else ""
     return f"when {head}{where}{tail}"
 
 
@@ -482,17 +124,10 @@ def _anchor(span: Span) -> Span | None:
     return None if span == NO_SPAN else span
 
 
-def _own_notation(node: ast.Action) -> Notation:
-    if isinstance(node, ast.PercentOff):
-        return node.percent.notation
-    own = getattr(node, "notation", None)
-    return own if isinstance(own, Notation) else EN
-
-
 def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
     # Clauses without a notation of their own (limits, stock, weekdays...) follow the action:
     # a promotion written as 满100减20 gets 每人限1次; one written in English gets `limit 1 ...`.
-    zh = (notation or _own_notation(promo.action)) is ZH
+    zh = (notation or spec_for(promo.action).notation(promo.action)) is ZH
     word = "coupon" if promo.is_coupon else "promotion"
     title = "" if promo.title is None else " " + string(promo.title)
     lines = [_Line(f"{word} {promo.id}{title} {{", _anchor(promo.span))]
@@ -513,7 +148,7 @@ def _promotion(promo: ast.Promotion, notation: Notation | None) -> list[_Line]:
     if promo.audience is not None:
         add("for " + condition(promo.audience, zh), promo.audience.span)
     if promo.channels:
-        add("channel " + _strings(promo.channels))
+        add("channel " + strings(promo.channels))
     if promo.codes is not None:
         add("codes " + ", ".join(string(p.text) for p in promo.codes.patterns), promo.codes.span)
         if promo.codes.single_use:

@@ -181,12 +181,24 @@ def _nth_unit_off(a: _Action) -> ast.Action:
     percent = _percent(
         low, next(c for c in low.children_trees(tree) if c.data in ("nth_percent", "nth_zh_percent"))
     )
+    return ast.NthUnitOff(
+        nth=_nth(a), percent=percent, units=_units(low, tree), notation=a.notation, span=a.span
+    )
+
+
+def _nth(a: _Action) -> int:
+    low, tree = a.low, a.tree
     if a.zh:
         token = low.first_token(low.subtree(tree, "nth_number"))
-        nth = _NUMERALS[str(token)] if token.type == "ZH_NUMERAL" else low.integer(token, "a unit position")
-    else:
-        nth = int("".join(ch for ch in str(low.token(tree, "ORDINAL")) if ch.isdigit()))
-    return ast.NthUnitOff(nth=nth, percent=percent, units=_units(low, tree), notation=a.notation, span=a.span)
+        return _NUMERALS[str(token)] if token.type == "ZH_NUMERAL" else low.integer(token, "a unit position")
+    return int("".join(ch for ch in str(low.token(tree, "ORDINAL")) if ch.isdigit()))
+
+
+def _nth_unit_price(a: _Action) -> ast.Action:
+    price = a.amount("ZH_UNITS" if a.zh else "PRICE")
+    return ast.NthUnitPrice(
+        nth=_nth(a), price=price, units=_units(a.low, a.tree), notation=a.notation, span=a.span
+    )
 
 
 def _bundle(a: _Action) -> ast.Action:
@@ -319,6 +331,7 @@ RULES: dict[str, Callable[[_Action], ast.Action]] = {
     "group_price": _group_price,
     "buy_get_free": _buy_get_free,
     "nth_unit_off": _nth_unit_off,
+    "nth_unit_price": _nth_unit_price,
     "bundle": _bundle,
     "gift_on_buy": _gift_on_buy,
     "gift_on_spend": _gift_on_spend,

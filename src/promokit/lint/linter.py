@@ -24,28 +24,21 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+from ..benefits import spec_for
 from ..check.checker import check
 from ..check.report import Report, best_span, scope_refs, segment_refs
 from ..check.values import num, window_end
 from ..codes import glob_match, rule_code_key
 from ..language.ast import (
-    AmountOff,
-    AmountOffEach,
-    Bundle,
     Counted,
     DailyHours,
     During,
-    EveryOff,
     FlashPrice,
-    GroupPrice,
-    Measure,
     OnMonthDays,
     OnWeekdays,
     Per,
     Promotion,
     RuleSetAst,
-    SpecialPrice,
-    TieredOffer,
     Tiers,
 )
 from ..language.diagnostics import Diagnostic, RuleError
@@ -99,75 +92,17 @@ def lint(
 def _lint_exceeds(
     p: Promotion, rules: RuleSetAst, catalogue: Mapping[str, Decimal] | None, report: Report
 ) -> None:
+    """L001 / L002: the benefit's own numbers give everything away or save nothing (its
+    `lint_exceeds` and, with a catalogue, `lint_at_price` facets)."""
     a = p.action
-    if isinstance(a, Tiers):
-        for t in a.tiers:
-            if t.off >= t.threshold:
-                report.warning(
-                    "L001",
-                    f"'{p.id}': the tier at {num(t.threshold)} takes off {num(t.off)}, "
-                    + ("all of" if t.off == t.threshold else "more than")
-                    + " the spend that reaches it (the discount stops at what the scope costs)",
-                    best_span(t.span, a.span),
-                    "a reward at or above its threshold makes the order free; check for swapped numbers",
-                )
-    elif isinstance(a, TieredOffer):
-        for tier in a.tiers:
-            if tier.measure is Measure.SPEND and tier.off is not None and tier.off >= tier.at_least:
-                report.warning(
-                    "L001",
-                    f"'{p.id}': the tier at {num(tier.at_least)} takes off {num(tier.off)}, "
-                    + ("all of" if tier.off == tier.at_least else "more than")
-                    + " the spend that reaches it (the discount stops at what the scope costs)",
-                    best_span(tier.span, a.span),
-                    "a reward at or above its threshold makes the order free; check for swapped numbers",
-                )
-    elif isinstance(a, AmountOff) and (req := p.condition) is not None and req.scope is None:
-        if req.measure is Measure.SPEND and a.amount >= req.at_least:
-            report.warning(
-                "L001",
-                f"'{p.id}': {num(a.amount)} off when the spend reaches {num(req.at_least)} takes "
-                + ("all of" if a.amount == req.at_least else "more than")
-                + " the spend that meets its condition (the discount stops at what the scope costs)",
-                best_span(a.span, p.span),
-                "a reward at or above its spend condition makes the order free; check for swapped numbers",
-            )
-    elif isinstance(a, EveryOff) and a.off >= a.step:
-        report.warning(
-            "L001",
-            f"'{p.id}': every {num(a.step)} takes off {num(a.off)}, as much as the spend it is "
-            "measured on, so an order can be free",
-            a.span,
-            "the reward per step should be well below the step (e.g. every 100 get 10 off)",
-        )
-    if catalogue is None:
-        return
-    prices = catalogue_prices(p, rules.scopes, catalogue)
-    for sku, price in sorted(prices.items()):
-        if isinstance(a, AmountOffEach) and a.amount >= price:
-            report.warning(
-                "L001",
-                f"'{p.id}': {num(a.amount)} off each unit is at least the list price of sku "
-                f'"{sku}" ({num(price)}), so it would be free',
-                a.span,
-                "exclude the sku from the scope, or lower the amount",
-            )
-        elif isinstance(a, SpecialPrice | FlashPrice | GroupPrice) and a.price >= price:
-            report.warning(
-                "L002",
-                f"'{p.id}': the price {num(a.price)} is not below the list price of sku "
-                f'"{sku}" ({num(price)}), so it saves nothing',
-                a.span,
-                "lower the price, or exclude the sku from the scope",
-            )
-        elif isinstance(a, Bundle) and a.price >= price * a.count:
-            report.warning(
-                "L002",
-                f"'{p.id}': {a.count} for {num(a.price)} is not below {a.count} × the list price of "
-                f'sku "{sku}" ({num(price)}), so the bundle saves nothing',
-                a.span,
-                "lower the bundle price, or exclude the sku from the scope",
-            )
+    spec = spec_for(a)
+    notes = spec.lint_exceeds(a, p.condition) if spec.lint_exceeds is not None else []
+    if catalogue is not None and spec.lint_at_price is not None:
+        prices = catalogue_prices(p, rules.scopes, catalogue)
+        found = (spec.lint_at_price(a, sku, price) for sku, price in sorted(prices.items()))
+        notes += [note for note in found if note is not None]
+    for note in notes:
+        report.warning(note.code, f"'{p.id}': {note.message}", note.span, note.help)
 
 
 # --------------------------------------------------------------------------- L003
@@ -415,20 +350,10 @@ def _lint_limits(p: Promotion, report: Report) -> None:
 
 
 def _smallest_discount(p: Promotion) -> Decimal | None:
-    a = p.action
-    if isinstance(a, Tiers) and a.tiers:
-        return min(t.off for t in a.tiers)
-    if isinstance(a, EveryOff):
-        return a.off if a.cap is None else min(a.off, a.cap)
-    if isinstance(a, AmountOffEach):
-        return a.amount
-    return None
+    known = spec_for(p.action).discount_range
+    return known(p.action)[0] if known is not None else None
 
 
 def _largest_discount(p: Promotion) -> Decimal | None:
-    a = p.action
-    if isinstance(a, Tiers) and a.tiers:
-        return max(t.off for t in a.tiers)
-    if isinstance(a, EveryOff) and a.cap is not None:
-        return a.cap
-    return None
+    known = spec_for(p.action).discount_range
+    return known(p.action)[1] if known is not None else None

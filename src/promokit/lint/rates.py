@@ -23,25 +23,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..benefits import spec_for
 from ..check.frontend import CheckedRules
 from ..check.report import Report, best_span
 from ..check.values import num
 from ..engine.ruleset import RuleSet
 from ..errors import PromokitError
-from ..language.ast import (
-    AmountOff,
-    Bundle,
-    BuyGetFree,
-    EveryOff,
-    FreeUnits,
-    Layer,
-    NthUnitOff,
-    PercentOff,
-    Promotion,
-    RuleSetAst,
-    TieredOffer,
-    Tiers,
-)
+from ..language.ast import Layer, Promotion, RuleSetAst
 from ..models import CheckoutRequest, Customer, Line
 from ..money import CURRENCIES, format_money
 from .actions import Rate, candidate_spends, order_discount, rate_pct, worst_rate
@@ -86,7 +74,7 @@ def lint_overlaps(rules: RuleSetAst, today: dt.date, report: Report) -> None:
     order = [
         p
         for p in rules.promotions
-        if layer_of(p) is Layer.ORDER and isinstance(p.action, Tiers | EveryOff | PercentOff)
+        if layer_of(p) is Layer.ORDER and spec_for(p.action).rate_spends is not None
     ]
     engine: list[Any] = []  # compiled on the first overlap found, once
     pairs = 0
@@ -279,11 +267,8 @@ def _engine_example(rules: RuleSetAst, p: Promotion, r: Rate, today: dt.date) ->
     if engine is None:
         return ""
     a = p.action
-    quantity = a.buy + a.free if isinstance(a, BuyGetFree) else a.nth if isinstance(a, NthUnitOff) else 1
-    if isinstance(a, Bundle):
-        quantity = a.count
-    if isinstance(a, TieredOffer | AmountOff | FreeUnits):
-        quantity = r.units  # the units its tier or condition needs
+    # the units its deal, tier or condition needs (`BenefitSpec.example_units`, the rate's own)
+    quantity = max(spec_for(a).example_units(a), r.units)
     if p.condition is not None and p.condition.scope is not None:
         return ""  # a condition on another scope needs a second line: no one-line example
     line = example_line(p.scope, p.scope, rules.scopes)

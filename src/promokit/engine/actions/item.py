@@ -5,16 +5,20 @@ unit of a line alike, so a line's amount is computed from the line's remaining a
 rounded once per line. Quantity deals pool the units of all the lines they were given and
 pick units: "buy N get M free" and "Nth unit off" take the cheapest units by default
 (`dearest` when declared), "N for P" bundles take the dearest units, which save most
-(the cheapest with `cheapest first`). A unit cap (flash limit per customer, stock, unit
-limits, ledger) limits discounted units, `每行限N件` the units of one line; the rest of the
-units pay the normal price (docs/semantics.md#limits, docs/semantics.md#composed-offers).
+(the cheapest with `cheapest first`); each default is the benefit's `BenefitSpec.units`.
+A unit cap (flash limit per customer, stock, unit limits, ledger) limits discounted units,
+`每行限N件` the units of one line; the rest of the units pay the normal price
+(docs/semantics.md#limits, docs/semantics.md#composed-offers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import cast
 
+from ...benefits import spec_for
+from ...benefits.spec import Evaluation
 from ...compile.compiler import CompiledPromotion
 from ...language import ast as A
 from . import ZERO, Effect, Miss, Outcome, Upsell
@@ -22,92 +26,63 @@ from .cart import Cart, shrink
 from .condition import applications, per_line, take_units, uses_per_order
 
 HUNDRED = Decimal(100)
-#: The action classes `evaluate_item` prices (tests/unit/test_action_registry.py checks that
-#: every item-layer action of check/layers.py is here).
-ITEM_KINDS: tuple[type, ...] = (
-    A.PercentOff,
-    A.AmountOffEach,
-    A.SpecialPrice,
-    A.FlashPrice,
-    A.GroupPrice,
-    A.BuyGetFree,
-    A.NthUnitOff,
-    A.Bundle,
-    A.FreeUnits,
-)
 #: saving(value of the units, number of units) -> unrounded saving on them
 Saving = Callable[[Decimal, int], Decimal]
 
 
 def unit_saving(action: A.Action) -> Saving | None:
     """The one formula of a per-unit action: what it saves on `n` units worth `value` together
-    (unrounded); None for actions that pool units (quantity deals, bundles, free units)."""
-    if isinstance(action, A.PercentOff):
-        rate = action.percent.off / HUNDRED
-        return lambda value, n: value * rate
-    if isinstance(action, A.AmountOffEach):
-        each = action.amount
-        return lambda value, n: min(each * n, value)
-    if isinstance(action, A.SpecialPrice | A.FlashPrice | A.GroupPrice):
-        price = action.price
-        return lambda value, n: max(value - price * n, ZERO)
-    return None
+    (unrounded); None for actions that pool units (quantity deals, bundles, free units).
+    The formula is the benefit's own (`BenefitSpec.unit_saving`)."""
+    formula = spec_for(action).unit_saving
+    return formula(action) if formula is not None else None
 
 
 def deal_shape(cp: CompiledPromotion) -> tuple[int, int, Decimal] | None:
     """The one shape of a pooled-units deal: every `step` units, `per_step` get `rate` off
-    (buy N get M free, Nth unit, N for P); None for the other actions."""
-    action = cp.action
-    if isinstance(action, A.BuyGetFree):
-        return action.buy + action.free, action.free, Decimal(1)
-    if isinstance(action, A.NthUnitOff):
-        return action.nth, 1, action.percent.off / HUNDRED
-    if isinstance(action, A.Bundle):
-        return action.count, action.count, Decimal(1)
-    return None
+    (buy N get M free, Nth unit, N for P: `BenefitSpec.deal`); None for the other actions."""
+    shape = spec_for(cp.action).deal
+    return shape(cp.action) if shape is not None else None
 
 
-def _choice(cp: CompiledPromotion, default: A.UnitChoice) -> A.UnitChoice:
+def _choice(cp: CompiledPromotion) -> A.UnitChoice:
     """Which units a deal takes: `cheapest first` / `dearest first` on the promotion, else the
-    action's own choice (`买2赠1 高价优先`), else the benefit's default."""
+    action's own choice (`买2赠1 高价优先`), else the benefit's default (`BenefitSpec.units`)."""
     own = getattr(cp.action, "units", None)
+    default = spec_for(cp.action).units or A.UnitChoice.CHEAPEST
     return cp.promotion.pick or (own if isinstance(own, A.UnitChoice) else default)
 
 
 def evaluate_item(
     cp: CompiledPromotion, cart: Cart, lines: Sequence[int], remaining: Sequence[Decimal]
 ) -> tuple[Outcome, list[Upsell]]:
-    """Apply one item-level promotion to `lines` (those assigned to it) on their remaining amounts."""
+    """Apply one item-level promotion to `lines` (those assigned to it) on their remaining
+    amounts, by the shape its spec names (`BenefitSpec.evaluation`)."""
     action = cp.action
+    spec = spec_for(action)
     times, miss, ups = applications(cp, cart, remaining, item_layer=True)
     if miss is not None:
         return miss, ups
-    if isinstance(action, A.FreeUnits):
-        count = action.count * times
+    shape = spec.evaluation
+    if shape is Evaluation.FREE_UNITS:
+        count = cast(A.FreeUnits, action).count * times
         deal = f"{count} free"
-        choice = _choice(cp, A.UnitChoice.CHEAPEST)
-        return _pick_units(cp, cart, lines, remaining, count, count, Decimal(1), choice, deal, once=True)
+        return _pick_units(cp, cart, lines, remaining, count, count, Decimal(1), _choice(cp), deal, once=True)
+    words = spec.words(action, cart.money) if spec.words is not None else type(action).__name__
     saving = unit_saving(action)
-    if saving is not None:
-        if isinstance(action, A.PercentOff):
-            out = _linear(cp, cart, lines, remaining, saving, f"{action.percent.off}% off")
-            return _cap(cart, out, action.cap, "its `up to`"), []
-        if isinstance(action, A.AmountOffEach):
-            return _linear(cp, cart, lines, remaining, saving, f"{action.amount} off each"), []
-        price = getattr(action, "price", ZERO)
-        words = f"price {cart.money(price)} is not below the current price"
-        return _linear(cp, cart, lines, remaining, saving, words), []
-    shape = deal_shape(cp)
-    if shape is not None and not isinstance(action, A.Bundle):
-        step, per_step, rate = shape
-        if isinstance(action, A.NthUnitOff):
-            deal = f"unit {action.nth} is {action.percent.off}% off"
-        else:
-            deal = f"{per_step} free"
-        choice = _choice(cp, A.UnitChoice.CHEAPEST)
-        return _pick_units(cp, cart, lines, remaining, step, per_step, rate, choice, deal)
-    if isinstance(action, A.Bundle):
-        return _bundle(cp, cart, lines, remaining, action)
+    if saving is not None:  # LINEAR, and a percentage in the item layer
+        out = _linear(cp, cart, lines, remaining, saving, words)
+        own_cap = spec.own_cap(action) if spec.own_cap is not None else None
+        return (_cap(cart, out, own_cap, "its `up to`") if own_cap is not None else out), []
+    if shape is Evaluation.BUNDLE:
+        return _bundle(cp, cart, lines, remaining, cast(A.Bundle, action), words)
+    found = deal_shape(cp)
+    if shape is Evaluation.POOLED and found is not None:
+        step, per_step, rate = found
+        priced = spec.deal_saving(action) if spec.deal_saving is not None else None
+        return _pick_units(
+            cp, cart, lines, remaining, step, per_step, rate, _choice(cp), words, saving=priced
+        )
     raise TypeError(f"{type(action).__name__} is not an item-level action")  # pragma: no cover
 
 
@@ -171,9 +146,11 @@ def _pick_units(
     deal: str,
     *,
     once: bool = False,
+    saving: Saving | None = None,
 ) -> tuple[Outcome, list[Upsell]]:
-    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1). `once`:
-    `per_step` units in all, however many units there are (free units of a composed offer)."""
+    """Every `step` units pooled, `per_step` of them get `rate` off (free: rate 1), or save
+    `saving` (a price for them: 第2件1元). `once`: `per_step` units in all, however many units
+    there are (free units of a composed offer)."""
     runs = _runs(cart, lines, remaining)
     total = sum(n for _, _, n in runs)
     scope = cp.scope.describe()
@@ -194,7 +171,8 @@ def _pick_units(
     units: dict[int, int] = {}
     for i, take in taken.items():
         value = remaining[i] if take == cart.quantities[i] else remaining[i] * take / cart.quantities[i]
-        amount = min(cart.q(value * rate), remaining[i])
+        off = value * rate if saving is None else saving(value, take)
+        amount = min(cart.q(off), remaining[i])
         if amount > 0:
             amounts[i], units[i] = amount, take
     upsells = []
@@ -206,7 +184,12 @@ def _pick_units(
 
 
 def _bundle(
-    cp: CompiledPromotion, cart: Cart, lines: Sequence[int], remaining: Sequence[Decimal], action: A.Bundle
+    cp: CompiledPromotion,
+    cart: Cart,
+    lines: Sequence[int],
+    remaining: Sequence[Decimal],
+    action: A.Bundle,
+    deal: str,
 ) -> tuple[Outcome, list[Upsell]]:
     """`count` units for `price` (docs/semantics.md#composed-offers): the bundles allowed (whole
     bundles of the units, at most `每单限N次`, at most the unit cap's whole bundles) cover units
@@ -216,7 +199,6 @@ def _bundle(
     runs = _runs(cart, lines, remaining)
     total = sum(n for _, _, n in runs)
     count, price = action.count, action.price
-    deal = f"{count} for {cart.money(price)}"
     if total < count:
         up = Upsell(cp.id, deal, units=count - total, deal=deal)
         return Miss("threshold", f"needs {count} units of {cp.scope.describe()}; the cart has {total}"), [up]
@@ -229,7 +211,7 @@ def _bundle(
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         bundles_left = min(bundles_left, cap // count)
-    choice = _choice(cp, A.UnitChoice.DEAREST)
+    choice = _choice(cp)
     chosen = take_units(runs, bundles_left * count, choice, line_cap)
     value_of = {i: value for value, i, _ in runs}
     units = sorted(((value_of[i], i, n) for i, n in chosen.items()), key=lambda r: (-r[0], r[1]))
@@ -298,7 +280,8 @@ def leftover_saving(cp: CompiledPromotion, cart: Cart, value: Decimal, units: in
     saving = unit_saving(action)
     if saving is None or cp.cap is not None or per_line(cp) is not None:
         return None
-    if isinstance(action, A.PercentOff) and action.cap is not None:
+    own_cap = spec_for(action).own_cap
+    if own_cap is not None and own_cap(action) is not None:
         return None
     return min(cart.q(saving(value, units)), value)
 
@@ -313,23 +296,29 @@ def saving_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
     saving alone on all its lines already bounds what it saves in any combination.
     """
     action = cp.action
-    if isinstance(action, A.Bundle):
-        return _bundle_bound(cp, cart, action)
+    spec = spec_for(action)
+    if spec.evaluation is Evaluation.BUNDLE:
+        return _bundle_bound(cp, cart, cast(A.Bundle, action))
     if unit_saving(action) is not None:
         return _linear_bound(cp, cart)
-    if _choice(cp, A.UnitChoice.CHEAPEST) is not A.UnitChoice.CHEAPEST:
+    if spec.monotone or _choice(cp) is not A.UnitChoice.CHEAPEST:
         return None
+    once = spec.evaluation is Evaluation.FREE_UNITS
     shape = deal_shape(cp)
-    if isinstance(action, A.FreeUnits):
+    if once:
         times, miss, _ = applications(cp, cart, cart.subtotals, item_layer=True)
-        step, per_step, rate = 1, (0 if miss is not None else action.count * times), Decimal(1)
-    elif shape is not None and not isinstance(action, A.Bundle):
+        step, per_step, rate = (
+            1,
+            (0 if miss is not None else cast(A.FreeUnits, action).count * times),
+            Decimal(1),
+        )
+    elif shape is not None:
         step, per_step, rate = shape
-    else:
+    else:  # pragma: no cover - a non-monotone benefit names its shape
         return None
     runs = sorted(_runs(cart, cart.eligible[cp.id], cart.subtotals), key=lambda r: (-r[0], r[1]))
     units = sum(n for _, _, n in runs)
-    left = per_step if isinstance(action, A.FreeUnits) else (units // step) * per_step
+    left = per_step if once else (units // step) * per_step
     cap = cart.unit_caps.get(cp.id)
     if cap is not None:
         left = min(left, cap)
@@ -361,7 +350,7 @@ def _linear_bound(cp: CompiledPromotion, cart: Cart) -> Decimal | None:
 def _bundle_bound(cp: CompiledPromotion, cart: Cart, action: A.Bundle) -> Decimal | None:
     """A `cheapest first` bundle is not monotone either: given fewer lines, its bundles take
     dearer units. Bound: bundles of the dearest units, as many as may form, while they save."""
-    if _choice(cp, A.UnitChoice.DEAREST) is not A.UnitChoice.CHEAPEST:
+    if _choice(cp) is not A.UnitChoice.CHEAPEST:
         return None
     runs = sorted(_runs(cart, cart.eligible[cp.id], cart.subtotals), key=lambda r: (-r[0], r[1]))
     bundles = sum(n for _, _, n in runs) // action.count
@@ -387,15 +376,16 @@ def line_bounds(cp: CompiledPromotion, cart: Cart) -> dict[int, Decimal]:
     once a line goes elsewhere), and for quantity deals allows the whole line (or its
     percentage), since pooled units may come from any line.
     """
-    action = cp.action
-    saving = unit_saving(action)
+    saving = unit_saving(cp.action)
+    shape = deal_shape(cp)
+    rate = shape[2] if shape is not None else Decimal(1)
     out: dict[int, Decimal] = {}
     for i in cart.eligible[cp.id]:
         value, n = cart.subtotals[i], cart.quantities[i]
         if saving is not None:
             bound = cart.q(saving(value, n))
-        elif isinstance(action, A.NthUnitOff):
-            bound = cart.q(value * action.percent.off / HUNDRED)
+        elif rate != 1:  # Nth unit off: at most its percentage of any unit
+            bound = cart.q(value * rate)
         else:  # buy N get M free, N for P, free units: any unit of the line may be taken
             bound = value
         out[i] = bound

@@ -9,9 +9,12 @@ what a line has left (§8); a percentage is computed and rounded per line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
+from ...benefits import spec_for
+from ...benefits.spec import Evaluation
 from ...compile.compiler import CompiledPromotion
 from ...compile.spend import every_steps, reached_tier
 from ...language import ast as A
@@ -20,20 +23,6 @@ from .cart import Cart, shrink
 from .condition import applications, order_unit_cap, per_line, take_units, uses_per_order
 
 HUNDRED = Decimal(100)
-#: The action classes `evaluate_order` prices (checked against check/layers.py by
-#: tests/unit/test_action_registry.py).
-ORDER_KINDS: tuple[type, ...] = (
-    A.AmountOff,
-    A.TieredOffer,
-    A.Tiers,
-    A.EveryOff,
-    A.PercentOff,
-    A.GiftOnSpend,
-    A.GiftOnBuy,
-    A.ShippingOff,
-    A.PointsRedeem,
-    A.PointsEarn,
-)
 Result = tuple[Outcome, list[Upsell]]
 
 
@@ -115,70 +104,112 @@ def evaluate_order(
     times, miss, ups = applications(cp, cart, remaining, item_layer=False)
     if miss is not None:
         return miss, ups
-    if isinstance(action, A.AmountOff):
-        return _money(cp, cart, remaining, action.amount * times), []
-    if isinstance(action, A.TieredOffer):
-        return _tiered_offer(cp, cart, remaining, base, action)
-    if isinstance(action, A.Tiers):
-        return _tiers(cp, cart, remaining, base, action)
-    if isinstance(action, A.EveryOff):
-        times = every_steps(action, base)
-        if (most := uses_per_order(cp)) is not None:  # 每单限N次: steps per order
-            times = min(times, most)
-        if times == 0:
-            return _short(cp, cart, base, action.step, f"{cart.money(action.off)} off", action.off)
-        amount = action.off * times
-        capped = action.cap is not None and amount >= action.cap
+    interpret = _SHAPES.get(spec_for(action).evaluation)
+    if interpret is None:  # pragma: no cover - the registry test pins every shape
+        raise TypeError(f"{type(action).__name__} is not an order-level action")
+    return interpret(action, cp, cart, remaining, base, times, shipping_left)
+
+
+# One interpreter per evaluation shape of after-the-item-layer benefits (`BenefitSpec.evaluation`):
+# (action, promotion, cart, remaining, threshold base, applications, shipping left) -> result.
+
+
+def _amount(
+    action: A.AmountOff,
+    cp: CompiledPromotion,
+    cart: Cart,
+    remaining: Sequence[Decimal],
+    base: Decimal,
+    times: int,
+    *_: Any,
+) -> Result:
+    return _money(cp, cart, remaining, action.amount * times), []
+
+
+def _every(
+    action: A.EveryOff,
+    cp: CompiledPromotion,
+    cart: Cart,
+    remaining: Sequence[Decimal],
+    base: Decimal,
+    *_: Any,
+) -> Result:
+    times = every_steps(action, base)
+    if (most := uses_per_order(cp)) is not None:  # 每单限N次: steps per order
+        times = min(times, most)
+    if times == 0:
+        return _short(cp, cart, base, action.step, f"{cart.money(action.off)} off", action.off)
+    amount = action.off * times
+    capped = action.cap is not None and amount >= action.cap
+    if action.cap is not None:
+        amount = min(amount, action.cap)
+    ups = (
+        []
+        if capped
+        else _short(
+            cp, cart, base, action.step * (times + 1), f"another {cart.money(action.off)} off", action.off
+        )[1]
+    )
+    return _money(cp, cart, remaining, amount), ups
+
+
+def _percent_off(
+    action: A.PercentOff,
+    cp: CompiledPromotion,
+    cart: Cart,
+    remaining: Sequence[Decimal],
+    base: Decimal,
+    *_: Any,
+) -> Result:
+    rate = action.percent.off / HUNDRED
+    if action.min_spend is not None and base < action.min_spend:
+        est = cart.q(action.min_spend * rate)
         if action.cap is not None:
-            amount = min(amount, action.cap)
-        ups = (
-            []
-            if capped
-            else _short(
-                cp, cart, base, action.step * (times + 1), f"another {cart.money(action.off)} off", action.off
-            )[1]
-        )
-        return _money(cp, cart, remaining, amount), ups
-    if isinstance(action, A.PercentOff):
-        rate = action.percent.off / HUNDRED
-        if action.min_spend is not None and base < action.min_spend:
-            est = cart.q(action.min_spend * rate)
-            if action.cap is not None:
-                est = min(est, action.cap)
-            return _short(cp, cart, base, action.min_spend, f"{action.percent.off}% off", est)
-        return _percent(cp, cart, remaining, rate, action.cap), []
-    if isinstance(action, A.GiftOnSpend):
-        what = f"gift {action.gift_sku} x{action.quantity}"
-        if base < action.threshold:
-            return _short(cp, cart, base, action.threshold, what, None)
-        return _gift(cp, cart, action.gift_sku, action.quantity), []
-    if isinstance(action, A.GiftOnBuy):
-        units = sum(cart.quantities[i] for i in cart.eligible[cp.id])
-        what = f"gift {action.gift_sku} x{action.quantity}"
-        if units < action.buy:
-            up = Upsell(cp.id, what, units=action.buy - units, deal=what)
-            return Miss(
-                "threshold", f"needs {action.buy} units of {cp.scope.describe()}; the cart has {units}"
-            ), [up]
-        times = units // action.buy if action.repeat else 1
-        for most in (action.max_times, uses_per_order(cp)):
-            if most is not None:
-                times = min(times, most)
-        ups = []
-        if action.repeat and (action.max_times is None or times < action.max_times):
-            ups.append(Upsell(cp.id, what, units=action.buy - units % action.buy, deal=what))
-        return _gift(cp, cart, action.gift_sku, action.quantity * times), ups
-    if isinstance(action, A.ShippingOff):
-        return _shipping(cp, cart, base, shipping_left, action)
-    if isinstance(action, A.PointsRedeem):
-        return _redeem(cp, cart, remaining, action), []
-    if isinstance(action, A.PointsEarn):
-        paid = sum((remaining[i] for i in cart.eligible[cp.id]), ZERO)
-        points = _floor(_floor(paid / action.per) * action.points * action.multiplier)
-        if points <= 0:
-            return Miss("no_saving", f"earns no points on {cart.money(paid)}"), []
-        return Effect(points=points), []
-    raise TypeError(f"{type(action).__name__} is not an order-level action")  # pragma: no cover
+            est = min(est, action.cap)
+        return _short(cp, cart, base, action.min_spend, f"{action.percent.off}% off", est)
+    return _percent(cp, cart, remaining, rate, action.cap), []
+
+
+def _gift_on_spend(
+    action: A.GiftOnSpend,
+    cp: CompiledPromotion,
+    cart: Cart,
+    remaining: Sequence[Decimal],
+    base: Decimal,
+    *_: Any,
+) -> Result:
+    what = f"gift {action.gift_sku} x{action.quantity}"
+    if base < action.threshold:
+        return _short(cp, cart, base, action.threshold, what, None)
+    return _gift(cp, cart, action.gift_sku, action.quantity), []
+
+
+def _gift_on_buy(action: A.GiftOnBuy, cp: CompiledPromotion, cart: Cart, *_: Any) -> Result:
+    units = sum(cart.quantities[i] for i in cart.eligible[cp.id])
+    what = f"gift {action.gift_sku} x{action.quantity}"
+    if units < action.buy:
+        up = Upsell(cp.id, what, units=action.buy - units, deal=what)
+        return Miss(
+            "threshold", f"needs {action.buy} units of {cp.scope.describe()}; the cart has {units}"
+        ), [up]
+    times = units // action.buy if action.repeat else 1
+    for most in (action.max_times, uses_per_order(cp)):
+        if most is not None:
+            times = min(times, most)
+    ups = []
+    if action.repeat and (action.max_times is None or times < action.max_times):
+        ups.append(Upsell(cp.id, what, units=action.buy - units % action.buy, deal=what))
+    return _gift(cp, cart, action.gift_sku, action.quantity * times), ups
+
+
+def _points_earn(
+    action: A.PointsEarn, cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], *_: Any
+) -> Result:
+    paid = sum((remaining[i] for i in cart.eligible[cp.id]), ZERO)
+    points = _floor(_floor(paid / action.per) * action.points * action.multiplier)
+    if points <= 0:
+        return Miss("no_saving", f"earns no points on {cart.money(paid)}"), []
+    return Effect(points=points), []
 
 
 def _money(cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], amount: Decimal) -> Outcome:
@@ -357,3 +388,55 @@ def _redeem(
     effect = _spread(cp, cart, remaining, action.per * steps)
     effect.redeemed = _floor(action.points * steps)
     return effect
+
+
+def _tiers_shape(
+    action: A.Tiers, cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], base: Decimal, *_: Any
+) -> Result:
+    return _tiers(cp, cart, remaining, base, action)
+
+
+def _offer_shape(
+    action: A.TieredOffer,
+    cp: CompiledPromotion,
+    cart: Cart,
+    remaining: Sequence[Decimal],
+    base: Decimal,
+    *_: Any,
+) -> Result:
+    return _tiered_offer(cp, cart, remaining, base, action)
+
+
+def _shipping_shape(
+    action: A.ShippingOff,
+    cp: CompiledPromotion,
+    cart: Cart,
+    remaining: Sequence[Decimal],
+    base: Decimal,
+    times: int,
+    shipping_left: Sequence[Decimal],
+) -> Result:
+    return _shipping(cp, cart, base, shipping_left, action)
+
+
+def _redeem_shape(
+    action: A.PointsRedeem, cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], *_: Any
+) -> Result:
+    return _redeem(cp, cart, remaining, action), []
+
+
+_SHAPES: dict[Evaluation, Callable[..., Result]] = {
+    Evaluation.AMOUNT: _amount,
+    Evaluation.OFFER_TIERS: _offer_shape,
+    Evaluation.SPEND_TIERS: _tiers_shape,
+    Evaluation.EVERY: _every,
+    Evaluation.PERCENT: _percent_off,
+    Evaluation.GIFT_ON_SPEND: _gift_on_spend,
+    Evaluation.GIFT_ON_BUY: _gift_on_buy,
+    Evaluation.SHIPPING: _shipping_shape,
+    Evaluation.POINTS_REDEEM: _redeem_shape,
+    Evaluation.POINTS_EARN: _points_earn,
+}
+#: the shapes `evaluate_order` interprets (tests/unit/test_action_registry.py checks that every
+#: benefit running after the item layer names one of them)
+ORDER_SHAPES = frozenset(_SHAPES)
