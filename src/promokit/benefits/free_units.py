@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from ..language.nodes import Measure, Node, Notation, Requirement, UnitChoice
 from ..money import Currency
@@ -58,7 +58,9 @@ def _offer_price_rate(
     own = own_condition(condition)
     if own is None:  # pragma: no cover - `_offer_rate` answers every other case
         return None
-    units = max(-(-own.at_least // price), Decimal(node.count))  # ceil: the units that reach the spend
+    # The units that reach the spend: a count, so rounded up here (Decimal `//` truncates,
+    # which would count 3 units of 3.00 as reaching a spend of 10).
+    units = max((own.at_least / price).to_integral_value(rounding=ROUND_CEILING), Decimal(node.count))
     off = price * node.count
     return RateFacts(
         off / (price * units), price, f'{node.count} of {units} × sku "{sku}" free', sku, int(units)
