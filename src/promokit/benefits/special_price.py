@@ -3,7 +3,7 @@ group prices (`3人团 9.90`). Each unit pays the price; units above it keep the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..language.nodes import Node, Notation
@@ -112,11 +112,13 @@ SPECIAL_PRICE = BenefitSpec(
     rate_share=_free_share,
 )
 
-FLASH_PRICE = BenefitSpec(
+#: 秒杀 and 拼团 are unit prices like 特价: the same evaluation, saving and lint facts; only the
+#: node, its checks and its printing differ.
+FLASH_PRICE = replace(
+    SPECIAL_PRICE,
     node=FlashPrice,
     name="flash price (秒杀)",
     rules=("flash_price",),
-    layer=LayerPolicy.ITEM,
     check=_check_flash,
     format_en=lambda node: (
         f"flash price {num(node.price)}"
@@ -126,26 +128,14 @@ FLASH_PRICE = BenefitSpec(
     format_zh=lambda node, forced: (
         f"秒杀 {num(node.price)}" + opt(" 每人限", node.per_customer, "件") + opt(" 库存", node.stock)
     ),
-    evaluation=Evaluation.LINEAR,
-    unit_saving=_saving,
-    words=_words,
-    price_rate=_rate,
-    lint_at_price=_at_price,
-    rate_share=_free_share,
 )
 
-GROUP_PRICE = BenefitSpec(
+GROUP_PRICE = replace(
+    SPECIAL_PRICE,
     node=GroupPrice,
     name="group price (拼团)",
     rules=("group_price",),
-    layer=LayerPolicy.ITEM,
     check=_check_group,
     format_en=lambda node: f"group price {num(node.price)} for {node.min_size} people",
     format_zh=lambda node, forced: f"{node.min_size}人团 {num(node.price)}",
-    evaluation=Evaluation.LINEAR,
-    unit_saving=_saving,
-    words=_words,
-    price_rate=_rate,
-    lint_at_price=_at_price,
-    rate_share=_free_share,
 )
