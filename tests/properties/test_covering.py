@@ -1,10 +1,11 @@
-"""The branch and bound's covered-promotion rule changes what it evaluates, not what it finds.
+"""The branch and bound's pruning rules change what it evaluates, not what it finds.
 
 `search_bounds.Covering` lets the exact search skip combinations that leave out an item
 promotion whose lines the others hold (the combination with it saves at least as much and
-was searched first). Over generated rule sets of competing item deals and order deals (the
+was searched first); `arith_bounds.SpendBound` bounds storewide thresholds by the spend the
+item layer leaves. Over generated rule sets of competing item deals and order deals (the
 shape of the benchmark's "12 competing promotions"), the chosen deal (what applied, with which
-amounts, the total, the selection mode) must be the one the search finds without the rule.
+amounts, the total, the selection mode) must be the one the search finds without them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from promokit.check.frontend import parse_text
 from promokit.engine import search_memo
+from promokit.engine.arith_bounds import SpendBound
 from promokit.engine.ruleset import RuleSet
 from promokit.engine.search_bounds import Covering
 from promokit.models import CheckoutRequest, PricingResult
@@ -112,13 +114,16 @@ def test_same_deal_with_and_without_the_covering_rule(text: str, seed: int) -> N
     note(text)
     note(request.model_dump_json())
     with_rule = rules.price(request)
-    with mock.patch.object(Covering, "covered", lambda self, left, members: []):
+    with (
+        mock.patch.object(Covering, "covered", lambda self, left, members: []),
+        mock.patch.object(SpendBound, "split", lambda self, later: ([], list(later))),
+    ):
         without = RuleSet(parse_text(text, name="competing.promo")).price(request)
     assert _chosen(with_rule) == _chosen(without)
 
 
-def test_the_rule_saves_evaluations_on_competing_deals() -> None:
-    """On the benchmark's shape (two deals per category, storewide tiers), the rule prunes."""
+def test_the_rules_save_evaluations_on_competing_deals() -> None:
+    """On the benchmark's shape (two deals per category, storewide tiers), each rule prunes."""
     text = """timezone Asia/Shanghai
 promotion c01 {\n  on category "fruit"\n  20% off\n}
 promotion c02 {\n  on category "fruit", "veg"\n  10% off\n}
@@ -144,9 +149,16 @@ promotion c12 {\n  free shipping over 150\n}
             ],
         }
     )
-    with_rule, fewer = _evaluations(RuleSet(parse_text(text, name="c.promo")), request)
-    with mock.patch.object(Covering, "covered", lambda self, left, members: []):
-        without, more = _evaluations(RuleSet(parse_text(text, name="c.promo")), request)
-    assert _chosen(with_rule) == _chosen(without)
-    assert with_rule.selection == "exact"
-    assert fewer < more
+    no_cover = mock.patch.object(Covering, "covered", lambda self, left, members: [])
+    no_spend = mock.patch.object(SpendBound, "split", lambda self, later: ([], list(later)))
+    both, fewest = _evaluations(RuleSet(parse_text(text, name="c.promo")), request)
+    with no_cover:
+        spend_only, spend_count = _evaluations(RuleSet(parse_text(text, name="c.promo")), request)
+    with no_spend:
+        cover_only, cover_count = _evaluations(RuleSet(parse_text(text, name="c.promo")), request)
+    with no_cover, no_spend:
+        neither, most = _evaluations(RuleSet(parse_text(text, name="c.promo")), request)
+    assert _chosen(both) == _chosen(spend_only) == _chosen(cover_only) == _chosen(neither)
+    assert both.selection == "exact"
+    assert spend_count < most and cover_count < most
+    assert fewest <= min(spend_count, cover_count)

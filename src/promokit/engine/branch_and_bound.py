@@ -8,6 +8,8 @@ beat the incumbent (docs/semantics.md#best-deal, step 4). Two bounds, the smalle
   per order) counts only its largest member, an `exclusive` promotion counts alone, and item
   promotions that do not stack count per line only the largest per-line bound and, per group
   of them sharing lines, at most that group's exact item-layer maximum (`ComponentBound`);
+  storewide order and shipping thresholds count what they give at the spend the item layer
+  leaves (`arith_bounds.SpendBound`);
 - the incremental bound: the saving of the nearest evaluated ancestor plus the bounds of the
   promotions added since, valid only while no added item promotion shares a line with an item
   promotion of that ancestor (taking a line away from one may raise what it saves: a line no
@@ -40,6 +42,7 @@ from ..compile.compiler import CompiledPromotion, conflicts, stackable
 from ..language.ast import Layer
 from .actions import ZERO
 from .actions.item import search_line_bounds
+from .arith_bounds import SpendBound
 from .evaluate import Evaluation, evaluate
 from .line_choices import holdable
 from .search_bounds import ComponentBound, Covering
@@ -78,6 +81,7 @@ class BranchAndBound:
         self.reached: dict[frozenset[str], Decimal] = {}
         self.maxima: dict[frozenset[str], Decimal | None] = {}
         self.components = ComponentBound(self.cands, self.per_line, self.grouped, self.item_max)
+        self.spend = SpendBound(cart, self.cands, bound)
         self.covering = Covering(self.cands, self.held, self.rivals, self.partnered, cart, self.exact_items)
 
     def run(self) -> Evaluation:
@@ -145,13 +149,18 @@ class BranchAndBound:
             alone = [self.bound[p.id] for p in members if p.exclusive]
             shared = [p for p in members if not p.exclusive]
             items = [p for p in shared if p.id in self.per_line]
-            total = self.grouped([p for p in shared if p.id not in self.per_line])
+            later = [p for p in shared if p.id not in self.per_line]
+            total = self.grouped(later)
             item_sum = self.grouped(items)
             if not any(p.id in self.partnered for p in items) or not any(
                 stackable(a, b) for a, b in itertools.combinations(items, 2)
             ):
                 item_sum = min(item_sum, self.components(items))
-            found = self.reached[key] = max([total + item_sum, *alone])
+            most = total + item_sum
+            spent, rest = self.spend.split(later)
+            if spent:  # storewide thresholds see what the item layer left (`arith_bounds`)
+                most = min(most, self.grouped(rest) + self.spend.most(spent, item_sum))
+            found = self.reached[key] = max([most, *alone])
         return found
 
     def lines_of(self, members: Iterable[CompiledPromotion]) -> frozenset[int]:
