@@ -21,7 +21,8 @@ smaller id): combinations are compared by the sorted ranks of their members.
 4. Over the non-exclusive money-saving candidates: the fast path when together they save the
    sum of their bounds (optimal, no search); the seed (every compatible candidate, largest
    bound first) when it provably reaches the bound (`_reaches_bound`); otherwise the exact
-   branch and bound (`branch_and_bound.BranchAndBound`) from the best of seed and incumbent.
+   branch and bound (`branch_and_bound.BranchAndBound`) from the best of seed, incumbent and
+   (for `price`) the combination `_grown` by bound.
 5. With more than `MAX_EXACT` of them, or once the search has evaluated `MAX_EVALUATIONS`
    combinations, a heuristic takes over (`_heuristic`): the best of the incumbent, the seed
    and a combination grown by bound (a candidate added only when the combination then saves
@@ -185,6 +186,10 @@ def _best_money(
         if not explore and _reaches_bound(shared, bound, seed):
             return search.better(seed, incumbent), "exact"  # what the search would return
         start = search.better(seed, incumbent)
+        if not explore:  # a closer incumbent prunes more than its n evaluations cost
+            by_bound = sorted(shared, key=lambda p: (-bound[p.id], p.order))
+            grown = _grown(search, by_bound, _alone_savings(search, shared), Footprints(search.cart), True)
+            start = search.better(start, grown)
         return BranchAndBound(search, shared, bound, start, MAX_EVALUATIONS).run(), "exact"
     except OutOfBudget:
         return _heuristic(search, shared, bound, search.best_found(incumbent), not explore), "heuristic"
