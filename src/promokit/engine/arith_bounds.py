@@ -51,6 +51,7 @@ class SpendBound:
             and _shaped(p)
             and len(_thresholds(p, self.subtotal)) <= MAX_STEPS
         }
+        self.steps = {pid: _thresholds(cart.promotions[pid], self.subtotal) for pid in self.shaped}
         grouped: dict[str, list[CompiledPromotion]] = {}
         for p in candidates:
             if p.group is not None:
@@ -76,7 +77,7 @@ class SpendBound:
         s = self.subtotal
         spends = {max(s - items, ZERO)}
         for p in mine:
-            spends.update(t for t in _thresholds(p, s) if s - items <= t <= s)
+            spends.update(t for t in self.steps[p.id] if s - items <= t <= s)
         return max(s - spend + self._given(mine, spend) for spend in spends)
 
     def _given(self, mine: Sequence[CompiledPromotion], spend: Decimal) -> Decimal:
