@@ -10,7 +10,9 @@ order_cap, budget in the chosen combination). Nothing here evaluates promotions 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from ..compile.compiler import CompiledRules, conflicts
 from ..language.ast import ThresholdBase
@@ -24,6 +26,8 @@ from ..models import (
     PricingResult,
     ShippingLineResult,
 )
+from ..money import _ROUNDING, PRICING_CONTEXT
+from ..results import trusted
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
 from .hints import base_in, build_hints
@@ -40,15 +44,18 @@ def build_result(
     """The `PricingResult` of a selection: lines, applied promotions, outcomes, hints, totals."""
     best = selection.best
     request = cart.request
-    m = cart.q  # amounts are exact multiples of the minor unit already: this only fixes the scale
-    applied, gifts, adjustments = _applied(rules, cart, selection)
-    line_results = _lines(cart, adjustments)
+    m = rounder(cart)  # amounts are exact multiples of the minor unit already: this only fixes the scale
+    applied, gifts, adjustments = _applied(rules, cart, selection, m)
+    line_results = _lines(cart, adjustments, m)
     subtotal = sum(cart.subtotals, ZERO)
     discount = sum((r.discount for r in line_results), ZERO)
-    shipping_lines = _shipping_lines(cart, selection)
+    shipping_lines = _shipping_lines(cart, selection, m)
     shipping_original = sum((ship.amount for ship in shipping_lines), ZERO)
     shipping = sum((ship.total for ship in shipping_lines), ZERO)
-    return PricingResult(
+    # Every value below is already what validation would make of it (Decimals rounded here,
+    # tuples, model instances): built without validating again (results.trusted).
+    return trusted(
+        PricingResult,
         currency=request.currency,
         at=request.at,
         customer_id=request.customer.id,
@@ -71,30 +78,42 @@ def build_result(
     )
 
 
+def rounder(cart: Cart) -> Callable[[Decimal], Decimal]:
+    """`cart.q` with the quantum and the rounding mode looked up once (a result rounds ~100 amounts)."""
+    return partial(
+        Decimal.quantize,
+        exp=cart.currency.quantum,
+        rounding=_ROUNDING[cart.rounding],
+        context=PRICING_CONTEXT,
+    )
+
+
 def _applied(
-    rules: CompiledRules, cart: Cart, selection: Selection
+    rules: CompiledRules, cart: Cart, selection: Selection, m: Callable[[Decimal], Decimal]
 ) -> tuple[list[Applied], list[Gift], dict[int, list[Adjustment]]]:
     """What each applied promotion did: its record, its gifts, its adjustments per line index."""
-    m = cart.q
     adjustments: dict[int, list[Adjustment]] = {}
     applied: list[Applied] = []
     gifts: list[Gift] = []
+    lines = cart.lines
     for pid, effect in selection.best.effects.items():
         p = rules.by_id[pid]
-        for i in sorted(effect.amounts):
+        units = effect.units
+        for i, amount in sorted(effect.amounts.items()):
             adjustments.setdefault(i, []).append(
-                Adjustment(promotion=pid, units=effect.units.get(i, 0), amount=effect.amounts[i])
+                trusted(Adjustment, promotion=pid, units=units.get(i, 0), amount=amount)
             )
-        gifts += [Gift(sku=sku, quantity=q, promotion=pid) for sku, q in effect.gifts]
+        gifts += [trusted(Gift, sku=sku, quantity=q, promotion=pid) for sku, q in effect.gifts]
         applied.append(
-            Applied(
+            trusted(
+                Applied,
                 promotion=pid,
                 title=p.title,
                 layer=p.layer.value,
                 amount=m(effect.saving),
                 # the lines it discounted; for gifts, shipping and points, those it was measured on
-                lines=tuple(cart.lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
-                units=sum(effect.units.values()),
+                lines=tuple(lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
+                units=sum(units.values()),
                 code=cart.codes.get(pid),
                 points=effect.points or effect.redeemed,
                 variant=p.promotion.variant.name if p.promotion.variant is not None else None,
@@ -103,9 +122,10 @@ def _applied(
     return applied, gifts, adjustments
 
 
-def _lines(cart: Cart, adjustments: dict[int, list[Adjustment]]) -> list[LineResult]:
+def _lines(
+    cart: Cart, adjustments: dict[int, list[Adjustment]], m: Callable[[Decimal], Decimal]
+) -> list[LineResult]:
     """Every request line, in the order the request sent them, with its adjustments."""
-    m = cart.q
     by_index = {line.id: i for i, line in enumerate(cart.lines)}
     out = []
     for line in cart.request.lines:
@@ -114,7 +134,8 @@ def _lines(cart: Cart, adjustments: dict[int, list[Adjustment]]) -> list[LineRes
         discount = sum((a.amount for a in adj), ZERO)
         subtotal = cart.subtotals[i]
         out.append(
-            LineResult(
+            trusted(
+                LineResult,
                 id=line.id,
                 sku=line.sku,
                 quantity=line.quantity,
@@ -128,20 +149,22 @@ def _lines(cart: Cart, adjustments: dict[int, list[Adjustment]]) -> list[LineRes
     return out
 
 
-def _shipping_lines(cart: Cart, selection: Selection) -> tuple[ShippingLineResult, ...]:
+def _shipping_lines(
+    cart: Cart, selection: Selection, m: Callable[[Decimal], Decimal]
+) -> tuple[ShippingLineResult, ...]:
     """Every shipping line (the single-amount form: one implicit line), with its adjustments."""
-    m = cart.q
     effects = selection.best.effects
     out = []
     for k, ship in enumerate(cart.shipping_lines):
         adj = tuple(
-            Adjustment(promotion=pid, units=0, amount=m(effect.shipping_lines[k]))
+            trusted(Adjustment, promotion=pid, units=0, amount=m(effect.shipping_lines[k]))
             for pid, effect in effects.items()
             if k in effect.shipping_lines
         )
         discount = sum((a.amount for a in adj), ZERO)
         out.append(
-            ShippingLineResult(
+            trusted(
+                ShippingLineResult,
                 id=ship.id,
                 method=ship.method,
                 amount=m(ship.amount),
