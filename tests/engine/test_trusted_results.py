@@ -103,21 +103,23 @@ def test_generated_results_are_the_validated_ones(case: tuple[ast.RuleFile, Chec
 
 def test_an_unknown_or_missing_field_is_refused_as_validation_refuses_it() -> None:
     with pytest.raises(ValidationError):
-        trusted(Adjustment, promotion="p", units=1, amount=Decimal("1.00"), colour="red")
+        trusted(Adjustment, {"promotion": "p", "units": 1, "amount": Decimal("1.00"), "colour": "red"})
     with pytest.raises(ValidationError):
-        trusted(Adjustment, promotion="p", units=1)
+        trusted(Adjustment, {"promotion": "p", "units": 1})
 
 
 def test_defaults_fill_in_and_stay_unset() -> None:
     line = trusted(
         LineResult,
-        id="a",
-        sku="S",
-        quantity=2,
-        unit_price=Decimal("1.50"),
-        subtotal=Decimal("3.00"),
-        discount=Decimal("0.00"),
-        total=Decimal("3.00"),
+        {
+            "id": "a",
+            "sku": "S",
+            "quantity": 2,
+            "unit_price": Decimal("1.50"),
+            "subtotal": Decimal("3.00"),
+            "discount": Decimal("0.00"),
+            "total": Decimal("3.00"),
+        },
     )
     assert line.adjustments == () and line.tax is None and line.points == 0
     assert "tax" not in line.model_fields_set

@@ -56,25 +56,27 @@ def build_result(
     # tuples, model instances): built without validating again (results.trusted).
     return trusted(
         PricingResult,
-        currency=request.currency,
-        at=request.at,
-        customer_id=request.customer.id,
-        subtotal=m(subtotal),
-        discount=m(discount),
-        shipping_original=m(shipping_original),
-        shipping_discount=m(shipping_original - shipping),
-        shipping=m(shipping),
-        total=m(subtotal - discount + shipping),
-        points_earned=best.points_earned,
-        points_redeemed=best.points_redeemed,
-        lines=tuple(line_results),
-        shipping_lines=shipping_lines if request.shipping_listed else (),
-        gifts=tuple(gifts),
-        applied=tuple(applied),
-        not_applied=tuple(_outcomes(rules, cart, selection, pre_misses, unknown_codes)),
-        hints=_hints(cart, selection),
-        selection=selection.mode,
-        rules_version=rules.version,
+        {
+            "currency": request.currency,
+            "at": request.at,
+            "customer_id": request.customer.id,
+            "subtotal": m(subtotal),
+            "discount": m(discount),
+            "shipping_original": m(shipping_original),
+            "shipping_discount": m(shipping_original - shipping),
+            "shipping": m(shipping),
+            "total": m(subtotal - discount + shipping),
+            "points_earned": best.points_earned,
+            "points_redeemed": best.points_redeemed,
+            "lines": tuple(line_results),
+            "shipping_lines": shipping_lines if request.shipping_listed else (),
+            "gifts": tuple(gifts),
+            "applied": tuple(applied),
+            "not_applied": tuple(_outcomes(rules, cart, selection, pre_misses, unknown_codes)),
+            "hints": _hints(cart, selection),
+            "selection": selection.mode,
+            "rules_version": rules.version,
+        },
     )
 
 
@@ -101,22 +103,24 @@ def _applied(
         units = effect.units
         for i, amount in sorted(effect.amounts.items()):
             adjustments.setdefault(i, []).append(
-                trusted(Adjustment, promotion=pid, units=units.get(i, 0), amount=amount)
+                trusted(Adjustment, {"promotion": pid, "units": units.get(i, 0), "amount": amount})
             )
-        gifts += [trusted(Gift, sku=sku, quantity=q, promotion=pid) for sku, q in effect.gifts]
+        gifts += [trusted(Gift, {"sku": sku, "quantity": q, "promotion": pid}) for sku, q in effect.gifts]
         applied.append(
             trusted(
                 Applied,
-                promotion=pid,
-                title=p.title,
-                layer=p.layer.value,
-                amount=m(effect.saving),
-                # the lines it discounted; for gifts, shipping and points, those it was measured on
-                lines=tuple(lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
-                units=sum(units.values()),
-                code=cart.codes.get(pid),
-                points=effect.points or effect.redeemed,
-                variant=p.promotion.variant.name if p.promotion.variant is not None else None,
+                {
+                    "promotion": pid,
+                    "title": p.title,
+                    "layer": p.layer.value,
+                    "amount": m(effect.saving),
+                    # the lines it discounted; for gifts, shipping and points, those it was measured on
+                    "lines": tuple(lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
+                    "units": sum(units.values()),
+                    "code": cart.codes.get(pid),
+                    "points": effect.points or effect.redeemed,
+                    "variant": p.promotion.variant.name if p.promotion.variant is not None else None,
+                },
             )
         )
     return applied, gifts, adjustments
@@ -136,14 +140,16 @@ def _lines(
         out.append(
             trusted(
                 LineResult,
-                id=line.id,
-                sku=line.sku,
-                quantity=line.quantity,
-                unit_price=m(line.unit_price),
-                subtotal=m(subtotal),
-                discount=m(discount),
-                total=m(subtotal - discount),
-                adjustments=adj,
+                {
+                    "id": line.id,
+                    "sku": line.sku,
+                    "quantity": line.quantity,
+                    "unit_price": m(line.unit_price),
+                    "subtotal": m(subtotal),
+                    "discount": m(discount),
+                    "total": m(subtotal - discount),
+                    "adjustments": adj,
+                },
             )
         )
     return out
@@ -157,7 +163,7 @@ def _shipping_lines(
     out = []
     for k, ship in enumerate(cart.shipping_lines):
         adj = tuple(
-            trusted(Adjustment, promotion=pid, units=0, amount=m(effect.shipping_lines[k]))
+            trusted(Adjustment, {"promotion": pid, "units": 0, "amount": m(effect.shipping_lines[k])})
             for pid, effect in effects.items()
             if k in effect.shipping_lines
         )
@@ -165,13 +171,15 @@ def _shipping_lines(
         out.append(
             trusted(
                 ShippingLineResult,
-                id=ship.id,
-                method=ship.method,
-                amount=m(ship.amount),
-                discount=m(discount),
-                total=m(ship.amount - discount),
-                adjustments=adj,
-                lines=ship.lines,
+                {
+                    "id": ship.id,
+                    "method": ship.method,
+                    "amount": m(ship.amount),
+                    "discount": m(discount),
+                    "total": m(ship.amount - discount),
+                    "adjustments": adj,
+                    "lines": ship.lines,
+                },
             )
         )
     return tuple(out)
