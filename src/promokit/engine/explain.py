@@ -247,12 +247,15 @@ def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> M
 
 def _not_applied(rules: CompiledRules, cart: Cart, pid: str, miss: Miss) -> NotApplied:
     shortfall: Decimal | None = cart.q(miss.shortfall) if miss.shortfall is not None else None
-    return NotApplied(
-        promotion=pid,
-        title=rules.by_id[pid].title,
-        reason=miss.reason,
-        detail=miss.detail,
-        shortfall=shortfall,
-        lost_to=miss.lost_to,
-        code=cart.codes.get(pid),
+    return trusted(
+        NotApplied,
+        {
+            "promotion": pid,
+            "title": rules.by_id[pid].title,
+            "reason": miss.reason,
+            "detail": miss.detail,
+            "shortfall": shortfall,
+            "lost_to": miss.lost_to,
+            "code": cart.codes.get(pid),
+        },
     )

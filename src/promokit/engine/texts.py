@@ -20,6 +20,7 @@ from ..errors import RequestError
 from ..language.ast import Layer, ShippingBasis, ShippingOff, ThresholdBase
 from ..models import Applied, CheckoutRequest, Hint, NotApplied, PricingResult
 from ..money import format_money
+from ..results import replaced
 
 __all__ = ["LOCALES", "UnknownLocale", "check_locale", "labels", "render_texts"]
 
@@ -135,7 +136,7 @@ def render_texts(
 
     words = _REASONS[locale]
     reasons = tuple(
-        n.model_copy(update={"text": _reason(n, rules, request, result.applied, words, title, money)})
+        replaced(n, {"text": _reason(n, rules, request, result.applied, words, title, money)})
         for n in result.not_applied
     )
     hints = tuple(
