@@ -1,4 +1,4 @@
-"""Hints skip a promotion that conflicts with the chosen deal; `_Rivals` answers that for all
+"""Hints skip a promotion that conflicts with the chosen deal; `Rivals` answers that for all
 members at once and must agree with `compile.compiler.conflicts` member by member."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from promokit.check.frontend import parse_text
 from promokit.compile.compiler import conflicts
-from promokit.engine.hints import _Rivals
+from promokit.engine.hints import Rivals
 from promokit.engine.ruleset import RuleSet
 from promokit.language import ast
 from strategies import compile_rules
@@ -22,10 +22,9 @@ def test_rivals_agree_with_conflicts_against_every_member(
 ) -> None:
     promotions = list(compile_rules(rule_file)._compiled.promotions)
     chosen = data.draw(st.lists(st.sampled_from(promotions), unique_by=lambda p: p.id))
-    rivals = _Rivals(chosen)
-    for p in promotions:
-        if p not in chosen:
-            assert rivals.any_with(p) == any(conflicts(p, q) for q in chosen), p.id
+    rivals = Rivals(chosen)
+    for p in promotions:  # members of `chosen` too
+        assert rivals.any_with(p) == any(conflicts(p, q) for q in chosen), p.id
 
 
 def test_coupons_declared_stackable_are_no_rivals_but_others_are() -> None:
@@ -36,7 +35,7 @@ coupon cc {\n  codes "CC"\n  spend 100 get 8 off\n}
 """
     rules = RuleSet(parse_text(text, name="coupons.promo"))
     ca, cb, cc = (rules._compiled.by_id[i] for i in ("ca", "cb", "cc"))
-    assert not _Rivals([ca]).any_with(cb) and not conflicts(cb, ca)
-    assert _Rivals([ca]).any_with(cc) and conflicts(cc, ca)
-    assert _Rivals([ca, cb]).any_with(cc)
-    assert not _Rivals([]).any_with(cc)
+    assert not Rivals([ca]).any_with(cb) and not conflicts(cb, ca)
+    assert Rivals([ca]).any_with(cc) and conflicts(cc, ca)
+    assert Rivals([ca, cb]).any_with(cc)
+    assert not Rivals([]).any_with(cc)

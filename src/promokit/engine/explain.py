@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
-from ..compile.compiler import CompiledRules, conflicts
+from ..compile.compiler import CompiledRules
 from ..language.ast import ThresholdBase
 from ..models import (
     Adjustment,
@@ -30,7 +30,7 @@ from ..money import _ROUNDING, PRICING_CONTEXT
 from ..results import trusted
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
-from .hints import base_in, build_hints
+from .hints import Rivals, base_in, build_hints
 from .selection import Selection
 
 
@@ -195,8 +195,9 @@ def _outcomes(
     """One `not_applied` record per promotion that did not apply, in rank order, then unknown codes."""
     best = selection.best
     misses: dict[str, Miss] = dict(pre_misses)
+    rivals = Rivals([cart.promotions[q] for q in best.ids if q in cart.promotions])
     for pid, miss in selection.dropped.items():
-        misses[pid] = _in_chosen_deal(cart, selection, pid, miss)
+        misses[pid] = _in_chosen_deal(cart, selection, pid, miss, rivals)
     for source in (selection.dropped, selection.excluded, best.misses):
         for pid, miss in source.items():
             if pid not in best.effects:
@@ -222,7 +223,7 @@ def _hints(cart: Cart, selection: Selection) -> tuple[Hint, ...]:
     return build_hints(cart, selection.best, upsells, cart.promotions)
 
 
-def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> Miss:
+def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss, rivals: Rivals) -> Miss:
     """A spend shortfall measured alone, re-measured inside the chosen deal when compatible with it."""
     p = cart.promotions[pid]
     best = selection.best
@@ -230,7 +231,7 @@ def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> M
     need = next((u.need for u in alone.upsells if u.need is not None), None) if alone else None
     if miss.reason != "threshold" or need is None:
         return miss
-    if any(conflicts(p, cart.promotions[q]) for q in best.ids if q in cart.promotions):
+    if rivals.any_with(p):  # conflicts with a promotion of the chosen deal
         return miss
     base = base_in(cart, best, p)
     if base >= need:
