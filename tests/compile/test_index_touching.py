@@ -86,7 +86,7 @@ lines_strategy = st.lists(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(st.lists(scopes(), min_size=1, max_size=6), lines_strategy)
 def test_touching_gives_the_matchers_lines_wherever_the_keys_are_exact(
     generated: list[Scope], lines: list[Line]
