@@ -152,16 +152,29 @@ class BranchAndBound:
             later = [p for p in shared if p.id not in self.per_line]
             total = self.grouped(later)
             item_sum = self.grouped(items)
-            if not any(p.id in self.partnered for p in items) or not any(
+            alone_per_line = not any(p.id in self.partnered for p in items) or not any(
                 stackable(a, b) for a, b in itertools.combinations(items, 2)
-            ):
+            )
+            if alone_per_line:
                 item_sum = min(item_sum, self.components(items))
             most = total + item_sum
             spent, rest = self.spend.split(later)
-            if spent:  # storewide thresholds see what the item layer left (`arith_bounds`)
-                most = min(most, self.grouped(rest) + self.spend.most(spent, item_sum))
+            if spent:  # thresholds see what the item layer left (`arith_bounds`)
+                scope = self.spend.scope(spent)
+                outside = ZERO if scope is None else self.outside(items, scope, alone_per_line)
+                most = min(most, self.grouped(rest) + self.spend.most(spent, item_sum, outside))
             found = self.reached[key] = max([most, *alone])
         return found
+
+    def outside(self, items: Sequence[CompiledPromotion], scope: frozenset[int], alone: bool) -> Decimal:
+        """A bound of what `items` take off the lines outside `scope`: per line the largest
+        per-line bound (the sum when some of them stack: a line may then get several)."""
+        per_line: dict[int, Decimal] = {}
+        for p in items:
+            for i, b in self.per_line[p.id].items():
+                if i not in scope:
+                    per_line[i] = max(per_line.get(i, ZERO), b) if alone else per_line.get(i, ZERO) + b
+        return sum(per_line.values(), ZERO)
 
     def lines_of(self, members: Iterable[CompiledPromotion]) -> frozenset[int]:
         """The lines the item promotions among `members` may hold."""
