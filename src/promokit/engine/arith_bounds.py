@@ -22,6 +22,16 @@ what they give does not grow as `x_L` grows, so the combination saves at most
 one scope) for some `0 <= x <= items`. `h` grows with slope 1 between the points where a base
 is exactly a threshold, so its largest value is at `items` or at such a point. One scope per
 bound: the scope whose promotions' bounds add up the most; the others keep their bounds.
+
+Shipping thresholds over the goods (`ShippingOff` in the shipping layer, outside exclusive
+groups, when every other promotion of the bound is order-level) see what the order layer left
+as well: `S - z` with `z = x + y`, `y` what the order-level ones took off the goods, at most
+`Y(x)` (what they give at their bases, the sum above). The other promotions (coupons, the rest)
+only lower that base. So for an `x` the combination saves at most the largest
+`z + Ship(S - z)` for `x <= z <= x + Y(x)`, at `x + Y(x)` or where `S - z` is a shipping
+threshold; and over `x` that is largest at the candidates above or where `S - x` is a
+shipping threshold (`Y` is constant between the candidates, so within such a piece the value
+only grows with `x` until `x` passes a shipping threshold's `S - t`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ beat the incumbent (docs/semantics.md#best-deal, step 4). Two bounds, the smalle
   per order) counts only its largest member, an `exclusive` promotion counts alone, and item
   promotions that do not stack count per line only the largest per-line bound and, per group
   of them sharing lines, at most that group's exact item-layer maximum (`ComponentBound`);
-  storewide order and shipping thresholds count what they give at the spend the item layer
-  leaves (`arith_bounds.SpendBound`);
+  order and shipping thresholds count what they give at the spend the item layer (and, for
+  shipping, the order layer) leaves, storewide or in one scope (`arith_bounds.SpendBound`);
 - the incremental bound: the saving of the nearest evaluated ancestor plus the bounds of the
   promotions added since, valid only while no added item promotion shares a line with an item
   promotion of that ancestor (taking a line away from one may raise what it saves: a line no
