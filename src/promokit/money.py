@@ -117,7 +117,7 @@ def allocate(
     units = int((amount / q).to_integral_value(rounding=decimal.ROUND_HALF_UP))
     if Decimal(units) * q != amount:
         raise PromokitError(f"{amount} is not a multiple of the minor unit {q}")
-    cap_units = [int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)) for c in caps] if caps else None
+    cap_units = _units_down(caps, cur) if caps else None
     if cap_units is not None and units > sum(cap_units):
         raise PromokitError(f"cannot allocate {amount}: it exceeds the sum of the caps")
     n = len(weights)
@@ -158,6 +158,24 @@ def allocate(
     if remaining:
         raise PromokitError("allocation could not place the whole amount")  # guarded above
     return [Decimal(r) * q for r in result]
+
+
+def _units_down(caps: Sequence[Decimal], cur: Currency) -> list[int]:
+    """Each cap in minor units, rounded toward zero: `int((cap / quantum).to_integral_value(ROUND_DOWN))`,
+    computed with integers where the quotient is a whole number the context holds exactly."""
+    q = cur.quantum
+    scale = 10**cur.minor_unit
+    limit = 10 ** (decimal.getcontext().prec - 1)
+    out = []
+    for c in caps:
+        if c.is_finite():
+            num, den = c.as_integer_ratio()
+            whole, rest = divmod(num * scale, den)
+            if not rest and -limit < whole < limit:
+                out.append(whole)
+                continue
+        out.append(int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)))
+    return out
 
 
 def _scaled(weights: list[Decimal]) -> list[int] | None:

@@ -11,7 +11,7 @@ reference), digits and exponents included, in every context it may run in.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -41,7 +41,11 @@ def reference(
     """The Decimal-only largest-remainder apportionment (the definition)."""
     q = cur.quantum
     units = int((amount / q).to_integral_value(rounding=decimal.ROUND_HALF_UP))
+    if Decimal(units) * q != amount:
+        raise ValueError(f"{amount} is not a multiple of the minor unit {q}")
     cap_units = [int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)) for c in caps] if caps else None
+    if cap_units is not None and units > sum(cap_units):
+        raise ValueError(f"cannot allocate {amount}: it exceeds the sum of the caps")
     n = len(weights)
     result = [0] * n
     remaining = units
@@ -93,8 +97,15 @@ def cases(draw: st.DrawFn) -> tuple[decimal.Context, Currency, Decimal, list[Dec
     weights = draw(st.lists(_WEIGHT, min_size=1, max_size=9))
     caps = None
     if draw(st.booleans()):
-        caps = [Decimal(draw(st.integers(0, 5000))) * cur.quantum for _ in weights]
-        top = int(sum(caps) / cur.quantum)
+        # whole minor units mostly; some with digits below the minor unit, negative or too long
+        cap = st.integers(0, 5000).map(lambda n: Decimal(n) * cur.quantum) | st.builds(
+            lambda n, e: Decimal(n).scaleb(-e), st.integers(-100, 10**40), st.integers(0, 5)
+        )
+        caps = [draw(cap) for _ in weights]
+        ratios = [c.as_integer_ratio() for c in caps]
+        units = sum(max(n * 10**cur.minor_unit // d, 0) for n, d in ratios)
+        top = max(0, units - len(caps))  # room for a cap that rounds down
+        top = min(top, 10**9)
         units = draw(st.integers(0, top))
     else:
         units = draw(st.integers(0, 10**7))
@@ -108,8 +119,17 @@ def test_allocate_gives_the_decimal_parts_digit_for_digit(
 ) -> None:
     ctx, cur, amount, weights, caps = case
     with decimal.localcontext(ctx):
-        expected = [str(p) for p in reference(amount, weights, cur, caps)]
-        assert [str(p) for p in allocate(amount, weights, cur, caps)] == expected
+        assert _outcome(allocate, amount, weights, cur, caps) == _outcome(
+            reference, amount, weights, cur, caps
+        )
+
+
+def _outcome(fn: Callable[..., list[Decimal]], *args: object) -> list[str]:
+    """The parts as strings (digits and exponent), or the error's words."""
+    try:
+        return [str(p) for p in fn(*args)]
+    except ValueError as error:
+        return [str(error)]
 
 
 @settings(max_examples=600, deadline=None)
