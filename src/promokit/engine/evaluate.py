@@ -163,17 +163,27 @@ def _whole(
         result.exhaustive = False
         return result
     items, later = _split(ordered)
-    best: tuple[Decimal, dict[int, tuple[str, ...]], _ItemLayer, _Later] | None = None
+    item_ids = tuple(p.id for p in items)
+    later_ids = tuple(p.id for p in later)
+    # Each assignment as its `_item_layer` key: (line, owners) in line order, the contested
+    # slots overwritten per combination (the dict form is built for the winner only).
+    lines = sorted(choices)
+    slots = [k for k, i in enumerate(lines) if len(choices[i]) > 1]
+    by_line = [(i, choices[i][0]) for i in lines]
+    best: tuple[Decimal, tuple[tuple[str, ...], ...], _ItemLayer, _Later] | None = None
     for combo in itertools.product(*(choices[i] for i in contested)):
-        assignment = dict(fixed)
-        assignment.update(zip(contested, combo, strict=True))
-        first = _item_layer(cart, items, assignment)
-        rest = _later_layers(cart, later, first)
-        saving = _saving(first, rest)
+        for k, owners in zip(slots, combo, strict=True):
+            by_line[k] = (lines[k], owners)
+        first = _item_layer(cart, items, tuple(by_line), item_ids)
+        rest = _later_layers(cart, later, first, later_ids)
+        saving = first.saving + rest.saving
         if best is None or saving > best[0]:  # ties keep the earlier assignment
-            best = (saving, assignment, first, rest)
+            best = (saving, combo, first, rest)
     assert best is not None
-    return _evaluation(ordered, *best)
+    saving, combo, first, rest = best
+    assignment = dict(fixed)
+    assignment.update(zip(contested, combo, strict=True))
+    return _evaluation(ordered, saving, assignment, first, rest)
 
 
 def _merged(
@@ -252,13 +262,19 @@ def _item_outcome(
 
 
 def _item_layer(
-    cart: Cart, items: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
+    cart: Cart,
+    items: Sequence[CompiledPromotion],
+    by_line: tuple[tuple[int, tuple[str, ...]], ...],
+    item_ids: tuple[str, ...],
 ) -> _ItemLayer:
-    by_line = sorted(assignment.items())
-    key = (tuple(p.id for p in items), tuple(by_line))
-    cached = cart.item_layers.get(key)
+    """The item layer under one assignment, given as (line, owners) pairs in line order and
+    memoised per (item promotions, assignment)."""
+    key = (item_ids, by_line)
+    memo = cart.item_layers
+    cached = memo.get(key)
     if isinstance(cached, _ItemLayer):
         return cached
+    assignment = dict(by_line)
     remaining = list(cart.subtotals)
     effects: dict[str, Effect] = {}
     misses: dict[str, Miss] = {}
@@ -268,7 +284,6 @@ def _item_layer(
     for i, owners in by_line:
         for pid in owners:
             held.setdefault(pid, []).append(i)
-    memo = cart.item_layers
     known = cart.holdable.get
     for p in items:
         lines = held.get(p.id, [])
@@ -295,7 +310,7 @@ def _item_layer(
     late = leftover_units(cart, items, assignment, remaining, effects, misses) if room is None else ()
     saving = sum((e.saving for e in effects.values()), ZERO)
     layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving, late)
-    cart.item_layers[key] = layer
+    memo[key] = layer
     return layer
 
 
@@ -340,18 +355,28 @@ class _Later:
     saving: Decimal  # of `effects`, summed once
 
 
-def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLayer) -> _Later:
-    key = ("later", tuple(p.id for p in later), first.remaining, first.room)
-    cached = cart.item_layers.get(key)
+def _later_layers(
+    cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLayer, later_ids: tuple[str, ...]
+) -> _Later:
+    memo = cart.item_layers
+    key = ("later", later_ids, first.remaining, first.room)
+    cached = memo.get(key)
     if isinstance(cached, _Later):
         return cached
+    if not later:  # nothing after the item layer (its result per item layer, memoised as above)
+        fees = _fees(cart)
+        nothing = dict.fromkeys(_LAYERS[1:], first.remaining)
+        result = _Later(first.remaining, {}, {}, (), fees, {Layer.ITEM: cart.subtotals, **nothing}, ZERO)
+        memo[key] = result
+        return result
     remaining = list(first.remaining)
     effects: dict[str, Effect] = {}
     misses: dict[str, Miss] = {}
     upsells: list[Upsell] = []
     room = first.room
-    shipping = tuple(ship.amount for ship in cart.shipping_lines)
+    shipping = _fees(cart)
     before: dict[Layer, tuple[Decimal, ...]] = {Layer.ITEM: cart.subtotals}
+    eligible = cart.eligible
     for p in later:
         if p.layer not in before:
             before[p.layer] = tuple(remaining)
@@ -359,18 +384,18 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
         # (outcomes are never mutated: `_limits` cuts a copy). It reads only its eligible
         # lines (threshold, apportionment) and its `when` condition's lines, so only their
         # amounts key it: combinations that differ elsewhere share it.
-        lines = cart.eligible[p.id] if p.condition_scope is None else read_lines(p, cart)
+        lines = eligible[p.id] if p.condition_scope is None else read_lines(p, cart)
         key_p = ("order", p.id, tuple([remaining[i] for i in lines]), shipping)
-        found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
+        found = cast("tuple[Outcome, list[Upsell]] | None", memo.get(key_p))
         if found is None:
-            found = evaluate_order(p, cart, remaining, shipping)
-            cart.item_layers[key_p] = found
+            found = memo[key_p] = evaluate_order(p, cart, remaining, shipping)
         outcome, ups = found
         if ups:
             upsells.extend(ups)
         room = _settle(cart, p, outcome, room, remaining, effects, misses)
-        if p.id in effects and effects[p.id].shipping_lines:
-            off = effects[p.id].shipping_lines
+        applied = effects.get(p.id)
+        if applied is not None and applied.shipping_lines:
+            off = applied.shipping_lines
             shipping = tuple(fee - off.get(k, ZERO) for k, fee in enumerate(shipping))
     for layer in _LAYERS[1:]:
         if layer not in before:  # no promotion of this layer ran: it would see what is left now
@@ -378,8 +403,17 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
             before[layer] = before[later_layers[0]] if later_layers else tuple(remaining)
     saving = sum((e.saving for e in effects.values()), ZERO)
     result = _Later(tuple(remaining), effects, misses, tuple(upsells), shipping, before, saving)
-    cart.item_layers[key] = result
+    memo[key] = result
     return result
+
+
+def _fees(cart: Cart) -> tuple[Decimal, ...]:
+    """What each shipping line of the request costs before any promotion (memoised per request)."""
+    found = cast("tuple[Decimal, ...] | None", cart.item_layers.get("fees"))
+    if found is None:
+        found = tuple(ship.amount for ship in cart.shipping_lines)
+        cart.item_layers["fees"] = found
+    return found
 
 
 def _split(ordered: Sequence[CompiledPromotion]) -> tuple[list[CompiledPromotion], list[CompiledPromotion]]:
@@ -424,8 +458,8 @@ def _run(
     cart: Cart, ordered: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
 ) -> Evaluation:
     items, later = _split(ordered)
-    first = _item_layer(cart, items, assignment)
-    rest = _later_layers(cart, later, first)
+    first = _item_layer(cart, items, tuple(sorted(assignment.items())), tuple(p.id for p in items))
+    rest = _later_layers(cart, later, first, tuple(p.id for p in later))
     return _evaluation(ordered, _saving(first, rest), assignment, first, rest)
 
 
