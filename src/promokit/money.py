@@ -117,14 +117,16 @@ def allocate(
     units = int((amount / q).to_integral_value(rounding=decimal.ROUND_HALF_UP))
     if Decimal(units) * q != amount:
         raise PromokitError(f"{amount} is not a multiple of the minor unit {q}")
-    cap_units = _units_down(caps, cur) if caps else None
+    ratios = _ratios(weights)
+    # the search apportions order-level amounts by what lines have left, capped at it: one list
+    cap_units = _units_down(caps, ratios if caps is weights else _ratios(caps), cur) if caps else None
     if cap_units is not None and units > sum(cap_units):
         raise PromokitError(f"cannot allocate {amount}: it exceeds the sum of the caps")
     n = len(weights)
     result = [0] * n
     remaining = units
     positive = [w if w > ZERO else ZERO for w in weights]
-    scaled = _scaled(positive)
+    scaled = None if ratios is None else _scaled([r if r[0] > 0 else (0, 1) for r in ratios])
     active = list(range(n)) if cap_units is None else [i for i in range(n) if cap_units[i] > 0]
     # Repeat while capped parts leave something over for the others. Lists by position in
     # `active` (ascending indexes), not dicts: the best-deal search apportions per combination.
@@ -160,32 +162,36 @@ def allocate(
     return [Decimal(r) * q for r in result]
 
 
-def _units_down(caps: Sequence[Decimal], cur: Currency) -> list[int]:
+def _ratios(values: Sequence[Decimal]) -> list[tuple[int, int]] | None:
+    """Each value as an exact fraction (numerator, denominator), or None when one is not finite."""
+    try:
+        return [v.as_integer_ratio() for v in values]
+    except (ValueError, OverflowError):  # infinity or NaN
+        return None
+
+
+def _units_down(caps: Sequence[Decimal], ratios: list[tuple[int, int]] | None, cur: Currency) -> list[int]:
     """Each cap in minor units, rounded toward zero: `int((cap / quantum).to_integral_value(ROUND_DOWN))`,
-    computed with integers where the quotient is a whole number the context holds exactly."""
+    computed with integers (`ratios`: the caps as fractions) where the quotient is a whole
+    number the context holds exactly."""
     q = cur.quantum
+    if ratios is None:
+        return [int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)) for c in caps]
     scale = 10**cur.minor_unit
     limit = 10 ** (decimal.getcontext().prec - 1)
     out = []
-    for c in caps:
-        if c.is_finite():
-            num, den = c.as_integer_ratio()
-            whole, rest = divmod(num * scale, den)
-            if not rest and -limit < whole < limit:
-                out.append(whole)
-                continue
-        out.append(int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)))
+    for c, (num, den) in zip(caps, ratios, strict=True):
+        whole, rest = divmod(num * scale, den)
+        if not rest and -limit < whole < limit:
+            out.append(whole)
+        else:
+            out.append(int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)))
     return out
 
 
-def _scaled(weights: list[Decimal]) -> list[int] | None:
-    """The weights (all >= 0) as integers over one power of ten, or None when one is not finite."""
-    try:
-        ratios = [w.as_integer_ratio() for w in weights]
-    except (ValueError, OverflowError):  # infinity or NaN
-        return None
-    dens = {den for _, den in ratios}
-    common = math.lcm(*dens)  # a product of powers of 2 and 5 (finite decimals)
+def _scaled(ratios: list[tuple[int, int]]) -> list[int]:
+    """Weights (as fractions, all >= 0) as integers over one power of ten."""
+    common = math.lcm(*{den for _, den in ratios})  # a product of powers of 2 and 5 (finite decimals)
     scale = 1
     while scale % common:
         scale *= 10

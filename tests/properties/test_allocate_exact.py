@@ -140,7 +140,7 @@ def test_integer_shares_equal_the_decimal_shares_whenever_given(
     positive = [w if w > 0 else Decimal(0) for w in weights]
     active = list(range(len(positive)))
     with decimal.localcontext(ctx):
-        exact = _shares_exact(remaining, active, _scaled(positive))
+        exact = _shares_exact(remaining, active, _scaled([w.as_integer_ratio() for w in positive]))
         total = sum(positive, Decimal(0))
         if exact is not None:
             assert exact == _shares_decimal(remaining, active, positive, total)
