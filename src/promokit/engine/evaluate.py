@@ -99,6 +99,8 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
     A combination whose promotions fall into parts that share no line is priced part by part
     (each part memoised per request, `parts.py`) and put together: the same outcome as
     pricing it whole, since no part can change what another reads."""
+    if len(promotions) == 1:
+        return _alone(cart, promotions[0])
     ordered = sorted(promotions, key=BY_RANK)
     if not valid(ordered):
         return None
@@ -121,6 +123,24 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
             cart.item_layers["part", key, heuristic] = found
         parts.append((g, found))
     return _merged(cart, ordered, parts)
+
+
+def _alone(cart: Cart, p: CompiledPromotion) -> Evaluation:
+    """One promotion on its own, as `_whole` prices a combination of one, without the steps
+    only a combination needs (rank order, validity, parts, contested lines): the search
+    prices every candidate alone (tests/properties/test_alone.py checks it is the same)."""
+    if p.layer is not Layer.ITEM:
+        first = _item_layer(cart, (), (), ())
+        rest = _later_layers(cart, (p,), first, (p.id,))
+        return _evaluation((p,), first.saving + rest.saving, {}, first, rest)
+    choices = line_choices(cart, (p,))
+    for options in choices.values():
+        if len(options) > 1:  # (a promotion alone contests no line with another)
+            return _whole(cart, [p], choices, _assignments(choices) > MAX_ASSIGNMENTS)
+    assignment = {i: options[0] for i, options in choices.items()}
+    first = _item_layer(cart, (p,), tuple(sorted(assignment.items())), (p.id,))
+    rest = _later_layers(cart, (), first, ())
+    return _evaluation((p,), first.saving + rest.saving, assignment, first, rest)
 
 
 def _assignments(choices: dict[int, list[tuple[str, ...]]]) -> int:
