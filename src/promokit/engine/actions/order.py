@@ -312,7 +312,6 @@ def _shipping(
         (k for k, ship in enumerate(ships) if _carries(action, ship.method)), key=lambda k: ships[k].id
     )
     fee = sum((left[k] for k in lines), ZERO)
-    what = shipping_words(cart, action)
     if not lines:  # before any threshold: no hint promises a benefit on a shipment that is not there
         return Miss("no_saving", f"no shipping line{_on_methods(action)} in the request"), []
     if action.threshold is not None and action.basis is A.ShippingBasis.SHIPPING and fee < action.threshold:
@@ -323,6 +322,7 @@ def _shipping(
         return Miss("threshold", detail), []  # no hint: nobody pays more shipping to save on it
     if action.threshold is not None and action.basis is A.ShippingBasis.GOODS and base < action.threshold:
         estimate = shipping_discounts(cart, action, lines, left)
+        what = shipping_words(cart, action)  # words only for a hint: the search prices this often
         return _short(cp, cart, base, action.threshold, what, sum(estimate.values(), ZERO))
     amounts = shipping_discounts(cart, action, lines, left)
     if cp.cap is not None:
