@@ -118,15 +118,23 @@ def allocate(
     if Decimal(units) * q != amount:
         raise PromokitError(f"{amount} is not a multiple of the minor unit {q}")
     ratios = _ratios(weights)
-    # the search apportions order-level amounts by what lines have left, capped at it: one list
-    cap_units = _units_down(caps, ratios if caps is weights else _ratios(caps), cur) if caps else None
+    cap_units, whole = (
+        _units_down(caps, ratios if caps is weights else _ratios(caps), cur) if caps else (None, False)
+    )
     if cap_units is not None and units > sum(cap_units):
         raise PromokitError(f"cannot allocate {amount}: it exceeds the sum of the caps")
     n = len(weights)
     result = [0] * n
     remaining = units
-    positive = [w if w > ZERO else ZERO for w in weights]
-    scaled = None if ratios is None else _scaled([r if r[0] > 0 else (0, 1) for r in ratios])
+    scaled: list[int] | None
+    if caps is weights and whole and ratios is not None and all(num > 0 for num, _ in ratios):
+        # The search apportions order-level amounts by what lines have left, capped at it: one
+        # list, positive, in whole minor units, which are then also the integer weights.
+        positive = list(weights)
+        scaled = cap_units
+    else:
+        positive = [w if w > ZERO else ZERO for w in weights]
+        scaled = None if ratios is None else _scaled([r if r[0] > 0 else (0, 1) for r in ratios])
     active = list(range(n)) if cap_units is None else [i for i in range(n) if cap_units[i] > 0]
     # Repeat while capped parts leave something over for the others. Lists by position in
     # `active` (ascending indexes), not dicts: the best-deal search apportions per combination.
@@ -170,23 +178,27 @@ def _ratios(values: Sequence[Decimal]) -> list[tuple[int, int]] | None:
         return None
 
 
-def _units_down(caps: Sequence[Decimal], ratios: list[tuple[int, int]] | None, cur: Currency) -> list[int]:
+def _units_down(
+    caps: Sequence[Decimal], ratios: list[tuple[int, int]] | None, cur: Currency
+) -> tuple[list[int], bool]:
     """Each cap in minor units, rounded toward zero: `int((cap / quantum).to_integral_value(ROUND_DOWN))`,
     computed with integers (`ratios`: the caps as fractions) where the quotient is a whole
-    number the context holds exactly."""
+    number the context holds exactly; and whether every cap was such a whole number."""
     q = cur.quantum
     if ratios is None:
-        return [int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)) for c in caps]
+        return [int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)) for c in caps], False
     scale = 10**cur.minor_unit
     limit = 10 ** (decimal.getcontext().prec - 1)
     out = []
+    whole = True
     for c, (num, den) in zip(caps, ratios, strict=True):
-        whole, rest = divmod(num * scale, den)
-        if not rest and -limit < whole < limit:
-            out.append(whole)
+        units, rest = divmod(num * scale, den)
+        if not rest and -limit < units < limit:
+            out.append(units)
         else:
             out.append(int((c / q).to_integral_value(rounding=decimal.ROUND_DOWN)))
-    return out
+            whole = False
+    return out, whole
 
 
 def _scaled(ratios: list[tuple[int, int]]) -> list[int]:

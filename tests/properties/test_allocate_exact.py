@@ -96,7 +96,12 @@ def cases(draw: st.DrawFn) -> tuple[decimal.Context, Currency, Decimal, list[Dec
     cur = CURRENCIES[draw(st.sampled_from(["CNY", "JPY"]))]
     weights = draw(st.lists(_WEIGHT, min_size=1, max_size=9))
     caps = None
-    if draw(st.booleans()):
+    if draw(st.booleans()):  # capped at the weights themselves, one list (as `order._spread` does)
+        caps = weights
+        units = draw(
+            st.integers(0, max(0, sum(max(int(w // cur.quantum), 0) for w in weights) - len(weights)))
+        )
+    elif draw(st.booleans()):
         # whole minor units mostly; some with digits below the minor unit, negative or too long
         cap = st.integers(0, 5000).map(lambda n: Decimal(n) * cur.quantum) | st.builds(
             lambda n, e: Decimal(n).scaleb(-e), st.integers(-100, 10**40), st.integers(0, 5)
