@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from decimal import ROUND_FLOOR, Decimal
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import cast
 
 from ..compile.compiler import CompiledPromotion, conflicts
 from ..language.ast import Layer, PointsRedeem
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
-from .actions.cart import Cart, shrink
+from .actions.cart import Cart
 from .actions.condition import read_lines
 from .actions.item import evaluate_item
 from .actions.order import evaluate_order
+from .limits import settle
 from .line_choices import holdable, leftover_units, likely_winner, line_choices
 from .parts import BY_RANK, LayerStarts, Part, split
 
@@ -270,7 +271,7 @@ def _item_outcome(
     cart: Cart, p: CompiledPromotion, lines: list[int], remaining: list[Decimal]
 ) -> tuple[Outcome, list[Upsell]]:
     """`evaluate_item` memoised per request: an item action reads only the remaining amounts of
-    the lines it was given, and outcomes are never mutated afterwards (`_limits` and
+    the lines it was given, and outcomes are never mutated afterwards (`limits.apply_limits` and
     `_leftover_units` cut copies), so every assignment that gives it the same lines on the
     same amounts shares one outcome."""
     key = ("item", p.id, tuple(lines), tuple(remaining[i] for i in lines))
@@ -326,38 +327,12 @@ def _item_layer(
         outcome, ups = found
         if ups:
             upsells.extend(ups)
-        room = _settle(cart, p, outcome, room, remaining, effects, misses)
+        room = settle(cart, p, outcome, room, remaining, effects, misses)
     late = leftover_units(cart, items, assignment, remaining, effects, misses) if room is None else ()
     saving = sum((e.saving for e in effects.values()), ZERO)
     layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving, late)
     memo[key] = layer
     return layer
-
-
-def _settle(
-    cart: Cart,
-    p: CompiledPromotion,
-    outcome: Outcome,
-    room: Decimal | None,
-    remaining: list[Decimal],
-    effects: dict[str, Effect],
-    misses: dict[str, Miss],
-) -> Decimal | None:
-    """Record an outcome after budget and order cap; subtract an applied one from the lines."""
-    if room is None and isinstance(outcome, Effect) and cart.budgets.get(p.id) is None:
-        for i, amount in outcome.amounts.items():  # no limit applies: `_limits` would keep it as is
-            remaining[i] -= amount
-        effects[p.id] = outcome
-        return room
-    if isinstance(outcome, Effect):
-        outcome, room = _limits(cart, p, outcome, room)
-    if isinstance(outcome, Miss):
-        misses[p.id] = outcome
-        return room
-    for i, amount in outcome.amounts.items():
-        remaining[i] -= amount
-    effects[p.id] = outcome
-    return room
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,7 +376,7 @@ def _later_layers(
         if p.layer not in before:
             before[p.layer] = tuple(remaining)
         # One promotion on the same amounts gives the same outcome in every combination
-        # (outcomes are never mutated: `_limits` cuts a copy). It reads only its eligible
+        # (outcomes are never mutated: `limits.apply_limits` cuts a copy). It reads only its eligible
         # lines (threshold, apportionment) and its `when` condition's lines, so only their
         # amounts key it: combinations that differ elsewhere share it.
         lines = eligible[p.id] if p.condition_scope is None else read_lines(p, cart)
@@ -412,7 +387,7 @@ def _later_layers(
         outcome, ups = found
         if ups:
             upsells.extend(ups)
-        room = _settle(cart, p, outcome, room, remaining, effects, misses)
+        room = settle(cart, p, outcome, room, remaining, effects, misses)
         applied = effects.get(p.id)
         if applied is not None and applied.shipping_lines:
             off = applied.shipping_lines
@@ -481,35 +456,6 @@ def _run(
     first = _item_layer(cart, items, tuple(sorted(assignment.items())), tuple(p.id for p in items))
     rest = _later_layers(cart, later, first, tuple(p.id for p in later))
     return _evaluation(ordered, _saving(first, rest), assignment, first, rest)
-
-
-def _limits(
-    cart: Cart, p: CompiledPromotion, effect: Effect, room: Decimal | None
-) -> tuple[Outcome, Decimal | None]:
-    """Budget (all or nothing, docs/semantics.md#limits) and the rule set's order cap (what is left of it)."""
-    budget = cart.budgets.get(p.id)
-    if budget is not None and effect.saving > budget:
-        words = f"remaining budget {cart.money(budget)} cannot cover its {cart.money(effect.saving)}"
-        return Miss("budget", words, would_save=effect.saving), room
-    if room is None or effect.goods == 0:
-        return effect, room
-    if room <= 0:
-        return Miss(
-            "order_cap", f"the order cap of {cart.money(cart.max_order_discount or ZERO)} is used up"
-        ), room
-    if effect.goods > room:
-        limit = room
-        action = p.action
-        effect = replace(effect)  # evaluations share outcomes: cut a copy
-        if isinstance(action, PointsRedeem):  # whole redemption steps only
-            steps = int((room / action.per).to_integral_value(rounding=ROUND_FLOOR))
-            limit = action.per * steps
-            effect.redeemed = int((action.points * steps).to_integral_value(rounding=ROUND_FLOOR))
-            if steps <= 0:
-                return Miss("order_cap", "the order cap leaves less than one redemption step"), room
-        effect.amounts = shrink(cart, effect.amounts, limit)
-        effect.units = {i: n for i, n in effect.units.items() if i in effect.amounts}
-    return effect, room - effect.goods
 
 
 def is_empty(outcome: Outcome) -> bool:
