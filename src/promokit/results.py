@@ -8,7 +8,7 @@ as it did before they existed.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import (
     AwareDatetime,
@@ -24,6 +24,71 @@ from .fields import Money
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+
+
+_M = TypeVar("_M", bound=_Model)
+#: Per result model: every field in declaration order with its default (required: a marker),
+#: and the names that must be given.
+_TEMPLATES: dict[type[_Model], tuple[dict[str, Any], frozenset[str]]] = {}
+_REQUIRED = object()
+
+
+def trusted(cls: type[_M], values: dict[str, Any], /) -> _M:
+    """`cls(**values)` without validating again values the engine already made valid.
+
+    A `price` call builds about 80 result models from amounts it computed and rounded
+    itself; validating them again (two Python validators per money field) was about a fifth
+    of building the result (counted in instructions, docs/performance.md). The instance is the one validation would give — same fields in the same order,
+    same fields set, so the same equality and JSON — provided each value already has the
+    type validation gives it: `Decimal` money, tuples for sequences, model instances for
+    nested models, plain `str` for literals (tests/engine/test_trusted_results.py). An
+    unknown or missing field falls back to validation, which raises as usual. `values` is a
+    dict, not keywords: packing keywords cost a third of the call.
+    """
+    found = _TEMPLATES.get(cls)
+    if found is None:
+        fields = cls.model_fields
+        template = {n: _REQUIRED if f.is_required() else f.default for n, f in fields.items()}
+        required = frozenset(n for n, f in fields.items() if f.is_required())
+        if any(f.default_factory is not None for f in fields.values()):
+            template = {}  # a default made per instance: always validate
+        found = _TEMPLATES[cls] = (template, required)
+    template, required = found
+    data = template.copy()
+    data.update(values)  # keeps the declaration order: the JSON's key order
+    if not template or len(data) != len(template) or not values.keys() >= required:
+        return cls(**values)
+    model = _new(cls)
+    _set(model, "__dict__", data)
+    _set(model, "__pydantic_fields_set__", set(values))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def replaced(model: _M, update: dict[str, Any], /) -> _M:
+    """`model.model_copy(update=update)` (no validation either), without pydantic's generic
+    copy: texts are set on every not-applied record, hundreds when many promotions overlap."""
+    data = model.__dict__.copy()
+    data.update(update)
+    copy = _new(type(model))
+    _set(copy, "__dict__", data)
+    _set(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | update.keys())
+    _set(
+        copy,
+        "__pydantic_extra__",
+        None if model.__pydantic_extra__ is None else dict(model.__pydantic_extra__),
+    )
+    _set(
+        copy,
+        "__pydantic_private__",
+        None if model.__pydantic_private__ is None else dict(model.__pydantic_private__),
+    )
+    return copy
+
+
+# The models are frozen (their own __setattr__ refuses) and define no __new__.
+_new, _set = object.__new__, object.__setattr__
 
 
 # --------------------------------------------------------------------------- result

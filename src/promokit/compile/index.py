@@ -22,10 +22,11 @@ T = TypeVar("T")
 class PromotionIndex(Generic[T]):
     """Entries filed by SKU / category / brand / tag; `candidates(lines)` in entry order."""
 
-    __slots__ = ("_entries", "_always", "_sku", "_category", "_brand", "_tag")
+    __slots__ = ("_entries", "_exact", "_always", "_sku", "_category", "_brand", "_tag")
 
     def __init__(self, entries: Sequence[tuple[T, IndexKeys]]) -> None:
         self._entries: tuple[T, ...] = tuple(e for e, _ in entries)
+        self._exact: tuple[bool, ...] = tuple(k.exact for _, k in entries)
         self._always: tuple[int, ...] = tuple(i for i, (_, k) in enumerate(entries) if k.all_items)
         self._sku: dict[str, list[int]] = {}
         self._category: dict[str, list[int]] = {}
@@ -64,3 +65,36 @@ class PromotionIndex(Generic[T]):
                     found.update(hit)
         entries = self._entries
         return [entries[i] for i in sorted(found)]
+
+    def touching(self, lines: Sequence[Line]) -> list[tuple[T, tuple[int, ...] | None]]:
+        """`candidates(lines)`, each with the indexes (into `lines`, ascending) of the lines it
+        touches when its keys are exact (`IndexKeys.exact`), else None: the scope matcher decides.
+
+        The lines are found while the index is read anyway, so a cart does not test each
+        candidate's scope against each line again (docs/performance.md).
+        """
+        hits: dict[int, list[int]] = {}
+        sku, category, brand, tag = self._sku, self._category, self._brand, self._tag
+        for n, line in enumerate(lines):
+            found = [sku.get(line.sku)]
+            found += [category.get(path) for path in line.category_paths]  # `fresh/fruit` is in `fresh`
+            if line.brand is not None:
+                found.append(brand.get(line.brand))
+            found += [tag.get(t) for t in line.tags]
+            for hit in found:
+                for i in hit or ():
+                    seen = hits.get(i)
+                    if seen is None:
+                        hits[i] = [n]
+                    elif seen[-1] != n:  # one line hitting several of the entry's keys
+                        seen.append(n)
+        everything = tuple(range(len(lines)))
+        entries, exact = self._entries, self._exact
+        out: list[tuple[T, tuple[int, ...] | None]] = []
+        for i in sorted(hits.keys() | set(self._always)):
+            if not exact[i]:
+                out.append((entries[i], None))
+            else:
+                got = hits.get(i)
+                out.append((entries[i], everything if got is None else tuple(got)))
+        return out

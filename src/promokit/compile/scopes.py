@@ -8,8 +8,9 @@ subtracted): the index only narrows the candidates, the matcher decides.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import PromokitError
 from ..language.ast import Scope, ScopeDecl, Selector, SelectorKind
@@ -18,13 +19,19 @@ from ..models import Line
 
 @dataclass(frozen=True, slots=True)
 class IndexKeys:
-    """What a promotion's scope can touch: an over-approximation used by `PromotionIndex`."""
+    """What a promotion's scope can touch: an over-approximation used by `PromotionIndex`.
+
+    `exact`: the scope matches exactly the lines these keys hit (no `except`, no named scope
+    with one), so the index's hits are the scope's lines and need no matcher. Not part of
+    equality: it says how far the keys can be trusted, not what they are.
+    """
 
     all_items: bool
     skus: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()
     brands: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
+    exact: bool = field(default=False, compare=False)
 
     def __or__(self, other: IndexKeys) -> IndexKeys:
         return IndexKeys(
@@ -144,6 +151,8 @@ class _ScopeCompiler:
     def build(self, scope: Scope, name: str | None = None) -> ScopeMatcher:
         include, keys = self.selectors(scope.include)
         exclude, _ = self.selectors(scope.exclude)
+        if not scope.exclude and all(n.keys.exact for n in include.nested):
+            keys = dataclasses.replace(keys, exact=True)  # a union of exact scopes is exact
         detail = " or ".join(_selector_detail(s) for s in scope.include)
         if scope.exclude:
             detail += " except " + " or ".join(_selector_detail(s) for s in scope.exclude)

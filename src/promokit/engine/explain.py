@@ -10,9 +10,11 @@ order_cap, budget in the chosen combination). Nothing here evaluates promotions 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
-from ..compile.compiler import CompiledRules, conflicts
+from ..compile.compiler import CompiledRules
 from ..language.ast import ThresholdBase
 from ..models import (
     Adjustment,
@@ -24,9 +26,11 @@ from ..models import (
     PricingResult,
     ShippingLineResult,
 )
+from ..money import _ROUNDING, PRICING_CONTEXT
+from ..results import trusted
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
-from .hints import base_in, build_hints
+from .hints import Rivals, base_in, build_hints
 from .selection import Selection
 
 
@@ -40,72 +44,92 @@ def build_result(
     """The `PricingResult` of a selection: lines, applied promotions, outcomes, hints, totals."""
     best = selection.best
     request = cart.request
-    m = cart.q  # amounts are exact multiples of the minor unit already: this only fixes the scale
-    applied, gifts, adjustments = _applied(rules, cart, selection)
-    line_results = _lines(cart, adjustments)
+    m = rounder(cart)  # amounts are exact multiples of the minor unit already: this only fixes the scale
+    applied, gifts, adjustments = _applied(rules, cart, selection, m)
+    line_results = _lines(cart, adjustments, m)
     subtotal = sum(cart.subtotals, ZERO)
     discount = sum((r.discount for r in line_results), ZERO)
-    shipping_lines = _shipping_lines(cart, selection)
+    shipping_lines = _shipping_lines(cart, selection, m)
     shipping_original = sum((ship.amount for ship in shipping_lines), ZERO)
     shipping = sum((ship.total for ship in shipping_lines), ZERO)
-    return PricingResult(
-        currency=request.currency,
-        at=request.at,
-        customer_id=request.customer.id,
-        subtotal=m(subtotal),
-        discount=m(discount),
-        shipping_original=m(shipping_original),
-        shipping_discount=m(shipping_original - shipping),
-        shipping=m(shipping),
-        total=m(subtotal - discount + shipping),
-        points_earned=best.points_earned,
-        points_redeemed=best.points_redeemed,
-        lines=tuple(line_results),
-        shipping_lines=shipping_lines if request.shipping_listed else (),
-        gifts=tuple(gifts),
-        applied=tuple(applied),
-        not_applied=tuple(_outcomes(rules, cart, selection, pre_misses, unknown_codes)),
-        hints=_hints(cart, selection),
-        selection=selection.mode,
-        rules_version=rules.version,
+    # Every value below is already what validation would make of it (Decimals rounded here,
+    # tuples, model instances): built without validating again (results.trusted).
+    return trusted(
+        PricingResult,
+        {
+            "currency": request.currency,
+            "at": request.at,
+            "customer_id": request.customer.id,
+            "subtotal": m(subtotal),
+            "discount": m(discount),
+            "shipping_original": m(shipping_original),
+            "shipping_discount": m(shipping_original - shipping),
+            "shipping": m(shipping),
+            "total": m(subtotal - discount + shipping),
+            "points_earned": best.points_earned,
+            "points_redeemed": best.points_redeemed,
+            "lines": tuple(line_results),
+            "shipping_lines": shipping_lines if request.shipping_listed else (),
+            "gifts": tuple(gifts),
+            "applied": tuple(applied),
+            "not_applied": tuple(_outcomes(rules, cart, selection, pre_misses, unknown_codes)),
+            "hints": _hints(cart, selection),
+            "selection": selection.mode,
+            "rules_version": rules.version,
+        },
+    )
+
+
+def rounder(cart: Cart) -> Callable[[Decimal], Decimal]:
+    """`cart.q` with the quantum and the rounding mode looked up once (a result rounds ~100 amounts)."""
+    return partial(
+        Decimal.quantize,
+        exp=cart.currency.quantum,
+        rounding=_ROUNDING[cart.rounding],
+        context=PRICING_CONTEXT,
     )
 
 
 def _applied(
-    rules: CompiledRules, cart: Cart, selection: Selection
+    rules: CompiledRules, cart: Cart, selection: Selection, m: Callable[[Decimal], Decimal]
 ) -> tuple[list[Applied], list[Gift], dict[int, list[Adjustment]]]:
     """What each applied promotion did: its record, its gifts, its adjustments per line index."""
-    m = cart.q
     adjustments: dict[int, list[Adjustment]] = {}
     applied: list[Applied] = []
     gifts: list[Gift] = []
+    lines = cart.lines
     for pid, effect in selection.best.effects.items():
         p = rules.by_id[pid]
-        for i in sorted(effect.amounts):
+        units = effect.units
+        for i, amount in sorted(effect.amounts.items()):
             adjustments.setdefault(i, []).append(
-                Adjustment(promotion=pid, units=effect.units.get(i, 0), amount=effect.amounts[i])
+                trusted(Adjustment, {"promotion": pid, "units": units.get(i, 0), "amount": amount})
             )
-        gifts += [Gift(sku=sku, quantity=q, promotion=pid) for sku, q in effect.gifts]
+        gifts += [trusted(Gift, {"sku": sku, "quantity": q, "promotion": pid}) for sku, q in effect.gifts]
         applied.append(
-            Applied(
-                promotion=pid,
-                title=p.title,
-                layer=p.layer.value,
-                amount=m(effect.saving),
-                # the lines it discounted; for gifts, shipping and points, those it was measured on
-                lines=tuple(cart.lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
-                units=sum(effect.units.values()),
-                code=cart.codes.get(pid),
-                points=effect.points or effect.redeemed,
-                variant=p.promotion.variant.name if p.promotion.variant is not None else None,
+            trusted(
+                Applied,
+                {
+                    "promotion": pid,
+                    "title": p.title,
+                    "layer": p.layer.value,
+                    "amount": m(effect.saving),
+                    # the lines it discounted; for gifts, shipping and points, those it was measured on
+                    "lines": tuple(lines[i].id for i in sorted(effect.amounts or cart.eligible.get(pid, ()))),
+                    "units": sum(units.values()),
+                    "code": cart.codes.get(pid),
+                    "points": effect.points or effect.redeemed,
+                    "variant": p.promotion.variant.name if p.promotion.variant is not None else None,
+                },
             )
         )
     return applied, gifts, adjustments
 
 
-def _lines(cart: Cart, adjustments: dict[int, list[Adjustment]]) -> list[LineResult]:
+def _lines(
+    cart: Cart, adjustments: dict[int, list[Adjustment]], m: Callable[[Decimal], Decimal]
+) -> list[LineResult]:
     """Every request line, in the order the request sent them, with its adjustments."""
-    m = cart.q
     by_index = {line.id: i for i, line in enumerate(cart.lines)}
     out = []
     for line in cart.request.lines:
@@ -114,41 +138,48 @@ def _lines(cart: Cart, adjustments: dict[int, list[Adjustment]]) -> list[LineRes
         discount = sum((a.amount for a in adj), ZERO)
         subtotal = cart.subtotals[i]
         out.append(
-            LineResult(
-                id=line.id,
-                sku=line.sku,
-                quantity=line.quantity,
-                unit_price=m(line.unit_price),
-                subtotal=m(subtotal),
-                discount=m(discount),
-                total=m(subtotal - discount),
-                adjustments=adj,
+            trusted(
+                LineResult,
+                {
+                    "id": line.id,
+                    "sku": line.sku,
+                    "quantity": line.quantity,
+                    "unit_price": m(line.unit_price),
+                    "subtotal": m(subtotal),
+                    "discount": m(discount),
+                    "total": m(subtotal - discount),
+                    "adjustments": adj,
+                },
             )
         )
     return out
 
 
-def _shipping_lines(cart: Cart, selection: Selection) -> tuple[ShippingLineResult, ...]:
+def _shipping_lines(
+    cart: Cart, selection: Selection, m: Callable[[Decimal], Decimal]
+) -> tuple[ShippingLineResult, ...]:
     """Every shipping line (the single-amount form: one implicit line), with its adjustments."""
-    m = cart.q
     effects = selection.best.effects
     out = []
     for k, ship in enumerate(cart.shipping_lines):
         adj = tuple(
-            Adjustment(promotion=pid, units=0, amount=m(effect.shipping_lines[k]))
+            trusted(Adjustment, {"promotion": pid, "units": 0, "amount": m(effect.shipping_lines[k])})
             for pid, effect in effects.items()
             if k in effect.shipping_lines
         )
         discount = sum((a.amount for a in adj), ZERO)
         out.append(
-            ShippingLineResult(
-                id=ship.id,
-                method=ship.method,
-                amount=m(ship.amount),
-                discount=m(discount),
-                total=m(ship.amount - discount),
-                adjustments=adj,
-                lines=ship.lines,
+            trusted(
+                ShippingLineResult,
+                {
+                    "id": ship.id,
+                    "method": ship.method,
+                    "amount": m(ship.amount),
+                    "discount": m(discount),
+                    "total": m(ship.amount - discount),
+                    "adjustments": adj,
+                    "lines": ship.lines,
+                },
             )
         )
     return tuple(out)
@@ -164,8 +195,9 @@ def _outcomes(
     """One `not_applied` record per promotion that did not apply, in rank order, then unknown codes."""
     best = selection.best
     misses: dict[str, Miss] = dict(pre_misses)
+    rivals = Rivals([cart.promotions[q] for q in best.ids if q in cart.promotions])
     for pid, miss in selection.dropped.items():
-        misses[pid] = _in_chosen_deal(cart, selection, pid, miss)
+        misses[pid] = _in_chosen_deal(cart, selection, pid, miss, rivals)
     for source in (selection.dropped, selection.excluded, best.misses):
         for pid, miss in source.items():
             if pid not in best.effects:
@@ -191,7 +223,7 @@ def _hints(cart: Cart, selection: Selection) -> tuple[Hint, ...]:
     return build_hints(cart, selection.best, upsells, cart.promotions)
 
 
-def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> Miss:
+def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss, rivals: Rivals) -> Miss:
     """A spend shortfall measured alone, re-measured inside the chosen deal when compatible with it."""
     p = cart.promotions[pid]
     best = selection.best
@@ -199,7 +231,7 @@ def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> M
     need = next((u.need for u in alone.upsells if u.need is not None), None) if alone else None
     if miss.reason != "threshold" or need is None:
         return miss
-    if any(conflicts(p, cart.promotions[q]) for q in best.ids if q in cart.promotions):
+    if rivals.any_with(p):  # conflicts with a promotion of the chosen deal
         return miss
     base = base_in(cart, best, p)
     if base >= need:
@@ -216,12 +248,15 @@ def _in_chosen_deal(cart: Cart, selection: Selection, pid: str, miss: Miss) -> M
 
 def _not_applied(rules: CompiledRules, cart: Cart, pid: str, miss: Miss) -> NotApplied:
     shortfall: Decimal | None = cart.q(miss.shortfall) if miss.shortfall is not None else None
-    return NotApplied(
-        promotion=pid,
-        title=rules.by_id[pid].title,
-        reason=miss.reason,
-        detail=miss.detail,
-        shortfall=shortfall,
-        lost_to=miss.lost_to,
-        code=cart.codes.get(pid),
+    return trusted(
+        NotApplied,
+        {
+            "promotion": pid,
+            "title": rules.by_id[pid].title,
+            "reason": miss.reason,
+            "detail": miss.detail,
+            "shortfall": shortfall,
+            "lost_to": miss.lost_to,
+            "code": cart.codes.get(pid),
+        },
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ..benefits import spec_for
-from ..compile.compiler import CompiledPromotion, conflicts
+from ..compile.compiler import CompiledPromotion, conflicts, stackable
 from ..language.ast import Bundle, SelectorKind
 from ..models import Hint
 from .actions import ZERO, Upsell
@@ -39,7 +39,7 @@ def build_hints(
     extra: Iterable[Upsell],
     promotions: dict[str, CompiledPromotion],
 ) -> tuple[Hint, ...]:
-    chosen = [promotions[i] for i in best.ids if i in promotions]
+    rivals = Rivals([promotions[i] for i in best.ids if i in promotions])
     found: dict[str, Hint] = {}
     sort_keys: dict[str, tuple[Decimal, Decimal, int, int]] = {}
     upsells = [u for u in best.upsells if u.promotion in best.effects] + list(extra)
@@ -47,7 +47,7 @@ def build_hints(
         p = promotions.get(up.promotion)
         if p is None or up.promotion in found:
             continue
-        if p.id not in best.ids and any(conflicts(p, q) for q in chosen):
+        if p.id not in best.ids and rivals.any_with(p):
             continue
         if up.units is not None and _beyond_cap(cart, best, p.id, up.units):
             continue  # the cap leaves no room for the next deal: the promise would be false
@@ -89,6 +89,28 @@ def build_hints(
         sort_keys[p.id] = (-(up.unlocks or ZERO), shortfall or ZERO, up.units or 0, p.order)
     ordered = sorted(found, key=lambda pid: sort_keys[pid])
     return tuple(found[pid] for pid in ordered[:MAX_HINTS])
+
+
+class Rivals:
+    """`any(conflicts(p, q) for q in chosen)` without a scan of `chosen` per question (hundreds
+    of upsells and dropped thresholds ask when many promotions overlap)."""
+
+    def __init__(self, chosen: list[CompiledPromotion]) -> None:
+        self.chosen = chosen
+        self.ids = {q.id for q in chosen}
+        self.exclusive = any(q.exclusive for q in chosen)
+        self.groups = {q.group for q in chosen if q.group is not None}
+        self.coupons = [q for q in chosen if q.is_coupon]
+
+    def any_with(self, p: CompiledPromotion) -> bool:
+        """The relation of `compile.compiler.conflicts`, against every member at once."""
+        if p.id in self.ids:  # rare: a member against the others, member by member
+            return any(conflicts(p, q) for q in self.chosen)
+        if not self.chosen:
+            return False
+        if p.exclusive or self.exclusive or (p.group is not None and p.group in self.groups):
+            return True
+        return p.is_coupon and any(not stackable(p, q) for q in self.coupons)
 
 
 def _beyond_cap(cart: Cart, best: Evaluation, pid: str, more: int) -> bool:

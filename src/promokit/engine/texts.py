@@ -20,6 +20,7 @@ from ..errors import RequestError
 from ..language.ast import Layer, ShippingBasis, ShippingOff, ThresholdBase
 from ..models import Applied, CheckoutRequest, Hint, NotApplied, PricingResult
 from ..money import format_money
+from ..results import replaced
 
 __all__ = ["LOCALES", "UnknownLocale", "check_locale", "labels", "render_texts"]
 
@@ -135,7 +136,7 @@ def render_texts(
 
     words = _REASONS[locale]
     reasons = tuple(
-        n.model_copy(update={"text": _reason(n, rules, request, result.applied, words, title, money)})
+        replaced(n, {"text": _reason(n, rules, request, result.applied, words, title, money)})
         for n in result.not_applied
     )
     hints = tuple(
@@ -196,12 +197,12 @@ def _base_note(
     if p.promotion.threshold_base is ThresholdBase.ORIGINAL:
         return words["base_note_original"]
     mine = _LAYER_ORDER[p.layer.value]
-    mine_lines = {ln.id for ln in request.lines if ln.quantity > 0 and p.scope.matches(ln)}
-    before = [
-        a.promotion
-        for a in applied
-        if _LAYER_ORDER.get(a.layer, 99) < mine and a.amount > 0 and mine_lines.intersection(a.lines)
-    ]
+    earlier = [a for a in applied if _LAYER_ORDER.get(a.layer, 99) < mine and a.amount > 0]
+    touched = {line_id for a in earlier for line_id in a.lines}  # only these lines can matter
+    mine_lines = {
+        ln.id for ln in request.lines if ln.id in touched and ln.quantity > 0 and p.scope.matches(ln)
+    }
+    before = [a.promotion for a in earlier if mine_lines.intersection(a.lines)]
     if not before:
         return ""
     names = words["and"].join(words["quote"].format(title(b)) for b in before)

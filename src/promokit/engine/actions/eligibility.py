@@ -95,15 +95,17 @@ def prepare(
         ),
         shipping_lines=request.shipping_lines,
     )
-    found = rules.index.candidates(list(lines))
-    seen = {p.id for p in found}
-    pool = sorted(found + [c for c in rules.coupons if c.id not in seen], key=lambda p: p.order)
+    # The index's hits are the lines in scope when the keys are exact; else (None) the matcher
+    # decides, as for the coupons no line's keys reach.
+    found = rules.index.touching(lines)
+    seen = {p.id for p, _ in found}
+    pool = sorted(found + [(c, None) for c in rules.coupons if c.id not in seen], key=lambda f: f[0].order)
     codes = _codes(request)
     used_codes: set[str] = set()
     misses: dict[str, Miss] = {}
     passed: list[CompiledPromotion] = []
     channel = (request.channel or "").casefold()
-    for p in pool:
+    for p, touched in pool:
         code: str | None = None
         if p.codes is not None:
             code = next((c for c in codes if p.codes.matches(c)), None)
@@ -111,7 +113,11 @@ def prepare(
                 used_codes.add(code.casefold())  # known, even when this coupon is left out
         if only is not None and p.id not in only:
             continue
-        eligible = tuple(i for i, line in enumerate(lines) if p.scope.matches(line))
+        eligible = (
+            touched
+            if touched is not None
+            else tuple(i for i, line in enumerate(lines) if p.scope.matches(line))
+        )
         if p.codes is not None and code is None:
             if eligible:
                 misses[p.id] = Miss("coupon_missing", "no code for this coupon was entered")
