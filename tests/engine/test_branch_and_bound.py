@@ -152,3 +152,36 @@ def test_taken_names_the_same_rival_as_a_scan_of_conflicts() -> None:
             for p in ps:
                 expected = next((q for q in taken.members if conflicts(p, q)), None)
                 assert taken.rival(p) == expected
+
+
+THRESHOLD_RULES = """
+promotion tier {\n spend 280 get 60 off\n}
+promotion big {\n on category "x"\n 20% off\n}
+promotion small {\n on category "y"\n 5% off\n}
+"""
+
+
+def _threshold_request() -> CheckoutRequest:
+    return cart(line("a", "200.00", 1, "x"), line("b", "100.00", 1, "y"))
+
+
+def test_reach_counts_a_storewide_tier_at_the_spend_the_item_layer_leaves() -> None:
+    with searching(THRESHOLD_RULES, _threshold_request()) as bb:
+        tier, big, small = _by_id(bb, "tier", "big", "small")
+        # items save at most 45 (40 + 5); at 45 the spend is 255 and the tier (280) is lost,
+        # but 20 of item discount keeps the spend at 280: 20 + 60 = 80 (the sum of bounds is 105)
+        assert bb.reach([tier, big, small]) == D("80.00")
+        assert bb.spend.most([tier], D("45.00")) == D("80.00")
+        assert bb.spend.most([tier], D("10.00")) == D("70.00")  # the tier is kept at any x <= 20
+        assert bb.reach([tier, small]) == D("65.00")
+
+
+def test_a_tier_kept_by_leaving_a_deal_out_is_found() -> None:
+    # the best deal leaves the 20% out to keep the 280 tier: 5 + 60; every item deal with the
+    # tier saves 45, the tier alone 60. A bound taking only the item layer's largest discount
+    # (45 + 0) would prune {tier, small} once {tier} (60) was found.
+    rules = load(THRESHOLD_RULES)
+    result = rules.price(_threshold_request())
+    assert {a.promotion for a in result.applied} == {"tier", "small"}
+    assert result.discount == D("65.00")
+    assert result.selection == "exact"

@@ -8,6 +8,8 @@ beat the incumbent (docs/semantics.md#best-deal, step 4). Two bounds, the smalle
   per order) counts only its largest member, an `exclusive` promotion counts alone, and item
   promotions that do not stack count per line only the largest per-line bound and, per group
   of them sharing lines, at most that group's exact item-layer maximum (`ComponentBound`);
+  storewide order and shipping thresholds count what they give at the spend the item layer
+  leaves (`arith_bounds.SpendBound`);
 - the incremental bound: the saving of the nearest evaluated ancestor plus the bounds of the
   promotions added since, valid only while no added item promotion shares a line with an item
   promotion of that ancestor (taking a line away from one may raise what it saves: a line no
@@ -16,6 +18,18 @@ beat the incumbent (docs/semantics.md#best-deal, step 4). Two bounds, the smalle
 
 A combination is evaluated only when its own bound could beat the incumbent; otherwise only
 its extensions are explored.
+
+Covered item promotions (`Covering`): an item promotion `x` that conflicts with no candidate,
+where nothing stacks, budgets, unit caps or an order cap couple the promotions, and whose lines
+are all lines another item promotion of a combination `S` may hold, can only add to `S`: the
+evaluation of `S + x` tries every assignment of `S` (with `x` given nothing, which leaves every
+other amount as it was) and more, so when it is exhaustive it saves at least what `S` saves.
+The walk visits `S + x` (in the branch taking `x`) before `S` (in the branch leaving it out),
+and that branch ends with an incumbent saving at least as much as everything in it. So in a
+branch that left `x` out, once the chosen members cover `x`'s lines, no combination saves
+more than the incumbent: the branch is pruned when its combinations are also larger (ties
+go to fewer promotions) and its evaluations are all exhaustive, and a combination `S` whose
+`S + x` was evaluated exhaustively is bounded by that saving.
 """
 
 from __future__ import annotations
@@ -28,9 +42,10 @@ from ..compile.compiler import CompiledPromotion, conflicts, stackable
 from ..language.ast import Layer
 from .actions import ZERO
 from .actions.item import search_line_bounds
+from .arith_bounds import SpendBound
 from .evaluate import Evaluation, evaluate
 from .line_choices import holdable
-from .search_bounds import ComponentBound
+from .search_bounds import ComponentBound, Covering
 from .search_memo import OutOfBudget, SearchMemo
 
 
@@ -66,12 +81,14 @@ class BranchAndBound:
         self.reached: dict[frozenset[str], Decimal] = {}
         self.maxima: dict[frozenset[str], Decimal | None] = {}
         self.components = ComponentBound(self.cands, self.per_line, self.grouped, self.item_max)
+        self.spend = SpendBound(cart, self.cands, bound)
+        self.covering = Covering(self.cands, self.held, self.rivals, self.partnered, cart, self.exact_items)
 
     def run(self) -> Evaluation:
         """The best combination: the incumbent unless the search finds a better one.
 
         Raises `OutOfBudget` after `max_evaluations` evaluations (the caller falls back)."""
-        self._extend(0, [], self.search.run([]), ZERO)
+        self._extend(0, [], self.search.run([]), ZERO, ())
         return self.best
 
     # ------------------------------------------------------------------ bounds
@@ -132,13 +149,18 @@ class BranchAndBound:
             alone = [self.bound[p.id] for p in members if p.exclusive]
             shared = [p for p in members if not p.exclusive]
             items = [p for p in shared if p.id in self.per_line]
-            total = self.grouped([p for p in shared if p.id not in self.per_line])
+            later = [p for p in shared if p.id not in self.per_line]
+            total = self.grouped(later)
             item_sum = self.grouped(items)
             if not any(p.id in self.partnered for p in items) or not any(
                 stackable(a, b) for a, b in itertools.combinations(items, 2)
             ):
                 item_sum = min(item_sum, self.components(items))
-            found = self.reached[key] = max([total + item_sum, *alone])
+            most = total + item_sum
+            spent, rest = self.spend.split(later)
+            if spent:  # storewide thresholds see what the item layer left (`arith_bounds`)
+                most = min(most, self.grouped(rest) + self.spend.most(spent, item_sum))
+            found = self.reached[key] = max([most, *alone])
         return found
 
     def lines_of(self, members: Iterable[CompiledPromotion]) -> frozenset[int]:
@@ -168,11 +190,17 @@ class BranchAndBound:
     # ------------------------------------------------------------------ the walk
 
     def _extend(
-        self, start: int, chosen: list[CompiledPromotion], anc: Evaluation | None, extra: Decimal
+        self,
+        start: int,
+        chosen: list[CompiledPromotion],
+        anc: Evaluation | None,
+        extra: Decimal,
+        skipped: tuple[CompiledPromotion, ...],
     ) -> None:
         """Extend `chosen` with candidates from `start` on. `anc` is the evaluation of the
         nearest evaluated ancestor combination (None if none), `extra` the sum of the bounds
-        of the members of `chosen` added since."""
+        of the members of `chosen` added since, `skipped` the covering candidates
+        (`Covering`) the branch left out."""
         base, taken = self.incremental_base(chosen, anc, extra)
         for j in range(start, len(self.cands)):
             p = self.cands[j]
@@ -186,17 +214,29 @@ class BranchAndBound:
             if self.beaten(bound_here, len(chosen) + 1):
                 return
             members = [*chosen, p]
+            left = skipped + self.covering.left_out(self.cands[start:j])
+            covered = self.covering.covered(left, members)
+            if (
+                covered
+                and self.beaten(self.best.saving, len(members))
+                and self.covering.exhaustive([*members, *rest[1:], covered[0]])
+            ):
+                continue  # every combination of this branch saves at most the incumbent's, with more members
             own = self.reach(members)
             if base is not None and not (taken & self.held.get(p.id, frozenset())):
                 own = min(own, base + self.bound[p.id])
+            for x in covered:
+                known = self.search.known([*members, x])
+                if known is not None and known.exhaustive:
+                    own = min(own, known.saving)
             if self.beaten(own, len(members)):  # this node cannot win itself: only its subtree may
-                self._extend(j + 1, members, anc, extra + self.bound[p.id])
+                self._extend(j + 1, members, anc, extra + self.bound[p.id], left)
                 continue
             ev = self._evaluate(members)
             if ev is None:
-                self._extend(j + 1, members, anc, extra + self.bound[p.id])
+                self._extend(j + 1, members, anc, extra + self.bound[p.id], left)
             else:
-                self._extend(j + 1, members, ev, ZERO)
+                self._extend(j + 1, members, ev, ZERO, left)
 
     def _evaluate(self, members: Sequence[CompiledPromotion]) -> Evaluation | None:
         """Evaluate a combination and keep it when it beats the incumbent."""

@@ -6,7 +6,9 @@ it, which costs one evaluation per left-out promotion. That figure is measured o
 asked for (`measure`: `RuleSet.explain`, hence `promokit explain` and the CLI table) or when
 the search already evaluated that combination; `price` otherwise words the reason without
 the amount (docs/semantics.md#best-deal). A candidate that conflicts with nothing chosen
-lost its lines, or spoils others: that needs the evaluation, which is always made.
+lost its lines, or spoils others: that needs the evaluation, made unless the outcome is known
+without it (an item promotion that wins none of its lines under the assignment heuristic,
+`Footprints.outbid`: the chosen deal's assignment names the winner).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..compile.compiler import CompiledPromotion
 from ..models import Reason
 from .actions import ZERO, Miss, Upsell
 from .evaluate import Evaluation
+from .footprints import Footprints
 from .parts import BY_RANK
 from .search_memo import SearchMemo, rivals_of
 
@@ -34,10 +37,16 @@ def left_out(
     upsells: list[Upsell] = []
     # in rank order, so that "lost to" names the highest-ranked rival whatever the set's order
     chosen = sorted((search.by_id[i] for i in best.ids), key=BY_RANK)
+    feet = Footprints(search.cart)
     for p in money:
         if p.id in best.ids:
             continue
         rivals = rivals_of(p, chosen)
+        winner = _outbid_by(search, feet, p, chosen, best) if not rivals and not measure else None
+        if winner is not None:  # what the evaluation with it would say, without making it
+            words = f"lost to {winner}: its lines went to {winner}, which saves more"
+            excluded[p.id] = Miss("excluded", words, lost_to=winner)
+            continue
         lost = {q.id for q in rivals}
         trial = [q for q in chosen if q.id not in lost] + [p]
         if rivals and not measure:
@@ -62,6 +71,23 @@ def left_out(
         by = best.saving - alt.saving if alt is not None else ZERO
         excluded[p.id] = _measured(search, p, lost_to, by)
     return excluded, upsells
+
+
+def _outbid_by(
+    search: SearchMemo,
+    feet: Footprints,
+    p: CompiledPromotion,
+    chosen: Sequence[CompiledPromotion],
+    best: Evaluation,
+) -> str | None:
+    """The promotion that took `p`'s first line when `p`, added to the chosen deal, would get
+    no line (`Footprints.outbid`: every line then goes where it went in `best`), else None.
+    The same name as `evaluate._item_layer` gives such a promotion's miss."""
+    if search.known([*chosen, p]) is not None or not feet.outbid(p, chosen):
+        return None  # made already (its miss is read from it), or it may win a line
+    if not search.cart.holdable.get(p.id):
+        return None  # no line it could discount: its miss comes from its lines alone
+    return next((w for i in search.cart.eligible[p.id] for w in best.assignment.get(i, ())), None)
 
 
 def _reason(search: SearchMemo, p: CompiledPromotion, lost_to: str | None) -> Reason:

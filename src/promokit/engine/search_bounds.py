@@ -1,4 +1,4 @@
-"""Item-layer bounds for the best-deal search (`branch_and_bound.BranchAndBound`)."""
+"""Item-layer bounds and the covered-promotion rule of the best-deal search (`branch_and_bound.BranchAndBound`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from ..compile.compiler import CompiledPromotion
+from ..language.ast import Layer
 from .actions import ZERO
+from .actions.cart import Cart
+from .evaluate import MAX_ASSIGNMENTS
 
 
 class ComponentBound:
@@ -75,3 +78,65 @@ class ComponentBound:
                 found = min(found, exact)
             self.memo[key] = found
         return found
+
+
+class Covering:
+    """Item promotions that can only add to a combination holding their lines (the
+    branch and bound's covered-promotion rule, `branch_and_bound` module docstring).
+
+    A candidate qualifies when it is an item promotion that conflicts with no candidate and
+    nothing couples the promotions beyond their lines: no stacking, budgets, unit caps (units
+    a capped price leaves over go to the line's next-best promotion) or order cap. Then,
+    given no line, it changes nothing, so a combination with it tries every assignment of the
+    combination without it.
+    """
+
+    def __init__(
+        self,
+        candidates: Sequence[CompiledPromotion],
+        held: dict[str, frozenset[int]],
+        rivals: dict[str, frozenset[str]],
+        partnered: set[str],
+        cart: Cart,
+        exact_items: bool,
+    ) -> None:
+        self.held = held
+        coupled = (
+            not exact_items
+            or bool(partnered)
+            or any(cart.unit_caps.get(p.id) is not None for p in candidates)
+        )
+        self.free = (
+            set()
+            if coupled
+            else {p.id for p in candidates if p.layer is Layer.ITEM and p.id in held and not rivals[p.id]}
+        )
+
+    def left_out(self, passed: Sequence[CompiledPromotion]) -> tuple[CompiledPromotion, ...]:
+        """The qualifying candidates among `passed` (those a branch leaves out)."""
+        if not self.free:
+            return ()
+        return tuple(p for p in passed if p.id in self.free)
+
+    def covered(
+        self, left: Sequence[CompiledPromotion], members: Sequence[CompiledPromotion]
+    ) -> list[CompiledPromotion]:
+        """The promotions of `left` whose lines the item promotions among `members` may all hold."""
+        if not left:
+            return []
+        lines: set[int] = set()
+        for q in members:
+            lines.update(self.held.get(q.id, ()))
+        return [x for x in left if self.held[x.id] <= lines]
+
+    def exhaustive(self, members: Sequence[CompiledPromotion]) -> bool:
+        """Whether every subset of `members` is evaluated over every assignment of its
+        contested lines: at most `evaluate.MAX_ASSIGNMENTS` of them for all together."""
+        holders: dict[int, int] = {}
+        for q in members:
+            for i in self.held.get(q.id, ()):
+                holders[i] = holders.get(i, 0) + 1
+        count = 1
+        for n in holders.values():
+            count *= n
+        return count <= MAX_ASSIGNMENTS

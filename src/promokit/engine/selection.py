@@ -21,7 +21,8 @@ smaller id): combinations are compared by the sorted ranks of their members.
 4. Over the non-exclusive money-saving candidates: the fast path when together they save the
    sum of their bounds (optimal, no search); the seed (every compatible candidate, largest
    bound first) when it provably reaches the bound (`_reaches_bound`); otherwise the exact
-   branch and bound (`branch_and_bound.BranchAndBound`) from the best of seed and incumbent.
+   branch and bound (`branch_and_bound.BranchAndBound`) from the best of seed, incumbent and
+   (for `price`) the combination `_grown` by bound.
 5. With more than `MAX_EXACT` of them, or once the search has evaluated `MAX_EVALUATIONS`
    combinations, a heuristic takes over (`_heuristic`): the best of the incumbent, the seed
    and a combination grown by bound (a candidate added only when the combination then saves
@@ -179,15 +180,19 @@ def _best_money(
         # `combined` reaches the bound of every combination without an exclusive promotion
         return search.better(combined, incumbent), "exact" if apart else "none"
     if len(shared) > MAX_EXACT:
-        return _heuristic(search, shared, bound, incumbent), "heuristic"
+        return _heuristic(search, shared, bound, incumbent, not explore), "heuristic"
     try:
         seed = _seed(search, shared, bound, empty)  # a good incumbent prunes early
         if not explore and _reaches_bound(shared, bound, seed):
             return search.better(seed, incumbent), "exact"  # what the search would return
         start = search.better(seed, incumbent)
+        if not explore:  # a closer incumbent prunes more than its n evaluations cost
+            by_bound = sorted(shared, key=lambda p: (-bound[p.id], p.order))
+            grown = _grown(search, by_bound, _alone_savings(search, shared), Footprints(search.cart), True)
+            start = search.better(start, grown)
         return BranchAndBound(search, shared, bound, start, MAX_EVALUATIONS).run(), "exact"
     except OutOfBudget:
-        return _heuristic(search, shared, bound, search.best_found(incumbent)), "heuristic"
+        return _heuristic(search, shared, bound, search.best_found(incumbent), not explore), "heuristic"
 
 
 @dataclass(slots=True)
@@ -268,7 +273,7 @@ def _explore(search: SearchMemo, money: Sequence[CompiledPromotion]) -> None:
     if len(money) > MAX_EXPLORE:
         empty = search.run([])
         assert empty is not None
-        _heuristic(search, money, {p.id: ZERO for p in money}, empty)
+        _heuristic(search, money, {p.id: ZERO for p in money}, empty, False)
         return
     for size in range(1, len(money) + 1):
         for combo in itertools.combinations(money, size):
@@ -277,17 +282,24 @@ def _explore(search: SearchMemo, money: Sequence[CompiledPromotion]) -> None:
 
 
 def _heuristic(
-    search: SearchMemo, money: Sequence[CompiledPromotion], bound: dict[str, Decimal], start: Evaluation
+    search: SearchMemo,
+    money: Sequence[CompiledPromotion],
+    bound: dict[str, Decimal],
+    start: Evaluation,
+    idle_known: bool,
 ) -> Evaluation:
     """From the best of `start` (the incumbent), the seed and a grown combination
     (`_grown`): drop at once the members that did nothing, then one pass dropping each member
     (smallest bound first) and one adding or swapping in each other candidate (largest bound
     first, dropping what conflicts with it), keeping every improvement: at most about 3n
-    evaluations, fewer where `Footprints` knows the outcome without one."""
+    evaluations, fewer where `Footprints` knows the outcome without one. `idle_known`: also
+    skip adding a promotion that would do nothing (`Footprints.short`, `Footprints.outbid`);
+    not for `explain`, whose alternatives come from the combinations evaluated."""
     by_bound = sorted(money, key=lambda p: (-bound[p.id], p.order))
     alone = _alone_savings(search, money)
     feet = Footprints(search.cart)
-    best = search.better(start, _seed(search, money, bound, start), _grown(search, by_bound, alone, feet))
+    grown = _grown(search, by_bound, alone, feet, idle_known)
+    best = search.better(start, _seed(search, money, bound, start), grown)
     idle = [i for i in best.ids if i not in best.effects]
     if idle:  # as much saved with fewer promotions is better
         ev = search.run([search.by_id[i] for i in best.ids if i not in idle])
@@ -299,6 +311,8 @@ def _heuristic(
         members = [search.by_id[i] for i in best.ids if i != p.id]
         if alone[p.id] > 0 and feet.apart(p, members):
             continue  # the rest would save exactly its saving less
+        if idle_known and feet.needed(p, best, bound):
+            continue  # the rest would save less
         ev = search.run(members)
         if ev is not None and search.rank(ev) < search.rank(best):
             best = ev
@@ -308,7 +322,9 @@ def _heuristic(
         members = [search.by_id[i] for i in best.ids]
         lost = {q.id for q in rivals_of(p, members)}
         kept = [q for q in members if q.id not in lost]
-        if alone[p.id] <= 0 and len(kept) == len(best.ids) and feet.apart(p, kept):
+        if len(kept) == len(best.ids) and (
+            (alone[p.id] <= 0 and feet.apart(p, kept)) or (idle_known and feet.idle(p, best, kept))
+        ):
             continue  # it would add exactly nothing, with one promotion more
         ev = search.run([*kept, p])
         if ev is not None and search.rank(ev) < search.rank(best):
@@ -326,7 +342,11 @@ def _alone_savings(search: SearchMemo, money: Sequence[CompiledPromotion]) -> di
 
 
 def _grown(
-    search: SearchMemo, by_bound: Sequence[CompiledPromotion], alone: dict[str, Decimal], feet: Footprints
+    search: SearchMemo,
+    by_bound: Sequence[CompiledPromotion],
+    alone: dict[str, Decimal],
+    feet: Footprints,
+    idle_known: bool,
 ) -> Evaluation:
     """Candidates added one at a time, largest bound first, each kept only when the
     combination then saves more: spoilers stay out (at most n evaluations). A candidate that
@@ -348,6 +368,8 @@ def _grown(
                 saving += alone[p.id]
                 pending = True
             continue
+        if idle_known and feet.idle(p, current, taken.members):
+            continue  # it would do nothing: the same saving with one promotion more
         ev = search.run([*taken.members, p])
         if ev is not None and ev.saving > saving:
             taken.add(p)
