@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from decimal import ROUND_FLOOR, Decimal
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import cast
 
 from ..compile.compiler import CompiledPromotion, conflicts
 from ..language.ast import Layer, PointsRedeem
 from .actions import ZERO, Effect, Miss, Outcome, Upsell
-from .actions.cart import Cart, shrink
+from .actions.cart import Cart
 from .actions.condition import read_lines
 from .actions.item import evaluate_item
 from .actions.order import evaluate_order
+from .limits import settle
 from .line_choices import holdable, leftover_units, likely_winner, line_choices
 from .parts import BY_RANK, LayerStarts, Part, split
 
@@ -99,6 +100,8 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
     A combination whose promotions fall into parts that share no line is priced part by part
     (each part memoised per request, `parts.py`) and put together: the same outcome as
     pricing it whole, since no part can change what another reads."""
+    if len(promotions) == 1:
+        return _alone(cart, promotions[0])
     ordered = sorted(promotions, key=BY_RANK)
     if not valid(ordered):
         return None
@@ -121,6 +124,24 @@ def evaluate(cart: Cart, promotions: Sequence[CompiledPromotion]) -> Evaluation 
             cart.item_layers["part", key, heuristic] = found
         parts.append((g, found))
     return _merged(cart, ordered, parts)
+
+
+def _alone(cart: Cart, p: CompiledPromotion) -> Evaluation:
+    """One promotion on its own, as `_whole` prices a combination of one, without the steps
+    only a combination needs (rank order, validity, parts, contested lines): the search
+    prices every candidate alone (tests/properties/test_alone.py checks it is the same)."""
+    if p.layer is not Layer.ITEM:
+        first = _item_layer(cart, (), (), ())
+        rest = _later_layers(cart, (p,), first, (p.id,))
+        return _evaluation((p,), first.saving + rest.saving, {}, first, rest)
+    choices = line_choices(cart, (p,))
+    for options in choices.values():
+        if len(options) > 1:  # (a promotion alone contests no line with another)
+            return _whole(cart, [p], choices, _assignments(choices) > MAX_ASSIGNMENTS)
+    assignment = {i: options[0] for i, options in choices.items()}
+    first = _item_layer(cart, (p,), tuple(sorted(assignment.items())), (p.id,))
+    rest = _later_layers(cart, (), first, ())
+    return _evaluation((p,), first.saving + rest.saving, assignment, first, rest)
 
 
 def _assignments(choices: dict[int, list[tuple[str, ...]]]) -> int:
@@ -163,17 +184,27 @@ def _whole(
         result.exhaustive = False
         return result
     items, later = _split(ordered)
-    best: tuple[Decimal, dict[int, tuple[str, ...]], _ItemLayer, _Later] | None = None
+    item_ids = tuple(p.id for p in items)
+    later_ids = tuple(p.id for p in later)
+    # Each assignment as its `_item_layer` key: (line, owners) in line order, the contested
+    # slots overwritten per combination (the dict form is built for the winner only).
+    lines = sorted(choices)
+    slots = [k for k, i in enumerate(lines) if len(choices[i]) > 1]
+    by_line = [(i, choices[i][0]) for i in lines]
+    best: tuple[Decimal, tuple[tuple[str, ...], ...], _ItemLayer, _Later] | None = None
     for combo in itertools.product(*(choices[i] for i in contested)):
-        assignment = dict(fixed)
-        assignment.update(zip(contested, combo, strict=True))
-        first = _item_layer(cart, items, assignment)
-        rest = _later_layers(cart, later, first)
-        saving = _saving(first, rest)
+        for k, owners in zip(slots, combo, strict=True):
+            by_line[k] = (lines[k], owners)
+        first = _item_layer(cart, items, tuple(by_line), item_ids)
+        rest = _later_layers(cart, later, first, later_ids)
+        saving = first.saving + rest.saving
         if best is None or saving > best[0]:  # ties keep the earlier assignment
-            best = (saving, assignment, first, rest)
+            best = (saving, combo, first, rest)
     assert best is not None
-    return _evaluation(ordered, *best)
+    saving, combo, first, rest = best
+    assignment = dict(fixed)
+    assignment.update(zip(contested, combo, strict=True))
+    return _evaluation(ordered, saving, assignment, first, rest)
 
 
 def _merged(
@@ -240,7 +271,7 @@ def _item_outcome(
     cart: Cart, p: CompiledPromotion, lines: list[int], remaining: list[Decimal]
 ) -> tuple[Outcome, list[Upsell]]:
     """`evaluate_item` memoised per request: an item action reads only the remaining amounts of
-    the lines it was given, and outcomes are never mutated afterwards (`_limits` and
+    the lines it was given, and outcomes are never mutated afterwards (`limits.apply_limits` and
     `_leftover_units` cut copies), so every assignment that gives it the same lines on the
     same amounts shares one outcome."""
     key = ("item", p.id, tuple(lines), tuple(remaining[i] for i in lines))
@@ -252,13 +283,19 @@ def _item_outcome(
 
 
 def _item_layer(
-    cart: Cart, items: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
+    cart: Cart,
+    items: Sequence[CompiledPromotion],
+    by_line: tuple[tuple[int, tuple[str, ...]], ...],
+    item_ids: tuple[str, ...],
 ) -> _ItemLayer:
-    by_line = sorted(assignment.items())
-    key = (tuple(p.id for p in items), tuple(by_line))
-    cached = cart.item_layers.get(key)
+    """The item layer under one assignment, given as (line, owners) pairs in line order and
+    memoised per (item promotions, assignment)."""
+    key = (item_ids, by_line)
+    memo = cart.item_layers
+    cached = memo.get(key)
     if isinstance(cached, _ItemLayer):
         return cached
+    assignment = dict(by_line)
     remaining = list(cart.subtotals)
     effects: dict[str, Effect] = {}
     misses: dict[str, Miss] = {}
@@ -268,7 +305,6 @@ def _item_layer(
     for i, owners in by_line:
         for pid in owners:
             held.setdefault(pid, []).append(i)
-    memo = cart.item_layers
     known = cart.holdable.get
     for p in items:
         lines = held.get(p.id, [])
@@ -291,38 +327,12 @@ def _item_layer(
         outcome, ups = found
         if ups:
             upsells.extend(ups)
-        room = _settle(cart, p, outcome, room, remaining, effects, misses)
+        room = settle(cart, p, outcome, room, remaining, effects, misses)
     late = leftover_units(cart, items, assignment, remaining, effects, misses) if room is None else ()
     saving = sum((e.saving for e in effects.values()), ZERO)
     layer = _ItemLayer(tuple(remaining), effects, misses, tuple(upsells), room, saving, late)
-    cart.item_layers[key] = layer
+    memo[key] = layer
     return layer
-
-
-def _settle(
-    cart: Cart,
-    p: CompiledPromotion,
-    outcome: Outcome,
-    room: Decimal | None,
-    remaining: list[Decimal],
-    effects: dict[str, Effect],
-    misses: dict[str, Miss],
-) -> Decimal | None:
-    """Record an outcome after budget and order cap; subtract an applied one from the lines."""
-    if room is None and isinstance(outcome, Effect) and cart.budgets.get(p.id) is None:
-        for i, amount in outcome.amounts.items():  # no limit applies: `_limits` would keep it as is
-            remaining[i] -= amount
-        effects[p.id] = outcome
-        return room
-    if isinstance(outcome, Effect):
-        outcome, room = _limits(cart, p, outcome, room)
-    if isinstance(outcome, Miss):
-        misses[p.id] = outcome
-        return room
-    for i, amount in outcome.amounts.items():
-        remaining[i] -= amount
-    effects[p.id] = outcome
-    return room
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,37 +350,47 @@ class _Later:
     saving: Decimal  # of `effects`, summed once
 
 
-def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLayer) -> _Later:
-    key = ("later", tuple(p.id for p in later), first.remaining, first.room)
-    cached = cart.item_layers.get(key)
+def _later_layers(
+    cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLayer, later_ids: tuple[str, ...]
+) -> _Later:
+    memo = cart.item_layers
+    key = ("later", later_ids, first.remaining, first.room)
+    cached = memo.get(key)
     if isinstance(cached, _Later):
         return cached
+    if not later:  # nothing after the item layer (its result per item layer, memoised as above)
+        fees = _fees(cart)
+        nothing = dict.fromkeys(_LAYERS[1:], first.remaining)
+        result = _Later(first.remaining, {}, {}, (), fees, {Layer.ITEM: cart.subtotals, **nothing}, ZERO)
+        memo[key] = result
+        return result
     remaining = list(first.remaining)
     effects: dict[str, Effect] = {}
     misses: dict[str, Miss] = {}
     upsells: list[Upsell] = []
     room = first.room
-    shipping = tuple(ship.amount for ship in cart.shipping_lines)
+    shipping = _fees(cart)
     before: dict[Layer, tuple[Decimal, ...]] = {Layer.ITEM: cart.subtotals}
+    eligible = cart.eligible
     for p in later:
         if p.layer not in before:
             before[p.layer] = tuple(remaining)
         # One promotion on the same amounts gives the same outcome in every combination
-        # (outcomes are never mutated: `_limits` cuts a copy). It reads only its eligible
+        # (outcomes are never mutated: `limits.apply_limits` cuts a copy). It reads only its eligible
         # lines (threshold, apportionment) and its `when` condition's lines, so only their
         # amounts key it: combinations that differ elsewhere share it.
-        lines = cart.eligible[p.id] if p.condition_scope is None else read_lines(p, cart)
+        lines = eligible[p.id] if p.condition_scope is None else read_lines(p, cart)
         key_p = ("order", p.id, tuple([remaining[i] for i in lines]), shipping)
-        found = cast("tuple[Outcome, list[Upsell]] | None", cart.item_layers.get(key_p))
+        found = cast("tuple[Outcome, list[Upsell]] | None", memo.get(key_p))
         if found is None:
-            found = evaluate_order(p, cart, remaining, shipping)
-            cart.item_layers[key_p] = found
+            found = memo[key_p] = evaluate_order(p, cart, remaining, shipping)
         outcome, ups = found
         if ups:
             upsells.extend(ups)
-        room = _settle(cart, p, outcome, room, remaining, effects, misses)
-        if p.id in effects and effects[p.id].shipping_lines:
-            off = effects[p.id].shipping_lines
+        room = settle(cart, p, outcome, room, remaining, effects, misses)
+        applied = effects.get(p.id)
+        if applied is not None and applied.shipping_lines:
+            off = applied.shipping_lines
             shipping = tuple(fee - off.get(k, ZERO) for k, fee in enumerate(shipping))
     for layer in _LAYERS[1:]:
         if layer not in before:  # no promotion of this layer ran: it would see what is left now
@@ -378,8 +398,17 @@ def _later_layers(cart: Cart, later: Sequence[CompiledPromotion], first: _ItemLa
             before[layer] = before[later_layers[0]] if later_layers else tuple(remaining)
     saving = sum((e.saving for e in effects.values()), ZERO)
     result = _Later(tuple(remaining), effects, misses, tuple(upsells), shipping, before, saving)
-    cart.item_layers[key] = result
+    memo[key] = result
     return result
+
+
+def _fees(cart: Cart) -> tuple[Decimal, ...]:
+    """What each shipping line of the request costs before any promotion (memoised per request)."""
+    found = cast("tuple[Decimal, ...] | None", cart.item_layers.get("fees"))
+    if found is None:
+        found = tuple(ship.amount for ship in cart.shipping_lines)
+        cart.item_layers["fees"] = found
+    return found
 
 
 def _split(ordered: Sequence[CompiledPromotion]) -> tuple[list[CompiledPromotion], list[CompiledPromotion]]:
@@ -424,38 +453,9 @@ def _run(
     cart: Cart, ordered: Sequence[CompiledPromotion], assignment: dict[int, tuple[str, ...]]
 ) -> Evaluation:
     items, later = _split(ordered)
-    first = _item_layer(cart, items, assignment)
-    rest = _later_layers(cart, later, first)
+    first = _item_layer(cart, items, tuple(sorted(assignment.items())), tuple(p.id for p in items))
+    rest = _later_layers(cart, later, first, tuple(p.id for p in later))
     return _evaluation(ordered, _saving(first, rest), assignment, first, rest)
-
-
-def _limits(
-    cart: Cart, p: CompiledPromotion, effect: Effect, room: Decimal | None
-) -> tuple[Outcome, Decimal | None]:
-    """Budget (all or nothing, docs/semantics.md#limits) and the rule set's order cap (what is left of it)."""
-    budget = cart.budgets.get(p.id)
-    if budget is not None and effect.saving > budget:
-        words = f"remaining budget {cart.money(budget)} cannot cover its {cart.money(effect.saving)}"
-        return Miss("budget", words, would_save=effect.saving), room
-    if room is None or effect.goods == 0:
-        return effect, room
-    if room <= 0:
-        return Miss(
-            "order_cap", f"the order cap of {cart.money(cart.max_order_discount or ZERO)} is used up"
-        ), room
-    if effect.goods > room:
-        limit = room
-        action = p.action
-        effect = replace(effect)  # evaluations share outcomes: cut a copy
-        if isinstance(action, PointsRedeem):  # whole redemption steps only
-            steps = int((room / action.per).to_integral_value(rounding=ROUND_FLOOR))
-            limit = action.per * steps
-            effect.redeemed = int((action.points * steps).to_integral_value(rounding=ROUND_FLOOR))
-            if steps <= 0:
-                return Miss("order_cap", "the order cap leaves less than one redemption step"), room
-        effect.amounts = shrink(cart, effect.amounts, limit)
-        effect.units = {i: n for i, n in effect.units.items() if i in effect.amounts}
-    return effect, room - effect.goods
 
 
 def is_empty(outcome: Outcome) -> bool:

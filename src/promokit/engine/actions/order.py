@@ -62,15 +62,23 @@ def covered(
 def _spread(cp: CompiledPromotion, cart: Cart, remaining: Sequence[Decimal], amount: Decimal) -> Effect:
     """An order-level amount over the eligible lines in proportion to what they have left (of
     the covered units, when the promotion caps units), by gross share when prices exclude tax."""
-    cover = covered(cp, cart, remaining)
-    lines = list(cover)
-    left = [cover[i][0] for i in lines]
+    if per_line(cp) is None and order_unit_cap(cp, cart) is None:
+        # `covered` without unit caps (the common case, priced per combination by the search):
+        # every eligible line with something left, all of it and all its units
+        lines = [i for i in cart.eligible[cp.id] if remaining[i] > 0]
+        left = [remaining[i] for i in lines]
+        units = cart.quantities
+    else:
+        cover = covered(cp, cart, remaining)
+        lines = list(cover)
+        left = [cover[i][0] for i in lines]
+        units = tuple(cover[i][1] if i in cover else 0 for i in range(len(cart.quantities)))
     amount = min(cart.q(amount), sum(left, ZERO))
     if cp.cap is not None:
         amount = min(amount, cp.cap)
     parts = cart.spread(amount, cart.gross_weights(lines, left), left) if amount > 0 else [ZERO] * len(lines)
     amounts = {i: a for i, a in zip(lines, parts, strict=True) if a > 0}
-    return Effect(amounts=amounts, units={i: cover[i][1] for i in amounts})
+    return Effect(amounts=amounts, units={i: units[i] for i in amounts})
 
 
 def _short(
@@ -304,7 +312,6 @@ def _shipping(
         (k for k, ship in enumerate(ships) if _carries(action, ship.method)), key=lambda k: ships[k].id
     )
     fee = sum((left[k] for k in lines), ZERO)
-    what = shipping_words(cart, action)
     if not lines:  # before any threshold: no hint promises a benefit on a shipment that is not there
         return Miss("no_saving", f"no shipping line{_on_methods(action)} in the request"), []
     if action.threshold is not None and action.basis is A.ShippingBasis.SHIPPING and fee < action.threshold:
@@ -315,6 +322,7 @@ def _shipping(
         return Miss("threshold", detail), []  # no hint: nobody pays more shipping to save on it
     if action.threshold is not None and action.basis is A.ShippingBasis.GOODS and base < action.threshold:
         estimate = shipping_discounts(cart, action, lines, left)
+        what = shipping_words(cart, action)  # words only for a hint: the search prices this often
         return _short(cp, cart, base, action.threshold, what, sum(estimate.values(), ZERO))
     amounts = shipping_discounts(cart, action, lines, left)
     if cp.cap is not None:
