@@ -7,13 +7,16 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from helpers import D, cart, line, load
 
+import bound_check
 from promokit.compile.compiler import CompiledPromotion, conflicts
 from promokit.engine import selection
 from promokit.engine.actions.eligibility import prepare
+from promokit.engine.arith_bounds import SpendBound
 from promokit.engine.branch_and_bound import BranchAndBound
 from promokit.engine.search_memo import OutOfBudget, SearchMemo, Taken
 from promokit.models import CheckoutRequest
@@ -185,3 +188,52 @@ def test_a_tier_kept_by_leaving_a_deal_out_is_found() -> None:
     assert {a.promotion for a in result.applied} == {"tier", "small"}
     assert result.discount == D("65.00")
     assert result.selection == "exact"
+
+
+SCOPED_RULES = """
+promotion big {\n on category "x"\n 20% off\n}
+promotion small {\n on category "y"\n 20% off\n}
+promotion scoped {\n on category "y"\n spend 90 get 30 off\n}
+"""
+
+
+def test_reach_counts_a_scoped_tier_at_the_spend_the_item_layer_leaves_in_its_scope() -> None:
+    with searching(SCOPED_RULES, _threshold_request()) as bb:
+        scoped, big, small = _by_id(bb, "scoped", "big", "small")
+        # items save at most 60 (40 on x, outside the scope, + 20 on y); y keeps 90 while
+        # at most 10 of the discount is on it, so at most 50 + 30 (the sum of bounds is 90)
+        assert bb.spend.split([scoped]) == ([scoped], [])
+        assert bb.outside([big, small], frozenset({1}), True) == D("40.00")
+        assert bb.reach([scoped, big, small]) == D("80.00")
+        # on y alone: 10 of discount keeps 90, more loses the tier (the sum of bounds is 50)
+        assert bb.reach([scoped, small]) == D("40.00")
+        assert bb.reach([scoped, big]) == D("70.00")
+
+
+SHIPPING_RULES = """
+promotion big {\n on category "x"\n 20% off\n}
+promotion tier {\n spend 100 get 50 off\n}
+promotion ship {\n free shipping over 160\n}
+"""
+
+
+def test_reach_counts_a_shipping_threshold_after_the_order_layer() -> None:
+    request = cart(line("a", "200.00", 1, "x"), shipping="10.00")
+    with searching(SHIPPING_RULES, request) as bb:
+        big, tier, ship = _by_id(bb, "big", "tier", "ship")
+        # at the spend the item layer leaves (160) both thresholds hold: 40 + 50 + 10 = 100;
+        # but the tier's 50 off leaves at most 150 for the shipping threshold: 90
+        assert bb.reach([big, tier, ship]) == D("90.00")
+        assert bb.reach([tier, ship]) == D("50.00")  # 150 left: no free shipping
+        assert bb.spend.most([tier, ship], D("0")) == D("50.00")
+
+
+def test_a_bound_below_a_combination_is_caught() -> None:
+    """The check the property `tests/properties/test_covering.py` runs finds a broken bound."""
+    request = cart(line("a", "200.00", 1, "x"), shipping="10.00")
+    with bound_check.searching(SHIPPING_RULES.replace("160", "140"), request) as bb:
+        assert bound_check.unsound(bb) == []
+    # a bound forgetting that the shipping threshold may still hold (tier + ship save 60)
+    with mock.patch.object(SpendBound, "_shipped", lambda self, ships, x, given: x + given):
+        with bound_check.searching(SHIPPING_RULES.replace("160", "140"), request) as bb:
+            assert frozenset({"tier", "ship"}) in bound_check.unsound(bb)

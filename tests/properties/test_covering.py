@@ -17,6 +17,7 @@ from unittest import mock
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
+from bound_check import searching, unsound
 from promokit.check.frontend import parse_text
 from promokit.engine import search_memo
 from promokit.engine.arith_bounds import SpendBound
@@ -120,6 +121,19 @@ def test_same_deal_with_and_without_the_covering_rule(text: str, seed: int) -> N
     ):
         without = RuleSet(parse_text(text, name="competing.promo")).price(request)
     assert _chosen(with_rule) == _chosen(without)
+
+
+@settings(max_examples=60, deadline=None)
+@given(competing_rules(), st.integers(0, 10**6))
+def test_reach_bounds_every_combination(text: str, seed: int) -> None:
+    """`reach` (with `SpendBound`'s scoped and shipping thresholds) is at least what every
+    combination of the first six candidates saves (`bound_check.unsound` catches a broken bound:
+    tests/engine/test_branch_and_bound.py)."""
+    request = competing_cart(seed)
+    note(text)
+    note(request.model_dump_json())
+    with searching(text, request) as bb:
+        assert unsound(bb, most=6) == []
 
 
 def test_the_rules_save_evaluations_on_competing_deals() -> None:

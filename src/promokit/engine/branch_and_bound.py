@@ -8,8 +8,8 @@ beat the incumbent (docs/semantics.md#best-deal, step 4). Two bounds, the smalle
   per order) counts only its largest member, an `exclusive` promotion counts alone, and item
   promotions that do not stack count per line only the largest per-line bound and, per group
   of them sharing lines, at most that group's exact item-layer maximum (`ComponentBound`);
-  storewide order and shipping thresholds count what they give at the spend the item layer
-  leaves (`arith_bounds.SpendBound`);
+  order and shipping thresholds count what they give at the spend the item layer (and, for
+  shipping, the order layer) leaves, storewide or in one scope (`arith_bounds.SpendBound`);
 - the incremental bound: the saving of the nearest evaluated ancestor plus the bounds of the
   promotions added since, valid only while no added item promotion shares a line with an item
   promotion of that ancestor (taking a line away from one may raise what it saves: a line no
@@ -152,16 +152,29 @@ class BranchAndBound:
             later = [p for p in shared if p.id not in self.per_line]
             total = self.grouped(later)
             item_sum = self.grouped(items)
-            if not any(p.id in self.partnered for p in items) or not any(
+            alone_per_line = not any(p.id in self.partnered for p in items) or not any(
                 stackable(a, b) for a, b in itertools.combinations(items, 2)
-            ):
+            )
+            if alone_per_line:
                 item_sum = min(item_sum, self.components(items))
             most = total + item_sum
             spent, rest = self.spend.split(later)
-            if spent:  # storewide thresholds see what the item layer left (`arith_bounds`)
-                most = min(most, self.grouped(rest) + self.spend.most(spent, item_sum))
+            if spent:  # thresholds see what the item layer left (`arith_bounds`)
+                scope = self.spend.scope(spent)
+                outside = ZERO if scope is None else self.outside(items, scope, alone_per_line)
+                most = min(most, self.grouped(rest) + self.spend.most(spent, item_sum, outside))
             found = self.reached[key] = max([most, *alone])
         return found
+
+    def outside(self, items: Sequence[CompiledPromotion], scope: frozenset[int], alone: bool) -> Decimal:
+        """A bound of what `items` take off the lines outside `scope`: per line the largest
+        per-line bound (the sum when some of them stack: a line may then get several)."""
+        per_line: dict[int, Decimal] = {}
+        for p in items:
+            for i, b in self.per_line[p.id].items():
+                if i not in scope:
+                    per_line[i] = max(per_line.get(i, ZERO), b) if alone else per_line.get(i, ZERO) + b
+        return sum(per_line.values(), ZERO)
 
     def lines_of(self, members: Iterable[CompiledPromotion]) -> frozenset[int]:
         """The lines the item promotions among `members` may hold."""
