@@ -15,7 +15,7 @@ from promokit.language.diagnostics import render_all
 from promokit.language.formatter import format_file
 from promokit.language.parser import parse_source
 from promokit.language.source import Source
-from strategies import rule_files
+from strategies import examples, rule_files
 
 from .helpers import with_notation
 
@@ -28,7 +28,7 @@ def _reparse(text: str) -> RuleFile:
     return dataclasses.replace(strip_spans(parsed), span=strip_spans(parsed).span)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(250, 500))
 @given(rule_files())
 def test_formatted_rule_files_parse_back_to_the_same_ast(rule_file: RuleFile) -> None:
     text = format_file(rule_file)

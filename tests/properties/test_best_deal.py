@@ -18,9 +18,9 @@ from hypothesis import example, given, note, settings
 
 from promokit.language import ast
 from promokit.models import CheckoutRequest, PricingResult
-from strategies import compile_rules, describe, pricing_cases
+from strategies import compile_rules, describe, examples, pricing_cases
 
-EXAMPLES = 1000
+EXAMPLES = examples(400, 1000)  # `strategies.budget`: full count in .ci/run
 
 
 def saving(result: PricingResult) -> Decimal:

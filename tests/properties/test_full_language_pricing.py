@@ -20,10 +20,10 @@ from pricing_invariants import (
 from promokit.language import ast
 from promokit.ledgers import open_ledger
 from promokit.models import CheckoutRequest
-from strategies import compile_rules, describe, full_pricing_cases
+from strategies import compile_rules, describe, examples, full_pricing_cases
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(250, 500))
 @given(full_pricing_cases())
 def test_rule_files_with_every_construct_price_to_reconciled_results(
     case: tuple[ast.RuleFile, CheckoutRequest],

@@ -33,9 +33,9 @@ from pricing_invariants import (
 
 from promokit.language import ast
 from promokit.models import CheckoutRequest
-from strategies import compile_rules, describe, pricing_cases
+from strategies import compile_rules, describe, examples, pricing_cases
 
-EXAMPLES = 2000
+EXAMPLES = examples(800, 2000)  # `strategies.budget`: full count in .ci/run
 
 
 @settings(max_examples=EXAMPLES)

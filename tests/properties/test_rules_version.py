@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promokit.language import ast
-from strategies import compile_rules, rule_files
+from strategies import compile_rules, examples, rule_files
 
 
 def _split(rule_file: ast.RuleFile, cut: int, rnd: random.Random) -> list[ast.RuleFile]:
@@ -40,7 +40,7 @@ def _split(rule_file: ast.RuleFile, cut: int, rnd: random.Random) -> list[ast.Ru
     return [first, second]
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(100, 200))
 @given(rule_files(), st.integers(0, 5), st.randoms(use_true_random=False))
 def test_rules_version_ignores_the_order_of_files_and_declarations(
     rule_file: ast.RuleFile, cut: int, rnd: random.Random
@@ -53,7 +53,7 @@ def test_rules_version_ignores_the_order_of_files_and_declarations(
     )
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(100, 200))
 @given(rule_files(), st.data())
 def test_rules_version_changes_when_a_promotion_changes(rule_file: ast.RuleFile, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(rule_file.promotions) - 1), label="promotion")

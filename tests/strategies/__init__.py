@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from ._base import CATALOGUE, amounts, names, percents, texts
 from .actions import actions, every_offs, limits, percent_offs, tiers
+from .budget import examples
 from .carts import carts, customers, instants, lines, requests
 from .conditions import (
     compares,
@@ -56,6 +57,7 @@ from .files import promotions, rule_files, settings_nodes
 from .pricing import compile_rules, coupon_codes, describe, full_pricing_cases, pricing_cases, small_rule_sets
 
 __all__ = [
+    "examples",
     "CATALOGUE",
     "actions",
     "amounts",
