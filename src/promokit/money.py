@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import decimal
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 
 from .errors import PromokitError
 
@@ -89,6 +90,12 @@ def currency(code: str) -> Currency:
 def quantize(amount: Decimal, cur: Currency, rounding: Rounding = Rounding.HALF_UP) -> Decimal:
     """`amount` rounded to the currency's minor unit with `rounding`."""
     return amount.quantize(cur.quantum, rounding=_ROUNDING[rounding], context=PRICING_CONTEXT)
+
+
+def quantizer(cur: Currency, rounding: Rounding = Rounding.HALF_UP) -> Callable[[Decimal], Decimal]:
+    """`quantize` with the currency and rounding mode bound once, for callers that round many
+    amounts in a row (a result rounds ~100): the same rounding, one lookup."""
+    return partial(Decimal.quantize, exp=cur.quantum, rounding=_ROUNDING[rounding], context=PRICING_CONTEXT)
 
 
 def format_money(amount: Decimal, cur: Currency) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
 
 from ..compile.compiler import CompiledRules
 from ..language.ast import ThresholdBase
@@ -26,7 +25,7 @@ from ..models import (
     PricingResult,
     ShippingLineResult,
 )
-from ..money import _ROUNDING, PRICING_CONTEXT
+from ..money import quantizer
 from ..results import trusted
 from .actions import ZERO, Miss, Upsell
 from .actions.cart import Cart
@@ -82,12 +81,7 @@ def build_result(
 
 def rounder(cart: Cart) -> Callable[[Decimal], Decimal]:
     """`cart.q` with the quantum and the rounding mode looked up once (a result rounds ~100 amounts)."""
-    return partial(
-        Decimal.quantize,
-        exp=cart.currency.quantum,
-        rounding=_ROUNDING[cart.rounding],
-        context=PRICING_CONTEXT,
-    )
+    return quantizer(cart.currency, cart.rounding)
 
 
 def _applied(
